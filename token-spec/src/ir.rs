@@ -1,0 +1,327 @@
+//! The checked intermediate representation that every consumer reads: the proc macro, the
+//! JSON Schema emitter, the diff and the runtime validator.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{ArgValue, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::rules::RuleName;
+
+/// The index of a node in [`Spec::nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The request body itself: the root of the tree.
+    pub const ROOT: NodeId = NodeId(0);
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The type of an array item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemTy {
+    /// A string, with its maximum length.
+    String {
+        /// Maximum length in characters.
+        max_length: Option<u64>,
+    },
+    /// An integer.
+    Integer,
+    /// A decimal number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// One value of a list.
+    Enum {
+        /// The allowed values.
+        values: Vec<String>,
+    },
+}
+
+/// An array item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The item's type.
+    pub ty: ItemTy,
+    /// Whether an item may be `""`.
+    pub unset: bool,
+}
+
+/// A node's type, with its limits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A string.
+    String {
+        /// Maximum length in characters.
+        max_length: Option<u64>,
+        /// OpenAPI's `format`, e.g. `currency`.
+        format: Option<String>,
+    },
+    /// An integer.
+    Integer {
+        /// OpenAPI's `format`, e.g. `unix-time`.
+        format: Option<String>,
+        /// Smallest value (from a refinement).
+        min: Option<i64>,
+        /// Largest value (from a refinement).
+        max: Option<i64>,
+        /// The refinement tightened an OpenAPI string: Stripe itself does not reject a
+        /// non-integer with `parameter_invalid_integer` here, a semantic rule does.
+        /// Holds OpenAPI's `maxLength` of the string.
+        from_string: Option<Option<u64>>,
+    },
+    /// A decimal number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// One string out of a list.
+    Enum {
+        /// OpenAPI's `maxLength` of the enum's string, if any.
+        max_length: Option<u64>,
+        /// The values.
+        values: Vec<String>,
+        /// Unknown values are accepted (`x-stripeBypassValidation`).
+        open: bool,
+    },
+    /// A list of scalars.
+    Array {
+        /// The item type.
+        items: Item,
+    },
+    /// A string-to-string map.
+    Map,
+    /// An object.
+    Object {
+        /// Stripe bypasses validation of the object's fields.
+        open: bool,
+        /// The object may be given as an id string instead.
+        or_id: Option<IdDef>,
+    },
+}
+
+impl Ty {
+    /// The spec's name of the type.
+    pub fn name(&self) -> TypeName {
+        match self {
+            Ty::String { .. } => TypeName::String,
+            Ty::Integer { .. } => TypeName::Integer,
+            Ty::Number => TypeName::Number,
+            Ty::Boolean => TypeName::Boolean,
+            Ty::Enum { .. } => TypeName::Enum,
+            Ty::Array { .. } => TypeName::Array,
+            Ty::Map => TypeName::Map,
+            Ty::Object { .. } => TypeName::Object,
+        }
+    }
+}
+
+/// One parameter node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The full bracket path, `person[dob][day]`; empty for the root.
+    pub path: String,
+    /// The last path segment, `day`.
+    pub name: String,
+    /// The parent node (`None` for the root).
+    pub parent: Option<NodeId>,
+    /// The children of an object, in spec order.
+    pub children: Vec<NodeId>,
+    /// The type.
+    pub ty: Ty,
+    /// Required when the parent is present.
+    pub required: bool,
+    /// `""` is accepted to unset the value.
+    pub unset: bool,
+    /// The value is secret and never appears in messages or `Debug` output.
+    pub secret: bool,
+    /// One-line documentation.
+    pub doc: String,
+    /// The rules applying to this node, as indices into [`Spec::rules`], in rule order.
+    pub rules: Vec<usize>,
+}
+
+impl Node {
+    /// The node's depth (top-level parameters have depth 1).
+    pub fn depth(&self) -> usize {
+        if self.path.is_empty() {
+            0
+        } else {
+            1 + self.path.matches('[').count()
+        }
+    }
+}
+
+/// A token kind.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    /// The kind's name, `card`.
+    pub name: String,
+    /// The top-level parameter that selects it.
+    pub node: NodeId,
+    /// Key types and modes allowed to create it.
+    pub keys: BTreeMap<KeyType, Vec<Mode>>,
+    /// The error when the key may not.
+    pub key_error: Option<ErrorDef>,
+}
+
+impl Kind {
+    /// Whether a key of this type and mode may create this kind.
+    pub fn allows(&self, key: KeyType, mode: Mode) -> bool {
+        self.keys.get(&key).is_some_and(|m| m.contains(&mode))
+    }
+}
+
+/// A rule argument, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// A parameter.
+    Param(NodeId),
+    /// An integer.
+    Int(i64),
+    /// A flag.
+    Bool(bool),
+    /// A string.
+    Str(String),
+}
+
+/// One use of a named rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule's unique id in the spec.
+    pub id: String,
+    /// Which implementation.
+    pub rule: RuleName,
+    /// The stage.
+    pub stage: Stage,
+    /// The target parameters.
+    pub params: Vec<NodeId>,
+    /// The arguments.
+    pub args: BTreeMap<String, Arg>,
+    /// The raw arguments as written (for emitters).
+    pub raw_args: BTreeMap<String, ArgValue>,
+    /// The error produced.
+    pub error: ErrorDef,
+    /// What it checks.
+    pub doc: String,
+}
+
+impl Rule {
+    /// A parameter-valued argument.
+    pub fn param_arg(&self, name: &str) -> Option<NodeId> {
+        match self.args.get(name) {
+            Some(Arg::Param(id)) => Some(*id),
+            _ => None,
+        }
+    }
+    /// An integer argument.
+    pub fn int_arg(&self, name: &str) -> Option<i64> {
+        match self.args.get(name) {
+            Some(Arg::Int(v)) => Some(*v),
+            _ => None,
+        }
+    }
+    /// A boolean argument.
+    pub fn bool_arg(&self, name: &str) -> Option<bool> {
+        match self.args.get(name) {
+            Some(Arg::Bool(v)) => Some(*v),
+            _ => None,
+        }
+    }
+    /// A string argument.
+    pub fn str_arg(&self, name: &str) -> Option<&str> {
+        match self.args.get(name) {
+            Some(Arg::Str(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The whole checked spec.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Stripe API version.
+    pub api_version: String,
+    /// Where the structure was imported from.
+    pub source: String,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) by_path: HashMap<String, NodeId>,
+    /// The token kinds, in spec order.
+    pub kinds: Vec<Kind>,
+    /// The generic errors by name.
+    pub errors: BTreeMap<String, ErrorDef>,
+    /// The rules, in the order they run within a stage.
+    pub rules: Vec<Rule>,
+}
+
+impl Spec {
+    /// Every node; index 0 is the root (the request body).
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    /// One node.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+    /// The node at a bracket path.
+    pub fn lookup(&self, path: &str) -> Option<NodeId> {
+        self.by_path.get(path).copied()
+    }
+    /// The child of `parent` named `name`.
+    pub fn child(&self, parent: NodeId, name: &str) -> Option<NodeId> {
+        self.node(parent)
+            .children
+            .iter()
+            .copied()
+            .find(|c| self.node(*c).name == name)
+    }
+    /// The token kind of that name.
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+    /// A generic error by name. The loader guarantees every name the runtime uses exists.
+    pub fn error(&self, name: &str) -> &ErrorDef {
+        self.errors
+            .get(name)
+            .or_else(|| self.errors.values().next())
+            .expect("a loaded spec has its generic errors")
+    }
+    /// The number of leaf parameters under a node: every non-object node counts one, and an
+    /// object-or-id union counts one more for its id form.
+    pub fn leaf_count(&self, id: NodeId) -> usize {
+        let node = self.node(id);
+        match &node.ty {
+            Ty::Object { or_id, .. } => {
+                usize::from(or_id.is_some() && id != NodeId::ROOT)
+                    + node
+                        .children
+                        .iter()
+                        .map(|c| self.leaf_count(*c))
+                        .sum::<usize>()
+            }
+            _ => 1,
+        }
+    }
+    /// The top-level parameters that are common to every kind (`customer`, `expand`).
+    pub fn common_params(&self) -> Vec<NodeId> {
+        self.node(NodeId::ROOT)
+            .children
+            .iter()
+            .copied()
+            .filter(|c| !self.kinds.iter().any(|k| k.node == *c))
+            .collect()
+    }
+    /// The ids of every node under `id` (itself included), depth first, in spec order.
+    pub fn subtree(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            let n = out[i];
+            i += 1;
+            out.extend(self.node(n).children.iter().copied());
+        }
+        out.sort();
+        out
+    }
+}

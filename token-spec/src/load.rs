@@ -1,0 +1,649 @@
+//! Loading: parse the two spec files, check them, and build the [`Spec`]. Every problem is
+//! collected and reported at once, each naming the file and the place in it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use crate::ir::{Arg, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+use crate::model::{ArgValue, ErrorDef, ParamDef, RulesFile, StructureFile, TypeName};
+use crate::rules::{ArgKind, RuleName, Target};
+
+/// One problem found while loading a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The file (as given to the loader).
+    pub file: String,
+    /// The place in the file: a line and column for syntax errors, else the entry, such as
+    /// `params[12] (card[number])` or `rules[3] (id "luhn")`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.place, self.message)
+    }
+}
+
+/// Every problem found while loading a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the spec has {} problem(s):", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecErrors {}
+
+/// The generic errors the runtime needs from `rules.json` `errors`.
+pub const GENERIC_ERRORS: &[&str] = &[
+    "invalid_body",
+    "parameter_unknown",
+    "parameter_missing",
+    "parameter_invalid_empty",
+    "parameter_invalid_integer",
+    "parameter_invalid_number",
+    "parameter_invalid_boolean",
+    "parameter_invalid_enum",
+    "parameter_invalid_string_length",
+    "parameter_invalid_object",
+    "parameter_invalid_array",
+    "parameter_invalid_scalar",
+];
+
+/// Splits a bracket path into its segments: `a[b][c]` → `["a", "b", "c"]`.
+/// Returns `None` when the path is not well formed.
+pub fn split_path(path: &str) -> Option<Vec<&str>> {
+    let (head, mut rest) = match path.find('[') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    if head.is_empty() || head.contains(']') {
+        return None;
+    }
+    let mut out = vec![head];
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        let seg = &inner[..end];
+        if seg.is_empty() || seg.contains('[') {
+            return None;
+        }
+        out.push(seg);
+        rest = &inner[end + 1..];
+    }
+    Some(out)
+}
+
+struct Ctx<'a> {
+    errors: Vec<SpecError>,
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, place: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(SpecError {
+            file: self.file.to_string(),
+            place: place.into(),
+            message: message.into(),
+        });
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, SpecError> {
+    serde_json::from_str(text).map_err(|e| SpecError {
+        file: file.to_string(),
+        place: format!("line {}, column {}", e.line(), e.column()),
+        message: e.to_string(),
+    })
+}
+
+impl Spec {
+    /// Loads a spec from the text of its two files. `names` are the file names used in
+    /// error reports.
+    pub fn from_texts(
+        structure: &str,
+        rules: &str,
+        names: (&str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        let s = parse_json::<StructureFile>(names.0, structure);
+        let r = parse_json::<RulesFile>(names.1, rules);
+        match (s, r) {
+            (Ok(s), Ok(r)) => Spec::from_files(&s, &r, names),
+            (s, r) => Err(SpecErrors(
+                s.err().into_iter().chain(r.err()).collect::<Vec<_>>(),
+            )),
+        }
+    }
+
+    /// Loads a spec from its two parsed files, checking everything.
+    pub fn from_files(
+        structure: &StructureFile,
+        rules: &RulesFile,
+        names: (&str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        let mut sx = Ctx {
+            errors: Vec::new(),
+            file: names.0,
+        };
+        let mut nodes = vec![Node {
+            path: String::new(),
+            name: String::new(),
+            parent: None,
+            children: Vec::new(),
+            ty: Ty::Object {
+                open: false,
+                or_id: None,
+            },
+            required: false,
+            unset: false,
+            secret: false,
+            doc: "The request body.".into(),
+            rules: Vec::new(),
+        }];
+        let mut by_path: HashMap<String, NodeId> = HashMap::new();
+        let mut seen_paths = HashSet::new();
+        for (i, p) in structure.params.iter().enumerate() {
+            let place = format!("params[{i}] ({})", p.path);
+            let Some(segs) = split_path(&p.path) else {
+                sx.err(
+                    place,
+                    format!("`{}` is not a bracket path like `a[b][c]`", p.path),
+                );
+                continue;
+            };
+            if !seen_paths.insert(p.path.as_str()) {
+                sx.err(place, format!("duplicate parameter `{}`", p.path));
+                continue;
+            }
+            let parent = if segs.len() == 1 {
+                NodeId::ROOT
+            } else {
+                let parent_path = &p.path[..p.path.rfind('[').unwrap_or(0)];
+                match by_path.get(parent_path) {
+                    Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => *id,
+                    Some(_) => {
+                        sx.err(place, format!("parent `{parent_path}` is not an object"));
+                        continue;
+                    }
+                    None => {
+                        sx.err(
+                            place,
+                            format!("parent `{parent_path}` is not declared before it"),
+                        );
+                        continue;
+                    }
+                }
+            };
+            let Some(ty) = check_param(&mut sx, &place, p) else {
+                continue;
+            };
+            let id = NodeId(nodes.len() as u32);
+            nodes[parent.index()].children.push(id);
+            by_path.insert(p.path.clone(), id);
+            nodes.push(Node {
+                path: p.path.clone(),
+                name: segs[segs.len() - 1].to_string(),
+                parent: Some(parent),
+                children: Vec::new(),
+                ty,
+                required: p.required,
+                unset: p.unset,
+                secret: false,
+                doc: p.doc.clone(),
+                rules: Vec::new(),
+            });
+        }
+
+        let mut rx = Ctx {
+            errors: Vec::new(),
+            file: names.1,
+        };
+        // Refinements.
+        for (path, refine) in &rules.refine {
+            let place = format!("refine[\"{path}\"]");
+            let Some(id) = by_path.get(path) else {
+                rx.err(place, unknown_param(path, &by_path));
+                continue;
+            };
+            let node = &mut nodes[id.index()];
+            node.secret |= refine.secret;
+            if let Some(min_max) = refine.min.zip(refine.max)
+                && min_max.0 > min_max.1
+            {
+                rx.err(
+                    &place,
+                    format!("impossible limit: min {} > max {}", min_max.0, min_max.1),
+                );
+            }
+            match (refine.ty, &node.ty) {
+                (None, _) => {
+                    if refine.min.is_some() || refine.max.is_some() {
+                        rx.err(&place, "`min`/`max` need `type: integer`");
+                    }
+                }
+                (Some(TypeName::Integer), Ty::String { max_length, .. }) => {
+                    node.ty = Ty::Integer {
+                        format: None,
+                        min: refine.min,
+                        max: refine.max,
+                        from_string: Some(*max_length),
+                    };
+                }
+                (Some(t), ty) => rx.err(
+                    &place,
+                    format!(
+                        "cannot refine a {} into a {}: only string into integer",
+                        ty.name().as_str(),
+                        t.as_str()
+                    ),
+                ),
+            }
+        }
+        // Generic errors.
+        for name in GENERIC_ERRORS {
+            if !rules.errors.contains_key(*name) {
+                rx.err("errors", format!("missing the generic error `{name}`"));
+            }
+        }
+        for (name, e) in &rules.errors {
+            if !GENERIC_ERRORS.contains(&name.as_str()) {
+                rx.err(
+                    format!("errors[\"{name}\"]"),
+                    format!(
+                        "unknown generic error `{name}` (known: {})",
+                        GENERIC_ERRORS.join(", ")
+                    ),
+                );
+            }
+            check_template(&mut rx, &format!("errors[\"{name}\"]"), e, false);
+        }
+        // Kinds.
+        let mut kinds = Vec::new();
+        let mut seen_kinds = HashSet::new();
+        for (i, k) in rules.kinds.iter().enumerate() {
+            let place = format!("kinds[{i}] ({})", k.name);
+            if !seen_kinds.insert(k.name.clone()) {
+                rx.err(&place, format!("duplicate kind `{}`", k.name));
+            }
+            match by_path.get(&k.param) {
+                Some(id) if nodes[id.index()].parent == Some(NodeId::ROOT) => {
+                    if !matches!(nodes[id.index()].ty, Ty::Object { .. }) {
+                        rx.err(&place, format!("`{}` is not an object", k.param));
+                    }
+                    if let Some(e) = &k.key_error {
+                        check_template(&mut rx, &place, e, false);
+                    }
+                    kinds.push(Kind {
+                        name: k.name.clone(),
+                        node: *id,
+                        keys: k.keys.clone(),
+                        key_error: k.key_error.clone(),
+                    });
+                }
+                Some(_) => rx.err(
+                    &place,
+                    format!("`{}` is not a top-level parameter", k.param),
+                ),
+                None => rx.err(&place, unknown_param(&k.param, &by_path)),
+            }
+        }
+        // Rules.
+        let mut out_rules = Vec::new();
+        let mut seen_ids = HashSet::new();
+        for (i, r) in rules.rules.iter().enumerate() {
+            let place = format!("rules[{i}] (id \"{}\")", r.id);
+            if !seen_ids.insert(r.id.clone()) {
+                rx.err(&place, format!("duplicate rule id `{}`", r.id));
+            }
+            let Some(sig) = RuleName::signature_of(&r.rule) else {
+                let known: Vec<_> = crate::rules::SIGNATURES.iter().map(|s| s.name).collect();
+                rx.err(
+                    &place,
+                    format!("unknown rule `{}` (known: {})", r.rule, known.join(", ")),
+                );
+                continue;
+            };
+            if sig.stage != r.stage {
+                rx.err(
+                    &place,
+                    format!(
+                        "rule `{}` runs in stage {:?}, not {:?}",
+                        r.rule, sig.stage, r.stage
+                    ),
+                );
+            }
+            let mut params = Vec::new();
+            let mut ok = true;
+            if sig.target == Target::Request && !r.params.is_empty() {
+                rx.err(&place, format!("rule `{}` takes no `params`", r.rule));
+                ok = false;
+            }
+            if sig.target != Target::Request && r.params.is_empty() {
+                rx.err(&place, format!("rule `{}` needs `params`", r.rule));
+                ok = false;
+            }
+            let mut any_secret = false;
+            for p in &r.params {
+                let Some(id) = by_path.get(p) else {
+                    rx.err(&place, format!("rule on {}", unknown_param(p, &by_path)));
+                    ok = false;
+                    continue;
+                };
+                let ty = &nodes[id.index()].ty;
+                let fits = match sig.target {
+                    Target::Request => false,
+                    Target::Any => true,
+                    Target::Object => matches!(ty, Ty::Object { .. }),
+                    Target::Scalar => {
+                        matches!(ty, Ty::String { .. } | Ty::Integer { .. } | Ty::Enum { .. })
+                    }
+                };
+                if !fits {
+                    rx.err(
+                        &place,
+                        format!(
+                            "rule `{}` does not apply to `{p}`, a {}",
+                            r.rule,
+                            ty.name().as_str()
+                        ),
+                    );
+                    ok = false;
+                }
+                any_secret |= nodes[id.index()].secret;
+                params.push(*id);
+            }
+            let mut args = BTreeMap::new();
+            for (name, value) in &r.args {
+                let Some((_, kind, _)) = sig.args.iter().find(|(n, _, _)| n == name) else {
+                    rx.err(
+                        &place,
+                        format!("rule `{}` has no argument `{name}`", r.rule),
+                    );
+                    ok = false;
+                    continue;
+                };
+                let arg = match (kind, value) {
+                    (ArgKind::Param, ArgValue::Str(p)) => match by_path.get(p) {
+                        Some(id) => Some(Arg::Param(*id)),
+                        None => {
+                            rx.err(
+                                &place,
+                                format!("argument `{name}`: {}", unknown_param(p, &by_path)),
+                            );
+                            None
+                        }
+                    },
+                    (ArgKind::Int, ArgValue::Int(v)) => Some(Arg::Int(*v)),
+                    (ArgKind::Bool, ArgValue::Bool(v)) => Some(Arg::Bool(*v)),
+                    (ArgKind::Str, ArgValue::Str(v)) => Some(Arg::Str(v.clone())),
+                    (k, _) => {
+                        rx.err(&place, format!("argument `{name}` must be a {k:?}"));
+                        None
+                    }
+                };
+                match arg {
+                    Some(a) => {
+                        args.insert(name.clone(), a);
+                    }
+                    None => ok = false,
+                }
+            }
+            for (name, _, required) in sig.args {
+                if *required && !r.args.contains_key(*name) {
+                    rx.err(
+                        &place,
+                        format!("rule `{}` needs the argument `{name}`", r.rule),
+                    );
+                    ok = false;
+                }
+            }
+            if let (Some(Arg::Int(min)), Some(Arg::Int(max))) = (args.get("min"), args.get("max"))
+                && (min > max || *min < 0)
+            {
+                rx.err(&place, format!("impossible limit: min {min}, max {max}"));
+                ok = false;
+            }
+            check_template(&mut rx, &place, &r.error, any_secret);
+            if ok {
+                let idx = out_rules.len();
+                for p in &params {
+                    nodes[p.index()].rules.push(idx);
+                }
+                out_rules.push(Rule {
+                    id: r.id.clone(),
+                    rule: sig.rule,
+                    stage: r.stage,
+                    params,
+                    args,
+                    raw_args: r.args.clone(),
+                    error: r.error.clone(),
+                    doc: r.doc.clone(),
+                });
+            }
+        }
+
+        let mut errors = sx.errors;
+        errors.extend(rx.errors);
+        if !errors.is_empty() {
+            return Err(SpecErrors(errors));
+        }
+        Ok(Spec {
+            api_version: structure.api_version.clone(),
+            source: structure.source.clone(),
+            nodes,
+            by_path,
+            kinds,
+            errors: rules.errors.clone(),
+            rules: out_rules,
+        })
+    }
+}
+
+fn unknown_param(path: &str, known: &HashMap<String, NodeId>) -> String {
+    let best = known
+        .keys()
+        .map(|k| (strsim_distance(path, k), k))
+        .min()
+        .filter(|(d, _)| *d <= 3)
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default();
+    format!("unknown parameter `{path}`{best}")
+}
+
+/// Levenshtein distance (small inputs: spec paths).
+pub(crate) fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn check_template(cx: &mut Ctx<'_>, place: &str, e: &ErrorDef, secret: bool) {
+    let mut rest = e.message.as_str();
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else {
+            cx.err(place, "message has an unclosed `{`");
+            return;
+        };
+        let name = &rest[i + 1..i + j];
+        if !["param", "value", "values", "limit"].contains(&name) {
+            cx.err(
+                place,
+                format!("message has an unknown placeholder `{{{name}}}`"),
+            );
+        }
+        if name == "value" && secret {
+            cx.err(
+                place,
+                "message puts `{value}` of a secret parameter into the error",
+            );
+        }
+        rest = &rest[i + j + 1..];
+    }
+}
+
+fn check_param(cx: &mut Ctx<'_>, place: &str, p: &ParamDef) -> Option<Ty> {
+    let mut ok = true;
+    let mut misuse = |cx: &mut Ctx<'_>, field: &str, present: bool, allowed: bool| {
+        if present && !allowed {
+            cx.err(
+                place,
+                format!(
+                    "`{field}` does not apply to a parameter of type {}",
+                    p.ty.as_str()
+                ),
+            );
+            ok = false;
+        }
+    };
+    let t = p.ty;
+    misuse(
+        cx,
+        "max_length",
+        p.max_length.is_some(),
+        t == TypeName::String || t == TypeName::Enum,
+    );
+    misuse(cx, "values", !p.values.is_empty(), t == TypeName::Enum);
+    misuse(cx, "items", p.items.is_some(), t == TypeName::Array);
+    misuse(cx, "or_id", p.or_id.is_some(), t == TypeName::Object);
+    misuse(
+        cx,
+        "open",
+        p.open,
+        t == TypeName::Enum || t == TypeName::Object,
+    );
+    misuse(
+        cx,
+        "format",
+        p.format.is_some(),
+        t == TypeName::String || t == TypeName::Integer,
+    );
+    if p.max_length == Some(0) || p.or_id.as_ref().and_then(|i| i.max_length) == Some(0) {
+        cx.err(place, "impossible limit: max_length 0 admits no value");
+        ok = false;
+    }
+    if t == TypeName::Enum {
+        if p.values.is_empty() {
+            cx.err(place, "an enum needs `values`");
+            ok = false;
+        }
+        let mut seen = HashSet::new();
+        for v in &p.values {
+            if !seen.insert(v) {
+                cx.err(place, format!("duplicate enum value `{v}`"));
+                ok = false;
+            }
+        }
+    }
+    let items = if t == TypeName::Array {
+        match &p.items {
+            None => {
+                cx.err(place, "an array needs `items`");
+                ok = false;
+                None
+            }
+            Some(it) => {
+                let ty = match it.ty {
+                    TypeName::String => Some(ItemTy::String {
+                        max_length: it.max_length,
+                    }),
+                    TypeName::Integer => Some(ItemTy::Integer),
+                    TypeName::Number => Some(ItemTy::Number),
+                    TypeName::Boolean => Some(ItemTy::Boolean),
+                    TypeName::Enum if !it.values.is_empty() => Some(ItemTy::Enum {
+                        values: it.values.clone(),
+                    }),
+                    other => {
+                        cx.err(
+                            place,
+                            format!(
+                                "array items must be scalars with their values, not {}",
+                                other.as_str()
+                            ),
+                        );
+                        ok = false;
+                        None
+                    }
+                };
+                if it.max_length == Some(0) {
+                    cx.err(
+                        place,
+                        "impossible limit: items max_length 0 admits no value",
+                    );
+                    ok = false;
+                }
+                ty.map(|ty| Item {
+                    ty,
+                    unset: it.unset,
+                })
+            }
+        }
+    } else {
+        None
+    };
+    if !ok {
+        return None;
+    }
+    Some(match t {
+        TypeName::String => Ty::String {
+            max_length: p.max_length,
+            format: p.format.clone(),
+        },
+        TypeName::Integer => Ty::Integer {
+            format: p.format.clone(),
+            min: None,
+            max: None,
+            from_string: None,
+        },
+        TypeName::Number => Ty::Number,
+        TypeName::Boolean => Ty::Boolean,
+        TypeName::Enum => Ty::Enum {
+            max_length: p.max_length,
+            values: p.values.clone(),
+            open: p.open,
+        },
+        TypeName::Array => Ty::Array { items: items? },
+        TypeName::Map => Ty::Map,
+        TypeName::Object => Ty::Object {
+            open: p.open,
+            or_id: p.or_id.clone(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_paths() {
+        assert_eq!(split_path("a"), Some(vec!["a"]));
+        assert_eq!(split_path("a[b][c]"), Some(vec!["a", "b", "c"]));
+        assert_eq!(split_path("a[b"), None);
+        assert_eq!(split_path("a[]"), None);
+        assert_eq!(split_path("[a]"), None);
+        assert_eq!(split_path("a[b]c"), None);
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(strsim_distance("card[numbr]", "card[number]"), 1);
+        assert_eq!(strsim_distance("", "abc"), 3);
+    }
+}

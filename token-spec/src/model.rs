@@ -1,0 +1,340 @@
+//! The file model of the spec: what `spec/params.json` and `spec/rules.json` contain.
+//!
+//! These types are the on-disk format. They derive `serde` for reading and writing and
+//! `schemars::JsonSchema` for the meta-schema (`token_spec::meta_schema`), which editors
+//! and the test suite use to check a spec file before it is loaded. Loading
+//! ([`crate::Spec::from_files`]) turns them into the checked intermediate representation.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The structural part of the spec, written by the OpenAPI importer.
+///
+/// One entry per parameter node (objects included), in the order of Stripe's schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StructureFile {
+    /// The Stripe API version the structure was imported from, e.g. `2026-07-29.dahlia`.
+    pub api_version: String,
+    /// Where the structure was imported from (free text: repository, file, commit).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Every parameter node, parents before children.
+    pub params: Vec<ParamDef>,
+}
+
+/// The type names a parameter can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeName {
+    /// A string.
+    String,
+    /// An integer, sent as decimal digits.
+    Integer,
+    /// A decimal number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// One string out of a list.
+    Enum,
+    /// A list of scalar values.
+    Array,
+    /// A string-to-string map (`metadata`).
+    Map,
+    /// A nested object with named children.
+    Object,
+}
+
+impl TypeName {
+    /// The name as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TypeName::String => "string",
+            TypeName::Integer => "integer",
+            TypeName::Number => "number",
+            TypeName::Boolean => "boolean",
+            TypeName::Enum => "enum",
+            TypeName::Array => "array",
+            TypeName::Map => "map",
+            TypeName::Object => "object",
+        }
+    }
+}
+
+/// One parameter node of the structure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    /// The parameter's path in Stripe's bracket notation, e.g. `card[number]`.
+    pub path: String,
+    /// The parameter's type.
+    #[serde(rename = "type")]
+    pub ty: TypeName,
+    /// Whether the parameter must be sent when its parent is sent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Whether the empty string `""` is accepted to unset the value (OpenAPI's
+    /// `anyOf: [T, enum [""]]`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unset: bool,
+    /// The maximum length of a string value, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// OpenAPI's `format` (for example `unix-time`, `currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The values of an `enum` parameter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Whether Stripe bypasses validation of the enum or object
+    /// (`x-stripeBypassValidation`): unknown values must not be rejected.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub open: bool,
+    /// The item type of an `array` parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<ItemDef>,
+    /// For an object that may also be given as an object id (`card=card_123`): the id's limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub or_id: Option<IdDef>,
+    /// One-line documentation.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+}
+
+/// The item type of an array.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDef {
+    /// The item's type: a scalar type name (`string`, `integer`, `number`, `boolean`, `enum`).
+    #[serde(rename = "type")]
+    pub ty: TypeName,
+    /// Maximum length of a string item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// Values of an enum item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Whether an item may be `""`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unset: bool,
+}
+
+/// The id alternative of an object-or-id union.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdDef {
+    /// Maximum length of the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+}
+
+/// The hand-written layer of the spec: refinements, semantic and context rules, errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFile {
+    /// Per-parameter refinements of the imported structure, keyed by bracket path.
+    #[serde(default)]
+    pub refine: BTreeMap<String, Refinement>,
+    /// The token kinds: which top-level parameter selects each, and which keys may create it.
+    pub kinds: Vec<KindDef>,
+    /// The generic errors (unknown parameter, missing parameter, type errors, …), keyed by name.
+    pub errors: BTreeMap<String, ErrorDef>,
+    /// The named, parameterised rules beyond the OpenAPI schema, in the order Stripe checks them.
+    pub rules: Vec<RuleDef>,
+}
+
+/// A refinement of one imported parameter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Refinement {
+    /// The value is secret (card number, CVC, account number, id numbers): it never appears
+    /// in an error message, a `Debug` output or a log line.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
+    /// A tighter type than OpenAPI's (for example `integer` for `card[exp_month]`, which
+    /// OpenAPI types as a string). Only `string` → `integer` is allowed.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<TypeName>,
+    /// Smallest value of a refined integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest value of a refined integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Why the refinement is there (reviewers read it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+}
+
+/// The key types of Stripe API keys.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyType {
+    /// `pk_…`
+    Publishable,
+    /// `sk_…`
+    Secret,
+    /// `rk_…`
+    Restricted,
+}
+
+/// The modes of Stripe API keys.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// `…_test_…`
+    Test,
+    /// `…_live_…`
+    Live,
+}
+
+/// One token kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    /// The kind's name (`card`, `bank_account`, `cvc_update`, `pii`, `person`, `account`).
+    pub name: String,
+    /// The top-level parameter that selects the kind (same as the name for all of Stripe's kinds).
+    pub param: String,
+    /// Which key types may create this kind, and in which modes.
+    pub keys: BTreeMap<KeyType, Vec<Mode>>,
+    /// The error for a key that may not create this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_error: Option<ErrorDef>,
+    /// Where the key rule comes from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// Stripe's error types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorType {
+    /// HTTP 400.
+    InvalidRequestError,
+    /// HTTP 402.
+    CardError,
+}
+
+impl ErrorType {
+    /// The name Stripe uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::InvalidRequestError => "invalid_request_error",
+            ErrorType::CardError => "card_error",
+        }
+    }
+    /// The HTTP status Stripe answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorType::InvalidRequestError => 400,
+            ErrorType::CardError => 402,
+        }
+    }
+}
+
+/// How an error's `param` is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamForm {
+    /// The full bracket path, `person[dob][month]` (request errors).
+    #[default]
+    Path,
+    /// The bare field name, `exp_month` (card errors).
+    Field,
+    /// No `param`.
+    None,
+}
+
+/// How sure we are that Stripe answers exactly this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Confidence {
+    /// Observed or documented for this case.
+    H,
+    /// The same code seen on a sibling endpoint or an older API version.
+    M,
+    /// Inferred; the wording is ours.
+    L,
+}
+
+/// The error a rule produces, as Stripe shapes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// Stripe's error `type`.
+    #[serde(rename = "type")]
+    pub ty: ErrorType,
+    /// Stripe's error `code`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// How `param` is written.
+    #[serde(default)]
+    pub param: ParamForm,
+    /// The message template. Placeholders: `{param}` (the full path), `{value}` (the value;
+    /// never filled in for a secret parameter), `{values}` (an enum's values), `{limit}`.
+    pub message: String,
+    /// Where the code and wording come from.
+    pub source: String,
+    /// How sure we are of the code and wording.
+    pub confidence: Confidence,
+}
+
+/// The stage a rule runs in; errors are reported stage by stage, in this order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Missing and empty parameters.
+    Presence,
+    /// Context rules: key type and mode, Connect account, token kinds.
+    Context,
+    /// Semantic rules: card checks, checksums, code lists.
+    Semantic,
+}
+
+/// An argument of a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ArgValue {
+    /// A number.
+    Int(i64),
+    /// A flag.
+    Bool(bool),
+    /// A string (a parameter path for parameter-valued arguments).
+    Str(String),
+    /// A list of strings.
+    List(Vec<String>),
+}
+
+/// One named, parameterised rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// A unique id for this use of the rule.
+    pub id: String,
+    /// The rule's name (its one implementation in the runtime), e.g. `luhn`.
+    pub rule: String,
+    /// The stage the rule runs in.
+    pub stage: Stage,
+    /// The parameters the rule applies to (bracket paths).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<String>,
+    /// The rule's arguments.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, ArgValue>,
+    /// The error the rule produces.
+    pub error: ErrorDef,
+    /// What the rule checks, in one line.
+    pub doc: String,
+}

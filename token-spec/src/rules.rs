@@ -1,0 +1,270 @@
+//! The catalogue of rule names the spec may use: each name has exactly one implementation in
+//! the runtime (`token-validate`), and a signature here that the loader checks uses against.
+
+use crate::model::Stage;
+
+/// A rule the runtime implements. The spec names it in `rules[].rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleName {
+    /// No token kind in the request (and no `customer`).
+    TokenKindRequired,
+    /// The parameter is required when another parameter has a given value.
+    RequiredIf,
+    /// No `""` (unset) value anywhere under the object: tokens cannot unset values.
+    NoUnset,
+    /// At most one token kind per request.
+    OneTokenKind,
+    /// The parameter needs a Connect account (`Stripe-Account` header).
+    RequiresConnect,
+    /// With the `with` parameter present, the object-or-id parameter must be an id.
+    IdOnlyWith,
+    /// Without the `with` parameter, the object-or-id parameter must be an object.
+    ObjectOnlyWithout,
+    /// The parameter excludes every sibling in its object.
+    Exclusive,
+    /// ASCII digits only (after removing the `strip` characters), length `min..=max`.
+    Digits,
+    /// A card number's length fits its brand (Amex 15, Visa 13/16/19, …).
+    CardLengthByBrand,
+    /// A card number passes the Luhn checksum.
+    Luhn,
+    /// A month number, 1 to 12 (one or two digits).
+    Month,
+    /// An expiry year of 2 or 4 digits, not before this year, at most `max_years_ahead` ahead.
+    ExpiryYear,
+    /// The expiry month and `year` together are not before the current month.
+    ExpiryNotPast,
+    /// A CVC whose length fits the brand of the card `number` (4 for Amex, 3 otherwise).
+    CvcLengthByBrand,
+    /// An ISO 3166-1 alpha-2 country code.
+    CountryCode,
+    /// An ISO 4217 currency code.
+    CurrencyCode,
+    /// A US ABA routing number (9 digits and check digit) when `country` is `when`.
+    UsRoutingNumber,
+    /// An IBAN (length for its country, mod-97) when `country` uses IBANs.
+    Iban,
+    /// An object of `day`, `month`, `year` that is a real calendar date.
+    CalendarDate,
+    /// An email address.
+    Email,
+}
+
+/// What a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The request as a whole: no `params`.
+    Request,
+    /// String or integer leaves.
+    Scalar,
+    /// Objects.
+    Object,
+    /// Any node.
+    Any,
+}
+
+/// The kind of value an argument takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A parameter path that must exist in the spec.
+    Param,
+    /// An integer.
+    Int,
+    /// A boolean.
+    Bool,
+    /// A string.
+    Str,
+}
+
+/// A rule's signature.
+#[derive(Debug, Clone, Copy)]
+pub struct Signature {
+    /// The rule.
+    pub rule: RuleName,
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// What it applies to.
+    pub target: Target,
+    /// The stage it belongs in.
+    pub stage: Stage,
+    /// Its arguments: name, kind, required.
+    pub args: &'static [(&'static str, ArgKind, bool)],
+}
+
+use ArgKind::*;
+use Target::*;
+
+/// Every rule the runtime implements.
+pub const SIGNATURES: &[Signature] = &[
+    sig(
+        RuleName::TokenKindRequired,
+        "token_kind_required",
+        Request,
+        Stage::Presence,
+        &[],
+    ),
+    sig(
+        RuleName::RequiredIf,
+        "required_if",
+        Any,
+        Stage::Presence,
+        &[("if", Param, true), ("equals", Str, true)],
+    ),
+    sig(RuleName::NoUnset, "no_unset", Object, Stage::Presence, &[]),
+    sig(
+        RuleName::OneTokenKind,
+        "one_token_kind",
+        Request,
+        Stage::Context,
+        &[],
+    ),
+    sig(
+        RuleName::RequiresConnect,
+        "requires_connect",
+        Any,
+        Stage::Context,
+        &[],
+    ),
+    sig(
+        RuleName::IdOnlyWith,
+        "id_only_with",
+        Object,
+        Stage::Context,
+        &[("with", Param, true)],
+    ),
+    sig(
+        RuleName::ObjectOnlyWithout,
+        "object_only_without",
+        Object,
+        Stage::Context,
+        &[("with", Param, true)],
+    ),
+    sig(RuleName::Exclusive, "exclusive", Any, Stage::Context, &[]),
+    sig(
+        RuleName::Digits,
+        "digits",
+        Scalar,
+        Stage::Semantic,
+        &[
+            ("min", Int, true),
+            ("max", Int, true),
+            ("strip", Str, false),
+        ],
+    ),
+    sig(
+        RuleName::CardLengthByBrand,
+        "card_length_by_brand",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(RuleName::Luhn, "luhn", Scalar, Stage::Semantic, &[]),
+    sig(RuleName::Month, "month", Scalar, Stage::Semantic, &[]),
+    sig(
+        RuleName::ExpiryYear,
+        "expiry_year",
+        Scalar,
+        Stage::Semantic,
+        &[("max_years_ahead", Int, true)],
+    ),
+    sig(
+        RuleName::ExpiryNotPast,
+        "expiry_not_past",
+        Scalar,
+        Stage::Semantic,
+        &[("year", Param, true)],
+    ),
+    sig(
+        RuleName::CvcLengthByBrand,
+        "cvc_length_by_brand",
+        Scalar,
+        Stage::Semantic,
+        &[("number", Param, true)],
+    ),
+    sig(
+        RuleName::CountryCode,
+        "country_code",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(
+        RuleName::CurrencyCode,
+        "currency_code",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(
+        RuleName::UsRoutingNumber,
+        "us_routing_number",
+        Scalar,
+        Stage::Semantic,
+        &[("country", Param, true), ("when", Str, true)],
+    ),
+    sig(
+        RuleName::Iban,
+        "iban",
+        Scalar,
+        Stage::Semantic,
+        &[("country", Param, true), ("live_only", Bool, true)],
+    ),
+    sig(
+        RuleName::CalendarDate,
+        "calendar_date",
+        Object,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(RuleName::Email, "email", Scalar, Stage::Semantic, &[]),
+];
+
+const fn sig(
+    rule: RuleName,
+    name: &'static str,
+    target: Target,
+    stage: Stage,
+    args: &'static [(&'static str, ArgKind, bool)],
+) -> Signature {
+    Signature {
+        rule,
+        name,
+        target,
+        stage,
+        args,
+    }
+}
+
+impl RuleName {
+    /// Looks a rule up by its spec name.
+    pub fn signature_of(name: &str) -> Option<&'static Signature> {
+        SIGNATURES.iter().find(|s| s.name == name)
+    }
+
+    /// The rule's signature.
+    pub fn signature(self) -> &'static Signature {
+        SIGNATURES
+            .iter()
+            .find(|s| s.rule == self)
+            .unwrap_or(&SIGNATURES[0])
+    }
+
+    /// The rule's spec name.
+    pub fn name(self) -> &'static str {
+        self.signature().name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_one_signature() {
+        for s in SIGNATURES {
+            assert_eq!(s.rule.signature().name, s.name);
+            assert_eq!(RuleName::signature_of(s.name).map(|x| x.rule), Some(s.rule));
+        }
+    }
+}

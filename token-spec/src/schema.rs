@@ -1,0 +1,185 @@
+//! JSON Schema (draft 2020-12) emission, as `schemars::Schema` values.
+//!
+//! The schemas describe request bodies as this project accepts them in JSON: integers,
+//! numbers and booleans may be JSON values or strings (as in the form encoding), `""`
+//! unsets where Stripe allows it, and objects admit no other properties.
+
+use schemars::Schema;
+use serde_json::{Map, Value, json};
+
+use crate::ir::{ItemTy, NodeId, Spec, Ty};
+
+/// The JSON Schema dialect emitted.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+const INTEGER_PATTERN: &str = "^-?[0-9]+$";
+const NUMBER_PATTERN: &str = "^-?[0-9]+(\\.[0-9]+)?$";
+
+fn to_schema(v: Value) -> Schema {
+    Schema::try_from(v).unwrap_or_default()
+}
+
+impl Spec {
+    /// The schema of one parameter node (without `$schema`): the schema the generated Rust
+    /// type of that node reports through `schemars::JsonSchema`.
+    pub fn node_schema(&self, id: NodeId) -> Schema {
+        to_schema(self.node_value(id))
+    }
+
+    fn node_value(&self, id: NodeId) -> Value {
+        let node = self.node(id);
+        let mut s = match &node.ty {
+            Ty::String { max_length, format } => {
+                let mut m = obj(json!({"type": "string"}));
+                put(&mut m, "maxLength", max_length.map(Value::from));
+                put(&mut m, "format", format.clone().map(Value::from));
+                Value::Object(m)
+            }
+            Ty::Integer {
+                format,
+                min,
+                max,
+                from_string,
+            } => {
+                let mut m = obj(json!({"type": ["integer", "string"], "pattern": INTEGER_PATTERN}));
+                put(&mut m, "format", format.clone().map(Value::from));
+                put(&mut m, "minimum", min.map(Value::from));
+                put(&mut m, "maximum", max.map(Value::from));
+                put(&mut m, "maxLength", from_string.flatten().map(Value::from));
+                Value::Object(m)
+            }
+            Ty::Number => json!({"type": ["number", "string"], "pattern": NUMBER_PATTERN}),
+            Ty::Boolean => json!({"enum": [true, false, "true", "false"]}),
+            Ty::Enum { values, open, .. } => enum_value(values, *open),
+            Ty::Array { items } => {
+                let mut item = match &items.ty {
+                    ItemTy::String { max_length } => {
+                        let mut m = obj(json!({"type": "string"}));
+                        put(&mut m, "maxLength", max_length.map(Value::from));
+                        Value::Object(m)
+                    }
+                    ItemTy::Integer => {
+                        json!({"type": ["integer", "string"], "pattern": INTEGER_PATTERN})
+                    }
+                    ItemTy::Number => {
+                        json!({"type": ["number", "string"], "pattern": NUMBER_PATTERN})
+                    }
+                    ItemTy::Boolean => json!({"enum": [true, false, "true", "false"]}),
+                    ItemTy::Enum { values } => enum_value(values, false),
+                };
+                if items.unset {
+                    item = json!({"anyOf": [item, {"const": ""}]});
+                }
+                json!({"type": "array", "items": item})
+            }
+            Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+            Ty::Object { or_id, .. } => {
+                let mut props = Map::new();
+                let mut required = Vec::new();
+                for c in &node.children {
+                    let child = self.node(*c);
+                    props.insert(child.name.clone(), self.node_value(*c));
+                    if child.required {
+                        required.push(Value::from(child.name.clone()));
+                    }
+                }
+                let mut m = obj(json!({"type": "object", "properties": props}));
+                if !required.is_empty() {
+                    m.insert("required".into(), Value::Array(required));
+                }
+                m.insert("additionalProperties".into(), Value::Bool(false));
+                match or_id {
+                    Some(id) => {
+                        let mut ids = obj(json!({"type": "string"}));
+                        put(&mut ids, "maxLength", id.max_length.map(Value::from));
+                        json!({"anyOf": [Value::Object(m), Value::Object(ids)]})
+                    }
+                    None => Value::Object(m),
+                }
+            }
+        };
+        if node.unset {
+            s = json!({"anyOf": [s, {"const": ""}]});
+        }
+        if !node.doc.is_empty()
+            && let Value::Object(m) = &mut s
+        {
+            m.insert("description".into(), Value::from(node.doc.clone()));
+        }
+        s
+    }
+
+    /// The schema of a request body of one token kind: the kind's parameter plus the common
+    /// parameters (`customer`, `expand`), nothing else. `None` for an unknown kind.
+    pub fn kind_schema(&self, kind: &str) -> Option<Schema> {
+        let k = self.kind(kind)?;
+        let mut props = Map::new();
+        let kn = self.node(k.node);
+        props.insert(kn.name.clone(), self.node_value(k.node));
+        for c in self.common_params() {
+            props.insert(self.node(c).name.clone(), self.node_value(c));
+        }
+        // `customer` alone selects a card token (Stripe clones the customer's default card).
+        let required = if kind == "card" {
+            json!({"anyOf": [{"required": [kn.name]}, {"required": ["customer"]}]})
+        } else {
+            json!({"required": [kn.name]})
+        };
+        let mut m = obj(json!({
+            "$schema": DIALECT,
+            "title": format!("POST /v1/tokens: {kind} token ({})", self.api_version),
+            "type": "object",
+            "properties": props,
+            "additionalProperties": false,
+        }));
+        if let Value::Object(r) = required {
+            m.extend(r);
+        }
+        Some(to_schema(Value::Object(m)))
+    }
+
+    /// The schema of the whole request body: every parameter, and at least one token kind
+    /// (or `customer`). That only one kind may be sent is left to the validator.
+    pub fn request_schema(&self) -> Schema {
+        let mut props = Map::new();
+        for c in &self.node(NodeId::ROOT).children {
+            props.insert(self.node(*c).name.clone(), self.node_value(*c));
+        }
+        let mut any: Vec<Value> = self
+            .kinds
+            .iter()
+            .map(|k| json!({"required": [self.node(k.node).name]}))
+            .collect();
+        any.push(json!({"required": ["customer"]}));
+        to_schema(json!({
+            "$schema": DIALECT,
+            "title": format!("POST /v1/tokens request body ({})", self.api_version),
+            "type": "object",
+            "properties": props,
+            "additionalProperties": false,
+            "anyOf": any,
+        }))
+    }
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+fn put(m: &mut Map<String, Value>, key: &str, v: Option<Value>) {
+    if let Some(v) = v {
+        m.insert(key.into(), v);
+    }
+}
+
+fn enum_value(values: &[String], open: bool) -> Value {
+    if open {
+        // Stripe bypasses validation: the listed values are known, any string is accepted.
+        json!({"type": "string", "anyOf": [{"enum": values}, {"type": "string"}], "x-stripeBypassValidation": true})
+    } else {
+        json!({"type": "string", "enum": values})
+    }
+}

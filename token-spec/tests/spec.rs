@@ -1,0 +1,271 @@
+//! The bundled spec: it loads, it covers Stripe's OpenAPI extract leaf for leaf, its files
+//! conform to the meta-schema, and broken specs are reported in full.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use token_spec::{NodeId, Spec, Ty, bundled};
+
+fn data(name: &str) -> Value {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The leaves of the OpenAPI request schema, walked independently of the importer:
+/// path → the leaf's schema (with `anyOf` alternatives).
+fn openapi_leaves(schema: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}[{k}]")
+        }
+    };
+    if let Some(alts) = schema.get("anyOf").and_then(Value::as_array) {
+        let mut object = false;
+        for a in alts {
+            if let Some(props) = a.get("properties").and_then(Value::as_object) {
+                object = true;
+                for (k, v) in props {
+                    openapi_leaves(v, &join(k), out);
+                }
+            }
+        }
+        // An object-or-id union counts its id form; a value-or-"" union is one leaf.
+        if !object
+            || alts
+                .iter()
+                .any(|a| a.get("type") == Some(&"string".into()) && a.get("enum").is_none())
+        {
+            out.insert(
+                format!("{path}#id").replace("#id", if object { "#id" } else { "" }),
+                schema.clone(),
+            );
+        }
+        return;
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            openapi_leaves(v, &join(k), out);
+        }
+        return;
+    }
+    out.insert(path.to_string(), schema.clone());
+}
+
+#[test]
+fn bundled_spec_loads() {
+    let spec = bundled();
+    assert_eq!(spec.api_version, "2026-07-29.dahlia");
+    assert_eq!(spec.kinds.len(), 6);
+}
+
+#[test]
+fn leaf_counts_per_kind() {
+    let spec = bundled();
+    let mut counts = BTreeMap::new();
+    for k in &spec.kinds {
+        counts.insert(k.name.clone(), spec.leaf_count(k.node));
+    }
+    let common: usize = spec
+        .common_params()
+        .iter()
+        .map(|c| spec.leaf_count(*c))
+        .sum();
+    counts.insert("common".into(), common);
+    let expected: BTreeMap<String, usize> = [
+        ("account", 118),
+        ("bank_account", 8),
+        ("card", 14),
+        ("cvc_update", 1),
+        ("person", 69),
+        ("pii", 1),
+        ("common", 2),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(counts, expected);
+    assert_eq!(spec.leaf_count(NodeId::ROOT), 213);
+}
+
+fn max_length_of(s: &Value) -> Option<u64> {
+    s.get("maxLength").and_then(Value::as_u64).or_else(|| {
+        s.get("anyOf")?
+            .as_array()?
+            .iter()
+            .find_map(|a| a.get("maxLength").and_then(Value::as_u64))
+    })
+}
+
+fn enum_of(s: &Value) -> Vec<String> {
+    let own = s.get("enum").and_then(Value::as_array).cloned();
+    let alts = s.get("anyOf").and_then(Value::as_array).map(|a| {
+        a.iter()
+            .filter_map(|x| x.get("enum").and_then(Value::as_array))
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    own.or(alts)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| v.as_str().map(String::from))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+#[test]
+fn spec_covers_the_openapi_extract_leaf_for_leaf() {
+    let doc = data("stripe-openapi-tokens.json");
+    let mut leaves = BTreeMap::new();
+    openapi_leaves(&doc["request"], "", &mut leaves);
+    assert_eq!(leaves.len(), 213, "the extract has 213 leaves");
+    let spec = bundled();
+    let mut spec_leaves = Vec::new();
+    for node in spec.nodes() {
+        match &node.ty {
+            Ty::Object { or_id: Some(_), .. } => spec_leaves.push(format!("{}#id", node.path)),
+            Ty::Object { .. } => {}
+            _ => spec_leaves.push(node.path.clone()),
+        }
+    }
+    let openapi: Vec<&String> = leaves.keys().collect();
+    let mut ours: Vec<&String> = spec_leaves.iter().collect();
+    ours.sort();
+    assert_eq!(ours, openapi, "no parameter missing, none invented");
+
+    for (path, schema) in &leaves {
+        let id = spec.lookup(path.trim_end_matches("#id")).unwrap();
+        let node = spec.node(id);
+        let items = schema.get("items").or_else(|| {
+            schema
+                .get("anyOf")?
+                .as_array()?
+                .iter()
+                .find_map(|a| a.get("items"))
+        });
+        let want_max = max_length_of(schema).or_else(|| items.and_then(max_length_of));
+        let have_max = match &node.ty {
+            Ty::String { max_length, .. } | Ty::Enum { max_length, .. } => *max_length,
+            Ty::Integer { from_string, .. } => from_string.flatten(),
+            Ty::Array { items } => match items.ty {
+                token_spec::ItemTy::String { max_length } => max_length,
+                _ => None,
+            },
+            Ty::Object {
+                or_id: Some(id), ..
+            } => id.max_length,
+            _ => None,
+        };
+        assert_eq!(have_max, want_max, "maxLength of {path}");
+        let want_enum = {
+            let mut v = enum_of(schema);
+            if v.is_empty() {
+                v = items.map(enum_of).unwrap_or_default();
+            }
+            v
+        };
+        let have_enum = match &node.ty {
+            Ty::Enum { values, .. } => values.clone(),
+            Ty::Array { items } => match &items.ty {
+                token_spec::ItemTy::Enum { values } => values.clone(),
+                _ => vec![],
+            },
+            _ => vec![],
+        };
+        assert_eq!(have_enum, want_enum, "enum of {path}");
+    }
+}
+
+#[test]
+fn bypass_validation_is_kept_open() {
+    let spec = bundled();
+    for path in ["account[business_type]", "account[company][structure]"] {
+        let node = spec.node(spec.lookup(path).unwrap());
+        assert!(matches!(node.ty, Ty::Enum { open: true, .. }), "{path}");
+    }
+    for path in ["card", "bank_account"] {
+        let node = spec.node(spec.lookup(path).unwrap());
+        assert!(matches!(node.ty, Ty::Object { open: true, .. }), "{path}");
+    }
+}
+
+#[test]
+fn secrets_are_flagged() {
+    let spec = bundled();
+    let secrets: Vec<&str> = spec
+        .nodes()
+        .iter()
+        .filter(|n| n.secret)
+        .map(|n| n.path.as_str())
+        .collect();
+    for must in [
+        "card[number]",
+        "card[cvc]",
+        "cvc_update[cvc]",
+        "bank_account[account_number]",
+        "pii[id_number]",
+        "person[id_number]",
+        "person[ssn_last_4]",
+        "account[individual][id_number]",
+        "account[individual][ssn_last_4]",
+    ] {
+        assert!(secrets.contains(&must), "{must} is secret");
+    }
+}
+
+#[test]
+fn shipped_files_conform_to_the_meta_schema() {
+    let (structure, rules) = token_spec::meta_schemas();
+    for (schema, text, name) in [
+        (structure, token_spec::BUNDLED_STRUCTURE, "params.json"),
+        (rules, token_spec::BUNDLED_RULES, "rules.json"),
+    ] {
+        let validator = jsonschema::validator_for(schema.as_value()).unwrap();
+        let doc: Value = serde_json::from_str(text).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+#[test]
+fn meta_schema_files_are_current() {
+    // The meta-schemas are shipped beside the spec for editors; they must match the model.
+    let (structure, rules) = token_spec::meta_schemas();
+    for (schema, file) in [
+        (structure, "params.schema.json"),
+        (rules, "rules.schema.json"),
+    ] {
+        let path = format!("{}/spec/{file}", env!("CARGO_MANIFEST_DIR"));
+        let want = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SPEC").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(have, want, "{file} is stale: rerun with UPDATE_SPEC=1");
+    }
+}
+
+fn load_fixture(name: &str) -> Result<Spec, token_spec::SpecErrors> {
+    let dir = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let read = |f: &str| {
+        std::fs::read_to_string(format!("{dir}/{f}")).unwrap_or_else(|_| match f {
+            "params.json" => token_spec::BUNDLED_STRUCTURE.to_string(),
+            _ => token_spec::BUNDLED_RULES.to_string(),
+        })
+    };
+    Spec::from_texts(
+        &read("params.json"),
+        &read("rules.json"),
+        ("params.json", "rules.json"),
+    )
+}
+
+#[test]
+fn broken_specs_report_every_problem_at_once() {
+    for name in ["broken-structure", "broken-rules", "broken-syntax"] {
+        let errors = load_fixture(name).unwrap_err();
+        insta::assert_snapshot!(name, errors.to_string());
+    }
+}
