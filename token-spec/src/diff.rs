@@ -1,33 +1,39 @@
 //! What changed between two spec structures: parameters added and removed, and type,
 //! limit, enum and required-ness changes.
+//!
+//! Parameters are the leaves of the tree (every node but objects); objects that appear or
+//! disappear are listed apart, since what they accept (`""`, an id) is not in their leaves.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use crate::model::{ParamDef, StructureFile, TypeName};
+use crate::model::{IdDef, ParamDef, StructureFile, TypeName};
 
 /// One parameter, summarised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamSummary {
     /// The bracket path.
     pub path: String,
-    /// Type and limits in words, e.g. `string (max 100)`.
+    /// Type and limits in words, e.g. `string (max 100), required in card`.
     pub summary: String,
 }
 
-/// One change to a parameter present in both structures.
+/// One change to a node present in both structures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The bracket path.
     pub path: String,
-    /// What changed: `type`, `max_length`, `enum`, `required`, `unset`, `open`, `format`,
-    /// `items`, `or_id`.
+    /// What changed: `type`, `max_length`, `format`, `enum`, `items`, `or_id`, `open`,
+    /// `required`, `unset`. A `type` change is reported alone with the limits of both
+    /// types, except for `required` and `unset`, which are reported as well.
     pub what: &'static str,
-    /// The old state, in words.
+    /// The old state, in words. For `enum`, the values removed (`-v`, space-separated;
+    /// empty if none).
     pub from: String,
-    /// The new state, in words.
+    /// The new state, in words. For `enum`, the values added (`+v`; empty if none), or
+    /// `values reordered`.
     pub to: String,
 }
 
@@ -38,48 +44,68 @@ pub struct SpecDiff {
     pub from_version: String,
     /// The new API version.
     pub to_version: String,
-    /// Leaf parameters added (object nodes are implied by their leaves).
+    /// Parameters (leaves) added, by path.
     pub added: Vec<ParamSummary>,
-    /// Leaf parameters removed.
+    /// Parameters (leaves) removed, by path.
     pub removed: Vec<ParamSummary>,
-    /// Changes to parameters in both.
+    /// Objects added, by path (their parameters are in `added`).
+    pub added_objects: Vec<ParamSummary>,
+    /// Objects removed, by path (their parameters are in `removed`).
+    pub removed_objects: Vec<ParamSummary>,
+    /// Changes to nodes (parameters and objects) in both, by path.
     pub changed: Vec<Change>,
 }
 
 impl SpecDiff {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.added_objects.is_empty()
+            && self.removed_objects.is_empty()
+            && self.changed.is_empty()
     }
 }
 
+/// The type, limits and flags of a node in words: `string (max 5000), required in card, or
+/// "" to unset`.
 fn summary(p: &ParamDef) -> String {
     let mut s = type_words(p);
-    let mut extras = Vec::new();
     if p.required {
-        extras.push("required".to_string());
+        // Required only when its parent is sent: say which.
+        match p.path.rfind('[').map(|i| &p.path[..i]) {
+            Some(parent) => {
+                let name = parent.rsplit('[').next().unwrap_or(parent);
+                let _ = write!(s, ", required in {}", name.trim_end_matches(']'));
+            }
+            None => s.push_str(", required"),
+        }
     }
     if p.unset {
-        extras.push("or \"\" to unset".to_string());
-    }
-    if !extras.is_empty() {
-        let _ = write!(s, ", {}", extras.join(", "));
+        s.push_str(", or \"\" to unset");
     }
     s
 }
 
+/// `name (a, b)`, or `name` without attributes.
+fn with_attrs(name: &str, attrs: &[String]) -> String {
+    if attrs.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} ({})", attrs.join(", "))
+    }
+}
+
+/// The type and its limits in words, without the flags: `string (max 100, format x)`.
 fn type_words(p: &ParamDef) -> String {
+    let max = p.max_length.map(|m| format!("max {m}"));
+    let format = p.format.as_ref().map(|f| format!("format {f}"));
     match p.ty {
-        TypeName::String => {
-            let mut s = "string".to_string();
-            if let Some(m) = p.max_length {
-                let _ = write!(s, " (max {m})");
-            }
-            if let Some(f) = &p.format {
-                let _ = write!(s, " format {f}");
-            }
-            s
-        }
+        TypeName::String => with_attrs(
+            "string",
+            &[max, format].into_iter().flatten().collect::<Vec<_>>(),
+        ),
+        TypeName::Integer => with_attrs("integer", &format.into_iter().collect::<Vec<_>>()),
         TypeName::Enum => format!(
             "{}enum [{}]",
             if p.open { "open " } else { "" },
@@ -87,23 +113,33 @@ fn type_words(p: &ParamDef) -> String {
         ),
         TypeName::Array => match &p.items {
             Some(i) => {
-                let mut s = format!("array of {}", i.ty.as_str());
-                if let Some(m) = i.max_length {
-                    let _ = write!(s, " (max {m})");
-                }
-                if !i.values.is_empty() {
-                    let _ = write!(s, " [{}]", i.values.join(", "));
-                }
-                s
+                let item = match i.ty {
+                    TypeName::Enum => format!("enum [{}]", i.values.join(", ")),
+                    t => {
+                        let max = i.max_length.map(|m| format!("max {m}"));
+                        with_attrs(t.as_str(), &max.into_iter().collect::<Vec<_>>())
+                    }
+                };
+                let unset = if i.unset { " or \"\"" } else { "" };
+                format!("array of {item}{unset}")
             }
             None => "array".into(),
         },
-        TypeName::Integer => match &p.format {
-            Some(f) => format!("integer format {f}"),
-            None => "integer".into(),
-        },
-        TypeName::Object if p.or_id.is_some() => "object or id".into(),
+        TypeName::Object => {
+            let open = if p.open { "open " } else { "" };
+            match &p.or_id {
+                Some(id) => format!("{open}object or {}", id_words(id)),
+                None => format!("{open}object"),
+            }
+        }
         t => t.as_str().into(),
+    }
+}
+
+fn id_words(id: &IdDef) -> String {
+    match id.max_length {
+        Some(m) => format!("id (max {m})"),
+        None => "id".into(),
     }
 }
 
@@ -117,41 +153,20 @@ fn is_leaf(p: &ParamDef) -> bool {
     p.ty != TypeName::Object
 }
 
-/// Compares two structures.
-pub fn diff(old: &StructureFile, new: &StructureFile) -> SpecDiff {
-    let old_by: BTreeMap<&str, &ParamDef> =
-        old.params.iter().map(|p| (p.path.as_str(), p)).collect();
-    let new_by: BTreeMap<&str, &ParamDef> =
-        new.params.iter().map(|p| (p.path.as_str(), p)).collect();
-    let sum = |p: &ParamDef| ParamSummary {
-        path: p.path.clone(),
-        summary: summary(p),
+/// The changes to one node present in both structures, in a fixed order.
+fn changes(o: &ParamDef, n: &ParamDef, out: &mut Vec<Change>) {
+    let mut push = |what: &'static str, from: String, to: String| {
+        out.push(Change {
+            path: n.path.clone(),
+            what,
+            from,
+            to,
+        })
     };
-    let added = new_by
-        .iter()
-        .filter(|(k, p)| is_leaf(p) && !old_by.contains_key(*k))
-        .map(|(_, p)| sum(p))
-        .collect();
-    let removed = old_by
-        .iter()
-        .filter(|(k, p)| is_leaf(p) && !new_by.contains_key(*k))
-        .map(|(_, p)| sum(p))
-        .collect();
-    let mut changed = Vec::new();
-    for (path, o) in &old_by {
-        let Some(n) = new_by.get(path) else { continue };
-        let mut push = |what: &'static str, from: String, to: String| {
-            changed.push(Change {
-                path: path.to_string(),
-                what,
-                from,
-                to,
-            })
-        };
-        if o.ty != n.ty {
-            push("type", type_words(o), type_words(n));
-            continue;
-        }
+    if o.ty != n.ty {
+        // The type words carry the limits of both types.
+        push("type", type_words(o), type_words(n));
+    } else {
         if o.max_length != n.max_length {
             push("max_length", opt(&o.max_length), opt(&n.max_length));
         }
@@ -159,63 +174,116 @@ pub fn diff(old: &StructureFile, new: &StructureFile) -> SpecDiff {
             push("format", opt(&o.format), opt(&n.format));
         }
         if o.values != n.values {
-            let plus: Vec<_> = n.values.iter().filter(|v| !o.values.contains(v)).collect();
-            let minus: Vec<_> = o.values.iter().filter(|v| !n.values.contains(v)).collect();
-            let words = |sign: &str, vs: &[&String]| {
-                vs.iter()
+            let words = |sign: char, from: &[String], not_in: &[String]| {
+                from.iter()
+                    .filter(|v| !not_in.contains(v))
                     .map(|v| format!("{sign}{v}"))
                     .collect::<Vec<_>>()
                     .join(" ")
             };
-            push("enum", words("-", &minus), words("+", &plus));
-        }
-        if o.required != n.required {
-            push("required", o.required.to_string(), n.required.to_string());
-        }
-        if o.unset != n.unset {
-            push("unset", o.unset.to_string(), n.unset.to_string());
-        }
-        if o.open != n.open {
-            push("open", o.open.to_string(), n.open.to_string());
+            let (minus, plus) = (
+                words('-', &o.values, &n.values),
+                words('+', &n.values, &o.values),
+            );
+            // Same values in another order: say so rather than print nothing.
+            if minus.is_empty() && plus.is_empty() {
+                push("enum", String::new(), "values reordered".into());
+            } else {
+                push("enum", minus, plus);
+            }
         }
         if o.items != n.items {
             push("items", type_words(o), type_words(n));
         }
         if o.or_id != n.or_id {
-            push(
-                "or_id",
-                opt(&o.or_id.as_ref().map(|i| opt(&i.max_length))),
-                opt(&n.or_id.as_ref().map(|i| opt(&i.max_length))),
-            );
+            let words = |id: &Option<IdDef>| id.as_ref().map_or("no id form".into(), id_words);
+            push("or_id", words(&o.or_id), words(&n.or_id));
+        }
+        if o.open != n.open {
+            push("open", o.open.to_string(), n.open.to_string());
+        }
+    }
+    if o.required != n.required {
+        push("required", o.required.to_string(), n.required.to_string());
+    }
+    if o.unset != n.unset {
+        push("unset", o.unset.to_string(), n.unset.to_string());
+    }
+}
+
+/// Compares two structures.
+pub fn diff(old: &StructureFile, new: &StructureFile) -> SpecDiff {
+    let old_by: BTreeMap<&str, &ParamDef> =
+        old.params.iter().map(|p| (p.path.as_str(), p)).collect();
+    let new_by: BTreeMap<&str, &ParamDef> =
+        new.params.iter().map(|p| (p.path.as_str(), p)).collect();
+    // The nodes only in `a`, leaves and objects apart.
+    let only_in = |a: &BTreeMap<&str, &ParamDef>, b: &BTreeMap<&str, &ParamDef>, leaves: bool| {
+        a.iter()
+            .filter(|(k, p)| is_leaf(p) == leaves && !b.contains_key(*k))
+            .map(|(_, p)| ParamSummary {
+                path: p.path.clone(),
+                summary: summary(p),
+            })
+            .collect()
+    };
+    let mut changed = Vec::new();
+    for (path, o) in &old_by {
+        if let Some(n) = new_by.get(path) {
+            changes(o, n, &mut changed);
         }
     }
     SpecDiff {
         from_version: old.api_version.clone(),
         to_version: new.api_version.clone(),
-        added,
-        removed,
+        added: only_in(&new_by, &old_by, true),
+        removed: only_in(&old_by, &new_by, true),
+        added_objects: only_in(&new_by, &old_by, false),
+        removed_objects: only_in(&old_by, &new_by, false),
         changed,
     }
+}
+
+/// `1 parameter`, `2 parameters`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 impl fmt::Display for SpecDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Spec diff: {} -> {}", self.from_version, self.to_version)?;
-        writeln!(
+        write!(
             f,
-            "{} parameter(s) added, {} removed, {} change(s)",
-            self.added.len(),
+            "{} added, {} removed; ",
+            count(self.added.len(), "parameter"),
             self.removed.len(),
-            self.changed.len()
         )?;
+        if !self.added_objects.is_empty() || !self.removed_objects.is_empty() {
+            write!(
+                f,
+                "{} added, {} removed; ",
+                count(self.added_objects.len(), "object"),
+                self.removed_objects.len()
+            )?;
+        }
+        writeln!(f, "{}", count(self.changed.len(), "change"))?;
+        // One column for the paths of the added and removed sections, another for changes.
         let width = self
             .added
             .iter()
             .chain(&self.removed)
-            .map(|p| p.path.len())
+            .chain(&self.added_objects)
+            .chain(&self.removed_objects)
+            .map(|p| p.path.chars().count())
             .max()
             .unwrap_or(0);
-        for (title, sign, list) in [("Added", '+', &self.added), ("Removed", '-', &self.removed)] {
+        let sections = [
+            ("Added parameters", '+', &self.added),
+            ("Removed parameters", '-', &self.removed),
+            ("Added objects", '+', &self.added_objects),
+            ("Removed objects", '-', &self.removed_objects),
+        ];
+        for (title, sign, list) in sections {
             if list.is_empty() {
                 continue;
             }
@@ -226,8 +294,25 @@ impl fmt::Display for SpecDiff {
         }
         if !self.changed.is_empty() {
             writeln!(f, "\nChanged ({}):", self.changed.len())?;
+            let width = self
+                .changed
+                .iter()
+                .map(|c| c.path.chars().count())
+                .max()
+                .unwrap_or(0);
+            let what_width = self.changed.iter().map(|c| c.what.len()).max().unwrap_or(0);
             for c in &self.changed {
-                writeln!(f, "  ~ {} [{}]: {} -> {}", c.path, c.what, c.from, c.to)?;
+                let how = if c.what == "enum" {
+                    // Values removed and added: `-a +b`.
+                    [c.from.as_str(), c.to.as_str()]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    format!("{} -> {}", c.from, c.to)
+                };
+                writeln!(f, "  ~ {:width$}  {:what_width$}  {how}", c.path, c.what)?;
             }
         }
         Ok(())

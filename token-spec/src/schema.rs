@@ -2,7 +2,8 @@
 //!
 //! The schemas describe request bodies as this project accepts them in JSON: integers,
 //! numbers and booleans may be JSON values or strings (as in the form encoding), `""`
-//! unsets where Stripe allows it, and objects admit no other properties.
+//! unsets where Stripe allows it, and objects admit no other properties. An integer with
+//! both bounds is held to them in either form (the string form by a `pattern`).
 
 use schemars::Schema;
 use serde_json::{Map, Value, json};
@@ -41,7 +42,15 @@ impl Spec {
                 max,
                 from_string,
             } => {
-                let mut m = obj(json!({"type": ["integer", "string"], "pattern": INTEGER_PATTERN}));
+                // `minimum`/`maximum` only constrain JSON numbers: the digits of a string
+                // get a pattern of the same range.
+                let pattern = match (*min, *max) {
+                    (Some(lo), Some(hi)) if 0 <= lo && lo <= hi => {
+                        range_pattern(lo.unsigned_abs(), hi.unsigned_abs())
+                    }
+                    _ => INTEGER_PATTERN.to_string(),
+                };
+                let mut m = obj(json!({"type": ["integer", "string"], "pattern": pattern}));
                 put(&mut m, "format", format.clone().map(Value::from));
                 put(&mut m, "minimum", min.map(Value::from));
                 put(&mut m, "maximum", max.map(Value::from));
@@ -181,5 +190,126 @@ fn enum_value(values: &[String], open: bool) -> Value {
         json!({"type": "string", "anyOf": [{"enum": values}, {"type": "string"}], "x-stripeBypassValidation": true})
     } else {
         json!({"type": "string", "enum": values})
+    }
+}
+
+/// The pattern of the decimal strings of the integers in `min..=max`, leading zeros
+/// allowed: `1..=12` gives `^0*([1-9]|1[0-2])$`.
+fn range_pattern(min: u64, max: u64) -> String {
+    let mut alts = Vec::new();
+    let mut lo = min;
+    loop {
+        // The numbers from `lo` that have as many digits as it.
+        let digits = lo.to_string().len() as u32;
+        let hi = 10u64
+            .checked_pow(digits)
+            .map_or(u64::MAX, |p| p - 1)
+            .min(max);
+        alts.extend(same_length(
+            lo.to_string().as_bytes(),
+            hi.to_string().as_bytes(),
+        ));
+        if hi >= max {
+            break;
+        }
+        lo = hi + 1;
+    }
+    format!("^0*({})$", alts.join("|"))
+}
+
+/// Patterns matching the digit strings from `lo` to `hi`, both of the same length.
+fn same_length(lo: &[u8], hi: &[u8]) -> Vec<String> {
+    let (Some((&l, lo_rest)), Some((&h, hi_rest))) = (lo.split_first(), hi.split_first()) else {
+        return vec![String::new()];
+    };
+    let prefixed = |d: u8, pats: Vec<String>| -> Vec<String> {
+        pats.into_iter()
+            .map(|p| format!("{}{p}", d as char))
+            .collect()
+    };
+    if l == h {
+        return prefixed(l, same_length(lo_rest, hi_rest));
+    }
+    // `l < h`: the numbers from `lo` to `l99…`, from `(l+1)00…` to `(h-1)99…`, and from
+    // `h00…` to `hi`; the first and last merge into the middle when they are whole.
+    let n = lo_rest.len();
+    let (mut first, mut last) = (l, h);
+    let mut out = Vec::new();
+    if lo_rest.iter().any(|&d| d != b'0') {
+        out.extend(prefixed(l, same_length(lo_rest, &vec![b'9'; n])));
+        first += 1;
+    }
+    let upper = if hi_rest.iter().any(|&d| d != b'9') {
+        last -= 1;
+        prefixed(h, same_length(&vec![b'0'; n], hi_rest))
+    } else {
+        Vec::new()
+    };
+    if first <= last {
+        let class = if first == last {
+            (first as char).to_string()
+        } else {
+            format!("[{}-{}]", first as char, last as char)
+        };
+        let rest = match n {
+            0 => String::new(),
+            1 => "[0-9]".into(),
+            n => format!("[0-9]{{{n}}}"),
+        };
+        out.push(class + &rest);
+    }
+    out.extend(upper);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_patterns() {
+        assert_eq!(range_pattern(1, 12), "^0*([1-9]|1[0-2])$");
+        assert_eq!(range_pattern(1, 31), "^0*([1-9]|[1-2][0-9]|3[0-1])$");
+        assert_eq!(
+            range_pattern(0, 9999),
+            "^0*([0-9]|[1-9][0-9]|[1-9][0-9]{2}|[1-9][0-9]{3})$"
+        );
+        assert_eq!(range_pattern(7, 7), "^0*(7)$");
+    }
+
+    #[test]
+    fn range_patterns_match_exactly_their_range() {
+        let ranges = [
+            (0, 0),
+            (0, 9),
+            (1, 12),
+            (0, 9999),
+            (7, 345),
+            (19, 2001),
+            (100, 100),
+            (99, 100),
+            (1900, 2100),
+            (123, 4567),
+        ];
+        for (min, max) in ranges {
+            let schema = json!({"type": "string", "pattern": range_pattern(min, max)});
+            let v = jsonschema::validator_for(&schema).unwrap();
+            for n in 0..=11_000u64 {
+                let want = (min..=max).contains(&n);
+                assert_eq!(
+                    v.is_valid(&json!(n.to_string())),
+                    want,
+                    "{n} in {min}..={max}"
+                );
+                assert_eq!(
+                    v.is_valid(&json!(format!("00{n}"))),
+                    want,
+                    "00{n} in {min}..={max}"
+                );
+            }
+            for bad in ["", "-1", "1.0", " 1", "1a", "+1"] {
+                assert!(!v.is_valid(&json!(bad)), "{bad:?} in {min}..={max}");
+            }
+        }
     }
 }

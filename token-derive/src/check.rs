@@ -1,0 +1,468 @@
+//! Check: every mapped field against the spec: known kind and parameter, a type that can
+//! hold the parameter's values, required parameters mapped, no parameter mapped twice.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, Type};
+use token_spec::{ItemTy, NodeId, Spec, Ty};
+
+use crate::syntax::{Container, Ctxt, Field};
+
+/// Where a container's fields map.
+pub enum Scope {
+    /// The whole request body (`body`): fields are top-level parameters.
+    Body,
+    /// The kind's object: fields are relative to `card[...]`.
+    Kind,
+    /// A nested object: fields are relative to it.
+    Object,
+}
+
+/// A field mapped to a parameter.
+pub struct Mapped<'a> {
+    pub field: &'a Field<'a>,
+    /// Path segments relative to the container's base node.
+    pub segments: Vec<String>,
+    /// The field maps a whole object through a [`TokenObject`] type.
+    pub object_path: Option<String>,
+}
+
+/// The checked container.
+pub struct Checked<'a> {
+    pub kind: String,
+    pub scope: Scope,
+    pub base: NodeId,
+    pub fields: Vec<Mapped<'a>>,
+}
+
+/// The Rust shape of a field's type, read syntactically.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Class {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Seq(Box<Class>),
+    Map,
+    /// A type we cannot see into (a nested struct, a generated enum, a newtype).
+    Custom,
+    /// A type that cannot be a parameter (tuples, functions, …).
+    Unsupported,
+}
+
+/// The classified type: optional (`Option`), unset-able (`MaybeUnset`).
+pub struct FieldType {
+    pub class: Class,
+    pub optional: bool,
+    pub unset: bool,
+    /// The innermost type, with `Option`, `MaybeUnset`, `Box` and references removed.
+    pub inner: Type,
+}
+
+fn single_arg(args: &PathArguments) -> Option<&Type> {
+    match args {
+        PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+pub fn classify(ty: &Type) -> FieldType {
+    let mut out = FieldType {
+        class: Class::Custom,
+        optional: false,
+        unset: false,
+        inner: ty.clone(),
+    };
+    let mut ty = ty;
+    loop {
+        match ty {
+            Type::Reference(r) => ty = &r.elem,
+            Type::Paren(p) => ty = &p.elem,
+            Type::Group(g) => ty = &g.elem,
+            Type::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    break;
+                };
+                let name = last.ident.to_string();
+                let wrap = match name.as_str() {
+                    "Option" => {
+                        out.optional = true;
+                        true
+                    }
+                    "MaybeUnset" => {
+                        out.unset = true;
+                        true
+                    }
+                    "Box" => true,
+                    _ => false,
+                };
+                if wrap && let Some(t) = single_arg(&last.arguments) {
+                    ty = t;
+                    continue;
+                }
+                out.inner = ty.clone();
+                out.class = match name.as_str() {
+                    "String" | "str" | "Cow" => Class::Str,
+                    "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64"
+                    | "isize" => Class::Int,
+                    "f32" | "f64" => Class::Float,
+                    "bool" => Class::Bool,
+                    "Vec" => Class::Seq(Box::new(
+                        single_arg(&last.arguments)
+                            .map(|t| classify(t).class)
+                            .unwrap_or(Class::Custom),
+                    )),
+                    "BTreeMap" | "HashMap" | "IndexMap" => Class::Map,
+                    _ => Class::Custom,
+                };
+                return out;
+            }
+            Type::Slice(s) => {
+                out.inner = ty.clone();
+                out.class = Class::Seq(Box::new(classify(&s.elem).class));
+                return out;
+            }
+            _ => {
+                out.inner = ty.clone();
+                out.class = Class::Unsupported;
+                return out;
+            }
+        }
+    }
+    out
+}
+
+fn item_as_ty(item: &ItemTy) -> Ty {
+    match item {
+        ItemTy::String { max_length } => Ty::String {
+            max_length: *max_length,
+            format: None,
+        },
+        ItemTy::Integer => Ty::Integer {
+            format: None,
+            min: None,
+            max: None,
+            from_string: None,
+        },
+        ItemTy::Number => Ty::Number,
+        ItemTy::Boolean => Ty::Boolean,
+        ItemTy::Enum { values } => Ty::Enum {
+            max_length: None,
+            values: values.clone(),
+            open: false,
+        },
+    }
+}
+
+fn fits(ty: &Ty, class: &Class) -> bool {
+    match (ty, class) {
+        (_, Class::Unsupported) => false,
+        (Ty::Object { or_id, .. }, c) => {
+            *c == Class::Custom || (or_id.is_some() && *c == Class::Str)
+        }
+        (_, Class::Custom) => !matches!(ty, Ty::Object { .. }),
+        (Ty::String { .. } | Ty::Enum { .. }, Class::Str) => true,
+        (Ty::Integer { .. }, Class::Int | Class::Str) => true,
+        (Ty::Number, Class::Float | Class::Int | Class::Str) => true,
+        (Ty::Boolean, Class::Bool) => true,
+        (Ty::Array { items }, Class::Seq(inner)) => fits(&item_as_ty(&items.ty), inner),
+        (Ty::Map, Class::Map) => true,
+        _ => false,
+    }
+}
+
+/// What a parameter's Rust type should look like, in words.
+fn expected(ty: &Ty) -> String {
+    match ty {
+        Ty::String { .. } => "a string parameter: use `String`, `&str` or `Cow<str>`".into(),
+        Ty::Integer { from_string: Some(_), .. } => {
+            "an integer parameter (sent as a string): use an integer type such as `u8`/`u16`, or `String`".into()
+        }
+        Ty::Integer { .. } => "an integer parameter: use an integer type such as `i64`, or `String`".into(),
+        Ty::Number => "a number parameter: use `f64`, an integer type, or `String`".into(),
+        Ty::Boolean => "a boolean parameter: use `bool`".into(),
+        Ty::Enum { values, .. } => format!(
+            "an enum parameter ({}): use `String` or the generated enum type",
+            values.join(", ")
+        ),
+        Ty::Array { items } => format!(
+            "an array parameter: use `Vec<T>` where `T` fits {}",
+            expected(&item_as_ty(&items.ty)).trim_start_matches("a ").trim_start_matches("an ")
+        ),
+        Ty::Map => "a map parameter: use `BTreeMap<String, String>` or `HashMap<String, String>`".into(),
+        Ty::Object { or_id: Some(_), .. } => {
+            "an object parameter (or an id): use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or `String` for the id".into()
+        }
+        Ty::Object { .. } => {
+            "an object parameter: use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or map its fields one by one with `param = \"a[b]\"`".into()
+        }
+    }
+}
+
+fn join(base: &str, rel: &str) -> String {
+    if base.is_empty() {
+        return rel.to_string();
+    }
+    match rel.find('[') {
+        Some(i) => format!("{base}[{}]{}", &rel[..i], &rel[i..]),
+        None => format!("{base}[{rel}]"),
+    }
+}
+
+fn relative(base: &str, full: &str) -> String {
+    if base.is_empty() {
+        return full.to_string();
+    }
+    let rest = &full[base.len()..];
+    // `[a][b]` → `a[b]`
+    let rest = rest.strip_prefix('[').unwrap_or(rest);
+    match rest.find(']') {
+        Some(i) => format!("{}{}", &rest[..i], &rest[i + 1..]),
+        None => rest.to_string(),
+    }
+}
+
+fn did_you_mean(spec: &Spec, base: NodeId, rel: &str) -> String {
+    let base_path = &spec.node(base).path;
+    let best = spec
+        .subtree(base)
+        .into_iter()
+        .filter(|n| *n != base)
+        .map(|n| relative(base_path, &spec.node(n).path))
+        .map(|r| (levenshtein(rel, &r), r))
+        .min();
+    match best {
+        Some((d, r)) if d <= 3 || (d <= rel.len() / 2) => format!("; did you mean `{r}`?"),
+        _ => String::new(),
+    }
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn is_below(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
+    while let Some(p) = spec.node(n).parent {
+        if p == ancestor {
+            return true;
+        }
+        n = p;
+    }
+    false
+}
+
+pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Checked<'a>> {
+    let kind_lit = c.kind.as_ref()?;
+    let kind_name = kind_lit.value();
+    let Some(kind) = spec.kind(&kind_name) else {
+        let names: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
+        let best = names
+            .iter()
+            .map(|n| (levenshtein(&kind_name, n), *n))
+            .min()
+            .filter(|(d, _)| *d <= 3)
+            .map(|(_, n)| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        cx.error(
+            kind_lit.span(),
+            format!(
+                "unknown token kind `{kind_name}`: expected one of {}{best}",
+                names.join(", ")
+            ),
+        );
+        return None;
+    };
+    let (scope, base) = if c.body {
+        (Scope::Body, NodeId::ROOT)
+    } else if let Some(obj) = &c.object {
+        let full = join(&kind_name, &obj.value());
+        match spec.lookup(&full) {
+            Some(id) if matches!(spec.node(id).ty, Ty::Object { .. }) => (Scope::Object, id),
+            Some(_) => {
+                cx.error(obj.span(), format!("`{full}` is not an object parameter"));
+                return None;
+            }
+            None => {
+                cx.error(
+                    obj.span(),
+                    format!(
+                        "unknown object `{}` in {kind_name} tokens{}",
+                        obj.value(),
+                        did_you_mean(spec, kind.node, &obj.value())
+                    ),
+                );
+                return None;
+            }
+        }
+    } else {
+        (Scope::Kind, kind.node)
+    };
+    let base_path = spec.node(base).path.clone();
+    let mut mapped: Vec<Mapped<'a>> = Vec::new();
+    let mut by_node: HashMap<NodeId, Span> = HashMap::new();
+    for f in &c.fields {
+        if f.skip {
+            continue;
+        }
+        let (rel, rel_span) = match (&f.param, &f.object, f.ident) {
+            (Some(p), _, _) => (p.value(), p.span()),
+            (None, Some(o), _) => (o.value(), o.span()),
+            (None, None, Some(id)) => (
+                id.to_string().trim_start_matches("r#").to_string(),
+                id.span(),
+            ),
+            (None, None, None) => {
+                cx.error(
+                    f.span,
+                    "a tuple field needs `#[token(param = \"...\")]` or `#[token(skip)]`",
+                );
+                continue;
+            }
+        };
+        let full = join(&base_path, &rel);
+        let Some(node) = token_spec::split_path(&full).and_then(|_| spec.lookup(&full)) else {
+            let where_ = if base_path.is_empty() {
+                "the request body".to_string()
+            } else {
+                format!("`{base_path}`")
+            };
+            cx.error(
+                rel_span,
+                format!(
+                    "unknown parameter `{full}`: {where_} has no parameter `{rel}`{}",
+                    did_you_mean(spec, base, &rel)
+                ),
+            );
+            continue;
+        };
+        let n = spec.node(node);
+        let ft = classify(f.ty);
+        if f.object.is_some() && !matches!(n.ty, Ty::Object { .. }) {
+            cx.error(
+                rel_span,
+                format!("`{full}` is not an object: use `param = \"{rel}\"` instead of `object`"),
+            );
+        } else if !fits(&n.ty, &ft.class) {
+            cx.error(
+                f.ty.span(),
+                format!(
+                    "`{full}` is {}; this field's type cannot hold its values",
+                    expected(&n.ty)
+                ),
+            );
+        } else if ft.unset && !n.unset {
+            cx.error(
+                f.ty.span(),
+                format!("`{full}` cannot be unset with \"\": drop `MaybeUnset`"),
+            );
+        }
+        // Two fields on one parameter, or on a parameter and an object holding it.
+        let clash = by_node.iter().find(|(other, _)| {
+            **other == node || is_below(spec, **other, node) || is_below(spec, node, **other)
+        });
+        if let Some((other, _)) = clash {
+            cx.error(
+                rel_span,
+                format!(
+                    "`{full}` is already mapped by another field (through `{}`)",
+                    spec.node(*other).path
+                ),
+            );
+            continue;
+        }
+        by_node.insert(node, rel_span);
+        let segments = token_spec::split_path(&full)
+            .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let skip = token_spec::split_path(&base_path).map_or(0, |s| s.len());
+        mapped.push(Mapped {
+            field: f,
+            segments: segments[skip..].to_vec(),
+            object_path: f.object.as_ref().map(|_| full.clone()),
+        });
+    }
+    // Required parameters: those of the base, and of every object on the way down to a
+    // mapped parameter.
+    let covered = |n: NodeId| {
+        by_node
+            .keys()
+            .any(|m| *m == n || is_below(spec, *m, n) || is_below(spec, n, *m))
+    };
+    let mut objects = vec![base];
+    for m in by_node.keys() {
+        let mut p = spec.node(*m).parent;
+        while let Some(id) = p {
+            if id == base || !is_below(spec, id, base) {
+                break;
+            }
+            if !objects.contains(&id) {
+                objects.push(id);
+            }
+            p = spec.node(id).parent;
+        }
+    }
+    objects.sort();
+    for obj in objects {
+        // The body has no required parameters of its own (the kind is).
+        let mut required: Vec<NodeId> = spec
+            .node(obj)
+            .children
+            .iter()
+            .copied()
+            .filter(|ch| spec.node(*ch).required)
+            .collect();
+        if obj == NodeId::ROOT && kind_name != "card" {
+            required.push(kind.node);
+        }
+        for r in required {
+            if !covered(r) {
+                let rn = spec.node(r);
+                let rel = relative(&base_path, &rn.path);
+                let (span, why) = if obj == base {
+                    (c.input.ident.span(), String::new())
+                } else {
+                    let sibling = by_node
+                        .iter()
+                        .find(|(m, _)| is_below(spec, **m, obj))
+                        .map(|(m, s)| (*s, spec.node(*m).path.clone()));
+                    match sibling {
+                        Some((s, p)) => (
+                            s,
+                            format!(" (`{p}` is mapped, so `{}` is sent)", spec.node(obj).path),
+                        ),
+                        None => (c.input.ident.span(), String::new()),
+                    }
+                };
+                cx.error(
+                    span,
+                    format!(
+                        "missing required parameter `{}`{why}: add a field `{}` or one with `#[token(param = \"{rel}\")]`",
+                        rn.path, rn.name
+                    ),
+                );
+            }
+        }
+    }
+    Some(Checked {
+        kind: kind_name,
+        scope,
+        base,
+        fields: mapped,
+    })
+}

@@ -1,0 +1,497 @@
+//! The request types of all six token kinds, generated from the spec. Each struct derives
+//! `TokenRequest` itself, so built-in and user types share one code path.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use token_spec::{ItemTy, NodeId, Spec, Ty};
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+fn camel(s: &str) -> String {
+    s.split(['_', '[', ']', '-'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut cs = p.chars();
+            match cs.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// The Rust type name of a node: `person[dob]` → `PersonDob`.
+pub fn type_name(path: &str) -> Ident {
+    format_ident!("{}", camel(path))
+}
+
+fn field_ident(name: &str) -> Ident {
+    if RUST_KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u8::MAX) => quote!(u8),
+        (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u16::MAX) => quote!(u16),
+        _ => quote!(i64),
+    }
+}
+
+fn item_enum_name(path: &str) -> Ident {
+    format_ident!("{}Item", camel(path))
+}
+
+fn or_id_name(path: &str) -> Ident {
+    format_ident!("{}OrId", camel(path))
+}
+
+/// The Rust type of a node's value, without `Option`.
+fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
+    let node = spec.node(id);
+    let base = match &node.ty {
+        Ty::String { .. } => quote!(::std::string::String),
+        Ty::Integer { min, max, .. } => int_type(*min, *max),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Enum { .. } => {
+            let n = type_name(&node.path);
+            quote!(#n)
+        }
+        Ty::Array { items } => {
+            let item = match &items.ty {
+                ItemTy::String { .. } => quote!(::std::string::String),
+                ItemTy::Integer => quote!(i64),
+                ItemTy::Number => quote!(f64),
+                ItemTy::Boolean => quote!(bool),
+                ItemTy::Enum { .. } => {
+                    let n = item_enum_name(&node.path);
+                    quote!(#n)
+                }
+            };
+            let item = if items.unset {
+                quote!(::token_validate::MaybeUnset<#item>)
+            } else {
+                item
+            };
+            quote!(::std::vec::Vec<#item>)
+        }
+        Ty::Map => {
+            quote!(::std::collections::BTreeMap<::std::string::String, ::std::string::String>)
+        }
+        Ty::Object { or_id: Some(_), .. } => {
+            let n = or_id_name(&node.path);
+            quote!(#n)
+        }
+        Ty::Object { .. } => {
+            let n = type_name(&node.path);
+            quote!(#n)
+        }
+    };
+    if node.unset {
+        quote!(::token_validate::MaybeUnset<#base>)
+    } else {
+        base
+    }
+}
+
+fn schema_impl(name: &Ident, lookup: TokenStream) -> TokenStream {
+    let name_str = name.to_string();
+    quote! {
+        impl ::token_validate::__private::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#name_str)
+            }
+            fn json_schema(
+                _: &mut ::token_validate::__private::schemars::SchemaGenerator,
+            ) -> ::token_validate::__private::schemars::Schema {
+                let spec = ::token_validate::token_spec::bundled();
+                #lookup
+            }
+        }
+    }
+}
+
+fn node_schema_impl(name: &Ident, path: &str) -> TokenStream {
+    schema_impl(
+        name,
+        quote! {
+            match spec.lookup(#path) {
+                ::core::option::Option::Some(id) => spec.node_schema(id),
+                ::core::option::Option::None => ::core::default::Default::default(),
+            }
+        },
+    )
+}
+
+fn enum_type(
+    name: &Ident,
+    values: &[String],
+    open: bool,
+    doc: &str,
+    schema: TokenStream,
+) -> TokenStream {
+    let variants: Vec<Ident> = values
+        .iter()
+        .map(|v| format_ident!("{}", camel(v)))
+        .collect();
+    let docs: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let other_variant = if open {
+        quote! {
+            /// A value this version of the spec does not list: Stripe bypasses validation of
+            /// this enum (`x-stripeBypassValidation`), so unknown values are kept.
+            Other(::std::string::String),
+        }
+    } else {
+        quote! {}
+    };
+    let other_str = if open {
+        quote! { #name::Other(s) => s.as_str(), }
+    } else {
+        quote! {}
+    };
+    let parse_other = if open {
+        quote! { ::core::result::Result::Ok(#name::Other(s)) }
+    } else {
+        let list = values.join(", ");
+        quote! {
+            ::core::result::Result::Err(<D::Error as ::token_validate::__private::serde::de::Error>::custom(
+                ::std::format!("unknown value, expected one of {}", #list),
+            ))
+        }
+    };
+    let derives = if open {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)])
+    } else {
+        quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)])
+    };
+    quote! {
+        #[doc = #doc]
+        #derives
+        pub enum #name {
+            #( #[doc = #docs] #variants, )*
+            #other_variant
+        }
+        impl #name {
+            /// The value as Stripe spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#variants => #values, )*
+                    #other_str
+                }
+            }
+        }
+        impl ::token_validate::ToParam for #name {
+            fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
+                ::token_validate::ToParam::to_param(self.as_str())
+            }
+        }
+        impl ::token_validate::__private::serde::Serialize for #name {
+            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let s = <::std::string::String as ::token_validate::__private::serde::Deserialize>::deserialize(d)?;
+                match s.as_str() {
+                    #( #values => ::core::result::Result::Ok(#name::#variants), )*
+                    _ => #parse_other,
+                }
+            }
+        }
+        #schema
+    }
+}
+
+fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
+    let node = spec.node(id);
+    let name = type_name(&node.path);
+    let doc = if node.doc.is_empty() {
+        format!("`{}`.", node.path)
+    } else {
+        format!("`{}`: {}", node.path, node.doc)
+    };
+    let object_attr = if node.path == kind {
+        quote!(#[token(kind = #kind)])
+    } else {
+        // Relative to the kind: `person[dob]` → `dob`, `account[individual][dob]` → `individual[dob]`.
+        let rest = &node.path[kind.len() + 1..];
+        let rel = match rest.find(']') {
+            Some(i) => format!("{}{}", &rest[..i], &rest[i + 1..]),
+            None => rest.to_string(),
+        };
+        quote!(#[token(kind = #kind, object = #rel)])
+    };
+    let mut fields = Vec::new();
+    let mut debug_fields = Vec::new();
+    for &c in &node.children {
+        let child = spec.node(c);
+        let f = field_ident(&child.name);
+        let fname = &child.name;
+        let vt = value_type(spec, c);
+        let fdoc = if child.doc.is_empty() {
+            format!("`{}`.", child.path)
+        } else {
+            child.doc.clone()
+        };
+        let (ty, serde_attr) = if child.required {
+            (vt, quote!())
+        } else {
+            (
+                quote!(::core::option::Option<#vt>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            )
+        };
+        fields.push(quote! {
+            #[doc = #fdoc]
+            #serde_attr
+            pub #f: #ty,
+        });
+        debug_fields.push(if child.secret {
+            if child.required {
+                quote!(.field(#fname, &::token_validate::__private::Redacted))
+            } else {
+                quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))
+            }
+        } else {
+            quote!(.field(#fname, &self.#f))
+        });
+        match &child.ty {
+            Ty::Object { or_id, .. } => {
+                object_struct(spec, c, kind, out);
+                if or_id.is_some() {
+                    out.push(or_id_enum(spec, c));
+                }
+            }
+            Ty::Enum { values, open, .. } => {
+                let en = type_name(&child.path);
+                out.push(enum_type(
+                    &en,
+                    values,
+                    *open,
+                    &format!("The values of `{}`.", child.path),
+                    node_schema_impl(&en, &child.path),
+                ));
+            }
+            Ty::Array { items } => {
+                if let ItemTy::Enum { values } = &items.ty {
+                    let en = item_enum_name(&child.path);
+                    let path = &child.path;
+                    out.push(enum_type(
+                        &en,
+                        values,
+                        false,
+                        &format!("The values of the items of `{}`.", child.path),
+                        schema_impl(
+                            &en,
+                            quote! {
+                                let array = match spec.lookup(#path) {
+                                    ::core::option::Option::Some(id) => spec.node_schema(id),
+                                    ::core::option::Option::None => return ::core::default::Default::default(),
+                                };
+                                array
+                                    .get("items")
+                                    .cloned()
+                                    .and_then(|v| ::token_validate::__private::schemars::Schema::try_from(v).ok())
+                                    .unwrap_or_default()
+                            },
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    let name_str = name.to_string();
+    let schema = node_schema_impl(&name, &node.path);
+    out.push(quote! {
+        #[doc = #doc]
+        #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
+        #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+        #object_attr
+        pub struct #name {
+            #(#fields)*
+        }
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name_str) #(#debug_fields)* .finish()
+            }
+        }
+        #schema
+    });
+}
+
+fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
+    let node = spec.node(id);
+    let name = or_id_name(&node.path);
+    let details = type_name(&node.path);
+    let doc = format!(
+        "`{}`: an id (such as a saved card's, with `customer`) or the details.",
+        node.path
+    );
+    let schema = node_schema_impl(&name, &node.path);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            /// The id of an existing object.
+            Id(::std::string::String),
+            /// The details.
+            Details(#details),
+        }
+        impl ::token_validate::ToParam for #name {
+            fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
+                match self {
+                    #name::Id(id) => ::token_validate::ToParam::to_param(id),
+                    #name::Details(d) => ::token_validate::ToParam::to_param(d),
+                }
+            }
+        }
+        impl ::token_validate::__private::serde::Serialize for #name {
+            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    #name::Id(id) => s.serialize_str(id),
+                    #name::Details(d) => ::token_validate::__private::serde::Serialize::serialize(d, s),
+                }
+            }
+        }
+        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let v = <::token_validate::__private::Value as ::token_validate::__private::serde::Deserialize>::deserialize(d)?;
+                match &v {
+                    ::token_validate::__private::Value::Scalar(s) => ::core::result::Result::Ok(#name::Id(s.text.clone())),
+                    _ => <#details as ::token_validate::__private::serde::Deserialize>::deserialize(
+                        ::token_validate::param::TreeDeserializer(&v),
+                    )
+                    .map(#name::Details)
+                    .map_err(<D::Error as ::token_validate::__private::serde::de::Error>::custom),
+                }
+            }
+        }
+        #schema
+    }
+}
+
+fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
+    let name = format_ident!("{}TokenRequest", camel(&kind.name));
+    let kname = &kind.name;
+    let doc = format!(
+        "A `POST /v1/tokens` request for a {kname} token: the `{}` parameter plus `customer` and `expand`.",
+        spec.node(kind.node).path
+    );
+    let mut fields = Vec::new();
+    let mut params = vec![kind.node];
+    params.extend(spec.common_params());
+    for p in params {
+        let n = spec.node(p);
+        let f = field_ident(&n.name);
+        let vt = value_type(spec, p);
+        let fdoc = if n.doc.is_empty() {
+            format!("`{}`.", n.path)
+        } else {
+            n.doc.clone()
+        };
+        // The kind's parameter is required, except `card`: `customer` alone is a card token.
+        let required = p == kind.node && kname != "card";
+        if required {
+            fields.push(quote! { #[doc = #fdoc] pub #f: #vt, });
+        } else {
+            fields.push(quote! {
+                #[doc = #fdoc]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #f: ::core::option::Option<#vt>,
+            });
+        }
+    }
+    let schema = schema_impl(
+        &name,
+        quote! { spec.kind_schema(#kname).unwrap_or_default() },
+    );
+    (
+        name.clone(),
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
+            #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+            #[token(kind = #kname, body)]
+            pub struct #name {
+                #(#fields)*
+            }
+            #schema
+        },
+    )
+}
+
+/// Every generated item, and the `Request` enum over the six kinds.
+pub fn generate(spec: &Spec) -> TokenStream {
+    let mut out = Vec::new();
+    let mut variants = Vec::new();
+    for kind in &spec.kinds {
+        object_struct(spec, kind.node, &kind.name, &mut out);
+        if matches!(spec.node(kind.node).ty, Ty::Object { or_id: Some(_), .. }) {
+            out.push(or_id_enum(spec, kind.node));
+        }
+        let (name, body) = body_struct(spec, kind);
+        out.push(body);
+        variants.push((
+            format_ident!("{}", camel(&kind.name)),
+            name,
+            kind.name.clone(),
+        ));
+    }
+    let vnames: Vec<&Ident> = variants.iter().map(|v| &v.0).collect();
+    let tnames: Vec<&Ident> = variants.iter().map(|v| &v.1).collect();
+    let knames: Vec<&String> = variants.iter().map(|v| &v.2).collect();
+    let vdocs: Vec<String> = knames
+        .iter()
+        .map(|k| format!("A {k} token request."))
+        .collect();
+    quote! {
+        #(#out)*
+
+        /// A validated request, by token kind: what [`validate_form`](crate::validate_form) and
+        /// [`validate_json`](crate::validate_json) return.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Request {
+            #( #[doc = #vdocs] #vnames(#tnames), )*
+        }
+
+        impl Request {
+            /// The token kind.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    #( Request::#vnames(_) => #knames, )*
+                }
+            }
+            /// The request body as a parameter tree.
+            pub fn to_body(&self) -> ::token_validate::__private::Object {
+                match self {
+                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_body(r), )*
+                }
+            }
+            /// Stripe's form encoding of the request.
+            pub fn to_form(&self) -> ::std::string::String {
+                match self {
+                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_form(r), )*
+                }
+            }
+            /// Reads a validated tree of the given kind into its typed request.
+            pub(crate) fn from_tree(kind: &str, tree: &::token_validate::__private::Object) -> ::core::result::Result<Request, crate::Errors> {
+                match kind {
+                    #( #knames => crate::request::tree_into(tree).map(Request::#vnames), )*
+                    other => ::core::result::Result::Err(crate::request::unknown_kind(other)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Parse: the derive input and its `#[token(...)]` attributes, with every error collected.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
+
+/// Collects errors so that all of them are reported in one build (as serde_derive's `Ctxt`).
+#[derive(Default)]
+pub struct Ctxt {
+    errors: Vec<syn::Error>,
+}
+
+impl Ctxt {
+    pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, msg));
+    }
+    pub fn push(&mut self, e: syn::Error) {
+        self.errors.push(e);
+    }
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+    pub fn into_compile_errors(self) -> proc_macro2::TokenStream {
+        self.errors
+            .iter()
+            .map(syn::Error::to_compile_error)
+            .collect()
+    }
+}
+
+/// Attribute symbols.
+pub const TOKEN: &str = "token";
+pub const KIND: &str = "kind";
+pub const BODY: &str = "body";
+pub const OBJECT: &str = "object";
+pub const PARAM: &str = "param";
+pub const SKIP: &str = "skip";
+
+/// The container: `#[token(kind = "...", object = "...")]` or `#[token(kind = "...", body)]`.
+pub struct Container<'a> {
+    pub input: &'a DeriveInput,
+    pub kind: Option<LitStr>,
+    pub body: bool,
+    pub object: Option<LitStr>,
+    pub fields: Vec<Field<'a>>,
+}
+
+/// One field and its attributes.
+pub struct Field<'a> {
+    pub member: syn::Member,
+    pub ident: Option<&'a Ident>,
+    pub ty: &'a Type,
+    pub span: Span,
+    pub param: Option<LitStr>,
+    pub object: Option<LitStr>,
+    pub skip: bool,
+}
+
+fn parse_attrs(
+    cx: &mut Ctxt,
+    attrs: &[syn::Attribute],
+    mut each: impl FnMut(&mut Ctxt, syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    for attr in attrs {
+        if !attr.path().is_ident(TOKEN) {
+            continue;
+        }
+        let mut local = Ctxt::default();
+        if let Err(e) = attr.parse_nested_meta(|meta| each(&mut local, meta)) {
+            cx.push(e);
+        }
+        cx.errors.extend(local.errors);
+    }
+}
+
+impl<'a> Container<'a> {
+    pub fn parse(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Container<'a>> {
+        let mut kind = None;
+        let mut body = false;
+        let mut object = None;
+        parse_attrs(cx, &input.attrs, |cx, meta| {
+            if meta.path.is_ident(KIND) {
+                kind = Some(meta.value()?.parse::<LitStr>()?);
+            } else if meta.path.is_ident(BODY) {
+                body = true;
+            } else if meta.path.is_ident(OBJECT) {
+                object = Some(meta.value()?.parse::<LitStr>()?);
+            } else {
+                cx.error(
+                    meta.path.span(),
+                    "unknown `token` attribute on a struct: expected `kind = \"...\"`, `object = \"...\"` or `body`",
+                );
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+            }
+            Ok(())
+        });
+        let fields = match &input.data {
+            Data::Struct(s) => match &s.fields {
+                Fields::Named(f) => &f.named,
+                Fields::Unnamed(f) => &f.unnamed,
+                Fields::Unit => {
+                    cx.error(
+                        input.ident.span(),
+                        "#[derive(TokenRequest)] needs a struct with fields",
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                cx.error(
+                    input.ident.span(),
+                    "#[derive(TokenRequest)] works on structs only",
+                );
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            let mut param = None;
+            let mut fobject = None;
+            let mut skip = false;
+            parse_attrs(cx, &f.attrs, |cx, meta| {
+                if meta.path.is_ident(PARAM) {
+                    param = Some(meta.value()?.parse::<LitStr>()?);
+                } else if meta.path.is_ident(OBJECT) {
+                    fobject = Some(meta.value()?.parse::<LitStr>()?);
+                } else if meta.path.is_ident(SKIP) {
+                    skip = true;
+                } else {
+                    cx.error(
+                        meta.path.span(),
+                        "unknown `token` attribute on a field: expected `param = \"...\"`, `object = \"...\"` or `skip`",
+                    );
+                    if meta.input.peek(syn::Token![=]) {
+                        let _: syn::Expr = meta.value()?.parse()?;
+                    }
+                }
+                Ok(())
+            });
+            if let (Some(p), Some(_)) = (&param, &fobject) {
+                cx.error(
+                    p.span(),
+                    "use either `param` or `object` on a field, not both",
+                );
+            }
+            let member = match &f.ident {
+                Some(id) => syn::Member::Named(id.clone()),
+                None => syn::Member::Unnamed(syn::Index::from(i)),
+            };
+            out.push(Field {
+                member,
+                ident: f.ident.as_ref(),
+                ty: &f.ty,
+                span: f.span(),
+                param,
+                object: fobject,
+                skip,
+            });
+        }
+        if kind.is_none() {
+            cx.error(
+                input.ident.span(),
+                "missing `#[token(kind = \"...\")]`: one of card, bank_account, cvc_update, pii, person, account",
+            );
+        }
+        if body && object.is_some() {
+            cx.error(
+                input.ident.span(),
+                "`body` and `object` exclude each other: a struct is either the whole request body or one object",
+            );
+        }
+        Some(Container {
+            input,
+            kind,
+            body,
+            object,
+            fields: out,
+        })
+    }
+}

@@ -1,0 +1,1017 @@
+//! Pure semantic checks behind the pre-flight validation of Stripe's
+//! `POST /v1/tokens`.
+//!
+//! Every function here answers one question about one value ("is this a
+//! Luhn-valid card number?", "is this an assigned ISO 3166-1 code?"). None of
+//! them knows parameter names or produces error messages: the caller maps the
+//! results to Stripe errors.
+//!
+//! Guarantees that hold for every public function:
+//!
+//! * no panic on any input (empty, huge, non-ASCII, ...);
+//! * bounded work: inputs longer than any value that could be valid are
+//!   rejected before they are scanned in full or handed to a dependency;
+//! * no heap allocation that grows with the input (the card-number check
+//!   works in a fixed 19-byte buffer).
+//!
+//! Registries that change over time (ISO 3166-1, ISO 4217, the IBAN formats
+//! of ISO 13616) come from maintained crates (`rust_iso3166`, `iso_currency`,
+//! `iban_validate`), except the list of IBAN countries, which
+//! `iban_validate` keeps private; see [`IBAN_COUNTRIES`].
+
+#![warn(missing_docs)]
+
+use core::str::FromStr;
+
+/// Card brand as Stripe names it in `card.brand`.
+///
+/// Brand detection and lengths follow the static account ranges that Stripe
+/// ships in stripe-android (`DefaultStaticCardAccountRanges`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardBrand {
+    /// `Visa`: IIN prefix 4.
+    Visa,
+    /// `MasterCard`: IIN prefixes 2221–2720 and 51–55.
+    MasterCard,
+    /// `American Express`: IIN prefixes 34 and 37.
+    AmericanExpress,
+    /// `Discover`: IIN prefixes 6011, 644–649 and 65.
+    Discover,
+    /// `JCB`: IIN prefixes 3528–3589.
+    Jcb,
+    /// `UnionPay`: IIN prefixes 62 and 81.
+    UnionPay,
+    /// `Diners Club`: IIN prefixes 300–305, 3095, 36, 38 and 39.
+    DinersClub,
+    /// `Unknown`: any other prefix. Unknown prefixes are not rejected.
+    Unknown,
+}
+
+/// Shortest card number (PAN) accepted for any brand.
+pub const MIN_PAN_LEN: usize = 12;
+/// Longest card number (PAN) accepted for any brand.
+pub const MAX_PAN_LEN: usize = 19;
+/// Longest raw card-number input (digits plus `' '` / `'-'` separators) that
+/// is looked at; anything longer is [`CardNumberCheck::Invalid`] without
+/// being scanned. A formatted 19-digit PAN needs at most 19 + 18 separators.
+pub const MAX_RAW_CARD_NUMBER_LEN: usize = 64;
+/// Longest raw IBAN input: 34 characters in electronic form, or 34 characters
+/// plus 8 single spaces in the grouped "paper" form.
+pub const MAX_RAW_IBAN_LEN: usize = 42;
+/// Longest e-mail address accepted: 254 octets (RFC 5321 §4.5.3.1.3 path
+/// limit of 256 minus the angle brackets; RFC 3696 erratum 1690).
+pub const MAX_EMAIL_LEN: usize = 254;
+
+const VISA_LENGTHS: &[usize] = &[13, 16, 19];
+const SIXTEEN: &[usize] = &[16];
+const AMEX_LENGTHS: &[usize] = &[15];
+const UNIONPAY_LENGTHS: &[usize] = &[16, 17, 18, 19];
+const DINERS_LENGTHS: &[usize] = &[14, 15, 16, 17, 18, 19];
+const UNKNOWN_LENGTHS: &[usize] = &[12, 13, 14, 15, 16, 17, 18, 19];
+const CVC_3: &[usize] = &[3];
+const CVC_4: &[usize] = &[4];
+const CVC_3_OR_4: &[usize] = &[3, 4];
+
+impl CardBrand {
+    /// Detects the brand from the leading digits of a card number.
+    ///
+    /// Only the leading run of ASCII digits (at most four are needed) is
+    /// looked at; if it is too short to decide, or matches no known range,
+    /// the result is [`CardBrand::Unknown`]. Ranges are those of Stripe's
+    /// stripe-android `DefaultStaticCardAccountRanges`.
+    pub fn from_digits(digits: &str) -> CardBrand {
+        // Numeric value of the first `n` digits, if there are that many.
+        let bytes = digits.as_bytes();
+        let prefix = |n: usize| -> Option<u32> {
+            let head = bytes.get(..n)?;
+            head.iter().try_fold(0u32, |acc, &b| {
+                b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+            })
+        };
+        let (p1, p2, p3, p4) = (prefix(1), prefix(2), prefix(3), prefix(4));
+        let in_range = |p: Option<u32>, lo: u32, hi: u32| p.is_some_and(|v| (lo..=hi).contains(&v));
+
+        if p1 == Some(4) {
+            CardBrand::Visa
+        } else if in_range(p4, 2221, 2720) || in_range(p2, 51, 55) {
+            CardBrand::MasterCard
+        } else if matches!(p2, Some(34 | 37)) {
+            CardBrand::AmericanExpress
+        } else if p4 == Some(6011) || in_range(p3, 644, 649) || p2 == Some(65) {
+            CardBrand::Discover
+        } else if in_range(p4, 3528, 3589) {
+            CardBrand::Jcb
+        } else if matches!(p2, Some(62 | 81)) {
+            CardBrand::UnionPay
+        } else if in_range(p3, 300, 305) || p4 == Some(3095) || matches!(p2, Some(36 | 38 | 39)) {
+            CardBrand::DinersClub
+        } else {
+            CardBrand::Unknown
+        }
+    }
+
+    /// Allowed card-number lengths for the brand.
+    ///
+    /// Visa 13, 16, 19; Mastercard, Discover, JCB 16; American Express 15;
+    /// UnionPay 16–19; Diners Club 14–19 (the 36 range is 14 digits, the
+    /// others 16; the whole span is allowed to be safe); Unknown 12–19.
+    pub fn pan_lengths(self) -> &'static [usize] {
+        match self {
+            CardBrand::Visa => VISA_LENGTHS,
+            CardBrand::MasterCard | CardBrand::Discover | CardBrand::Jcb => SIXTEEN,
+            CardBrand::AmericanExpress => AMEX_LENGTHS,
+            CardBrand::UnionPay => UNIONPAY_LENGTHS,
+            CardBrand::DinersClub => DINERS_LENGTHS,
+            CardBrand::Unknown => UNKNOWN_LENGTHS,
+        }
+    }
+
+    /// Allowed CVC lengths for the brand: American Express 4, Unknown 3 or
+    /// 4, every other brand 3.
+    pub fn cvc_lengths(self) -> &'static [usize] {
+        match self {
+            CardBrand::AmericanExpress => CVC_4,
+            CardBrand::Unknown => CVC_3_OR_4,
+            _ => CVC_3,
+        }
+    }
+}
+
+/// Outcome of a card-number check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardNumberCheck {
+    /// Well-formed and Luhn-valid; carries the detected brand.
+    Ok(CardBrand),
+    /// Not a card number: a character other than an ASCII digit, `' '` or
+    /// `'-'`, fewer than 12 or more than 19 digits, or a length the detected
+    /// (known) brand does not use. Stripe's `invalid_number`.
+    Invalid,
+    /// Well-formed but the Luhn check digit is wrong. Stripe's
+    /// `incorrect_number`.
+    Incorrect,
+}
+
+/// Checks a raw card number as sent in `card[number]`.
+///
+/// Spaces and hyphens are stripped first (Stripe accepts
+/// `"4242 4242 4242 4242"`). The digits are collected in a fixed 19-byte
+/// buffer: the scan stops as soon as a 20th digit or any other character is
+/// seen, and raw input longer than [`MAX_RAW_CARD_NUMBER_LEN`] bytes is
+/// rejected without being scanned. Length errors win over Luhn errors.
+pub fn check_card_number(raw: &str) -> CardNumberCheck {
+    if raw.len() > MAX_RAW_CARD_NUMBER_LEN {
+        return CardNumberCheck::Invalid;
+    }
+    let mut buf = [0u8; MAX_PAN_LEN];
+    let mut len = 0usize;
+    for &b in raw.as_bytes() {
+        match b {
+            b' ' | b'-' => {}
+            b'0'..=b'9' => {
+                let Some(slot) = buf.get_mut(len) else {
+                    return CardNumberCheck::Invalid;
+                };
+                *slot = b;
+                len += 1;
+            }
+            _ => return CardNumberCheck::Invalid,
+        }
+    }
+    if !(MIN_PAN_LEN..=MAX_PAN_LEN).contains(&len) {
+        return CardNumberCheck::Invalid;
+    }
+    // Only ASCII digits were copied, so this cannot fail; stay panic-free anyway.
+    let Ok(digits) = core::str::from_utf8(&buf[..len]) else {
+        return CardNumberCheck::Invalid;
+    };
+    let brand = CardBrand::from_digits(digits);
+    if !brand.pan_lengths().contains(&len) {
+        return CardNumberCheck::Invalid;
+    }
+    if luhn_valid(digits) {
+        CardNumberCheck::Ok(brand)
+    } else {
+        CardNumberCheck::Incorrect
+    }
+}
+
+/// Luhn (mod 10) check of a string of ASCII digits.
+///
+/// Returns `false` for the empty string and for any string holding a
+/// character that is not an ASCII digit (no separators are stripped here).
+pub fn luhn_valid(digits: &str) -> bool {
+    if digits.is_empty() {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (i, &b) in digits.as_bytes().iter().rev().enumerate() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        let d = u32::from(b - b'0');
+        let add = if i % 2 == 1 {
+            let dd = d * 2;
+            if dd > 9 { dd - 9 } else { dd }
+        } else {
+            d
+        };
+        // Reduce as we go so arbitrarily long input cannot overflow.
+        sum = (sum + add) % 10;
+    }
+    sum == 0
+}
+
+/// Checks a card verification code: ASCII digits only, with a length the
+/// brand uses ([`CardBrand::cvc_lengths`]); with no brand known, 3 or 4
+/// digits.
+pub fn check_cvc(raw: &str, brand: Option<CardBrand>) -> bool {
+    let allowed = brand.map_or(CVC_3_OR_4, CardBrand::cvc_lengths);
+    allowed.contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses an expiry month: `"1"`..`"12"` or `"01"`..`"12"` (one or two ASCII
+/// digits, leading zero allowed). Surrounding whitespace, signs and longer
+/// forms such as `"012"` are rejected.
+pub fn parse_exp_month(raw: &str) -> Option<u8> {
+    let value = parse_ascii_digits(raw, 1, 2)?;
+    u8::try_from(value).ok().filter(|m| (1..=12).contains(m))
+}
+
+/// Parses an expiry year given as two or four ASCII digits and returns the
+/// four-digit year.
+///
+/// Two-digit years are read as `20YY` (`"34"` is 2034), Stripe's
+/// "two- or four-digit" convention; the result is not range-checked here
+/// (see [`check_expiry`]). `today_year` is accepted for a future sliding
+/// century window and is currently not used.
+pub fn parse_exp_year(raw: &str, today_year: i32) -> Option<i32> {
+    let _ = today_year;
+    match raw.len() {
+        2 => parse_ascii_digits(raw, 2, 2).and_then(|yy| i32::try_from(2000 + yy).ok()),
+        4 => parse_ascii_digits(raw, 4, 4).and_then(|y| i32::try_from(y).ok()),
+        _ => None,
+    }
+}
+
+/// Outcome of an expiry-date check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryCheck {
+    /// The card has not expired and the year is plausible.
+    Ok,
+    /// The year is before today's year, or more than 50 years after it.
+    YearInvalid,
+    /// The year is today's year and the month is before today's month.
+    MonthInPast,
+}
+
+/// Checks an expiry date against today's year and month.
+///
+/// The year is checked first: it must lie in `today_year..=today_year + 50`
+/// (computed without overflow). A card expiring in the current month is still
+/// valid. A `month` outside `1..=12` (a caller bug: use [`parse_exp_month`])
+/// yields [`ExpiryCheck::MonthInPast`], so that it maps to the month error.
+pub fn check_expiry(month: u8, year: i32, today_year: i32, today_month: u8) -> ExpiryCheck {
+    let (year, today_year) = (i64::from(year), i64::from(today_year));
+    if year < today_year || year > today_year + 50 {
+        return ExpiryCheck::YearInvalid;
+    }
+    if !(1..=12).contains(&month) || (year == today_year && month < today_month) {
+        return ExpiryCheck::MonthInPast;
+    }
+    ExpiryCheck::Ok
+}
+
+/// Checks a US ABA routing number: exactly nine ASCII digits whose weighted
+/// sum `3(d1+d4+d7) + 7(d2+d5+d8) + (d3+d6+d9)` is a multiple of 10.
+///
+/// Only the checksum is verified; whether the number is assigned to a bank
+/// is not known here.
+pub fn aba_routing_valid(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    if bytes.len() != 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    const WEIGHTS: [u32; 3] = [3, 7, 1];
+    let sum: u32 = bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| WEIGHTS[i % 3] * u32::from(b - b'0'))
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Checks an IBAN with the `iban_validate` crate: the country's registered
+/// length and BBAN format, and the ISO 7064 mod-97 check digits.
+///
+/// Accepted forms are those `iban_validate` accepts: the electronic form
+/// (`"DE89370400440532013000"`) or the paper form in groups of four separated
+/// by single spaces (`"DE89 3704 0044 0532 0130 00"`). The country code must
+/// be uppercase; the BBAN may be lowercase. Input longer than
+/// [`MAX_RAW_IBAN_LEN`] bytes is rejected without parsing.
+pub fn iban_valid(raw: &str) -> bool {
+    raw.len() <= MAX_RAW_IBAN_LEN && iban::Iban::from_str(raw).is_ok()
+}
+
+/// Countries that have an IBAN format, as two-letter uppercase codes, sorted.
+///
+/// `iban_validate` (5.0.1) keeps its country registry private, so this is the
+/// list of the countries in the SWIFT IBAN Registry (the ISO 13616
+/// registration authority) as shipped in `iban_validate` 5.0.1 (87 entries).
+/// It includes `XK` (Kosovo), which has an IBAN format but is not an ISO
+/// 3166-1 assigned code. Territories that use another country's IBAN format
+/// (for example French overseas departments with `FR` IBANs) are not listed.
+/// A unit test asserts that this table and `iban_validate`'s registry agree
+/// exactly, so a dependency update that changes the registry fails the tests.
+pub const IBAN_COUNTRIES: &[&str] = &[
+    "AD", "AE", "AL", "AT", "AZ", "BA", "BE", "BG", "BH", "BI", "BR", "BY", "CH", "CR", "CY", "CZ",
+    "DE", "DJ", "DK", "DO", "EE", "EG", "ES", "FI", "FK", "FO", "FR", "GB", "GE", "GI", "GL", "GR",
+    "GT", "HR", "HU", "IE", "IL", "IQ", "IS", "IT", "JO", "KW", "KZ", "LB", "LC", "LI", "LT", "LU",
+    "LV", "LY", "MC", "MD", "ME", "MK", "MN", "MR", "MT", "MU", "NI", "NL", "NO", "OM", "PL", "PS",
+    "PT", "QA", "RO", "RS", "RU", "SA", "SC", "SD", "SE", "SI", "SK", "SM", "SO", "ST", "SV", "TL",
+    "TN", "TR", "UA", "VA", "VG", "XK", "YE",
+];
+
+/// True for a country (exact uppercase two-letter code) that has an IBAN
+/// format; see [`IBAN_COUNTRIES`].
+pub fn is_iban_country(country: &str) -> bool {
+    country.len() == 2 && IBAN_COUNTRIES.binary_search(&country).is_ok()
+}
+
+/// True for an assigned ISO 3166-1 alpha-2 code, via the `rust_iso3166`
+/// crate (all 249 assigned codes).
+///
+/// Only exact uppercase is accepted (`"US"`, not `"us"`), as Stripe writes
+/// country codes. User-assigned codes such as `"XX"`, `"ZZ"` or `"XK"` are
+/// rejected, as are reserved ones such as `"UK"` or `"EU"`.
+pub fn is_country_code(raw: &str) -> bool {
+    raw.len() == 2
+        && raw.bytes().all(|b| b.is_ascii_uppercase())
+        && rust_iso3166::from_alpha2(raw).is_some()
+}
+
+/// True for an active ISO 4217 alphabetic currency code, via the
+/// `iso_currency` crate, ignoring ASCII case (Stripe sends `"usd"`).
+///
+/// Every code in the ISO list is accepted, including fund, precious-metal and
+/// special codes such as `"XAU"`, `"XDR"` and `"XXX"`; whether Stripe settles
+/// in a currency is a separate question.
+pub fn is_currency_code(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let upper = [
+        bytes[0].to_ascii_uppercase(),
+        bytes[1].to_ascii_uppercase(),
+        bytes[2].to_ascii_uppercase(),
+    ];
+    core::str::from_utf8(&upper).is_ok_and(|code| iso_currency::Currency::from_code(code).is_some())
+}
+
+/// True for a syntactically valid e-mail address, via the `email_address`
+/// crate.
+///
+/// This is `EmailAddress::is_valid` with one difference: the display-name
+/// form (`"Jenny <jenny@example.com>"`), which `is_valid` accepts, is
+/// rejected, since an API field holds a bare address. Input longer than
+/// [`MAX_EMAIL_LEN`] bytes is rejected without parsing.
+pub fn is_email(raw: &str) -> bool {
+    if raw.is_empty() || raw.len() > MAX_EMAIL_LEN {
+        return false;
+    }
+    let options = email_address::Options {
+        allow_display_text: false,
+        ..email_address::Options::default()
+    };
+    email_address::EmailAddress::parse_with_options(raw, options).is_ok()
+}
+
+/// True for a real date of the proleptic Gregorian calendar with a year in
+/// `1..=9999`, leap years included (divisible by 4, except centuries not
+/// divisible by 400).
+pub fn is_calendar_date(year: i64, month: i64, day: i64) -> bool {
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+        return false;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=days_in_month).contains(&day)
+}
+
+/// Parses a string of `min..=max` ASCII digits (`max` <= 9) as a number.
+fn parse_ascii_digits(raw: &str, min: usize, max: usize) -> Option<u32> {
+    let bytes = raw.as_bytes();
+    if !(min..=max).contains(&bytes.len()) || max > 9 {
+        return None;
+    }
+    bytes.iter().try_fold(0u32, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Stripe test cards, https://docs.stripe.com/testing ("Cards by brand").
+    // All of them are valid and pass Luhn.
+    const STRIPE_TEST_CARDS: &[(&str, CardBrand)] = &[
+        ("4242424242424242", CardBrand::Visa),
+        ("4000056655665556", CardBrand::Visa), // Visa (debit)
+        ("5555555555554444", CardBrand::MasterCard),
+        ("2223003122003222", CardBrand::MasterCard), // Mastercard (2-series)
+        ("5200828282828210", CardBrand::MasterCard), // Mastercard (debit)
+        ("5105105105105100", CardBrand::MasterCard), // Mastercard (prepaid)
+        ("378282246310005", CardBrand::AmericanExpress),
+        ("371449635398431", CardBrand::AmericanExpress),
+        ("6011111111111117", CardBrand::Discover),
+        ("6011000990139424", CardBrand::Discover),
+        ("6011981111111113", CardBrand::Discover), // Discover (debit)
+        ("3056930009020004", CardBrand::DinersClub),
+        ("36227206271667", CardBrand::DinersClub), // Diners Club (14-digit card)
+        ("3566002020360505", CardBrand::Jcb),
+        ("6200000000000005", CardBrand::UnionPay),
+        ("6205500000000000004", CardBrand::UnionPay), // UnionPay (19-digit card)
+    ];
+
+    #[test]
+    fn stripe_test_cards_are_ok_with_brand() {
+        for &(number, brand) in STRIPE_TEST_CARDS {
+            assert!(luhn_valid(number), "{number}");
+            assert_eq!(CardBrand::from_digits(number), brand, "{number}");
+            assert_eq!(
+                check_card_number(number),
+                CardNumberCheck::Ok(brand),
+                "{number}"
+            );
+        }
+    }
+
+    #[test]
+    fn card_number_table() {
+        use CardNumberCheck::{Incorrect, Invalid, Ok};
+        let cases: &[(&str, CardNumberCheck)] = &[
+            // https://docs.stripe.com/testing: 4242... with the last digit
+            // changed fails Luhn (Stripe's `incorrect_number`).
+            ("4242424242424241", Incorrect),
+            // Stripe accepts spaces (https://docs.stripe.com/testing shows
+            // "4242 4242 4242 4242"); hyphens are stripped the same way.
+            ("4242 4242 4242 4242", Ok(CardBrand::Visa)),
+            ("4242-4242-4242-4242", Ok(CardBrand::Visa)),
+            (" 4242424242424242 ", Ok(CardBrand::Visa)),
+            // Non-digits and other whitespace.
+            ("4242a42424242424", Invalid),
+            ("4242\t4242424242424242", Invalid),
+            ("４２４２４２４２４２４２４２４２", Invalid), // full-width digits
+            ("", Invalid),
+            ("   ", Invalid),
+            // Length outside 12..=19.
+            ("42424242424", Invalid),
+            ("42424242424242424242", Invalid),
+            // Wrong length for a known brand (stripe-android
+            // DefaultStaticCardAccountRanges): Visa 15, Amex 16, MC 15.
+            ("424242424242426", Invalid),
+            ("3782822463100005", Invalid),
+            ("555555555555444", Invalid),
+            // Unknown IIN: any length 12..=19, only Luhn matters.
+            ("990000000002", Ok(CardBrand::Unknown)),
+            ("990000000003", Incorrect),
+            // Visa 13 digits (classic Visa length), Luhn-valid.
+            ("4222222222222", Ok(CardBrand::Visa)),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(check_card_number(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn brand_ranges_table() {
+        // Ranges from stripe-android DefaultStaticCardAccountRanges
+        // (https://github.com/stripe/stripe-android, payments-core,
+        // cards/DefaultStaticCardAccountRanges.kt).
+        let cases: &[(&str, CardBrand)] = &[
+            ("4", CardBrand::Visa),
+            ("2221", CardBrand::MasterCard),
+            ("2720", CardBrand::MasterCard),
+            ("2220", CardBrand::Unknown),
+            ("2721", CardBrand::Unknown),
+            ("51", CardBrand::MasterCard),
+            ("55", CardBrand::MasterCard),
+            ("56", CardBrand::Unknown),
+            ("34", CardBrand::AmericanExpress),
+            ("37", CardBrand::AmericanExpress),
+            ("6011", CardBrand::Discover),
+            ("644", CardBrand::Discover),
+            ("649", CardBrand::Discover),
+            ("65", CardBrand::Discover),
+            ("643", CardBrand::Unknown),
+            ("3528", CardBrand::Jcb),
+            ("3589", CardBrand::Jcb),
+            ("3527", CardBrand::Unknown),
+            ("62", CardBrand::UnionPay),
+            ("81", CardBrand::UnionPay),
+            ("300", CardBrand::DinersClub),
+            ("305", CardBrand::DinersClub),
+            ("306", CardBrand::Unknown),
+            ("3095", CardBrand::DinersClub),
+            ("36", CardBrand::DinersClub),
+            ("38", CardBrand::DinersClub),
+            ("39", CardBrand::DinersClub),
+            // Too short to decide, empty, non-digits.
+            ("2", CardBrand::Unknown),
+            ("6", CardBrand::Unknown),
+            ("", CardBrand::Unknown),
+            ("x4", CardBrand::Unknown),
+            ("€", CardBrand::Unknown),
+        ];
+        for &(digits, brand) in cases {
+            assert_eq!(CardBrand::from_digits(digits), brand, "{digits:?}");
+        }
+        assert_eq!(CardBrand::Visa.pan_lengths(), &[13, 16, 19]);
+        assert_eq!(CardBrand::AmericanExpress.pan_lengths(), &[15]);
+        assert_eq!(CardBrand::UnionPay.pan_lengths(), &[16, 17, 18, 19]);
+        assert_eq!(
+            CardBrand::DinersClub.pan_lengths(),
+            &[14, 15, 16, 17, 18, 19]
+        );
+        assert_eq!(
+            CardBrand::Unknown.pan_lengths(),
+            (12..=19).collect::<Vec<_>>().as_slice()
+        );
+        for brand in [CardBrand::MasterCard, CardBrand::Discover, CardBrand::Jcb] {
+            assert_eq!(brand.pan_lengths(), &[16], "{brand:?}");
+        }
+    }
+
+    #[test]
+    fn luhn_table() {
+        let cases: &[(&str, bool)] = &[
+            ("4242424242424242", true),  // https://docs.stripe.com/testing
+            ("4242424242424241", false), // last digit changed
+            ("79927398713", true),       // Wikipedia "Luhn algorithm" example
+            ("79927398710", false),      // same, wrong check digit
+            ("0", true),
+            ("", false),
+            ("4242 4242 4242 4242", false), // separators are not stripped here
+            ("42424242424242x2", false),
+        ];
+        for &(digits, expected) in cases {
+            assert_eq!(luhn_valid(digits), expected, "{digits:?}");
+        }
+    }
+
+    #[test]
+    fn cvc_table() {
+        // Lengths: Stripe docs (https://docs.stripe.com/testing: "Use any
+        // three-digit CVC (four digits for American Express cards)").
+        let cases: &[(&str, Option<CardBrand>, bool)] = &[
+            ("123", Some(CardBrand::Visa), true),
+            ("1234", Some(CardBrand::AmericanExpress), true),
+            ("123", Some(CardBrand::AmericanExpress), false),
+            ("1234", Some(CardBrand::Visa), false),
+            ("12", Some(CardBrand::Visa), false),
+            ("12", None, false),
+            ("12a", None, false),
+            ("12a", Some(CardBrand::Visa), false),
+            ("123", None, true),
+            ("1234", None, true),
+            ("12345", None, false),
+            ("", None, false),
+            (" 123", None, false),
+            ("١٢٣", None, false), // Arabic-Indic digits
+            ("123", Some(CardBrand::Unknown), true),
+            ("1234", Some(CardBrand::Unknown), true),
+        ];
+        for &(raw, brand, expected) in cases {
+            assert_eq!(check_cvc(raw, brand), expected, "{raw:?} {brand:?}");
+        }
+    }
+
+    #[test]
+    fn exp_month_table() {
+        // Stripe API reference, card `exp_month`: "Two-digit number
+        // representing the card's expiration month"; "1" is accepted too.
+        let cases: &[(&str, Option<u8>)] = &[
+            ("1", Some(1)),
+            ("01", Some(1)),
+            ("9", Some(9)),
+            ("09", Some(9)),
+            ("12", Some(12)),
+            ("0", None),
+            ("00", None),
+            ("13", None),
+            ("012", None),
+            (" 1", None),
+            ("1 ", None),
+            ("+1", None),
+            ("", None),
+            ("1a", None),
+            ("٣", None),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(parse_exp_month(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn exp_year_table() {
+        // Stripe API reference, card `exp_year`: "Two- or four-digit number
+        // representing the card's expiration year"; 2-digit years are 20YY.
+        let cases: &[(&str, Option<i32>)] = &[
+            ("34", Some(2034)),
+            ("00", Some(2000)),
+            ("99", Some(2099)),
+            ("2034", Some(2034)),
+            ("0000", Some(0)),
+            ("9999", Some(9999)),
+            ("3", None),
+            ("203", None),
+            ("20345", None),
+            (" 34", None),
+            ("-034", None),
+            ("", None),
+            ("2o34", None),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(parse_exp_year(raw, 2026), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn expiry_table() {
+        // Today is 2026-11. Stripe rejects a past expiry and a year more
+        // than 50 years ahead (stripe-js / stripe-android ExpirationDate
+        // validation).
+        let cases: &[(u8, i32, ExpiryCheck)] = &[
+            (12, 2034, ExpiryCheck::Ok),
+            (10, 2026, ExpiryCheck::MonthInPast),
+            (11, 2026, ExpiryCheck::Ok),
+            (12, 2026, ExpiryCheck::Ok),
+            (1, 2025, ExpiryCheck::YearInvalid),
+            (1, 2077, ExpiryCheck::YearInvalid),
+            (1, 2076, ExpiryCheck::Ok),
+            (0, 2030, ExpiryCheck::MonthInPast),
+            (13, 2030, ExpiryCheck::MonthInPast),
+            (1, i32::MAX, ExpiryCheck::YearInvalid),
+            (1, i32::MIN, ExpiryCheck::YearInvalid),
+        ];
+        for &(month, year, expected) in cases {
+            assert_eq!(
+                check_expiry(month, year, 2026, 11),
+                expected,
+                "{month}/{year}"
+            );
+        }
+        assert_eq!(parse_exp_year("34", 2026), Some(2034));
+        // today_year at the extremes must not overflow.
+        assert_eq!(check_expiry(1, i32::MAX, i32::MAX, 1), ExpiryCheck::Ok);
+        assert_eq!(check_expiry(1, 0, i32::MIN, 1), ExpiryCheck::YearInvalid);
+    }
+
+    #[test]
+    fn aba_table() {
+        let cases: &[(&str, bool)] = &[
+            // Stripe test routing number, https://docs.stripe.com/testing
+            // (ACH Direct Debit / US bank accounts).
+            ("110000000", true),
+            // Wikipedia "ABA routing transit number" check-digit example
+            // (3*(1+0+0) + 7*(1+0+2) + (1+0+5) = 30).
+            ("111000025", true),
+            // Routing number from Stripe's docs that fails the checksum
+            // (3*1 + 7*1 + 1 = 11); vector taken from the project brief.
+            ("111000000", false),
+            // Eight digits.
+            ("11000000", false),
+            ("1100000000", false),
+            ("11000000a", false),
+            ("110 000 000", false),
+            ("", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(aba_routing_valid(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn iban_table() {
+        let cases: &[(&str, bool)] = &[
+            // Stripe test IBAN, https://docs.stripe.com/testing (SEPA Direct
+            // Debit).
+            ("DE89370400440532013000", true),
+            ("DE89 3704 0044 0532 0130 00", true),
+            // ISO 13616 / Wikipedia "International Bank Account Number"
+            // example.
+            ("GB82WEST12345698765432", true),
+            ("GB82 WEST 1234 5698 7654 32", true),
+            // Same digits under another country: fails mod-97.
+            ("NL89370400440532013000", false),
+            // Last digit changed: fails mod-97.
+            ("DE89370400440532013001", false),
+            // Country code must be uppercase (iban_validate's rule).
+            ("de89370400440532013000", false),
+            ("DE8937040044053201300", false), // too short for DE
+            ("", false),
+            ("DE89  3704 0044 0532 0130 00", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(iban_valid(raw), expected, "{raw:?}");
+        }
+    }
+
+    /// Builds a mod-97-valid IBAN `CC kk 0000` for `country`, so that
+    /// `iban_validate` gets past the checksum and reports whether it knows the
+    /// country.
+    fn probe_iban(country: [u8; 2]) -> String {
+        // Rearranged form: BBAN "0000", then country letters as numbers, "00".
+        let mut remainder = 0u32;
+        let digits = format!(
+            "0000{}{}00",
+            u32::from(country[0] - b'A') + 10,
+            u32::from(country[1] - b'A') + 10
+        );
+        for b in digits.bytes() {
+            remainder = (remainder * 10 + u32::from(b - b'0')) % 97;
+        }
+        let check = 98 - remainder;
+        format!("{}{}{check:02}0000", country[0] as char, country[1] as char)
+    }
+
+    #[test]
+    fn iban_countries_match_iban_validate_registry() {
+        assert!(
+            IBAN_COUNTRIES.windows(2).all(|w| w[0] < w[1]),
+            "sorted, unique"
+        );
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = [a, b];
+                let code_str = core::str::from_utf8(&code).unwrap();
+                let known = !matches!(
+                    probe_iban(code).parse::<iban::Iban>(),
+                    Err(iban::ParseIbanError::UnknownCountry(_))
+                        | Err(iban::ParseIbanError::InvalidBaseIban { .. })
+                );
+                assert_eq!(is_iban_country(code_str), known, "{code_str}");
+            }
+        }
+    }
+
+    #[test]
+    fn iban_country_table() {
+        // SWIFT IBAN Registry (ISO 13616 registration authority).
+        let cases: &[(&str, bool)] = &[
+            ("DE", true),
+            ("GB", true),
+            ("FR", true),
+            ("XK", true),
+            ("US", false),
+            ("CA", false),
+            ("de", false),
+            ("D", false),
+            ("DEU", false),
+            ("", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(is_iban_country(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn country_code_table() {
+        // ISO 3166-1 alpha-2 (https://www.iso.org/iso-3166-country-codes.html).
+        let cases: &[(&str, bool)] = &[
+            ("US", true),
+            ("DE", true),
+            ("AQ", true), // Antarctica: assigned
+            ("SS", true),
+            ("us", false), // Stripe writes uppercase; only uppercase accepted
+            ("Us", false),
+            ("XX", false), // user-assigned
+            ("ZZ", false), // user-assigned
+            ("XK", false), // Kosovo: user-assigned, not in ISO 3166-1
+            ("UK", false), // exceptionally reserved
+            ("EU", false), // exceptionally reserved
+            ("USA", false),
+            ("U", false),
+            ("", false),
+            ("ÜS", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(is_country_code(raw), expected, "{raw:?}");
+        }
+        assert_eq!(rust_iso3166::ALL.len(), 249);
+    }
+
+    #[test]
+    fn currency_code_table() {
+        // ISO 4217 list one (https://www.six-group.com/en/products-services/
+        // financial-information/data-standards.html); Stripe sends lowercase
+        // (https://docs.stripe.com/currencies).
+        let cases: &[(&str, bool)] = &[
+            ("usd", true),
+            ("EUR", true),
+            ("Jpy", true),
+            ("xyz", false),
+            ("us", false),
+            ("usdd", false),
+            ("", false),
+            ("u$d", false),
+            ("üsd", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(is_currency_code(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn email_table() {
+        // "jenny@example.com" is the address used throughout Stripe's API
+        // reference (https://docs.stripe.com/api/customers/create).
+        let cases: &[(&str, bool)] = &[
+            ("jenny@example.com", true),
+            ("jenny.rosen+test@example.co.uk", true),
+            ("jenny@", false),
+            ("@example.com", false),
+            ("jenny", false),
+            ("", false),
+            ("Jenny <jenny@example.com>", false), // display-name form rejected
+            ("jenny@@example.com", false),
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(is_email(raw), expected, "{raw:?}");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(64));
+        assert!(is_email(&long_local));
+        let too_long = format!("{}@{}.com", "a".repeat(64), "b".repeat(200));
+        assert!(!is_email(&too_long));
+    }
+
+    #[test]
+    fn calendar_date_table() {
+        // Gregorian leap-year rule (ISO 8601; Wikipedia "Leap year").
+        let cases: &[((i64, i64, i64), bool)] = &[
+            ((2024, 2, 29), true),
+            ((2023, 2, 29), false),
+            ((1901, 1, 1), true),
+            ((2026, 4, 31), false),
+            ((2026, 13, 1), false),
+            ((2000, 2, 29), true),  // divisible by 400
+            ((1900, 2, 29), false), // century, not divisible by 400
+            ((2026, 12, 31), true),
+            ((2026, 1, 0), false),
+            ((2026, 0, 1), false),
+            ((0, 1, 1), false),
+            ((1, 1, 1), true),
+            ((9999, 12, 31), true),
+            ((10000, 1, 1), false),
+            ((i64::MIN, i64::MIN, i64::MIN), false),
+            ((i64::MAX, i64::MAX, i64::MAX), false),
+        ];
+        for &((y, m, d), expected) in cases {
+            assert_eq!(is_calendar_date(y, m, d), expected, "{y}-{m}-{d}");
+        }
+    }
+
+    /// Small deterministic xorshift generator, so the no-panic sweep needs no
+    /// extra dev-dependency and is reproducible.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            self.0 = x;
+            x
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn exercise_all(s: &str, rng: &mut XorShift) {
+        let brand = match rng.below(9) {
+            0 => None,
+            1 => Some(CardBrand::Visa),
+            2 => Some(CardBrand::MasterCard),
+            3 => Some(CardBrand::AmericanExpress),
+            4 => Some(CardBrand::Discover),
+            5 => Some(CardBrand::Jcb),
+            6 => Some(CardBrand::UnionPay),
+            7 => Some(CardBrand::DinersClub),
+            _ => Some(CardBrand::Unknown),
+        };
+        let b = CardBrand::from_digits(s);
+        let _ = (b.pan_lengths(), b.cvc_lengths());
+        let _ = check_card_number(s);
+        let _ = luhn_valid(s);
+        let _ = check_cvc(s, brand);
+        let _ = parse_exp_month(s);
+        let _ = parse_exp_year(s, 2026);
+        let _ = aba_routing_valid(s);
+        let _ = iban_valid(s);
+        let _ = is_iban_country(s);
+        let _ = is_country_code(s);
+        let _ = is_currency_code(s);
+        let _ = is_email(s);
+    }
+
+    #[test]
+    fn no_panic_on_odd_strings() {
+        const ALPHABET: &[char] = &[
+            '0',
+            '1',
+            '4',
+            '9',
+            ' ',
+            '-',
+            '\t',
+            '\n',
+            '\0',
+            'a',
+            'Z',
+            'D',
+            'E',
+            '@',
+            '.',
+            '<',
+            '>',
+            '"',
+            '\\',
+            '[',
+            ']',
+            '(',
+            ')',
+            ',',
+            ';',
+            ':',
+            '+',
+            'é',
+            '€',
+            '𝟘',
+            '٣',
+            '\u{200b}',
+            '\u{feff}',
+            '\u{10ffff}',
+        ];
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let len = rng.below(80);
+            let s: String = (0..len)
+                .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                .collect();
+            exercise_all(&s, &mut rng);
+        }
+        // Valid values with one character mutated.
+        let seeds = [
+            "4242 4242 4242 4242",
+            "DE89 3704 0044 0532 0130 00",
+            "jenny@example.com",
+            "\"jenny rosen\"@[127.0.0.1]",
+            "110000000",
+            "usd",
+        ];
+        for seed in seeds {
+            for _ in 0..2_000 {
+                let mut chars: Vec<char> = seed.chars().collect();
+                let i = rng.below(chars.len());
+                chars[i] = ALPHABET[rng.below(ALPHABET.len())];
+                let s: String = chars.into_iter().collect();
+                exercise_all(&s, &mut rng);
+            }
+        }
+        // Huge inputs: must be rejected quickly and without panicking.
+        for unit in ["4", " ", "-", "€", "a@", "DE89", "\"", "<"] {
+            let huge = unit.repeat(1 << 20);
+            exercise_all(&huge, &mut rng);
+            assert_eq!(check_card_number(&huge), CardNumberCheck::Invalid);
+            assert!(!iban_valid(&huge));
+            assert!(!is_email(&huge));
+        }
+        // Extreme numbers.
+        let ints = [i64::MIN, -1, 0, 1, 2, 12, 13, 28, 29, 31, 9999, i64::MAX];
+        for &y in &ints {
+            for &m in &ints {
+                for &d in &ints {
+                    let _ = is_calendar_date(y, m, d);
+                }
+            }
+        }
+        let years = [i32::MIN, -1, 0, 2026, i32::MAX];
+        for &year in &years {
+            for &today in &years {
+                for month in [0, 1, 12, 13, u8::MAX] {
+                    for today_month in [0, 1, 12, 13, u8::MAX] {
+                        let _ = check_expiry(month, year, today, today_month);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,632 @@
+//! The validator: one walk of a parameter tree against the spec, then the spec's rules, each
+//! by its one implementation. Generated types, user types and raw bodies all come here.
+
+use std::collections::HashMap;
+
+use token_spec::rules::RuleName;
+use token_spec::{ItemTy, Kind, NodeId, Rule, Spec, Ty};
+
+use crate::checks;
+use crate::context::{Context, Mode};
+use crate::error::{Error, Errors, Fill, Phase};
+use crate::tree::{Object, Value};
+
+/// The outcome of a successful validation: the token kind of the request.
+pub(crate) struct Valid<'s> {
+    pub kind: &'s Kind,
+}
+
+struct Run<'a> {
+    spec: &'a Spec,
+    ctx: &'a Context,
+    errors: Vec<Error>,
+    /// Values present in the body, by node (scalars and objects; not array items).
+    present: HashMap<NodeId, &'a Value>,
+    /// Nodes with an error already: later rules on them are skipped, as Stripe reports
+    /// one problem per parameter.
+    failed: Vec<NodeId>,
+    /// `""` values accepted as "unset": (path, node).
+    unsets: Vec<(String, NodeId)>,
+}
+
+/// Validates a request body tree.
+pub(crate) fn validate<'s>(
+    spec: &'s Spec,
+    body: &Object,
+    ctx: &Context,
+) -> Result<Valid<'s>, Errors> {
+    let mut run = Run {
+        spec,
+        ctx,
+        errors: Vec::new(),
+        present: HashMap::new(),
+        failed: Vec::new(),
+        unsets: Vec::new(),
+    };
+    run.object(NodeId::ROOT, body, "");
+    let kinds: Vec<&Kind> = spec
+        .kinds
+        .iter()
+        .filter(|k| run.present.contains_key(&k.node))
+        .collect();
+    // `customer` alone is a card token (Stripe clones the customer's default card).
+    let kind = kinds.first().copied().or_else(|| {
+        spec.lookup("customer")
+            .filter(|c| run.present.contains_key(c))
+            .and_then(|_| spec.kinds.first())
+    });
+    if let Some(k) = kind
+        && !k.allows(ctx.key_type(), ctx.mode())
+        && let Some(def) = &k.key_error
+    {
+        run.errors.push(Error::from_def(
+            def,
+            Phase::Context,
+            Fill {
+                param: &spec.node(k.node).path,
+                ..Fill::default()
+            },
+        ));
+    }
+    for rule in &spec.rules {
+        run.rule(rule, &kinds, kind.is_some());
+    }
+    match Errors::from_vec(run.errors) {
+        Some(errors) => Err(errors),
+        None => match kind {
+            Some(kind) => Ok(Valid { kind }),
+            // A spec without a `token_kind_required` rule would get here.
+            None => Err(Errors::one(Error::from_def(
+                spec.error("parameter_missing"),
+                Phase::Presence,
+                Fill::default(),
+            ))),
+        },
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        let mut s = String::with_capacity(prefix.len() + key.len() + 2);
+        s.push_str(prefix);
+        s.push('[');
+        s.push_str(key);
+        s.push(']');
+        s
+    }
+}
+
+impl<'a> Run<'a> {
+    fn generic(&mut self, name: &str, phase: Phase, id: Option<NodeId>, fill: Fill<'_>) {
+        let def = self.spec.error(name);
+        self.errors.push(Error::from_def(def, phase, fill));
+        if let Some(id) = id {
+            self.failed.push(id);
+        }
+    }
+
+    fn object(&mut self, id: NodeId, obj: &'a Object, path: &str) {
+        let spec = self.spec;
+        for (key, value) in obj.iter() {
+            let child_path = join(path, key);
+            match spec.child(id, key) {
+                Some(child) => self.value(child, value, &child_path),
+                None => self.generic(
+                    "parameter_unknown",
+                    Phase::Unknown,
+                    None,
+                    Fill {
+                        param: &child_path,
+                        ..Fill::default()
+                    },
+                ),
+            }
+        }
+        for &child in &spec.node(id).children {
+            let node = spec.node(child);
+            if node.required && obj.get(&node.name).is_none() {
+                let p = join(path, &node.name);
+                self.generic(
+                    "parameter_missing",
+                    Phase::Presence,
+                    Some(child),
+                    Fill {
+                        param: &p,
+                        ..Fill::default()
+                    },
+                );
+            }
+        }
+    }
+
+    fn empty(&mut self, id: NodeId, path: &str) {
+        self.generic(
+            "parameter_invalid_empty",
+            Phase::Presence,
+            Some(id),
+            Fill {
+                param: path,
+                ..Fill::default()
+            },
+        );
+    }
+
+    fn value(&mut self, id: NodeId, value: &'a Value, path: &str) {
+        let spec = self.spec;
+        let node = spec.node(id);
+        self.present.insert(id, value);
+        // `""`: an attempt to unset.
+        if let Value::Scalar(s) = value
+            && s.text.is_empty()
+        {
+            if node.unset {
+                self.unsets.push((path.to_string(), id));
+            } else {
+                self.empty(id, path);
+            }
+            return;
+        }
+        let wrong = |run: &mut Self, name: &str| {
+            run.generic(
+                name,
+                Phase::Types,
+                Some(id),
+                Fill {
+                    param: path,
+                    ..Fill::default()
+                },
+            )
+        };
+        match (&node.ty, value) {
+            (Ty::Object { .. }, Value::Object(o)) => self.object(id, o, path),
+            (
+                Ty::Object {
+                    or_id: Some(idd), ..
+                },
+                Value::Scalar(s),
+            ) => {
+                if let Some(max) = idd.max_length {
+                    self.max_length(id, path, &s.text, max, node.secret);
+                }
+            }
+            (Ty::Map, Value::Object(o)) => {
+                for (k, v) in o.iter() {
+                    if !matches!(v, Value::Scalar(_)) {
+                        let p = join(path, k);
+                        self.generic(
+                            "parameter_invalid_scalar",
+                            Phase::Types,
+                            Some(id),
+                            Fill {
+                                param: &p,
+                                ..Fill::default()
+                            },
+                        );
+                    }
+                }
+            }
+            (Ty::Object { .. } | Ty::Map, _) => wrong(self, "parameter_invalid_object"),
+            (Ty::Array { items }, Value::Array(vs)) => {
+                for (i, v) in vs.iter().enumerate() {
+                    let p = join(path, &i.to_string());
+                    match v {
+                        Value::Scalar(s) if s.text.is_empty() => {
+                            if items.unset {
+                                self.unsets.push((p, id));
+                            } else {
+                                self.empty(id, &p);
+                            }
+                        }
+                        Value::Scalar(s) => {
+                            self.item(id, &items.ty, &s.text, &p, node.secret);
+                        }
+                        _ => self.generic(
+                            "parameter_invalid_scalar",
+                            Phase::Types,
+                            Some(id),
+                            Fill {
+                                param: &p,
+                                ..Fill::default()
+                            },
+                        ),
+                    }
+                }
+            }
+            (Ty::Array { .. }, _) => wrong(self, "parameter_invalid_array"),
+            (_, Value::Scalar(s)) => self.scalar(id, &node.ty, &s.text, path, node.secret),
+            (_, _) => wrong(self, "parameter_invalid_scalar"),
+        }
+    }
+
+    fn max_length(&mut self, id: NodeId, path: &str, text: &str, max: u64, secret: bool) {
+        // Count characters only as far as the limit: bounded work on any input.
+        if text.len() as u64 > max && text.chars().take(max as usize + 1).count() as u64 > max {
+            self.generic(
+                "parameter_invalid_string_length",
+                Phase::Types,
+                Some(id),
+                Fill {
+                    param: path,
+                    value: Some(text),
+                    secret,
+                    limit: Some(max),
+                    ..Fill::default()
+                },
+            );
+        }
+    }
+
+    fn scalar(&mut self, id: NodeId, ty: &Ty, text: &str, path: &str, secret: bool) {
+        let bad = |run: &mut Self, name: &str, values: Option<String>| {
+            run.generic(
+                name,
+                Phase::Types,
+                Some(id),
+                Fill {
+                    param: path,
+                    value: Some(text),
+                    secret,
+                    values,
+                    ..Fill::default()
+                },
+            )
+        };
+        match ty {
+            Ty::String { max_length, .. } => {
+                if let Some(max) = max_length {
+                    self.max_length(id, path, text, *max, secret);
+                }
+            }
+            Ty::Integer {
+                from_string: Some(max),
+                ..
+            } => {
+                // Stripe types it as a string: its semantic rule judges the value.
+                if let Some(max) = max {
+                    self.max_length(id, path, text, *max, secret);
+                }
+            }
+            Ty::Integer { .. } => {
+                if !is_integer(text) {
+                    bad(self, "parameter_invalid_integer", None);
+                }
+            }
+            Ty::Number => {
+                if !is_number(text) {
+                    bad(self, "parameter_invalid_number", None);
+                }
+            }
+            Ty::Boolean => {
+                if text != "true" && text != "false" {
+                    bad(self, "parameter_invalid_boolean", None);
+                }
+            }
+            Ty::Enum { values, open, .. } => {
+                if !*open && !values.iter().any(|v| v == text) {
+                    bad(self, "parameter_invalid_enum", Some(one_of(values)));
+                }
+            }
+            Ty::Array { .. } | Ty::Map | Ty::Object { .. } => {}
+        }
+    }
+
+    fn item(&mut self, id: NodeId, ty: &ItemTy, text: &str, path: &str, secret: bool) {
+        let as_ty = match ty {
+            ItemTy::String { max_length } => Ty::String {
+                max_length: *max_length,
+                format: None,
+            },
+            ItemTy::Integer => Ty::Integer {
+                format: None,
+                min: None,
+                max: None,
+                from_string: None,
+            },
+            ItemTy::Number => Ty::Number,
+            ItemTy::Boolean => Ty::Boolean,
+            ItemTy::Enum { values } => Ty::Enum {
+                max_length: None,
+                values: values.clone(),
+                open: false,
+            },
+        };
+        self.scalar(id, &as_ty, text, path, secret);
+    }
+
+    fn text(&self, id: NodeId) -> Option<&'a str> {
+        match self.present.get(&id) {
+            Some(Value::Scalar(s)) if !s.text.is_empty() => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    fn rule(&mut self, rule: &Rule, kinds: &[&Kind], has_kind: bool) {
+        let spec = self.spec;
+        if rule.params.iter().any(|p| self.failed.contains(p)) {
+            return;
+        }
+        match rule.rule {
+            RuleName::TokenKindRequired => {
+                if !has_kind {
+                    self.emit(rule, None, "", None, None);
+                }
+            }
+            RuleName::OneTokenKind => {
+                if kinds.len() > 1 {
+                    let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
+                    self.emit(rule, None, "", None, Some(names.join(", ")));
+                }
+            }
+            RuleName::NoUnset => {
+                let targets = rule.params.clone();
+                let hits: Vec<(String, NodeId)> = self
+                    .unsets
+                    .iter()
+                    .filter(|(_, n)| targets.iter().any(|t| is_within(spec, *n, *t)))
+                    .cloned()
+                    .collect();
+                for (path, n) in hits {
+                    self.emit(rule, Some(n), &path, None, None);
+                }
+            }
+            _ => {
+                for &target in &rule.params {
+                    self.rule_on(rule, target);
+                }
+            }
+        }
+    }
+
+    fn emit(
+        &mut self,
+        rule: &Rule,
+        id: Option<NodeId>,
+        path: &str,
+        value: Option<&str>,
+        values: Option<String>,
+    ) {
+        let secret = id.is_some_and(|i| self.spec.node(i).secret);
+        self.errors.push(Error::from_def(
+            &rule.error,
+            Phase::from(rule.stage),
+            Fill {
+                param: path,
+                value,
+                secret,
+                values,
+                limit: None,
+            },
+        ));
+        if let Some(id) = id {
+            self.failed.push(id);
+        }
+    }
+
+    fn rule_on(&mut self, rule: &Rule, target: NodeId) {
+        let spec = self.spec;
+        let node = spec.node(target);
+        let path = node.path.as_str();
+        let present = self.present.get(&target).copied();
+        let text = self.text(target);
+        let arg_text = |run: &Self, name: &str| rule.param_arg(name).and_then(|p| run.text(p));
+        let arg_ok = |run: &Self, name: &str| {
+            rule.param_arg(name)
+                .is_some_and(|p| !run.failed.contains(&p))
+        };
+        let fail = match rule.rule {
+            RuleName::RequiredIf => {
+                let parent_present = node
+                    .parent
+                    .is_some_and(|p| p == NodeId::ROOT || self.present.contains_key(&p));
+                parent_present
+                    && present.is_none()
+                    && rule.str_arg("equals").is_some_and(|want| {
+                        arg_text(self, "if").is_some_and(|v| v.eq_ignore_ascii_case(want))
+                    })
+            }
+            RuleName::RequiresConnect => present.is_some() && self.ctx.account().is_none(),
+            RuleName::IdOnlyWith => {
+                matches!(present, Some(Value::Object(_)))
+                    && rule
+                        .param_arg("with")
+                        .is_some_and(|w| self.present.contains_key(&w))
+            }
+            RuleName::ObjectOnlyWithout => {
+                text.is_some()
+                    && rule
+                        .param_arg("with")
+                        .is_some_and(|w| !self.present.contains_key(&w))
+            }
+            RuleName::Exclusive => {
+                present.is_some()
+                    && node.parent.is_some_and(|p| {
+                        spec.node(p)
+                            .children
+                            .iter()
+                            .any(|c| *c != target && self.present.contains_key(c))
+                    })
+            }
+            RuleName::CalendarDate => match present {
+                Some(Value::Object(o)) => {
+                    let part = |k: &str| {
+                        o.get(k)
+                            .and_then(Value::as_str)
+                            .and_then(|t| t.parse::<i64>().ok())
+                    };
+                    match (part("year"), part("month"), part("day")) {
+                        (Some(y), Some(m), Some(d)) => !checks::is_calendar_date(y, m, d),
+                        _ => false,
+                    }
+                }
+                _ => false,
+            },
+            _ => match text {
+                None => false,
+                Some(t) => !self.scalar_rule(rule, t, &arg_text, &arg_ok),
+            },
+        };
+        if fail {
+            self.emit(rule, Some(target), path, text, None);
+        }
+    }
+
+    /// A semantic rule on a present scalar value: `true` when the value passes.
+    fn scalar_rule(
+        &self,
+        rule: &Rule,
+        t: &str,
+        arg_text: &dyn Fn(&Self, &str) -> Option<&'a str>,
+        arg_ok: &dyn Fn(&Self, &str) -> bool,
+    ) -> bool {
+        let today = self.ctx.today();
+        match rule.rule {
+            RuleName::Digits => {
+                let strip = rule.str_arg("strip").unwrap_or("");
+                let (min, max) = (
+                    rule.int_arg("min").unwrap_or(0),
+                    rule.int_arg("max").unwrap_or(i64::MAX),
+                );
+                let mut n: i64 = 0;
+                for c in t.chars() {
+                    if strip.contains(c) {
+                        continue;
+                    }
+                    if !c.is_ascii_digit() {
+                        return false;
+                    }
+                    n += 1;
+                    if n > max {
+                        return false;
+                    }
+                }
+                n >= min
+            }
+            RuleName::CardLengthByBrand => {
+                let digits = card_digits(t);
+                checks::CardBrand::from_digits(&digits)
+                    .pan_lengths()
+                    .contains(&digits.len())
+            }
+            RuleName::Luhn => checks::luhn_valid(&card_digits(t)),
+            RuleName::Month => checks::parse_exp_month(t).is_some(),
+            RuleName::ExpiryYear => {
+                let ahead = rule.int_arg("max_years_ahead").unwrap_or(50);
+                checks::parse_exp_year(t, today.year).is_some_and(|y| {
+                    y >= today.year && i64::from(y) <= i64::from(today.year) + ahead
+                })
+            }
+            RuleName::ExpiryNotPast => {
+                if !arg_ok(self, "year") {
+                    return true;
+                }
+                match (
+                    checks::parse_exp_month(t),
+                    arg_text(self, "year").and_then(|y| checks::parse_exp_year(y, today.year)),
+                ) {
+                    (Some(m), Some(y)) => !matches!(
+                        checks::check_expiry(m, y, today.year, today.month),
+                        checks::ExpiryCheck::MonthInPast
+                    ),
+                    _ => true,
+                }
+            }
+            RuleName::CvcLengthByBrand => {
+                let brand = if arg_ok(self, "number") {
+                    arg_text(self, "number")
+                        .map(|n| checks::CardBrand::from_digits(&card_digits(n)))
+                } else {
+                    None
+                };
+                checks::check_cvc(t, brand)
+            }
+            RuleName::CountryCode => checks::is_country_code(t),
+            RuleName::CurrencyCode => checks::is_currency_code(t),
+            RuleName::UsRoutingNumber => {
+                let when = rule.str_arg("when").unwrap_or("US");
+                match arg_text(self, "country") {
+                    Some(c) if c.eq_ignore_ascii_case(when) => checks::aba_routing_valid(t),
+                    _ => true,
+                }
+            }
+            RuleName::Iban => {
+                let live_only = rule.bool_arg("live_only").unwrap_or(true);
+                if live_only && self.ctx.mode() != Mode::Live {
+                    return true;
+                }
+                let looks_like_iban =
+                    t.len() >= 2 && t.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic);
+                match arg_text(self, "country") {
+                    Some(c)
+                        if looks_like_iban && checks::is_iban_country(&c.to_ascii_uppercase()) =>
+                    {
+                        checks::iban_valid(t)
+                    }
+                    _ => true,
+                }
+            }
+            RuleName::Email => checks::is_email(t),
+            _ => true,
+        }
+    }
+}
+
+/// The digits of a card number with spaces and dashes removed (bounded: at most 20 kept).
+fn card_digits(t: &str) -> String {
+    t.chars()
+        .filter(|c| *c != ' ' && *c != '-')
+        .take(20)
+        .collect()
+}
+
+fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
+    loop {
+        if n == ancestor {
+            return true;
+        }
+        match spec.node(n).parent {
+            Some(p) => n = p,
+            None => return false,
+        }
+    }
+}
+
+fn is_integer(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_number(t: &str) -> bool {
+    let body = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    !int.is_empty()
+        && int.len() <= 18
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac
+            .is_none_or(|f| !f.is_empty() && f.len() <= 18 && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn one_of(values: &[String]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert!(is_integer("12") && is_integer("-3") && !is_integer("1.5") && !is_integer(""));
+        assert!(!is_integer("abc") && !is_integer("1e3") && !is_integer("9999999999999999999"));
+        assert!(is_number("1.5") && is_number("10") && !is_number("1.") && !is_number(".5"));
+        assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b, or c");
+    }
+}

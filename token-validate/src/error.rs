@@ -1,0 +1,246 @@
+//! Stripe-shaped errors.
+
+use std::fmt;
+
+use serde::Serialize;
+use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
+
+/// Where in Stripe's order of checks an error arises. Errors are reported in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Phase {
+    /// The body could not be parsed.
+    Body,
+    /// A parameter Stripe does not know.
+    Unknown,
+    /// Missing and empty required parameters.
+    Presence,
+    /// Types, limits and enums.
+    Types,
+    /// Context rules (key, Connect account, token kinds).
+    Context,
+    /// Semantic rules (card checks, checksums).
+    Semantic,
+}
+
+impl From<Stage> for Phase {
+    fn from(s: Stage) -> Phase {
+        match s {
+            Stage::Presence => Phase::Presence,
+            Stage::Context => Phase::Context,
+            Stage::Semantic => Phase::Semantic,
+        }
+    }
+}
+
+/// One error, as Stripe returns it in `{"error": {...}}`.
+///
+/// It never holds a secret value (card number, CVC, account or id number): messages
+/// that quote a value redact the value of a secret parameter.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Error {
+    /// `invalid_request_error` or `card_error`.
+    #[serde(rename = "type")]
+    pub error_type: &'static str,
+    /// Stripe's error code, when it has one (`parameter_missing`, `incorrect_number`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The parameter concerned: the full bracket path for request errors
+    /// (`person[dob][month]`), the bare field for card errors (`exp_month`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// The human-readable message.
+    pub message: String,
+    /// A link to Stripe's documentation of the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
+    #[serde(skip)]
+    pub(crate) status: u16,
+    #[serde(skip)]
+    pub(crate) phase: Phase,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("type", &self.error_type)
+            .field("code", &self.code)
+            .field("param", &self.param)
+            .field("message", &self.message)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error_type)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if let Some(param) = &self.param {
+            write!(f, " on {param}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The values a message template may quote.
+#[derive(Default)]
+pub(crate) struct Fill<'a> {
+    pub param: &'a str,
+    pub value: Option<&'a str>,
+    pub secret: bool,
+    pub values: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// The longest quoted value, in characters; longer values are cut with `...`.
+const MAX_QUOTED_CHARS: usize = 40;
+
+impl Error {
+    /// The HTTP status Stripe answers with: 400 for `invalid_request_error`, 402 for
+    /// `card_error`.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Builds an error from a spec error definition.
+    pub(crate) fn from_def(def: &ErrorDef, phase: Phase, fill: Fill<'_>) -> Error {
+        let field = fill
+            .param
+            .rsplit('[')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(']');
+        let param = match def.param {
+            ParamForm::Path if !fill.param.is_empty() => Some(fill.param.to_string()),
+            ParamForm::Field if !field.is_empty() => Some(field.to_string()),
+            _ => None,
+        };
+        let value = match fill.value {
+            _ if fill.secret => "(redacted)".to_string(),
+            Some(v) if v.chars().count() > MAX_QUOTED_CHARS => {
+                let cut: String = v.chars().take(MAX_QUOTED_CHARS).collect();
+                format!("{cut}...")
+            }
+            Some(v) => v.to_string(),
+            None => String::new(),
+        };
+        let mut message = String::with_capacity(def.message.len() + 16);
+        let mut rest = def.message.as_str();
+        while let Some(i) = rest.find('{') {
+            message.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let Some(j) = after.find('}') else {
+                message.push_str(&rest[i..]);
+                rest = "";
+                break;
+            };
+            match &after[..j] {
+                "param" => message.push_str(fill.param),
+                "value" => message.push_str(&value),
+                "values" => message.push_str(fill.values.as_deref().unwrap_or("")),
+                "limit" => message.push_str(&fill.limit.map(|l| l.to_string()).unwrap_or_default()),
+                other => {
+                    message.push('{');
+                    message.push_str(other);
+                    message.push('}');
+                }
+            }
+            rest = &after[j + 1..];
+        }
+        message.push_str(rest);
+        let doc_url = def.code.as_ref().map(|c| {
+            format!(
+                "https://stripe.com/docs/error-codes/{}",
+                c.replace('_', "-")
+            )
+        });
+        Error {
+            error_type: def.ty.as_str(),
+            code: def.code.clone(),
+            param,
+            message,
+            doc_url,
+            status: def.ty.status(),
+            phase,
+        }
+    }
+
+    /// Whether this is a `card_error` (HTTP 402).
+    pub fn is_card_error(&self) -> bool {
+        self.error_type == ErrorType::CardError.as_str()
+    }
+}
+
+/// Every error found in a request, in Stripe's order: [`Errors::first`] is the one Stripe
+/// would return.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Errors(pub(crate) Vec<Error>);
+
+impl Errors {
+    /// The error Stripe would return.
+    pub fn first(&self) -> &Error {
+        // An `Errors` is never empty: it is only built from at least one error.
+        &self.0[0]
+    }
+    /// Every error, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.0.iter()
+    }
+    /// How many errors.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Always `false`: an `Errors` holds at least one error.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The HTTP status of the first error.
+    pub fn status(&self) -> u16 {
+        self.first().status()
+    }
+    /// The JSON body Stripe answers with: `{"error": {...}}` of the first error.
+    pub fn to_stripe_json(&self) -> serde_json::Value {
+        serde_json::json!({ "error": self.first() })
+    }
+    pub(crate) fn from_vec(mut v: Vec<Error>) -> Option<Errors> {
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by_key(|e| e.phase);
+        Some(Errors(v))
+    }
+    /// One error.
+    pub(crate) fn one(e: Error) -> Errors {
+        Errors(vec![e])
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Debug for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first())?;
+        if self.0.len() > 1 {
+            write!(f, " (and {} more)", self.0.len() - 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}

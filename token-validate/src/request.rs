@@ -1,0 +1,43 @@
+//! The request types of all six token kinds, generated from the spec by
+//! `#[derive(TokenRequest)]`'s machinery (`token_derive::generate_requests!`), and the
+//! [`Request`] enum over them.
+//!
+//! Every struct derives `TokenRequest`, `serde::Serialize`/`Deserialize` (JSON) and a
+//! `Debug` that redacts secret fields, and implements `schemars::JsonSchema` with the very
+//! schema `token-validate schema` prints for its node. Closed enums are Rust enums; open
+//! ones (Stripe's `x-stripeBypassValidation`) keep unknown values in `Other`; `""` unset
+//! values are [`MaybeUnset::Unset`](crate::MaybeUnset::Unset).
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Errors, Fill, Phase};
+use crate::param::ObjectDeserializer;
+use crate::tree::Object;
+
+token_derive::generate_requests!();
+
+fn internal(detail: &str) -> Errors {
+    let spec = token_spec::bundled();
+    Errors::one(Error::from_def(
+        spec.error("invalid_body"),
+        Phase::Body,
+        Fill {
+            value: Some(detail),
+            ..Fill::default()
+        },
+    ))
+}
+
+/// Reads a validated tree into a typed request.
+pub(crate) fn tree_into<T: DeserializeOwned>(tree: &Object) -> Result<T, Errors> {
+    T::deserialize(ObjectDeserializer(tree)).map_err(|e| {
+        internal(&format!(
+            "Invalid request body: the request does not fit its token type ({e})."
+        ))
+    })
+}
+
+/// A kind the generated types do not know (a spec out of step with the build).
+pub(crate) fn unknown_kind(kind: &str) -> Errors {
+    internal(&format!("Invalid request body: unknown token kind {kind}."))
+}
