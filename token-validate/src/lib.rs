@@ -125,16 +125,14 @@ pub struct Options {
 
 fn body_error(e: &tree::ParseError) -> Errors {
     let spec = token_spec::bundled();
-    let message = e.message();
-    Errors::one(Error::from_def(
+    let mut error = Error::from_def(
         spec.error("invalid_body"),
         error::Phase::Body,
-        error::Fill {
-            param: e.key.as_deref().unwrap_or(""),
-            value: Some(&message),
-            ..Default::default()
-        },
-    ))
+        error::Fill::default(),
+    );
+    // The parser's message names keys and byte offsets, never values: it goes in whole.
+    error.message = e.message();
+    Errors::one(error)
 }
 
 /// Validates a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket

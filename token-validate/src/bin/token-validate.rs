@@ -1,1 +1,324 @@
-fn main() {}
+//! `token-validate`: check Stripe `POST /v1/tokens` bodies, print the spec's JSON Schemas,
+//! import Stripe's OpenAPI into the spec and diff two specs.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use token_validate::token_spec::{self, Spec, diff, import, model::StructureFile};
+use token_validate::{Context, Date, Error, Options, validate_form_with, validate_json_with};
+
+/// Pre-flight validation of Stripe `POST /v1/tokens` requests, with Stripe's own errors.
+#[derive(Parser)]
+#[command(name = "token-validate", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate request bodies and print one JSON line per body.
+    ///
+    /// Valid: {"input": "card.form", "valid": true, "kind": "card"}.
+    /// Invalid: {"input": "bad.form", "valid": false, "status": 402, "error": {...},
+    /// "errors": [...]}. Exit status: 0 when every body is valid, 1 when any is invalid,
+    /// 2 on a usage or I/O error (message on stderr).
+    Check {
+        /// The API key the request is made with (its type and mode matter: person and
+        /// account tokens need a publishable key in live mode). Default: a test secret key.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        /// The Connect account (`Stripe-Account` header), e.g. acct_123.
+        #[arg(long, value_name = "ACCT")]
+        account: Option<String>,
+        /// The body format. Default: from the file extension (.json, .form), else from the
+        /// first character (`{` is JSON).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        now: Option<String>,
+        /// Largest body accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+        max_body: usize,
+        /// Files to check; `-` (or none) reads standard input.
+        #[arg(value_name = "FILE|-")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema (draft 2020-12) of a token kind's request body, or of the
+    /// whole request body when no kind is given.
+    Schema {
+        /// card, bank_account, cvc_update, pii, person or account.
+        kind: Option<String>,
+    },
+    /// Print what changed between two specs: each is a structure file (`params.json`) or a
+    /// Stripe OpenAPI document (a whole `spec3.json` or an extract).
+    Diff {
+        /// The old spec.
+        old: PathBuf,
+        /// The new spec.
+        new: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import Stripe's OpenAPI document into the structural part of the spec
+    /// (`params.json`), check it against the rule layer, and write it.
+    ImportOpenapi {
+        /// A whole `spec3.json` or an extract with `request`.
+        file: PathBuf,
+        /// The rule layer to check against. Default: the bundled `rules.json`.
+        #[arg(long, value_name = "RULES")]
+        rules: Option<PathBuf>,
+        /// Where to write the structure. Default: standard output.
+        #[arg(long, short, value_name = "OUT")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// `application/x-www-form-urlencoded` in Stripe's bracket notation.
+    Form,
+    /// JSON with the same parameters.
+    Json,
+}
+
+/// A usage or I/O problem: exit status 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check {
+            key,
+            account,
+            format,
+            now,
+            max_body,
+            files,
+        } => check(key, account, format, now, max_body, files),
+        Command::Schema { kind } => schema(kind.as_deref()),
+        Command::Diff { old, new, json } => diff_cmd(&old, &new, json),
+        Command::ImportOpenapi { file, rules, out } => {
+            import_cmd(&file, rules.as_deref(), out.as_deref())
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("token-validate: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Line<'a> {
+    Valid {
+        input: &'a str,
+        valid: bool,
+        kind: &'a str,
+    },
+    Invalid {
+        input: &'a str,
+        valid: bool,
+        status: u16,
+        error: &'a Error,
+        errors: Vec<&'a Error>,
+    },
+}
+
+fn read_limited(mut r: impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    // One byte over the limit is enough to report the body as too large.
+    let mut buf = Vec::new();
+    r.by_ref().take(limit as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn detect(path: &Path, body: &[u8]) -> Format {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("form") | Some("txt") => Format::Form,
+        _ => match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') | Some(b'[') => Format::Json,
+            _ => Format::Form,
+        },
+    }
+}
+
+fn check(
+    key: Option<String>,
+    account: Option<String>,
+    format: Option<Format>,
+    now: Option<String>,
+    max_body: usize,
+    files: Vec<PathBuf>,
+) -> Result<ExitCode, Fatal> {
+    let mut ctx = match key {
+        Some(k) => Context::from_key(&k).map_err(|e| Fatal(format!("--key: {e}")))?,
+        None => Context::test_secret(),
+    };
+    if let Some(a) = account {
+        ctx = ctx.with_account(a);
+    }
+    if let Some(n) = now {
+        let d = Date::parse(&n)
+            .ok_or_else(|| Fatal(format!("--now: `{n}` is not a date of the form YYYY-MM-DD")))?;
+        ctx = ctx.with_today(d);
+    }
+    let mut opts = Options::default();
+    opts.limits.max_body_bytes = max_body;
+    let files = if files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        files
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut any_invalid = false;
+    let mut io_error = false;
+    for path in &files {
+        let name = path.to_string_lossy();
+        let body = if name == "-" {
+            read_limited(io::stdin().lock(), max_body)
+        } else {
+            std::fs::File::open(path).and_then(|f| read_limited(f, max_body))
+        };
+        let body = match body {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("token-validate: {name}: {e}");
+                io_error = true;
+                continue;
+            }
+        };
+        let result = match format.unwrap_or_else(|| detect(path, &body)) {
+            Format::Form => validate_form_with(&body, &ctx, &opts),
+            Format::Json => validate_json_with(&body, &ctx, &opts),
+        };
+        let line = match &result {
+            Ok(req) => Line::Valid {
+                input: &name,
+                valid: true,
+                kind: req.kind(),
+            },
+            Err(errors) => {
+                any_invalid = true;
+                Line::Invalid {
+                    input: &name,
+                    valid: false,
+                    status: errors.status(),
+                    error: errors.first(),
+                    errors: errors.iter().collect(),
+                }
+            }
+        };
+        let text = serde_json::to_string(&line).map_err(|e| Fatal(e.to_string()))?;
+        writeln!(out, "{text}").map_err(|e| Fatal(format!("stdout: {e}")))?;
+    }
+    Ok(if io_error {
+        ExitCode::from(2)
+    } else if any_invalid {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_json(v: &impl Serialize) -> Result<ExitCode, Fatal> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Fatal(e.to_string()))?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema(kind: Option<&str>) -> Result<ExitCode, Fatal> {
+    let spec = token_spec::bundled();
+    match kind {
+        None => print_json(&spec.request_schema()),
+        Some(k) => match spec.kind_schema(k) {
+            Some(s) => print_json(&s),
+            None => {
+                let kinds: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
+                Err(Fatal(format!(
+                    "unknown token kind `{k}`: expected one of {}",
+                    kinds.join(", ")
+                )))
+            }
+        },
+    }
+}
+
+/// Reads a structure file or an OpenAPI document into a structure.
+fn read_structure(path: &Path) -> Result<StructureFile, Fatal> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))?;
+    if value.get("params").is_some() {
+        serde_json::from_value(value).map_err(|e| {
+            Fatal(format!(
+                "{}: not a spec structure file: {e}",
+                path.display()
+            ))
+        })
+    } else {
+        import::import_openapi(&value).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    }
+}
+
+fn diff_cmd(old: &Path, new: &Path, json: bool) -> Result<ExitCode, Fatal> {
+    let d = diff::diff(&read_structure(old)?, &read_structure(new)?);
+    if json {
+        print_json(&d)
+    } else {
+        print!("{d}");
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn import_cmd(file: &Path, rules: Option<&Path>, out: Option<&Path>) -> Result<ExitCode, Fatal> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Fatal(format!("{}: not JSON: {e}", file.display())))?;
+    let structure =
+        import::import_openapi(&doc).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+    let (rules_text, rules_name) = match rules {
+        Some(p) => (
+            std::fs::read_to_string(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+            p.display().to_string(),
+        ),
+        None => (
+            token_spec::BUNDLED_RULES.to_string(),
+            "rules.json (bundled)".to_string(),
+        ),
+    };
+    let structure_text =
+        serde_json::to_string_pretty(&structure).map_err(|e| Fatal(e.to_string()))? + "\n";
+    // The rule layer must still fit: a rule on a parameter that no longer exists fails here.
+    if let Err(errors) = Spec::from_texts(
+        &structure_text,
+        &rules_text,
+        ("imported structure", &rules_name),
+    ) {
+        return Err(Fatal(format!(
+            "the imported structure does not fit the rule layer; update the rules first:\n{errors}"
+        )));
+    }
+    match out {
+        Some(p) => std::fs::write(p, &structure_text)
+            .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+        None => print!("{structure_text}"),
+    }
+    eprintln!(
+        "imported {} parameters at API version {}",
+        structure.params.len(),
+        structure.api_version
+    );
+    Ok(ExitCode::SUCCESS)
+}

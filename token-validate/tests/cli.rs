@@ -1,0 +1,186 @@
+//! The `token-validate` command line, run as a user would.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("the binary runs")
+}
+
+fn example_requests() -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["valid", "invalid"] {
+        let path = format!("{}/../examples/requests/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|e| {
+                format!(
+                    "examples/requests/{dir}/{}",
+                    e.unwrap().file_name().to_string_lossy()
+                )
+            })
+            .collect();
+        names.sort();
+        files.extend(names);
+    }
+    files
+}
+
+#[test]
+fn check_prints_one_json_line_per_body() {
+    let files = example_requests();
+    let mut args = vec!["check", "--now", "2026-11-29"];
+    args.extend(files.iter().map(String::as_str));
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1), "some bodies are invalid");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), files.len());
+    for (line, file) in lines.iter().zip(&files) {
+        assert_eq!(line["input"], file.as_str());
+        assert_eq!(line["valid"], file.contains("/valid/"), "{file}: {line}");
+    }
+    insta::assert_snapshot!("check_examples", stdout);
+}
+
+#[test]
+fn exit_status_is_0_when_all_are_valid() {
+    let out = run(&[
+        "check",
+        "--now",
+        "2026-11-29",
+        "examples/requests/valid/card.form",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"input\":\"examples/requests/valid/card.form\",\"valid\":true,\"kind\":\"card\"}\n"
+    );
+}
+
+#[test]
+fn key_and_account_make_the_context() {
+    let person = "examples/requests/valid/person.form";
+    let live_secret = run(&["check", "--key", "sk_live_abc", person]);
+    assert_eq!(live_secret.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&live_secret.stdout).contains("person tokens"));
+    let live_publishable = run(&["check", "--key", "pk_live_abc", person]);
+    assert_eq!(live_publishable.status.code(), Some(0));
+    let customer = "examples/requests/invalid/customer-without-account.form";
+    assert_eq!(run(&["check", customer]).status.code(), Some(1));
+    assert_eq!(
+        run(&["check", "--account", "acct_123", customer])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_without_echoing_the_key() {
+    let out = run(&[
+        "check",
+        "--key",
+        "sk_prod_TOPSECRET",
+        "examples/requests/valid/card.form",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--key") && !stderr.contains("TOPSECRET"),
+        "{stderr}"
+    );
+    let out = run(&["check", "does/not/exist.form"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.form"));
+    assert_eq!(
+        run(&["check", "--now", "2026-13-01"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["check", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(run(&["schema", "bitcoin"]).status.code(), Some(2));
+}
+
+#[test]
+fn stdin_is_read_when_no_file_is_given() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(["check", "--now", "2026-11-29"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"pii\": {\"id_number\": \"000000000\"}}")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"input\":\"-\",\"valid\":true,\"kind\":\"pii\"}\n"
+    );
+}
+
+#[test]
+fn schema_prints_each_kind() {
+    for kind in [
+        "card",
+        "bank_account",
+        "cvc_update",
+        "pii",
+        "person",
+        "account",
+    ] {
+        let out = run(&["schema", kind]);
+        assert_eq!(out.status.code(), Some(0), "{kind}");
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert!(schema["properties"][kind].is_object(), "{kind}");
+    }
+    let out = run(&["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["properties"].as_object().unwrap().len(), 8);
+}
+
+#[test]
+fn diff_and_import() {
+    let older = "token-spec/tests/data/stripe-openapi-tokens.older.json";
+    let current = "token-spec/spec/params.json";
+    let out = run(&["diff", older, current]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("39 parameters added"), "{text}");
+    let out = run(&["diff", "--json", older, current]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["added"].as_array().unwrap().len(), 39);
+    // Importing the vendored extract reproduces the bundled structure byte for byte.
+    let out = run(&[
+        "import-openapi",
+        "token-spec/tests/data/stripe-openapi-tokens.json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        std::fs::read_to_string(format!("{}/../{current}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    );
+    // The 2023 structure lacks parameters the rule layer names: the import says so.
+    let out = run(&["import-openapi", older]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not fit the rule layer"));
+}
