@@ -40,6 +40,31 @@ pub enum ItemTy {
     },
 }
 
+impl ItemTy {
+    /// The item's type as a node type (for checks shared with scalar parameters).
+    pub fn as_ty(&self) -> Ty {
+        match self {
+            ItemTy::String { max_length } => Ty::String {
+                max_length: *max_length,
+                format: None,
+            },
+            ItemTy::Integer => Ty::Integer {
+                format: None,
+                min: None,
+                max: None,
+                from_string: None,
+            },
+            ItemTy::Number => Ty::Number,
+            ItemTy::Boolean => Ty::Boolean,
+            ItemTy::Enum { values } => Ty::Enum {
+                max_length: None,
+                values: values.clone(),
+                open: false,
+            },
+        }
+    }
+}
+
 /// An array item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {

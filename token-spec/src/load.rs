@@ -458,8 +458,8 @@ fn unknown_param(path: &str, known: &HashMap<String, NodeId>) -> String {
     format!("unknown parameter `{path}`{best}")
 }
 
-/// Levenshtein distance (small inputs: spec paths).
-pub(crate) fn strsim_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance (small inputs: spec paths and names), for did-you-mean hints.
+pub fn strsim_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
