@@ -27,6 +27,9 @@ struct Run<'a> {
     failed: Vec<NodeId>,
     /// `""` values accepted as "unset": (path, node).
     unsets: Vec<(String, NodeId)>,
+    /// Objects holding a present parameter that is exclusive with its siblings: their
+    /// other parameters are not required.
+    alone: Vec<NodeId>,
 }
 
 /// Validates a request body tree.
@@ -42,6 +45,7 @@ pub(crate) fn validate<'s>(
         present: HashMap::new(),
         failed: Vec::new(),
         unsets: Vec::new(),
+        alone: Vec::new(),
     };
     run.object(NodeId::ROOT, body, "");
     let kinds: Vec<&Kind> = spec
@@ -124,6 +128,12 @@ impl<'a> Run<'a> {
                 ),
             }
         }
+        // A present parameter that is exclusive with its siblings stands alone: they are
+        // not required then (`bank_account[payment_method]` replaces the bank details).
+        if self.has_exclusive_child(id, obj) {
+            self.alone.push(id);
+            return;
+        }
         for &child in &spec.node(id).children {
             let node = spec.node(child);
             if node.required && obj.get(&node.name).is_none() {
@@ -139,6 +149,18 @@ impl<'a> Run<'a> {
                 );
             }
         }
+    }
+
+    fn has_exclusive_child(&self, id: NodeId, obj: &Object) -> bool {
+        let spec = self.spec;
+        spec.node(id).children.iter().any(|&c| {
+            let node = spec.node(c);
+            obj.get(&node.name).is_some()
+                && node
+                    .rules
+                    .iter()
+                    .any(|&r| spec.rules[r].rule == RuleName::Exclusive)
+        })
     }
 
     fn empty(&mut self, id: NodeId, path: &str) {
@@ -417,9 +439,9 @@ impl<'a> Run<'a> {
         };
         let fail = match rule.rule {
             RuleName::RequiredIf => {
-                let parent_present = node
-                    .parent
-                    .is_some_and(|p| p == NodeId::ROOT || self.present.contains_key(&p));
+                let parent_present = node.parent.is_some_and(|p| {
+                    (p == NodeId::ROOT || self.present.contains_key(&p)) && !self.alone.contains(&p)
+                });
                 parent_present
                     && present.is_none()
                     && rule.str_arg("equals").is_some_and(|want| {
