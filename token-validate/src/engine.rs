@@ -1,8 +1,6 @@
 //! The validator: one walk of a parameter tree against the spec, then the spec's rules, each
 //! by its one implementation. Generated types, user types and raw bodies all come here.
 
-use std::collections::HashMap;
-
 use token_spec::rules::RuleName;
 use token_spec::{ItemTy, Kind, NodeId, Rule, Spec, Ty};
 
@@ -21,15 +19,30 @@ struct Run<'a> {
     ctx: &'a Context,
     errors: Vec<Error>,
     /// Values present in the body, by node (scalars and objects; not array items).
-    present: HashMap<NodeId, &'a Value>,
-    /// Nodes with an error already: later rules on them are skipped, as Stripe reports
-    /// one problem per parameter.
-    failed: Vec<NodeId>,
+    present: Seen<'a>,
+    /// Nodes with an error already (by node index): later rules on them are skipped, as
+    /// Stripe reports one problem per parameter.
+    failed: Vec<bool>,
     /// `""` values accepted as "unset": (path, node).
     unsets: Vec<(String, NodeId)>,
     /// Objects holding a present parameter that is exclusive with its siblings: their
     /// other parameters are not required.
     alone: Vec<NodeId>,
+}
+
+/// The values present in the body, indexed by node.
+struct Seen<'a>(Vec<Option<&'a Value>>);
+
+impl<'a> Seen<'a> {
+    fn get(&self, id: NodeId) -> Option<&'a Value> {
+        self.0[id.index()]
+    }
+    fn contains(&self, id: NodeId) -> bool {
+        self.0[id.index()].is_some()
+    }
+    fn insert(&mut self, id: NodeId, v: &'a Value) {
+        self.0[id.index()] = Some(v);
+    }
 }
 
 /// Validates a request body tree.
@@ -42,8 +55,8 @@ pub(crate) fn validate<'s>(
         spec,
         ctx,
         errors: Vec::new(),
-        present: HashMap::new(),
-        failed: Vec::new(),
+        present: Seen(vec![None; spec.nodes().len()]),
+        failed: vec![false; spec.nodes().len()],
         unsets: Vec::new(),
         alone: Vec::new(),
     };
@@ -51,12 +64,12 @@ pub(crate) fn validate<'s>(
     let kinds: Vec<&Kind> = spec
         .kinds
         .iter()
-        .filter(|k| run.present.contains_key(&k.node))
+        .filter(|k| run.present.contains(k.node))
         .collect();
     // `customer` alone is a card token (Stripe clones the customer's default card).
     let kind = kinds.first().copied().or_else(|| {
         spec.lookup("customer")
-            .filter(|c| run.present.contains_key(c))
+            .filter(|c| run.present.contains(*c))
             .and_then(|_| spec.kinds.first())
     });
     if let Some(k) = kind
@@ -107,22 +120,22 @@ impl<'a> Run<'a> {
         let def = self.spec.error(name);
         self.errors.push(Error::from_def(def, phase, fill));
         if let Some(id) = id {
-            self.failed.push(id);
+            self.failed[id.index()] = true;
         }
     }
 
     fn object(&mut self, id: NodeId, obj: &'a Object, path: &str) {
         let spec = self.spec;
         for (key, value) in obj.iter() {
-            let child_path = join(path, key);
             match spec.child(id, key) {
-                Some(child) => self.value(child, value, &child_path),
+                // A node's path is its parent's path joined with its name.
+                Some(child) => self.value(child, value, &spec.node(child).path),
                 None => self.generic(
                     "parameter_unknown",
                     Phase::Unknown,
                     None,
                     Fill {
-                        param: &child_path,
+                        param: &join(path, key),
                         ..Fill::default()
                     },
                 ),
@@ -137,13 +150,12 @@ impl<'a> Run<'a> {
         for &child in &spec.node(id).children {
             let node = spec.node(child);
             if node.required && obj.get(&node.name).is_none() {
-                let p = join(path, &node.name);
                 self.generic(
                     "parameter_missing",
                     Phase::Presence,
                     Some(child),
                     Fill {
-                        param: &p,
+                        param: &node.path,
                         ..Fill::default()
                     },
                 );
@@ -335,30 +347,11 @@ impl<'a> Run<'a> {
     }
 
     fn item(&mut self, id: NodeId, ty: &ItemTy, text: &str, path: &str, secret: bool) {
-        let as_ty = match ty {
-            ItemTy::String { max_length } => Ty::String {
-                max_length: *max_length,
-                format: None,
-            },
-            ItemTy::Integer => Ty::Integer {
-                format: None,
-                min: None,
-                max: None,
-                from_string: None,
-            },
-            ItemTy::Number => Ty::Number,
-            ItemTy::Boolean => Ty::Boolean,
-            ItemTy::Enum { values } => Ty::Enum {
-                max_length: None,
-                values: values.clone(),
-                open: false,
-            },
-        };
-        self.scalar(id, &as_ty, text, path, secret);
+        self.scalar(id, &ty.as_ty(), text, path, secret);
     }
 
     fn text(&self, id: NodeId) -> Option<&'a str> {
-        match self.present.get(&id) {
+        match self.present.get(id) {
             Some(Value::Scalar(s)) if !s.text.is_empty() => Some(&s.text),
             _ => None,
         }
@@ -366,7 +359,7 @@ impl<'a> Run<'a> {
 
     fn rule(&mut self, rule: &Rule, kinds: &[&Kind], has_kind: bool) {
         let spec = self.spec;
-        if rule.params.iter().any(|p| self.failed.contains(p)) {
+        if rule.params.iter().any(|p| self.failed[p.index()]) {
             return;
         }
         match rule.rule {
@@ -422,7 +415,7 @@ impl<'a> Run<'a> {
             },
         ));
         if let Some(id) = id {
-            self.failed.push(id);
+            self.failed[id.index()] = true;
         }
     }
 
@@ -430,17 +423,15 @@ impl<'a> Run<'a> {
         let spec = self.spec;
         let node = spec.node(target);
         let path = node.path.as_str();
-        let present = self.present.get(&target).copied();
+        let present = self.present.get(target);
         let text = self.text(target);
         let arg_text = |run: &Self, name: &str| rule.param_arg(name).and_then(|p| run.text(p));
-        let arg_ok = |run: &Self, name: &str| {
-            rule.param_arg(name)
-                .is_some_and(|p| !run.failed.contains(&p))
-        };
+        let arg_ok =
+            |run: &Self, name: &str| rule.param_arg(name).is_some_and(|p| !run.failed[p.index()]);
         let fail = match rule.rule {
             RuleName::RequiredIf => {
                 let parent_present = node.parent.is_some_and(|p| {
-                    (p == NodeId::ROOT || self.present.contains_key(&p)) && !self.alone.contains(&p)
+                    (p == NodeId::ROOT || self.present.contains(p)) && !self.alone.contains(&p)
                 });
                 parent_present
                     && present.is_none()
@@ -453,13 +444,13 @@ impl<'a> Run<'a> {
                 matches!(present, Some(Value::Object(_)))
                     && rule
                         .param_arg("with")
-                        .is_some_and(|w| self.present.contains_key(&w))
+                        .is_some_and(|w| self.present.contains(w))
             }
             RuleName::ObjectOnlyWithout => {
                 text.is_some()
                     && rule
                         .param_arg("with")
-                        .is_some_and(|w| !self.present.contains_key(&w))
+                        .is_some_and(|w| !self.present.contains(w))
             }
             RuleName::Exclusive => {
                 present.is_some()
@@ -467,7 +458,7 @@ impl<'a> Run<'a> {
                         spec.node(p)
                             .children
                             .iter()
-                            .any(|c| *c != target && self.present.contains_key(c))
+                            .any(|c| *c != target && self.present.contains(*c))
                     })
             }
             RuleName::CalendarDate => match present {
