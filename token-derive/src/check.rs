@@ -1,10 +1,7 @@
 //! Check: every mapped field against the spec: known kind and parameter, a type that can
 //! hold the parameter's values, required parameters mapped, no parameter mapped twice.
 
-use std::collections::HashMap;
-
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::{GenericArgument, PathArguments, Type};
 use token_spec::{ItemTy, NodeId, Spec, Ty};
 
@@ -176,30 +173,37 @@ fn fits(ty: &Ty, class: &Class) -> bool {
     }
 }
 
-/// What a parameter's Rust type should look like, in words.
+/// What a parameter is and which Rust types hold it, in words: "a boolean parameter; use
+/// `bool`".
 fn expected(ty: &Ty) -> String {
     match ty {
-        Ty::String { .. } => "a string parameter: use `String`, `&str` or `Cow<str>`".into(),
+        Ty::String { .. } => "a string parameter; use `String`, `&str` or `Cow<str>`".into(),
         Ty::Integer { from_string: Some(_), .. } => {
-            "an integer parameter (sent as a string): use an integer type such as `u8`/`u16`, or `String`".into()
+            "an integer parameter (sent as a string); use an integer type such as `u8` or `u16`, or `String`".into()
         }
-        Ty::Integer { .. } => "an integer parameter: use an integer type such as `i64`, or `String`".into(),
-        Ty::Number => "a number parameter: use `f64`, an integer type, or `String`".into(),
-        Ty::Boolean => "a boolean parameter: use `bool`".into(),
+        Ty::Integer { .. } => "an integer parameter; use an integer type such as `i64`, or `String`".into(),
+        Ty::Number => "a number parameter; use `f64`, an integer type, or `String`".into(),
+        Ty::Boolean => "a boolean parameter; use `bool`".into(),
         Ty::Enum { values, .. } => format!(
-            "an enum parameter ({}): use `String` or the generated enum type",
+            "an enum parameter ({}); use `String` or the generated enum type",
             values.join(", ")
         ),
         Ty::Array { items } => format!(
-            "an array parameter: use `Vec<T>` where `T` fits {}",
-            expected(&item_as_ty(&items.ty)).trim_start_matches("a ").trim_start_matches("an ")
+            "an array parameter; use `Vec<T>` where `T` holds {}",
+            expected(&item_as_ty(&items.ty))
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("a ")
+                .trim_start_matches("an ")
+                .replace("parameter", "items")
         ),
-        Ty::Map => "a map parameter: use `BTreeMap<String, String>` or `HashMap<String, String>`".into(),
+        Ty::Map => "a map parameter; use `BTreeMap<String, String>` or `HashMap<String, String>`".into(),
         Ty::Object { or_id: Some(_), .. } => {
-            "an object parameter (or an id): use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or `String` for the id".into()
+            "an object parameter (or an id); use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or `String` for the id".into()
         }
         Ty::Object { .. } => {
-            "an object parameter: use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or map its fields one by one with `param = \"a[b]\"`".into()
+            "an object parameter; use a struct deriving `TokenRequest` with `#[token(object = \"...\")]`, or map its fields one by one with `param = \"a[b]\"`".into()
         }
     }
 }
@@ -214,7 +218,7 @@ fn join(base: &str, rel: &str) -> String {
     }
 }
 
-fn relative(base: &str, full: &str) -> String {
+pub fn relative(base: &str, full: &str) -> String {
     if base.is_empty() {
         return full.to_string();
     }
@@ -227,18 +231,23 @@ fn relative(base: &str, full: &str) -> String {
     }
 }
 
-fn did_you_mean(spec: &Spec, base: NodeId, rel: &str) -> String {
+/// The parameter under `base` whose relative path is closest to `rel`, if one is close.
+fn did_you_mean(spec: &Spec, base: NodeId, rel: &str) -> Option<(NodeId, String)> {
     let base_path = &spec.node(base).path;
-    let best = spec
-        .subtree(base)
+    spec.subtree(base)
         .into_iter()
         .filter(|n| *n != base)
-        .map(|n| relative(base_path, &spec.node(n).path))
-        .map(|r| (levenshtein(rel, &r), r))
-        .min();
-    match best {
-        Some((d, r)) if d <= 3 || (d <= rel.len() / 2) => format!("; did you mean `{r}`?"),
-        _ => String::new(),
+        .map(|n| (n, relative(base_path, &spec.node(n).path)))
+        .map(|(n, r)| (levenshtein(rel, &r), r, n))
+        .min()
+        .filter(|(d, _, _)| *d <= 3 || *d <= rel.len() / 2)
+        .map(|(_, r, n)| (n, r))
+}
+
+fn hint(suggestion: &Option<(NodeId, String)>) -> String {
+    match suggestion {
+        Some((_, r)) => format!("; did you mean `{r}`?"),
+        None => String::new(),
     }
 }
 
@@ -265,6 +274,37 @@ fn is_below(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
         n = p;
     }
     false
+}
+
+/// A field's name for messages: `number`, or `0` for a tuple field.
+fn field_name(f: &Field<'_>) -> String {
+    match &f.member {
+        syn::Member::Named(id) => id.to_string().trim_start_matches("r#").to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// Objects of a kind that a struct can stand for, for messages: `address`, `dob`, …
+fn object_names(spec: &Spec, kind: NodeId) -> String {
+    let names: Vec<String> = spec
+        .node(kind)
+        .children
+        .iter()
+        .filter(|c| matches!(spec.node(**c).ty, Ty::Object { .. }))
+        .map(|c| format!("`{}`", spec.node(*c).name))
+        .collect();
+    match names.len() {
+        0 => "none".into(),
+        n if n > 6 => format!("{}, …", names[..6].join(", ")),
+        _ => names.join(", "),
+    }
+}
+
+/// One field that maps a parameter, as recorded for the clash and required checks.
+struct Seen {
+    node: NodeId,
+    span: Span,
+    field: String,
 }
 
 pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Checked<'a>> {
@@ -294,8 +334,17 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
         let full = join(&kind_name, &obj.value());
         match spec.lookup(&full) {
             Some(id) if matches!(spec.node(id).ty, Ty::Object { .. }) => (Scope::Object, id),
-            Some(_) => {
-                cx.error(obj.span(), format!("`{full}` is not an object parameter"));
+            Some(id) => {
+                let what = expected(&spec.node(id).ty);
+                let what = what.split(';').next().unwrap_or_default();
+                cx.error(
+                    obj.span(),
+                    format!(
+                        "`{full}` is {what}, not an object: `object = \"...\"` names an object of {kind_name} tokens ({}); map `{}` with a field instead",
+                        object_names(spec, kind.node),
+                        obj.value()
+                    ),
+                );
                 return None;
             }
             None => {
@@ -304,7 +353,7 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
                     format!(
                         "unknown object `{}` in {kind_name} tokens{}",
                         obj.value(),
-                        did_you_mean(spec, kind.node, &obj.value())
+                        hint(&did_you_mean(spec, kind.node, &obj.value()))
                     ),
                 );
                 return None;
@@ -313,10 +362,23 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
     } else {
         (Scope::Kind, kind.node)
     };
+    // The struct's own attributes were wrong: where its fields go is a guess, so checking
+    // them would only add follow-up errors.
+    if c.attr_error {
+        return None;
+    }
     let base_path = spec.node(base).path.clone();
     let mut mapped: Vec<Mapped<'a>> = Vec::new();
-    let mut by_node: HashMap<NodeId, Span> = HashMap::new();
+    let mut seen: Vec<Seen> = Vec::new();
+    // Required parameters not to report as missing: a misspelt field probably meant them.
+    let mut meant: Vec<NodeId> = Vec::new();
+    // A field could not be read: any required parameter may be the one it meant.
+    let mut unreadable = false;
     for f in &c.fields {
+        if f.attr_error {
+            unreadable = true;
+            continue;
+        }
         if f.skip {
             continue;
         }
@@ -328,10 +390,11 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
                 id.span(),
             ),
             (None, None, None) => {
-                cx.error(
-                    f.span,
+                cx.error_spanned(
+                    f.ty,
                     "a tuple field needs `#[token(param = \"...\")]` or `#[token(skip)]`",
                 );
+                unreadable = true;
                 continue;
             }
         };
@@ -342,13 +405,18 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
             } else {
                 format!("`{base_path}`")
             };
+            let suggestion = did_you_mean(spec, base, &rel);
             cx.error(
                 rel_span,
                 format!(
                     "unknown parameter `{full}`: {where_} has no parameter `{rel}`{}",
-                    did_you_mean(spec, base, &rel)
+                    hint(&suggestion)
                 ),
             );
+            match suggestion {
+                Some((n, _)) => meant.push(n),
+                None => unreadable = true,
+            }
             continue;
         };
         let n = spec.node(node);
@@ -359,34 +427,48 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
                 format!("`{full}` is not an object: use `param = \"{rel}\"` instead of `object`"),
             );
         } else if !fits(&n.ty, &ft.class) {
-            cx.error(
-                f.ty.span(),
-                format!(
-                    "`{full}` is {}; this field's type cannot hold its values",
-                    expected(&n.ty)
-                ),
+            cx.error_spanned(
+                f.ty,
+                format!("wrong type for `{full}`: it is {}", expected(&n.ty)),
             );
         } else if ft.unset && !n.unset {
-            cx.error(
-                f.ty.span(),
-                format!("`{full}` cannot be unset with \"\": drop `MaybeUnset`"),
+            cx.error_spanned(
+                f.ty,
+                format!(
+                    "`{full}` cannot be unset with \"\" (Stripe's schema has no empty-string form for it): drop `MaybeUnset`"
+                ),
             );
         }
         // Two fields on one parameter, or on a parameter and an object holding it.
-        let clash = by_node.iter().find(|(other, _)| {
-            **other == node || is_below(spec, **other, node) || is_below(spec, node, **other)
+        let clash = seen.iter().find(|s| {
+            s.node == node || is_below(spec, s.node, node) || is_below(spec, node, s.node)
         });
-        if let Some((other, _)) = clash {
-            cx.error(
-                rel_span,
+        if let Some(other) = clash {
+            let other_path = &spec.node(other.node).path;
+            let msg = if other.node == node {
                 format!(
-                    "`{full}` is already mapped by another field (through `{}`)",
-                    spec.node(*other).path
-                ),
-            );
+                    "`{full}` is mapped twice: field `{}` already maps it",
+                    other.field
+                )
+            } else if is_below(spec, node, other.node) {
+                format!(
+                    "`{full}` is mapped twice: field `{}` already maps the object `{other_path}` that holds it",
+                    other.field
+                )
+            } else {
+                format!(
+                    "`{full}` is mapped twice: field `{}` already maps `{other_path}`, which is inside it",
+                    other.field
+                )
+            };
+            cx.error(rel_span, msg);
             continue;
         }
-        by_node.insert(node, rel_span);
+        seen.push(Seen {
+            node,
+            span: rel_span,
+            field: field_name(f),
+        });
         let segments = token_spec::split_path(&full)
             .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>())
             .unwrap_or_default();
@@ -397,16 +479,38 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
             object_path: f.object.as_ref().map(|_| full.clone()),
         });
     }
-    // Required parameters: those of the base, and of every object on the way down to a
-    // mapped parameter.
+    if !unreadable {
+        check_required(cx, spec, c, kind, base, &seen, &meant);
+    }
+    Some(Checked {
+        kind: kind_name,
+        scope,
+        base,
+        fields: mapped,
+    })
+}
+
+/// Required parameters: those of the base, and of every object on the way down to a mapped
+/// parameter (mapping `dob[day]` sends `dob`, so `dob[year]` is required too).
+fn check_required(
+    cx: &mut Ctxt,
+    spec: &Spec,
+    c: &Container<'_>,
+    kind: &token_spec::Kind,
+    base: NodeId,
+    seen: &[Seen],
+    meant: &[NodeId],
+) {
+    let base_path = &spec.node(base).path;
     let covered = |n: NodeId| {
-        by_node
-            .keys()
-            .any(|m| *m == n || is_below(spec, *m, n) || is_below(spec, n, *m))
+        seen.iter()
+            .map(|s| s.node)
+            .chain(meant.iter().copied())
+            .any(|m| m == n || is_below(spec, m, n) || is_below(spec, n, m))
     };
     let mut objects = vec![base];
-    for m in by_node.keys() {
-        let mut p = spec.node(*m).parent;
+    for s in seen {
+        let mut p = spec.node(s.node).parent;
         while let Some(id) = p {
             if id == base || !is_below(spec, id, base) {
                 break;
@@ -427,42 +531,39 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
             .copied()
             .filter(|ch| spec.node(*ch).required)
             .collect();
-        if obj == NodeId::ROOT && kind_name != "card" {
+        if obj == NodeId::ROOT && kind.name != "card" {
             required.push(kind.node);
         }
         for r in required {
-            if !covered(r) {
-                let rn = spec.node(r);
-                let rel = relative(&base_path, &rn.path);
-                let (span, why) = if obj == base {
-                    (c.input.ident.span(), String::new())
-                } else {
-                    let sibling = by_node
-                        .iter()
-                        .find(|(m, _)| is_below(spec, **m, obj))
-                        .map(|(m, s)| (*s, spec.node(*m).path.clone()));
-                    match sibling {
-                        Some((s, p)) => (
-                            s,
-                            format!(" (`{p}` is mapped, so `{}` is sent)", spec.node(obj).path),
-                        ),
-                        None => (c.input.ident.span(), String::new()),
-                    }
-                };
-                cx.error(
-                    span,
-                    format!(
-                        "missing required parameter `{}`{why}: add a field `{}` or one with `#[token(param = \"{rel}\")]`",
-                        rn.path, rn.name
-                    ),
-                );
+            if covered(r) {
+                continue;
             }
+            let rn = spec.node(r);
+            let rel = relative(base_path, &rn.path);
+            let (span, why) = match seen
+                .iter()
+                .find(|s| obj != base && is_below(spec, s.node, obj))
+            {
+                Some(s) => (
+                    s.span,
+                    format!(
+                        " (`{}` is mapped, so the object `{}` is sent, and it needs `{}`)",
+                        spec.node(s.node).path,
+                        spec.node(obj).path,
+                        rn.name
+                    ),
+                ),
+                None => (c.input.ident.span(), String::new()),
+            };
+            let fix = if rel.contains('[') {
+                format!("add a field with `#[token(param = \"{rel}\")]`")
+            } else {
+                format!("add a field `{rel}` or one with `#[token(param = \"{rel}\")]`")
+            };
+            cx.error(
+                span,
+                format!("missing required parameter `{}`{why}: {fix}", rn.path),
+            );
         }
     }
-    Some(Checked {
-        kind: kind_name,
-        scope,
-        base,
-        fields: mapped,
-    })
 }

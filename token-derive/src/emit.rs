@@ -1,44 +1,98 @@
 //! Emit: the `TokenRequest` (and, for objects, `ToParam` and `TokenObject`) impls.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use token_spec::Spec;
 
-use crate::check::{Checked, Scope, classify};
+use crate::check::{Checked, Scope, classify, relative};
 use crate::syntax::Container;
 
 fn puts(c: &Checked<'_>) -> TokenStream {
-    c.fields
+    let puts: TokenStream = c
+        .fields
         .iter()
         .map(|m| {
             let member = &m.field.member;
             let segs = &m.segments;
+            // Spanned at the field's type: a type without `ToParam` is reported there.
+            let value = if m.object_path.is_some() {
+                quote_spanned! {m.field.ty.span()=> (&self.#member).__to_param() }
+            } else {
+                quote_spanned! {m.field.ty.span()=>
+                    ::token_validate::ToParam::to_param(&self.#member)
+                }
+            };
             quote! {
-                ::token_validate::__private::put(
-                    &mut __o,
-                    &[#(#segs),*],
-                    ::token_validate::ToParam::to_param(&self.#member),
-                );
+                ::token_validate::__private::put(&mut __o, &[#(#segs),*], #value);
             }
         })
-        .collect()
+        .collect();
+    if c.fields.iter().all(|m| m.object_path.is_none()) {
+        return puts;
+    }
+    // The type of an `object` field must implement `TokenObject` (and so `ToParam`); that is
+    // checked once, by the assertion next to the impl. Should it not, `__to_param` falls
+    // back to nothing (autoref specialization) instead of a second error for `ToParam`.
+    quote! {
+        #[allow(dead_code)]
+        trait __ToParam {
+            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value>;
+        }
+        impl<T: ::token_validate::ToParam + ?::core::marker::Sized> __ToParam for T {
+            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
+                ::token_validate::ToParam::to_param(self)
+            }
+        }
+        #[allow(dead_code)]
+        trait __NoParam {
+            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value>;
+        }
+        impl<T: ?::core::marker::Sized> __NoParam for &T {
+            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
+                ::core::option::Option::None
+            }
+        }
+        #puts
+    }
 }
 
+/// The name of a type for messages: `Address` for `crate::Address` or `Option<Address>`.
+fn type_label(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(String::new, |s| s.ident.to_string()),
+        _ => String::new(),
+    }
+}
+
+/// For each field with `object = "..."`: a compile-time check that its type is that object
+/// (`TokenObject::PATH`), reported at the type.
 fn path_asserts(c: &Checked<'_>) -> TokenStream {
     c.fields
         .iter()
         .filter_map(|m| {
             let path = m.object_path.as_ref()?;
             let inner = classify(m.field.ty).inner;
-            let msg = format!("the type of this field must be the object `{path}`");
-            Some(quote! {
-                const _: () = ::core::assert!(
-                    ::token_validate::__private::str_eq(
-                        <#inner as ::token_validate::TokenObject>::PATH,
-                        #path,
-                    ),
-                    #msg
-                );
+            let rel = relative(&c.kind, path);
+            let label = match type_label(&inner) {
+                l if l.is_empty() => "this field's type".to_string(),
+                l => format!("`{l}`"),
+            };
+            let msg = format!(
+                "{label} is not the object `{path}`: a field with `object = \"{rel}\"` needs a type that derives `TokenRequest` with `#[token(kind = \"{}\", object = \"{rel}\")]`",
+                c.kind
+            );
+            Some(quote_spanned! {inner.span()=>
+                const _: () = if !::token_validate::__private::str_eq(
+                    <#inner as ::token_validate::TokenObject>::PATH,
+                    #path,
+                ) {
+                    ::core::panic!(#msg)
+                };
             })
         })
         .collect()

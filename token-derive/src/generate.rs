@@ -26,6 +26,12 @@ fn camel(s: &str) -> String {
         .collect()
 }
 
+/// A doc comment's text as `///` writes it: with a leading space, so that the expanded code
+/// reads `/// The card number` (rustdoc strips it).
+fn doc_text(s: &str) -> String {
+    format!(" {s}")
+}
+
 /// The Rust type name of a node: `person[dob]` → `PersonDob`.
 pub fn type_name(path: &str) -> Ident {
     format_ident!("{}", camel(path))
@@ -144,7 +150,8 @@ fn enum_type(
         .iter()
         .map(|v| format_ident!("{}", camel(v)))
         .collect();
-    let docs: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let doc = doc_text(doc);
+    let docs: Vec<String> = values.iter().map(|v| doc_text(&format!("`{v}`"))).collect();
     let other_variant = if open {
         quote! {
             /// A value this version of the spec does not list: Stripe bypasses validation of
@@ -216,11 +223,11 @@ fn enum_type(
 fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
     let node = spec.node(id);
     let name = type_name(&node.path);
-    let doc = if node.doc.is_empty() {
+    let doc = doc_text(&if node.doc.is_empty() {
         format!("`{}`.", node.path)
     } else {
         format!("`{}`: {}", node.path, node.doc)
-    };
+    });
     let object_attr = if node.path == kind {
         quote!(#[token(kind = #kind)])
     } else {
@@ -239,11 +246,11 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
         let f = field_ident(&child.name);
         let fname = &child.name;
         let vt = value_type(spec, c);
-        let fdoc = if child.doc.is_empty() {
+        let fdoc = doc_text(&if child.doc.is_empty() {
             format!("`{}`.", child.path)
         } else {
             child.doc.clone()
-        };
+        });
         let (ty, serde_attr) = if child.required {
             (vt, quote!())
         } else {
@@ -335,10 +342,10 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
     let node = spec.node(id);
     let name = or_id_name(&node.path);
     let details = type_name(&node.path);
-    let doc = format!(
+    let doc = doc_text(&format!(
         "`{}`: an id (such as a saved card's, with `customer`) or the details.",
         node.path
-    );
+    ));
     let schema = node_schema_impl(&name, &node.path);
     quote! {
         #[doc = #doc]
@@ -385,10 +392,10 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
 fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
-    let doc = format!(
+    let doc = doc_text(&format!(
         "A `POST /v1/tokens` request for a {kname} token: the `{}` parameter plus `customer` and `expand`.",
         spec.node(kind.node).path
-    );
+    ));
     let mut fields = Vec::new();
     let mut params = vec![kind.node];
     params.extend(spec.common_params());
@@ -396,11 +403,11 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
         let n = spec.node(p);
         let f = field_ident(&n.name);
         let vt = value_type(spec, p);
-        let fdoc = if n.doc.is_empty() {
+        let fdoc = doc_text(&if n.doc.is_empty() {
             format!("`{}`.", n.path)
         } else {
             n.doc.clone()
-        };
+        });
         // The kind's parameter is required, except `card`: `customer` alone is a card token.
         let required = p == kind.node && kname != "card";
         if required {
@@ -454,7 +461,7 @@ pub fn generate(spec: &Spec) -> TokenStream {
     let knames: Vec<&String> = variants.iter().map(|v| &v.2).collect();
     let vdocs: Vec<String> = knames
         .iter()
-        .map(|k| format!("A {k} token request."))
+        .map(|k| doc_text(&format!("A {k} token request.")))
         .collect();
     quote! {
         #(#out)*

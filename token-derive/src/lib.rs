@@ -35,6 +35,8 @@ mod check;
 mod emit;
 mod generate;
 mod syntax;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 
@@ -43,21 +45,26 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(TokenRequest, attributes(token))]
 pub fn derive_token_request(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand_derive(input).into()
+}
+
+/// The derive's expansion: the impls, or every error found plus impls that keep the rest of
+/// the build quiet.
+pub(crate) fn expand_derive(input: syn::DeriveInput) -> proc_macro2::TokenStream {
     let spec = token_spec::bundled();
     let mut cx = syntax::Ctxt::default();
     let Some(cont) = syntax::Container::parse(&mut cx, &input) else {
-        return cx.into_compile_errors().into();
+        return cx.into_compile_errors();
     };
     let checked = check::check(&mut cx, spec, &cont);
-    let out = match checked {
+    match checked {
         Some(c) if !cx.has_errors() => emit::emit(spec, &cont, &c),
         _ => {
             let fb = emit::fallback(&cont);
             let errs = cx.into_compile_errors();
             quote::quote! { #errs #fb }
         }
-    };
-    out.into()
+    }
 }
 
 /// Generates the request types of all six token kinds from the spec (used once, inside

@@ -14,6 +14,11 @@ impl Ctxt {
     pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
         self.errors.push(syn::Error::new(span, msg));
     }
+    /// An error spanning all of `tokens` (a whole type such as `Vec<bool>`, not only its
+    /// first token).
+    pub fn error_spanned(&mut self, tokens: impl quote::ToTokens, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, msg));
+    }
     pub fn push(&mut self, e: syn::Error) {
         self.errors.push(e);
     }
@@ -43,6 +48,8 @@ pub struct Container<'a> {
     pub body: bool,
     pub object: Option<LitStr>,
     pub fields: Vec<Field<'a>>,
+    /// The struct's own `#[token(...)]` had errors: its fields cannot be placed reliably.
+    pub attr_error: bool,
 }
 
 /// One field and its attributes.
@@ -50,17 +57,20 @@ pub struct Field<'a> {
     pub member: syn::Member,
     pub ident: Option<&'a Ident>,
     pub ty: &'a Type,
-    pub span: Span,
     pub param: Option<LitStr>,
     pub object: Option<LitStr>,
     pub skip: bool,
+    /// The field's `#[token(...)]` had errors: it is not checked further.
+    pub attr_error: bool,
 }
 
+/// Parses every `#[token(...)]` of `attrs`; returns whether any had errors.
 fn parse_attrs(
     cx: &mut Ctxt,
     attrs: &[syn::Attribute],
     mut each: impl FnMut(&mut Ctxt, syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
-) {
+) -> bool {
+    let before = cx.errors.len();
     for attr in attrs {
         if !attr.path().is_ident(TOKEN) {
             continue;
@@ -71,6 +81,7 @@ fn parse_attrs(
         }
         cx.errors.extend(local.errors);
     }
+    cx.errors.len() > before
 }
 
 impl<'a> Container<'a> {
@@ -78,7 +89,7 @@ impl<'a> Container<'a> {
         let mut kind = None;
         let mut body = false;
         let mut object = None;
-        parse_attrs(cx, &input.attrs, |cx, meta| {
+        let attr_error = parse_attrs(cx, &input.attrs, |cx, meta| {
             if meta.path.is_ident(KIND) {
                 kind = Some(meta.value()?.parse::<LitStr>()?);
             } else if meta.path.is_ident(BODY) {
@@ -121,7 +132,7 @@ impl<'a> Container<'a> {
             let mut param = None;
             let mut fobject = None;
             let mut skip = false;
-            parse_attrs(cx, &f.attrs, |cx, meta| {
+            let mut attr_error = parse_attrs(cx, &f.attrs, |cx, meta| {
                 if meta.path.is_ident(PARAM) {
                     param = Some(meta.value()?.parse::<LitStr>()?);
                 } else if meta.path.is_ident(OBJECT) {
@@ -144,6 +155,14 @@ impl<'a> Container<'a> {
                     p.span(),
                     "use either `param` or `object` on a field, not both",
                 );
+                attr_error = true;
+            }
+            if skip && (param.is_some() || fobject.is_some()) {
+                cx.error(
+                    f.ident.as_ref().map_or_else(|| f.ty.span(), |i| i.span()),
+                    "a `skip`ped field is not sent: drop `param`/`object`, or drop `skip`",
+                );
+                attr_error = true;
             }
             let member = match &f.ident {
                 Some(id) => syn::Member::Named(id.clone()),
@@ -153,10 +172,10 @@ impl<'a> Container<'a> {
                 member,
                 ident: f.ident.as_ref(),
                 ty: &f.ty,
-                span: f.span(),
                 param,
                 object: fobject,
                 skip,
+                attr_error,
             });
         }
         if kind.is_none() {
@@ -165,11 +184,13 @@ impl<'a> Container<'a> {
                 "missing `#[token(kind = \"...\")]`: one of card, bank_account, cvc_update, pii, person, account",
             );
         }
+        let mut attr_error = attr_error;
         if body && object.is_some() {
             cx.error(
                 input.ident.span(),
                 "`body` and `object` exclude each other: a struct is either the whole request body or one object",
             );
+            attr_error = true;
         }
         Some(Container {
             input,
@@ -177,6 +198,7 @@ impl<'a> Container<'a> {
             body,
             object,
             fields: out,
+            attr_error,
         })
     }
 }

@@ -1,0 +1,13 @@
+use token_validate::TokenRequest;
+
+#[derive(TokenRequest)]
+#[token(kind = "card")]
+struct Card {
+    number: String,
+    exp_month: u8,
+    exp_year: u16,
+    #[token(param = "number")]
+    pan: String,
+}
+
+fn main() {}

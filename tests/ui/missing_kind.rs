@@ -1,0 +1,10 @@
+use token_validate::TokenRequest;
+
+#[derive(TokenRequest)]
+struct Card {
+    number: String,
+    exp_month: u8,
+    exp_year: u16,
+}
+
+fn main() {}
