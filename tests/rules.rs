@@ -722,7 +722,6 @@ fn stripe_json_shape() {
 }
 
 #[test]
-#[ignore = "needs token-derive to make bank_account[account_number] and [country] optional in the generated BankAccount (they are not required next to payment_method)"]
 fn payment_method_alone_is_typed() {
     let r = validate_form(
         b"bank_account[payment_method]=pm_1Q0PsIJvEtkwdCNYMSaVuRz6",

@@ -534,8 +534,15 @@ fn check_required(
         if obj == NodeId::ROOT && kind.name != "card" {
             required.push(kind.node);
         }
+        // A mapped child that replaces its siblings (`bank_account[payment_method]`) makes
+        // them optional.
+        let alone = spec
+            .node(obj)
+            .children
+            .iter()
+            .any(|&c| spec.is_exclusive(c) && covered(c));
         for r in required {
-            if covered(r) {
+            if covered(r) || (alone && r != kind.node) {
                 continue;
             }
             let rn = spec.node(r);

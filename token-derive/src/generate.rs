@@ -251,7 +251,9 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
         } else {
             child.doc.clone()
         });
-        let (ty, serde_attr) = if child.required {
+        // A child that can replace its siblings makes them optional in the type.
+        let required = child.required && !spec.has_exclusive_child(id);
+        let (ty, serde_attr) = if required {
             (vt, quote!())
         } else {
             (
@@ -265,7 +267,7 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
             pub #f: #ty,
         });
         debug_fields.push(if child.secret {
-            if child.required {
+            if required {
                 quote!(.field(#fname, &::token_validate::__private::Redacted))
             } else {
                 quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))

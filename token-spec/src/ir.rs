@@ -301,6 +301,21 @@ impl Spec {
             .copied()
             .find(|c| self.node(*c).name == name)
     }
+    /// Whether the node has an `exclusive` rule: when present, it replaces its siblings,
+    /// which are then not required (`bank_account[payment_method]`).
+    pub fn is_exclusive(&self, id: NodeId) -> bool {
+        self.node(id)
+            .rules
+            .iter()
+            .any(|&r| self.rules[r].rule == crate::rules::RuleName::Exclusive)
+    }
+
+    /// Whether an object has a child that can replace the others ([`Spec::is_exclusive`]):
+    /// then its required children are required only without that child.
+    pub fn has_exclusive_child(&self, id: NodeId) -> bool {
+        self.node(id).children.iter().any(|&c| self.is_exclusive(c))
+    }
+
     /// The token kind of that name.
     pub fn kind(&self, name: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.name == name)

@@ -165,14 +165,10 @@ impl<'a> Run<'a> {
 
     fn has_exclusive_child(&self, id: NodeId, obj: &Object) -> bool {
         let spec = self.spec;
-        spec.node(id).children.iter().any(|&c| {
-            let node = spec.node(c);
-            obj.get(&node.name).is_some()
-                && node
-                    .rules
-                    .iter()
-                    .any(|&r| spec.rules[r].rule == RuleName::Exclusive)
-        })
+        spec.node(id)
+            .children
+            .iter()
+            .any(|&c| spec.is_exclusive(c) && obj.get(&spec.node(c).name).is_some())
     }
 
     fn empty(&mut self, id: NodeId, path: &str) {
