@@ -238,7 +238,7 @@ fn did_you_mean(spec: &Spec, base: NodeId, rel: &str) -> Option<(NodeId, String)
         .into_iter()
         .filter(|n| *n != base)
         .map(|n| (n, relative(base_path, &spec.node(n).path)))
-        .map(|(n, r)| (levenshtein(rel, &r), r, n))
+        .map(|(n, r)| (token_spec::strsim_distance(rel, &r), r, n))
         .min()
         .filter(|(d, _, _)| *d <= 3 || *d <= rel.len() / 2)
         .map(|(_, r, n)| (n, r))
@@ -251,20 +251,6 @@ fn hint(suggestion: &Option<(NodeId, String)>) -> String {
     }
 }
 
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 fn is_below(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
     while let Some(p) = spec.node(n).parent {
@@ -314,7 +300,7 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
         let names: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
         let best = names
             .iter()
-            .map(|n| (levenshtein(&kind_name, n), *n))
+            .map(|n| (token_spec::strsim_distance(&kind_name, n), *n))
             .min()
             .filter(|(d, _)| *d <= 3)
             .map(|(_, n)| format!("; did you mean `{n}`?"))
