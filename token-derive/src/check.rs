@@ -251,7 +251,6 @@ fn hint(suggestion: &Option<(NodeId, String)>) -> String {
     }
 }
 
-
 fn is_below(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
     while let Some(p) = spec.node(n).parent {
         if p == ancestor {
