@@ -68,12 +68,16 @@
 
 extern crate self as token_validate;
 
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod checks;
 mod context;
 mod engine;
 mod error;
 pub mod param;
 mod request;
+#[cfg(feature = "tower")]
+pub mod tower;
 pub mod tree;
 
 pub use context::{Context, Date, KeyError, KeyType, Mode};

@@ -189,12 +189,49 @@ struct Entry {
 
 /// Keys in first-seen order; lookups by name.
 ///
-/// A hash index makes lookups O(1) whatever the number of keys. Equality
-/// compares keys in order and values (see [`Value`]), ignoring key spans.
+/// Small objects (up to 16 keys, i.e. every object of a real
+/// request) are searched linearly, which is faster than hashing; larger ones
+/// get a hash index (keyed SipHash), so lookups stay O(1) whatever the number
+/// of keys. Equality compares keys in order and values (see [`Value`]),
+/// ignoring key spans.
 #[derive(Clone, Default)]
 pub struct Object {
     entries: Vec<Entry>,
-    index: HashMap<String, usize>,
+    index: KeyIndex,
+}
+
+/// Objects with more keys than this get a hash index.
+const LINEAR_MAX: usize = 16;
+
+/// The position of each key, only for objects over [`LINEAR_MAX`] keys.
+#[derive(Clone, Default)]
+struct KeyIndex(Option<HashMap<String, usize>>);
+
+impl KeyIndex {
+    /// The position of `key` among `keys`.
+    fn find<'k>(&self, key: &str, mut keys: impl Iterator<Item = &'k str>) -> Option<usize> {
+        match &self.0 {
+            Some(map) => map.get(key).copied(),
+            None => keys.position(|k| k == key),
+        }
+    }
+
+    /// Records that `key` is at position `len` (the current number of keys),
+    /// building the index when the object outgrows a linear search.
+    fn add<'k>(&mut self, key: &str, len: usize, keys: impl Iterator<Item = &'k str>) {
+        match &mut self.0 {
+            Some(map) => {
+                map.insert(key.to_string(), len);
+            }
+            None if len >= LINEAR_MAX => {
+                let mut map: HashMap<String, usize> =
+                    keys.enumerate().map(|(i, k)| (k.to_string(), i)).collect();
+                map.insert(key.to_string(), len);
+                self.0 = Some(map);
+            }
+            None => {}
+        }
+    }
 }
 
 impl fmt::Debug for Object {
@@ -224,7 +261,12 @@ impl Object {
 
     /// The value under `key`, if any.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.index.get(key).map(|&i| &self.entries[i].value)
+        self.position(key).map(|i| &self.entries[i].value)
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.index
+            .find(key, self.entries.iter().map(|e| e.key.as_str()))
     }
 
     /// Keys and values in first-seen order.
@@ -253,16 +295,25 @@ impl Object {
     /// the raw text of that bracket segment, e.g. `number` in `card[number]`;
     /// `0..0` for JSON bodies and for keys inserted in code).
     pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
-        self.index.get(key).map(|&i| self.entries[i].span.clone())
+        self.position(key).map(|i| self.entries[i].span.clone())
     }
 
     fn insert_spanned(&mut self, key: String, span: Range<usize>, value: Value) {
-        if let Some(&i) = self.index.get(&key) {
+        if let Some(i) = self.position(&key) {
             self.entries[i].value = value;
         } else {
-            self.index.insert(key.clone(), self.entries.len());
-            self.entries.push(Entry { key, span, value });
+            self.push_new(key, span, value);
         }
+    }
+
+    /// Appends a key known not to be there yet.
+    fn push_new(&mut self, key: String, span: Range<usize>, value: Value) {
+        self.index.add(
+            &key,
+            self.entries.len(),
+            self.entries.iter().map(|e| e.key.as_str()),
+        );
+        self.entries.push(Entry { key, span, value });
     }
 }
 
@@ -669,7 +720,7 @@ enum BNode {
 #[derive(Default)]
 struct BObj {
     entries: Vec<(String, Range<usize>, BNode)>,
-    index: HashMap<String, usize>,
+    index: KeyIndex,
 }
 
 #[derive(Default)]
@@ -734,20 +785,22 @@ fn insert_pair(
         };
         let fail = |kind| ParseError::new(kind, pair_start, Some(segs_path(&segs[..=i])));
         let slot: &mut BNode = match (cur, &ks.seg) {
-            (Cont::Obj(o), Seg::Name(name)) => match o.index.get(name) {
-                Some(&j) => {
-                    let node = &mut o.entries[j].2;
-                    compatible(node, want).map_err(fail)?;
-                    node
+            (Cont::Obj(o), Seg::Name(name)) => {
+                match o.index.find(name, o.entries.iter().map(|e| e.0.as_str())) {
+                    Some(j) => {
+                        let node = &mut o.entries[j].2;
+                        compatible(node, want).map_err(fail)?;
+                        node
+                    }
+                    None => {
+                        let j = o.entries.len();
+                        o.index.add(name, j, o.entries.iter().map(|e| e.0.as_str()));
+                        o.entries
+                            .push((name.clone(), ks.span.clone(), want.new_node(&mut leaf)));
+                        &mut o.entries[j].2
+                    }
                 }
-                None => {
-                    let j = o.entries.len();
-                    o.index.insert(name.clone(), j);
-                    o.entries
-                        .push((name.clone(), ks.span.clone(), want.new_node(&mut leaf)));
-                    &mut o.entries[j].2
-                }
-            },
+            }
             (Cont::Arr(a), Seg::Index(_) | Seg::Push) => {
                 let idx = match ks.seg {
                     Seg::Index(k) => k,
@@ -949,12 +1002,13 @@ fn json_object<'de, A: MapAccess<'de>>(
             let here = st.here();
             return Err(st.fail(ParseErrorKind::DuplicateKey, here));
         }
-        let value = map.next_value_seed(JSeed {
+        // The key travels through the path (for error messages) and comes back.
+        let (value, key) = map.next_value_seed(JSeed {
             st: &mut *st,
-            seg: key.clone(),
+            seg: key,
             index: None,
         })?;
-        obj.insert_spanned(key, 0..0, value);
+        obj.push_new(key, 0..0, value);
     }
     Ok(obj)
 }
@@ -966,8 +1020,9 @@ struct JSeed<'s, 'l> {
 }
 
 impl<'de> DeserializeSeed<'de> for JSeed<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    /// The value, and the path segment given back.
+    type Value = (Value, String);
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(Value, String), D::Error> {
         let st = self.st;
         st.path.push(self.seg);
         if let Some(i) = self.index
@@ -983,8 +1038,8 @@ impl<'de> DeserializeSeed<'de> for JSeed<'_, '_> {
             return Err(st.fail(ParseErrorKind::TooDeep { limit }, here));
         }
         let v = d.deserialize_any(JVisitor { st: &mut *st })?;
-        st.path.pop();
-        Ok(v)
+        let seg = st.path.pop().unwrap_or_default();
+        Ok((v, seg))
     }
 }
 
@@ -1039,7 +1094,7 @@ impl<'de> Visitor<'de> for JVisitor<'_, '_> {
                 index: Some(i),
             };
             match seq.next_element_seed(seed)? {
-                Some(v) => out.push(v),
+                Some((v, _)) => out.push(v),
                 None => break,
             }
         }

@@ -1,0 +1,661 @@
+//! A tower [`Layer`] that validates `POST /v1/tokens` in front of any `http` 1.x service
+//! (feature `tower`).
+//!
+//! For a `POST` to the configured path (default `/v1/tokens`) the [`Preflight`] service:
+//!
+//! 1. reads the API key from `Authorization: Bearer <key>` (or HTTP Basic auth with the key
+//!    as the user name, as Stripe accepts) and builds the [`Context`] with
+//!    [`Context::from_key`], plus the Connect account from `Stripe-Account`; a missing or
+//!    malformed key is answered with 401;
+//! 2. picks the body format from `Content-Type`: form (`application/x-www-form-urlencoded`,
+//!    also when there is no `Content-Type`) or JSON (`application/json`); anything else is
+//!    answered with 415;
+//! 3. reads the body, at most the body limit (default 64 KiB, 413 beyond it) and within the
+//!    read timeout (default 10 s, 408 after it);
+//! 4. validates it with [`validate_form_with`](crate::validate_form_with) or
+//!    [`validate_json_with`](crate::validate_json_with) and answers Stripe's error (400 or
+//!    402, `{"error": {...}}`), or passes the request on to the inner service with its body
+//!    exactly as received and the typed [`Request`] (and the [`Context`]) in the request
+//!    extensions.
+//!
+//! Other paths and methods go to the inner service untouched: their body is not read.
+//!
+//! ```
+//! use std::time::Duration;
+//! use token_validate::tower::PreflightLayer;
+//!
+//! let layer = PreflightLayer::builder()
+//!     .path("/v1/tokens")
+//!     .body_limit(16 * 1024)
+//!     .read_timeout(Duration::from_secs(5))
+//!     .build();
+//! # let _ = layer;
+//! ```
+//!
+//! # Wording
+//!
+//! The 401 messages are the ones commonly seen from Stripe, **unverified** against the live
+//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none. The
+//! 408, 413 and 415 messages are this crate's wording in Stripe's style.
+//!
+//! The timeout uses `tokio::time`: the service must run inside a Tokio runtime with the
+//! time driver enabled (as axum and hyper servers do).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+
+use ::tower::{Layer, Service};
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http_body::Body;
+use http_body_util::{BodyExt, Either, Full, Limited};
+
+use crate::tree::{Limits, ParseError, ParseErrorKind};
+use crate::{Context, Errors, Options, Request};
+
+/// The default path: `/v1/tokens`.
+pub const DEFAULT_PATH: &str = "/v1/tokens";
+
+/// The default body limit, 64 KiB: the same as `Limits::default().max_body_bytes`.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The default time allowed to read a request body: 10 seconds.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The message of the 401 for a request without an API key (commonly seen from Stripe,
+/// unverified).
+pub const MISSING_KEY_MESSAGE: &str = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+
+/// The message of the 401 for a malformed API key (Stripe's "Invalid API Key provided: "
+/// prefix, commonly seen, unverified; Stripe then quotes the key masked, this crate does
+/// not quote it at all).
+pub const INVALID_KEY_MESSAGE: &str = "Invalid API Key provided: the key is not a Stripe API key (sk_test_..., sk_live_..., pk_test_..., pk_live_..., rk_test_... or rk_live_... followed by letters and digits).";
+
+/// The message of the 415 for an unsupported `Content-Type` (this crate's wording).
+pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = "Invalid Content-Type: send the request body as application/x-www-form-urlencoded (Stripe's bracket notation) or application/json.";
+
+/// The message of the 408 for a body not received within the read timeout (this crate's
+/// wording).
+pub const TIMEOUT_MESSAGE: &str =
+    "Timed out reading the request body: the client did not send the whole body in time.";
+
+/// The message of the 400 for a body that could not be read (the client went away or the
+/// transport failed; this crate's wording).
+pub const BODY_READ_MESSAGE: &str = "Invalid request body: the body could not be read.";
+
+/// The message of the 400 for a `Stripe-Account` header that is not text (this crate's
+/// wording).
+pub const INVALID_ACCOUNT_MESSAGE: &str =
+    "Invalid Stripe-Account header: it must be a connected account id such as acct_123.";
+
+/// The body format, chosen from `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded` (or no `Content-Type`).
+    Form,
+    /// `application/json`.
+    Json,
+}
+
+/// Why the layer (or the axum extractor) answered instead of the inner service.
+///
+/// No variant holds the API key or a value from the body.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// No `Authorization` header (401).
+    MissingApiKey,
+    /// An `Authorization` header without a well-formed Stripe API key (401).
+    InvalidApiKey,
+    /// A `Stripe-Account` header that is not visible ASCII text (400).
+    InvalidAccount,
+    /// A `Content-Type` that is neither form nor JSON (415).
+    UnsupportedMediaType,
+    /// A body over the limit (413); the error is the parser's `BodyTooLarge`.
+    PayloadTooLarge(Errors),
+    /// The body was not received within the read timeout (408).
+    Timeout,
+    /// The body could not be read: the client went away or the transport failed (400).
+    BodyRead,
+    /// The body was read and is invalid: Stripe's errors, in Stripe's order (400 or 402).
+    Invalid(Errors),
+}
+
+impl Rejection {
+    /// The HTTP status to answer with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Rejection::MissingApiKey | Rejection::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            Rejection::InvalidAccount | Rejection::BodyRead => StatusCode::BAD_REQUEST,
+            Rejection::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Rejection::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Rejection::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Rejection::Invalid(e) => {
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST)
+            }
+        }
+    }
+
+    /// The validation errors, for [`Rejection::Invalid`] and [`Rejection::PayloadTooLarge`].
+    pub fn errors(&self) -> Option<&Errors> {
+        match self {
+            Rejection::Invalid(e) | Rejection::PayloadTooLarge(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The error's message.
+    pub fn message(&self) -> &str {
+        match self {
+            Rejection::MissingApiKey => MISSING_KEY_MESSAGE,
+            Rejection::InvalidApiKey => INVALID_KEY_MESSAGE,
+            Rejection::InvalidAccount => INVALID_ACCOUNT_MESSAGE,
+            Rejection::UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE_MESSAGE,
+            Rejection::Timeout => TIMEOUT_MESSAGE,
+            Rejection::BodyRead => BODY_READ_MESSAGE,
+            Rejection::Invalid(e) | Rejection::PayloadTooLarge(e) => &e.first().message,
+        }
+    }
+
+    /// The JSON body Stripe answers with: `{"error": {...}}`.
+    pub fn to_stripe_json(&self) -> serde_json::Value {
+        match self.errors() {
+            Some(e) => e.to_stripe_json(),
+            None => serde_json::json!({
+                "error": { "type": "invalid_request_error", "message": self.message() }
+            }),
+        }
+    }
+
+    /// Whether the connection should be closed after the answer (the body may be left
+    /// unread).
+    fn closes(&self) -> bool {
+        matches!(
+            self,
+            Rejection::PayloadTooLarge(_) | Rejection::Timeout | Rejection::BodyRead
+        )
+    }
+
+    /// The whole HTTP response: status, `Content-Type: application/json` and the JSON body.
+    pub fn to_response(&self) -> http::Response<Full<Bytes>> {
+        let body = serde_json::to_vec(&self.to_stripe_json()).unwrap_or_default();
+        let mut res = http::Response::new(Full::new(Bytes::from(body)));
+        *res.status_mut() = self.status();
+        let headers = res.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if self.status() == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"Stripe\""),
+            );
+        }
+        if self.closes() {
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        res
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status().as_u16(), self.message())
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// The settings of a [`PreflightLayer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The path validated (exact match on the URI path).
+    pub path: String,
+    /// The parser limits; `limits.max_body_bytes` is the body limit.
+    pub limits: Limits,
+    /// The longest time allowed to read a body.
+    pub read_timeout: Duration,
+}
+
+impl Default for Config {
+    /// `/v1/tokens`, default limits (64 KiB body), 10 s read timeout.
+    fn default() -> Self {
+        Config {
+            path: DEFAULT_PATH.to_string(),
+            limits: Limits::default(),
+            read_timeout: DEFAULT_READ_TIMEOUT,
+        }
+    }
+}
+
+/// Builds a [`PreflightLayer`].
+#[derive(Debug, Clone, Default)]
+pub struct PreflightLayerBuilder {
+    config: Config,
+}
+
+impl PreflightLayerBuilder {
+    /// The path to validate (default `/v1/tokens`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.config.path = path.into();
+        self
+    }
+    /// The largest body accepted, in bytes (default 64 KiB); larger bodies get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.limits.max_body_bytes = bytes;
+        self
+    }
+    /// The parser limits (depth, number of parameters, array length, and body size: this
+    /// replaces an earlier [`body_limit`](Self::body_limit)).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+    /// The longest time allowed to read a body (default 10 s); after it the answer is 408.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.read_timeout = timeout;
+        self
+    }
+    /// The layer.
+    pub fn build(self) -> PreflightLayer {
+        PreflightLayer {
+            config: Arc::new(self.config),
+        }
+    }
+}
+
+/// A tower [`Layer`] that validates `POST /v1/tokens` requests before the inner service
+/// sees them (see the [module docs](self)).
+#[derive(Debug, Clone, Default)]
+pub struct PreflightLayer {
+    config: Arc<Config>,
+}
+
+impl PreflightLayer {
+    /// The layer with the default settings: `/v1/tokens`, 64 KiB, 10 s.
+    pub fn new() -> Self {
+        PreflightLayer::default()
+    }
+    /// A builder, starting from the default settings.
+    pub fn builder() -> PreflightLayerBuilder {
+        PreflightLayerBuilder::default()
+    }
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl<S> Layer<S> for PreflightLayer {
+    type Service = Preflight<S>;
+    fn layer(&self, inner: S) -> Preflight<S> {
+        Preflight {
+            inner,
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+/// The body the inner service receives: the validated body, buffered (`Left`), or the
+/// untouched body of a request the layer does not validate (`Right`).
+pub type PreflightBody<B> = Either<Full<Bytes>, B>;
+
+/// The response body: the layer's own error answer (`Left`) or the inner service's (`Right`).
+pub type PreflightResponseBody<B> = Either<Full<Bytes>, B>;
+
+/// The service made by [`PreflightLayer`].
+#[derive(Debug, Clone)]
+pub struct Preflight<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> Preflight<S> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// The boxed future of [`Preflight`].
+pub type ResponseFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'static>>;
+
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for Preflight<S>
+where
+    S: Service<http::Request<PreflightBody<ReqBody>>, Response = http::Response<ResBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    ReqBody: Body + Send + 'static,
+    ReqBody::Data: Send,
+    ReqBody::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = http::Response<PreflightResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<Self::Response, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<ReqBody>) -> Self::Future {
+        // The service that was driven to readiness handles this request; a fresh clone
+        // stays behind for the next one.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        if !applies(&self.config, req.method(), req.uri().path()) {
+            let fut = inner.call(req.map(Either::Right));
+            return Box::pin(async move { fut.await.map(|res| res.map(Either::Right)) });
+        }
+        let config = Arc::clone(&self.config);
+        Box::pin(async move {
+            let (mut parts, body) = req.into_parts();
+            match preflight(&parts.headers, body, &config).await {
+                Ok(Validated {
+                    body,
+                    request,
+                    context,
+                }) => {
+                    parts.extensions.insert(request);
+                    parts.extensions.insert(context);
+                    let req = http::Request::from_parts(parts, Either::Left(Full::new(body)));
+                    inner.call(req).await.map(|res| res.map(Either::Right))
+                }
+                Err(rejection) => Ok(rejection.to_response().map(Either::Left)),
+            }
+        })
+    }
+}
+
+/// Whether the layer validates a request with this method and path.
+fn applies(config: &Config, method: &Method, path: &str) -> bool {
+    method == Method::POST && path == config.path
+}
+
+/// A request that passed validation.
+#[derive(Debug)]
+pub(crate) struct Validated {
+    /// The body, byte for byte as received.
+    pub body: Bytes,
+    /// The typed request.
+    pub request: Request,
+    /// The context it was validated in.
+    pub context: Context,
+}
+
+/// The API key of an `Authorization` header: `Bearer <key>`, or Basic auth with the key as
+/// the user name. The key itself is never put in an error.
+pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejection> {
+    let Some(auth) = headers.get(AUTHORIZATION) else {
+        return Err(Rejection::MissingApiKey);
+    };
+    let auth = auth.to_str().map_err(|_| Rejection::InvalidApiKey)?.trim();
+    let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
+    let rest = rest.trim();
+    let ctx = if scheme.eq_ignore_ascii_case("bearer") {
+        Context::from_key(rest)
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64_decode(rest).ok_or(Rejection::InvalidApiKey)?;
+        let decoded = String::from_utf8(decoded).map_err(|_| Rejection::InvalidApiKey)?;
+        let user = decoded.split_once(':').map_or(decoded.as_str(), |(u, _)| u);
+        Context::from_key(user)
+    } else {
+        return Err(Rejection::InvalidApiKey);
+    };
+    let ctx = ctx.map_err(|_| Rejection::InvalidApiKey)?;
+    match headers.get("stripe-account") {
+        None => Ok(ctx),
+        Some(v) => match v.to_str() {
+            Ok(acct) if !acct.trim().is_empty() => Ok(ctx.with_account(acct.trim())),
+            _ => Err(Rejection::InvalidAccount),
+        },
+    }
+}
+
+/// Standard base64 (padding optional); `None` on any other character.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The body format of a `Content-Type` header (none: form).
+pub(crate) fn body_format(headers: &HeaderMap) -> Result<BodyFormat, Rejection> {
+    let Some(ct) = headers.get(CONTENT_TYPE) else {
+        return Ok(BodyFormat::Form);
+    };
+    let ct = ct.to_str().map_err(|_| Rejection::UnsupportedMediaType)?;
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        Ok(BodyFormat::Form)
+    } else if essence.eq_ignore_ascii_case("application/json") {
+        Ok(BodyFormat::Json)
+    } else {
+        Err(Rejection::UnsupportedMediaType)
+    }
+}
+
+fn too_large(limit: usize) -> Rejection {
+    Rejection::PayloadTooLarge(crate::body_error(&ParseError {
+        kind: ParseErrorKind::BodyTooLarge { limit },
+        offset: limit,
+        key: None,
+    }))
+}
+
+/// Reads the body within the limit and the timeout.
+pub(crate) async fn read_body<B>(body: B, config: &Config) -> Result<Bytes, Rejection>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let limit = config.limits.max_body_bytes;
+    let read = Limited::new(body, limit).collect();
+    match tokio::time::timeout(config.read_timeout, read).await {
+        Err(_elapsed) => Err(Rejection::Timeout),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) => {
+            if e.is::<http_body_util::LengthLimitError>() {
+                Err(too_large(limit))
+            } else {
+                Err(Rejection::BodyRead)
+            }
+        }
+    }
+}
+
+/// The whole check of one request: key, content type, body, validation.
+pub(crate) async fn preflight<B>(
+    headers: &HeaderMap,
+    body: B,
+    config: &Config,
+) -> Result<Validated, Rejection>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let context = context_from_headers(headers)?;
+    let format = body_format(headers)?;
+    let limit = config.limits.max_body_bytes;
+    // A declared length over the limit is refused before reading anything.
+    if let Some(len) = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        && len > limit as u64
+    {
+        return Err(too_large(limit));
+    }
+    let body = read_body(body, config).await?;
+    let options = Options {
+        limits: config.limits.clone(),
+    };
+    let result = match format {
+        BodyFormat::Form => crate::validate_form_with(&body, &context, &options),
+        BodyFormat::Json => crate::validate_json_with(&body, &context, &options),
+    };
+    match result {
+        Ok(request) => Ok(Validated {
+            body,
+            request,
+            context,
+        }),
+        Err(errors) => Err(Rejection::Invalid(errors)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::convert::Infallible;
+
+    fn req(
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> http::Request<Full<Bytes>> {
+        let mut b = http::Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Full::new(Bytes::from(body.to_string()))).unwrap()
+    }
+
+    #[derive(Clone)]
+    struct Echo;
+
+    impl Service<http::Request<PreflightBody<Full<Bytes>>>> for Echo {
+        type Response = http::Response<Full<Bytes>>;
+        type Error = Infallible;
+        type Future = ResponseFuture<Self::Response, Infallible>;
+        fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, req: http::Request<PreflightBody<Full<Bytes>>>) -> Self::Future {
+            Box::pin(async move {
+                let kind = req
+                    .extensions()
+                    .get::<Request>()
+                    .map_or("none", |r| r.kind());
+                let body = req.into_body().collect().await.unwrap().to_bytes();
+                let mut res = http::Response::new(Full::new(body));
+                res.headers_mut()
+                    .insert("x-kind", HeaderValue::from_static(kind));
+                Ok(res)
+            })
+        }
+    }
+
+    async fn call(
+        layer: &PreflightLayer,
+        r: http::Request<Full<Bytes>>,
+    ) -> (StatusCode, Option<String>, Bytes) {
+        let mut svc = layer.layer(Echo);
+        let res = svc.call(r).await.unwrap();
+        let status = res.status();
+        let kind = res
+            .headers()
+            .get("x-kind")
+            .map(|v| v.to_str().unwrap().to_string());
+        (
+            status,
+            kind,
+            res.into_body().collect().await.unwrap().to_bytes(),
+        )
+    }
+
+    const CARD: &str =
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
+    const AUTH: (&str, &str) = ("authorization", "Bearer sk_test_abc123");
+
+    #[tokio::test]
+    async fn valid_passes_byte_for_byte() {
+        let layer = PreflightLayer::new();
+        let (s, kind, body) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], CARD)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(kind.as_deref(), Some("card"));
+        assert_eq!(&body[..], CARD.as_bytes());
+    }
+
+    #[tokio::test]
+    async fn rejections() {
+        let layer = PreflightLayer::builder().body_limit(200).build();
+        let bad_card = CARD.replace("4242424242424242", "4242424242424241");
+        let (s, kind, body) =
+            call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &bad_card)).await;
+        assert_eq!((s, kind), (StatusCode::PAYMENT_REQUIRED, None));
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "incorrect_number");
+        assert!(!String::from_utf8_lossy(&body).contains("4242424242424241"));
+
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[], CARD)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["message"], MISSING_KEY_MESSAGE);
+
+        let bad = ("authorization", "Bearer sk_test_SECRET-KEY");
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], CARD)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(!String::from_utf8_lossy(&body).contains("SECRET"));
+
+        let ct = ("content-type", "text/plain");
+        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], CARD)).await;
+        assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+        let big = format!("{CARD}&card[name]={}", "a".repeat(300));
+        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &big)).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn json_and_basic_auth_and_passthrough() {
+        let layer = PreflightLayer::new();
+        let json = r#"{"pii": {"id_number": "000000000"}}"#;
+        let basic = ("authorization", "Basic cGtfdGVzdF9hYmM6"); // pk_test_abc:
+        let ct = ("content-type", "application/json; charset=utf-8");
+        let (s, kind, body) =
+            call(&layer, req(Method::POST, "/v1/tokens", &[basic, ct], json)).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("pii")));
+        assert_eq!(&body[..], json.as_bytes());
+
+        for (m, p) in [(Method::GET, "/v1/tokens"), (Method::POST, "/v1/charges")] {
+            let (s, kind, body) = call(&layer, req(m, p, &[], "not[a=form")).await;
+            assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
+            assert_eq!(&body[..], b"not[a=form");
+        }
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(base64_decode("cGtfdGVzdF9hYmM6").unwrap(), b"pk_test_abc:");
+        assert_eq!(base64_decode("YQ==").unwrap(), b"a");
+        assert!(base64_decode("*").is_none());
+    }
+}
