@@ -15,7 +15,7 @@ use serde::Deserialize;
 use token_validate::{CardTokenRequest, Context, Date, validate_form, validate_json};
 
 /// A card body with every card field (~280 bytes).
-const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":"12","exp_year":"2034","cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
+const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 
 /// The same card, form-encoded.
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
@@ -80,21 +80,6 @@ mod garde_model {
         Ok(())
     }
 
-    fn in_range(value: &str, lo: u32, hi: u32) -> garde::Result {
-        match value.parse::<u32>() {
-            Ok(v) if (lo..=hi).contains(&v) && digits_only(value) => Ok(()),
-            _ => Err(garde::Error::new("out of range")),
-        }
-    }
-
-    fn check_month(value: &str, _: &()) -> garde::Result {
-        in_range(value, 1, 12)
-    }
-
-    fn check_year(value: &str, _: &()) -> garde::Result {
-        in_range(value, 2026, 2076)
-    }
-
     fn check_cvc(value: &Option<String>, _: &()) -> garde::Result {
         match value {
             Some(v) if !(3..=4).contains(&v.len()) || !digits_only(v) => {
@@ -132,10 +117,10 @@ mod garde_model {
     pub struct Card {
         #[garde(length(max = 5000), custom(check_number))]
         pub number: String,
-        #[garde(length(max = 5000), custom(check_month))]
-        pub exp_month: String,
-        #[garde(length(max = 5000), custom(check_year))]
-        pub exp_year: String,
+        #[garde(range(min = 1, max = 12))]
+        pub exp_month: u8,
+        #[garde(range(min = 2026, max = 2076))]
+        pub exp_year: u16,
         #[garde(length(max = 5000), custom(check_cvc))]
         pub cvc: Option<String>,
         #[garde(length(max = 5000))]

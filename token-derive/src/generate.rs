@@ -376,15 +376,12 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
         }
         impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let v = <::token_validate::__private::Value as ::token_validate::__private::serde::Deserialize>::deserialize(d)?;
-                match &v {
-                    ::token_validate::__private::Value::Scalar(s) => ::core::result::Result::Ok(#name::Id(s.text.clone())),
-                    _ => <#details as ::token_validate::__private::serde::Deserialize>::deserialize(
-                        ::token_validate::param::TreeDeserializer(&v),
-                    )
-                    .map(#name::Details)
-                    .map_err(<D::Error as ::token_validate::__private::serde::de::Error>::custom),
-                }
+                ::core::result::Result::Ok(
+                    match ::token_validate::param::deserialize_or_id::<D, #details>(d)? {
+                        ::core::result::Result::Ok(id) => #name::Id(id),
+                        ::core::result::Result::Err(details) => #name::Details(details),
+                    },
+                )
             }
         }
         #schema

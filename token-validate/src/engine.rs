@@ -20,9 +20,9 @@ struct Run<'a> {
     errors: Vec<Error>,
     /// Values present in the body, by node (scalars and objects; not array items).
     present: Seen<'a>,
-    /// Nodes with an error already (by node index): later rules on them are skipped, as
-    /// Stripe reports one problem per parameter.
-    failed: Vec<bool>,
+    /// Nodes with an error already: later rules on them are skipped, as Stripe reports one
+    /// problem per parameter.
+    failed: Vec<NodeId>,
     /// `""` values accepted as "unset": (path, node).
     unsets: Vec<(String, NodeId)>,
     /// Objects holding a present parameter that is exclusive with its siblings: their
@@ -30,18 +30,20 @@ struct Run<'a> {
     alone: Vec<NodeId>,
 }
 
-/// The values present in the body, indexed by node.
-struct Seen<'a>(Vec<Option<&'a Value>>);
+/// The values present in the body, by node: a short list (a request sends a few dozen
+/// parameters of the spec's hundreds), each node at most once (the parser refuses
+/// duplicate keys).
+struct Seen<'a>(Vec<(NodeId, &'a Value)>);
 
 impl<'a> Seen<'a> {
     fn get(&self, id: NodeId) -> Option<&'a Value> {
-        self.0[id.index()]
+        self.0.iter().find(|(n, _)| *n == id).map(|(_, v)| *v)
     }
     fn contains(&self, id: NodeId) -> bool {
-        self.0[id.index()].is_some()
+        self.0.iter().any(|(n, _)| *n == id)
     }
     fn insert(&mut self, id: NodeId, v: &'a Value) {
-        self.0[id.index()] = Some(v);
+        self.0.push((id, v));
     }
 }
 
@@ -55,8 +57,8 @@ pub(crate) fn validate<'s>(
         spec,
         ctx,
         errors: Vec::new(),
-        present: Seen(vec![None; spec.nodes().len()]),
-        failed: vec![false; spec.nodes().len()],
+        present: Seen(Vec::with_capacity(32)),
+        failed: Vec::new(),
         unsets: Vec::new(),
         alone: Vec::new(),
     };
@@ -120,7 +122,7 @@ impl<'a> Run<'a> {
         let def = self.spec.error(name);
         self.errors.push(Error::from_def(def, phase, fill));
         if let Some(id) = id {
-            self.failed[id.index()] = true;
+            self.failed.push(id);
         }
     }
 
@@ -355,7 +357,7 @@ impl<'a> Run<'a> {
 
     fn rule(&mut self, rule: &Rule, kinds: &[&Kind], has_kind: bool) {
         let spec = self.spec;
-        if rule.params.iter().any(|p| self.failed[p.index()]) {
+        if rule.params.iter().any(|p| self.failed.contains(p)) {
             return;
         }
         match rule.rule {
@@ -411,7 +413,7 @@ impl<'a> Run<'a> {
             },
         ));
         if let Some(id) = id {
-            self.failed[id.index()] = true;
+            self.failed.push(id);
         }
     }
 
@@ -422,8 +424,10 @@ impl<'a> Run<'a> {
         let present = self.present.get(target);
         let text = self.text(target);
         let arg_text = |run: &Self, name: &str| rule.param_arg(name).and_then(|p| run.text(p));
-        let arg_ok =
-            |run: &Self, name: &str| rule.param_arg(name).is_some_and(|p| !run.failed[p.index()]);
+        let arg_ok = |run: &Self, name: &str| {
+            rule.param_arg(name)
+                .is_some_and(|p| !run.failed.contains(&p))
+        };
         let fail = match rule.rule {
             RuleName::RequiredIf => {
                 let parent_present = node.parent.is_some_and(|p| {
@@ -514,11 +518,11 @@ impl<'a> Run<'a> {
             }
             RuleName::CardLengthByBrand => {
                 let digits = card_digits(t);
-                checks::CardBrand::from_digits(&digits)
+                checks::CardBrand::from_digits(digits.as_str())
                     .pan_lengths()
-                    .contains(&digits.len())
+                    .contains(&digits.len)
             }
-            RuleName::Luhn => checks::luhn_valid(&card_digits(t)),
+            RuleName::Luhn => checks::luhn_valid(card_digits(t).as_str()),
             RuleName::Month => checks::parse_exp_month(t).is_some(),
             RuleName::ExpiryYear => {
                 let ahead = rule.int_arg("max_years_ahead").unwrap_or(50);
@@ -544,7 +548,7 @@ impl<'a> Run<'a> {
             RuleName::CvcLengthByBrand => {
                 let brand = if arg_ok(self, "number") {
                     arg_text(self, "number")
-                        .map(|n| checks::CardBrand::from_digits(&card_digits(n)))
+                        .map(|n| checks::CardBrand::from_digits(card_digits(n).as_str()))
                 } else {
                     None
                 };
@@ -581,12 +585,34 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The digits of a card number with spaces and dashes removed (bounded: at most 20 kept).
-fn card_digits(t: &str) -> String {
-    t.chars()
-        .filter(|c| *c != ' ' && *c != '-')
-        .take(20)
-        .collect()
+/// A card number with spaces and dashes removed, on the stack (at most 20 characters kept:
+/// one more than the longest PAN, so an over-long number stays over-long).
+struct CardDigits {
+    buf: [u8; 20],
+    len: usize,
+}
+
+impl CardDigits {
+    fn as_str(&self) -> &str {
+        // Only ASCII bytes are kept, so this never fails.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+fn card_digits(t: &str) -> CardDigits {
+    let mut d = CardDigits {
+        buf: [0; 20],
+        len: 0,
+    };
+    for b in t.bytes().filter(|b| *b != b' ' && *b != b'-') {
+        if d.len == d.buf.len() {
+            break;
+        }
+        // A non-ASCII byte becomes `x`: not a digit, so every digit check fails on it.
+        d.buf[d.len] = if b.is_ascii() { b } else { b'x' };
+        d.len += 1;
+    }
+    d
 }
 
 fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {

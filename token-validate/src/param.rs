@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -137,14 +138,72 @@ impl<T: Serialize> Serialize for MaybeUnset<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeUnset<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        if v.as_str() == Some("") {
+        d.deserialize_any(UnsetVisitor(PhantomData))
+    }
+}
+
+/// Reads `""` as [`MaybeUnset::Unset`] and anything else as the value, in one pass (no copy
+/// of the input).
+struct UnsetVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for UnsetVisitor<T> {
+    type Value = MaybeUnset<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value, or \"\" to unset it")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.is_empty() {
             return Ok(MaybeUnset::Unset);
         }
-        T::deserialize(TreeDeserializer(&v))
+        // Through the tree's deserializer, so that "12" reads as a number where `T` is one.
+        let scalar = Value::Scalar(Scalar::new(v));
+        T::deserialize(TreeDeserializer(&scalar))
             .map(MaybeUnset::Set)
-            .map_err(de::Error::custom)
+            .map_err(E::custom)
     }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(MaybeUnset::Set)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(MaybeUnset::Set)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(MaybeUnset::Set)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::deserialize(v.into_deserializer()).map(MaybeUnset::Set)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(MaybeUnset::Set)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(MaybeUnset::Set)
+    }
+}
+
+/// Reads an object-or-id union in one pass: a string is the id (`Ok`), a dictionary the
+/// details (`Err`). Used by the generated `…OrId` types.
+#[doc(hidden)]
+pub fn deserialize_or_id<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Result<String, T>, D::Error> {
+    struct OrId<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for OrId<T> {
+        type Value = Result<String, T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an id or a dictionary of parameters")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Ok(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Ok(v))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Err)
+        }
+    }
+    d.deserialize_any(OrId(PhantomData))
 }
 
 impl<T: schemars::JsonSchema> schemars::JsonSchema for MaybeUnset<T> {
