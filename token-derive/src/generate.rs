@@ -492,7 +492,7 @@ pub fn generate(spec: &Spec) -> TokenStream {
                 }
             }
             /// Reads a validated tree of the given kind into its typed request.
-            pub(crate) fn from_tree(kind: &str, tree: &::token_validate::__private::Object) -> ::core::result::Result<Request, crate::Errors> {
+            pub(crate) fn from_tree(kind: &str, tree: ::token_validate::__private::Object) -> ::core::result::Result<Request, crate::Errors> {
                 match kind {
                     #( #knames => crate::request::tree_into(tree).map(Request::#vnames), )*
                     other => ::core::result::Result::Err(crate::request::unknown_kind(other)),

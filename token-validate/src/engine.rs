@@ -22,7 +22,7 @@ struct Run<'a> {
     present: Seen<'a>,
     /// Nodes with an error already: later rules on them are skipped, as Stripe reports one
     /// problem per parameter.
-    failed: Vec<NodeId>,
+    failed: NodeSet,
     /// `""` values accepted as "unset": (path, node).
     unsets: Vec<(String, NodeId)>,
     /// Objects holding a present parameter that is exclusive with its siblings: their
@@ -30,20 +30,65 @@ struct Run<'a> {
     alone: Vec<NodeId>,
 }
 
+/// A set of nodes: a bit per node, on the stack for specs of up to 512 nodes.
+enum NodeSet {
+    Inline([u64; 8]),
+    Heap(Vec<u64>),
+}
+
+impl NodeSet {
+    fn new(nodes: usize) -> NodeSet {
+        if nodes <= 512 {
+            NodeSet::Inline([0; 8])
+        } else {
+            NodeSet::Heap(vec![0; nodes.div_ceil(64)])
+        }
+    }
+    fn words(&self) -> &[u64] {
+        match self {
+            NodeSet::Inline(w) => w,
+            NodeSet::Heap(w) => w,
+        }
+    }
+    fn contains(&self, id: &NodeId) -> bool {
+        let i = id.index();
+        self.words()
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+    fn insert(&mut self, id: NodeId) {
+        let i = id.index();
+        let words = match self {
+            NodeSet::Inline(w) => &mut w[..],
+            NodeSet::Heap(w) => &mut w[..],
+        };
+        if let Some(w) = words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+}
+
 /// The values present in the body, by node: a short list (a request sends a few dozen
 /// parameters of the spec's hundreds), each node at most once (the parser refuses
-/// duplicate keys).
-struct Seen<'a>(Vec<(NodeId, &'a Value)>);
+/// duplicate keys), and a set for the many lookups of absent nodes.
+struct Seen<'a> {
+    values: Vec<(NodeId, &'a Value)>,
+    set: NodeSet,
+}
 
 impl<'a> Seen<'a> {
     fn get(&self, id: NodeId) -> Option<&'a Value> {
-        self.0.iter().find(|(n, _)| *n == id).map(|(_, v)| *v)
+        if !self.set.contains(&id) {
+            return None;
+        }
+        self.values.iter().find(|(n, _)| *n == id).map(|(_, v)| *v)
     }
     fn contains(&self, id: NodeId) -> bool {
-        self.0.iter().any(|(n, _)| *n == id)
+        self.set.contains(&id)
     }
     fn insert(&mut self, id: NodeId, v: &'a Value) {
-        self.0.push((id, v));
+        self.values.push((id, v));
+        self.set.insert(id);
     }
 }
 
@@ -57,8 +102,11 @@ pub(crate) fn validate<'s>(
         spec,
         ctx,
         errors: Vec::new(),
-        present: Seen(Vec::with_capacity(32)),
-        failed: Vec::new(),
+        present: Seen {
+            values: Vec::with_capacity(32),
+            set: NodeSet::new(spec.nodes().len()),
+        },
+        failed: NodeSet::new(spec.nodes().len()),
         unsets: Vec::new(),
         alone: Vec::new(),
     };
@@ -122,7 +170,7 @@ impl<'a> Run<'a> {
         let def = self.spec.error(name);
         self.errors.push(Error::from_def(def, phase, fill));
         if let Some(id) = id {
-            self.failed.push(id);
+            self.failed.insert(id);
         }
     }
 
@@ -360,6 +408,17 @@ impl<'a> Run<'a> {
         if rule.params.iter().any(|p| self.failed.contains(p)) {
             return;
         }
+        // Most rules judge a value that is there: skip them when none of their parameters is.
+        let needs_presence = !matches!(
+            rule.rule,
+            RuleName::TokenKindRequired
+                | RuleName::OneTokenKind
+                | RuleName::NoUnset
+                | RuleName::RequiredIf
+        );
+        if needs_presence && !rule.params.iter().any(|p| self.present.contains(*p)) {
+            return;
+        }
         match rule.rule {
             RuleName::TokenKindRequired => {
                 if !has_kind {
@@ -413,7 +472,7 @@ impl<'a> Run<'a> {
             },
         ));
         if let Some(id) = id {
-            self.failed.push(id);
+            self.failed.insert(id);
         }
     }
 

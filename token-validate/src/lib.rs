@@ -149,7 +149,7 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_form(body, &opts.limits).map_err(|e| body_error(&e))?;
     let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, &tree)
+    Request::from_tree(kind, tree)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -162,7 +162,7 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_json(body, &opts.limits).map_err(|e| body_error(&e))?;
     let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, &tree)
+    Request::from_tree(kind, tree)
 }
 
 #[doc(hidden)]

@@ -156,8 +156,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for UnsetVisitor<T> {
             return Ok(MaybeUnset::Unset);
         }
         // Through the tree's deserializer, so that "12" reads as a number where `T` is one.
-        let scalar = Value::Scalar(Scalar::new(v));
-        T::deserialize(TreeDeserializer(&scalar))
+        T::deserialize(TreeDeserializer(Value::Scalar(Scalar::new(v))))
             .map(MaybeUnset::Set)
             .map_err(E::custom)
     }
@@ -282,22 +281,26 @@ impl de::Error for TreeError {
     }
 }
 
-/// A serde `Deserializer` over a parameter tree: scalars are read as strings, or parsed
-/// as integers, numbers and booleans where the target type asks for them.
-#[derive(Clone, Copy)]
-pub struct TreeDeserializer<'a>(pub &'a Value);
+/// A serde `Deserializer` that consumes a parameter tree: scalars are read as strings
+/// (moved, not copied), or parsed as integers, numbers and booleans where the target type
+/// asks for them.
+pub struct TreeDeserializer(pub Value);
 
-impl<'a> TreeDeserializer<'a> {
-    fn scalar(&self) -> Result<&'a str, TreeError> {
+impl TreeDeserializer {
+    fn scalar(self) -> Result<String, TreeError> {
         match self.0 {
-            Value::Scalar(s) => Ok(&s.text),
+            Value::Scalar(s) => Ok(s.text),
             _ => Err(TreeError("expected a single value".into())),
         }
     }
     fn parse<T: std::str::FromStr>(&self) -> Result<T, TreeError> {
-        let t = self.scalar()?;
-        t.parse()
-            .map_err(|_| TreeError("a value does not fit its type".into()))
+        match &self.0 {
+            Value::Scalar(s) => s
+                .text
+                .parse()
+                .map_err(|_| TreeError("a value does not fit its type".into())),
+            _ => Err(TreeError("expected a single value".into())),
+        }
     }
 }
 
@@ -309,24 +312,22 @@ macro_rules! de_num {
     )*};
 }
 
-impl<'de, 'a> Deserializer<'de> for TreeDeserializer<'a> {
+impl<'de> Deserializer<'de> for TreeDeserializer {
     type Error = TreeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
         match self.0 {
-            Value::Scalar(s) => v.visit_str(&s.text),
-            Value::Object(o) => v.visit_map(ObjAccess {
-                iter: o.iter(),
-                next: None,
+            Value::Scalar(s) => v.visit_string(s.text),
+            Value::Object(o) => ObjectDeserializer(o).deserialize_any(v),
+            Value::Array(a) => v.visit_seq(SeqAcc {
+                iter: a.into_iter(),
             }),
-            Value::Array(a) => v.visit_seq(SeqAcc { iter: a.iter() }),
         }
     }
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        match self.scalar()? {
-            "true" => v.visit_bool(true),
-            "false" => v.visit_bool(false),
-            _ => Err(TreeError("expected true or false".into())),
+        match self.parse::<bool>() {
+            Ok(b) => v.visit_bool(b),
+            Err(_) => Err(TreeError("expected true or false".into())),
         }
     }
     de_num!(deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16, deserialize_i32 visit_i32 i32,
@@ -357,12 +358,12 @@ impl<'de, 'a> Deserializer<'de> for TreeDeserializer<'a> {
     }
 }
 
-struct ObjAccess<'a, I> {
+struct ObjAccess<I> {
     iter: I,
-    next: Option<&'a Value>,
+    next: Option<Value>,
 }
 
-impl<'de, 'a, I: Iterator<Item = (&'a str, &'a Value)>> MapAccess<'de> for ObjAccess<'a, I> {
+impl<'de, I: Iterator<Item = (String, Value)>> MapAccess<'de> for ObjAccess<I> {
     type Error = TreeError;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -388,7 +389,7 @@ struct SeqAcc<I> {
     iter: I,
 }
 
-impl<'de, 'a, I: Iterator<Item = &'a Value>> SeqAccess<'de> for SeqAcc<I> {
+impl<'de, I: Iterator<Item = Value>> SeqAccess<'de> for SeqAcc<I> {
     type Error = TreeError;
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
@@ -401,15 +402,14 @@ impl<'de, 'a, I: Iterator<Item = &'a Value>> SeqAccess<'de> for SeqAcc<I> {
     }
 }
 
-/// A serde `Deserializer` over a whole parameter tree (the request body).
-#[derive(Clone, Copy)]
-pub struct ObjectDeserializer<'a>(pub &'a Object);
+/// A serde `Deserializer` that consumes a whole parameter tree (the request body).
+pub struct ObjectDeserializer(pub Object);
 
-impl<'de, 'a> Deserializer<'de> for ObjectDeserializer<'a> {
+impl<'de> Deserializer<'de> for ObjectDeserializer {
     type Error = TreeError;
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
         v.visit_map(ObjAccess {
-            iter: self.0.iter(),
+            iter: self.0.into_iter(),
             next: None,
         })
     }
@@ -468,7 +468,7 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("k".to_string(), "v".to_string());
         put(&mut o, &["meta"], m.to_param());
-        let p = P::deserialize(TreeDeserializer(&Value::Object(o))).unwrap();
+        let p = P::deserialize(TreeDeserializer(Value::Object(o))).unwrap();
         assert_eq!(
             p.dob,
             Some(MaybeUnset::Set(Dob {
@@ -492,15 +492,15 @@ mod tests {
             &["meta"],
             BTreeMap::<String, String>::new().to_param(),
         );
-        let p = P::deserialize(TreeDeserializer(&Value::Object(o))).unwrap();
+        let p = P::deserialize(TreeDeserializer(Value::Object(o))).unwrap();
         assert_eq!(p.dob, Some(MaybeUnset::Unset));
     }
 
     #[test]
     fn bad_numbers_are_errors_not_panics() {
         let v = Value::Scalar(Scalar::new("300"));
-        assert!(u8::deserialize(TreeDeserializer(&v)).is_err());
+        assert!(u8::deserialize(TreeDeserializer(v)).is_err());
         let v = Value::Object(Object::new());
-        assert!(u8::deserialize(TreeDeserializer(&v)).is_err());
+        assert!(u8::deserialize(TreeDeserializer(v)).is_err());
     }
 }

@@ -29,7 +29,7 @@ fn internal(detail: &str) -> Errors {
 }
 
 /// Reads a validated tree into a typed request.
-pub(crate) fn tree_into<T: DeserializeOwned>(tree: &Object) -> Result<T, Errors> {
+pub(crate) fn tree_into<T: DeserializeOwned>(tree: Object) -> Result<T, Errors> {
     T::deserialize(ObjectDeserializer(tree)).map_err(|e| {
         internal(&format!(
             "Invalid request body: the request does not fit its token type ({e})."

@@ -35,6 +35,7 @@
 //! value from the body, only keys (keys are not secret). Likewise the `Debug`
 //! output of a [`Scalar`] redacts its text, so trees can be logged safely.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -202,6 +203,28 @@ pub struct Object {
 
 /// Objects with more keys than this get a hash index.
 const LINEAR_MAX: usize = 16;
+
+/// The keys and values of an [`Object`], by value, in first-seen order.
+pub struct IntoIter(std::vec::IntoIter<Entry>);
+
+impl Iterator for IntoIter {
+    type Item = (String, Value);
+    fn next(&mut self) -> Option<(String, Value)> {
+        self.0.next().map(|e| (e.key, e.value))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl IntoIterator for Object {
+    type Item = (String, Value);
+    type IntoIter = IntoIter;
+    /// Keys and values in first-seen order, by value.
+    fn into_iter(self) -> IntoIter {
+        IntoIter(self.entries.into_iter())
+    }
+}
 
 /// The position of each key, only for objects over [`LINEAR_MAX`] keys.
 #[derive(Clone, Default)]
@@ -543,9 +566,37 @@ fn raw_index_of_decoded(raw: &[u8], n: usize) -> usize {
     i.min(raw.len())
 }
 
+/// Where each decoded byte of a key was in the body: the identity (plus the key's start)
+/// when the key has no escape and no `+`, else a table.
+enum Positions {
+    Identity(usize),
+    Table(Vec<usize>),
+}
+
+impl Positions {
+    /// The body offset of decoded byte `i` (`i` may be the key's length: its end).
+    fn at(&self, i: usize) -> usize {
+        match self {
+            Positions::Identity(base) => base + i,
+            Positions::Table(t) => t.get(i).or(t.last()).copied().unwrap_or(0),
+        }
+    }
+}
+
 /// Decode a key, keeping for each decoded byte its absolute offset in the
-/// body (plus a final sentinel at the key's end).
-fn decode_key(raw: &[u8], base: usize) -> Result<(String, Vec<usize>), ParseError> {
+/// body (plus a final sentinel at the key's end). A key without `%` and `+`
+/// (the common case) is borrowed, not copied.
+fn decode_key(raw: &[u8], base: usize) -> Result<(Cow<'_, str>, Positions), ParseError> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => Ok((Cow::Borrowed(s), Positions::Identity(base))),
+            Err(e) => Err(ParseError::new(
+                ParseErrorKind::InvalidUtf8,
+                base + e.valid_up_to(),
+                None,
+            )),
+        };
+    }
     let mut bytes = Vec::with_capacity(raw.len());
     let mut pos = Vec::with_capacity(raw.len() + 1);
     let mut i = 0;
@@ -579,7 +630,7 @@ fn decode_key(raw: &[u8], base: usize) -> Result<(String, Vec<usize>), ParseErro
     }
     pos.push(base + raw.len());
     match String::from_utf8(bytes) {
-        Ok(s) => Ok((s, pos)),
+        Ok(s) => Ok((Cow::Owned(s), Positions::Table(pos))),
         Err(e) => Err(ParseError::new(
             ParseErrorKind::InvalidUtf8,
             pos[e.utf8_error().valid_up_to()],
@@ -590,6 +641,16 @@ fn decode_key(raw: &[u8], base: usize) -> Result<(String, Vec<usize>), ParseErro
 
 /// Strictly decode a form value: bad escapes and invalid UTF-8 are errors.
 fn decode_value(raw: &[u8], base: usize, key: &str) -> Result<String, ParseError> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => Ok(s.to_owned()),
+            Err(e) => Err(ParseError::new(
+                ParseErrorKind::InvalidUtf8,
+                base + e.valid_up_to(),
+                Some(key.to_string()),
+            )),
+        };
+    }
     if let Some(i) = bad_escape(raw) {
         return Err(ParseError::new(
             ParseErrorKind::BadPercentEscape,
@@ -617,23 +678,23 @@ fn decode_value(raw: &[u8], base: usize, key: &str) -> Result<String, ParseError
 }
 
 #[derive(Debug)]
-enum Seg {
-    Name(String),
+enum Seg<'k> {
+    Name(&'k str),
     Index(usize),
     Push,
 }
 
 #[derive(Debug)]
-struct KeySeg {
-    seg: Seg,
+struct KeySeg<'k> {
+    seg: Seg<'k>,
     /// Raw byte range of the segment's text (inside the brackets).
     span: Range<usize>,
 }
 
-impl Seg {
+impl Seg<'_> {
     fn display(&self) -> String {
         match self {
-            Seg::Name(s) => s.clone(),
+            Seg::Name(s) => s.to_string(),
             Seg::Index(i) => i.to_string(),
             Seg::Push => String::new(),
         }
@@ -646,14 +707,14 @@ fn segs_path(segs: &[KeySeg]) -> String {
 }
 
 /// Split a decoded key into segments: `name` then zero or more `[seg]`.
-fn parse_key(
-    key: &str,
-    pos: &[usize],
+fn parse_key<'k>(
+    key: &'k str,
+    pos: &Positions,
     pair_start: usize,
     limits: &Limits,
-) -> Result<Vec<KeySeg>, ParseError> {
+) -> Result<Vec<KeySeg<'k>>, ParseError> {
     let b = key.as_bytes();
-    let err = |kind, i: usize| ParseError::new(kind, pos[i], Some(key.to_string()));
+    let err = |kind, i: usize| ParseError::new(kind, pos.at(i), Some(key.to_string()));
     let name_end = b
         .iter()
         .position(|&c| c == b'[' || c == b']')
@@ -665,10 +726,11 @@ fn parse_key(
         return Err(ParseError::new(ParseErrorKind::EmptyKey, pair_start, None));
     }
     let max_depth = limits.depth();
-    let mut segs = vec![KeySeg {
-        seg: Seg::Name(key[..name_end].to_string()),
-        span: pos[0]..pos[name_end],
-    }];
+    let mut segs = Vec::with_capacity(4);
+    segs.push(KeySeg {
+        seg: Seg::Name(&key[..name_end]),
+        span: pos.at(0)..pos.at(name_end),
+    });
     let mut i = name_end;
     while i < b.len() {
         if b[i] != b'[' {
@@ -700,11 +762,11 @@ fn parse_key(
                 }
             }
         } else {
-            Seg::Name(text.to_string())
+            Seg::Name(text)
         };
         segs.push(KeySeg {
             seg,
-            span: pos[open + 1]..pos[close],
+            span: pos.at(open + 1)..pos.at(close),
         });
         i = close + 1;
     }
@@ -795,8 +857,11 @@ fn insert_pair(
                     None => {
                         let j = o.entries.len();
                         o.index.add(name, j, o.entries.iter().map(|e| e.0.as_str()));
-                        o.entries
-                            .push((name.clone(), ks.span.clone(), want.new_node(&mut leaf)));
+                        o.entries.push((
+                            (*name).to_string(),
+                            ks.span.clone(),
+                            want.new_node(&mut leaf),
+                        ));
                         &mut o.entries[j].2
                     }
                 }
@@ -912,6 +977,7 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
                 None => (pair, end..end),
             };
             let (key, pos) = decode_key(raw_key, start)?;
+            let key: &str = &key;
             let segs = parse_key(&key, &pos, start, limits)?;
             let text = decode_value(&body[value_range.clone()], value_range.start, &key)?;
             if params >= limits.max_params {
@@ -920,7 +986,7 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
                         limit: limits.max_params,
                     },
                     start,
-                    Some(key),
+                    Some(key.to_string()),
                 ));
             }
             params += 1;
