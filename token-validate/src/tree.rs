@@ -978,8 +978,8 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
             };
             let (key, pos) = decode_key(raw_key, start)?;
             let key: &str = &key;
-            let segs = parse_key(&key, &pos, start, limits)?;
-            let text = decode_value(&body[value_range.clone()], value_range.start, &key)?;
+            let segs = parse_key(key, &pos, start, limits)?;
+            let text = decode_value(&body[value_range.clone()], value_range.start, key)?;
             if params >= limits.max_params {
                 return Err(ParseError::new(
                     ParseErrorKind::TooManyParams {
