@@ -108,6 +108,11 @@ pub trait TokenRequest {
     }
 }
 
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a nested object of a token request",
+    label = "this type does not derive `TokenRequest` as an object",
+    note = "derive it with `#[derive(TokenRequest)]` and `#[token(kind = \"...\", object = \"...\")]`"
+)]
 /// A nested object of a request type: `#[derive(TokenRequest)]` with
 /// `#[token(kind = "person", object = "address")]` implements it.
 pub trait TokenObject: ToParam {

@@ -12,6 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::tree::{Object, Scalar, Value};
 
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot stand for a Stripe parameter",
+    label = "this type has no `ToParam` implementation",
+    note = "use a string, integer, number, bool, `Option`, `Vec`, a string map, `MaybeUnset`, or a struct that derives `TokenRequest`"
+)]
 /// A Rust value that can stand for a parameter: strings, integers, numbers, booleans,
 /// `Option` (absent when `None`), `Vec` (arrays), string maps (`metadata`), [`MaybeUnset`],
 /// and the structs and enums that derive or generate it.

@@ -16,22 +16,18 @@ use crate::tree::Object;
 
 token_derive::generate_requests!();
 
-fn internal(detail: &str) -> Errors {
+fn internal(detail: String) -> Errors {
     let spec = token_spec::bundled();
-    Errors::one(Error::from_def(
-        spec.error("invalid_body"),
-        Phase::Body,
-        Fill {
-            value: Some(detail),
-            ..Fill::default()
-        },
-    ))
+    let mut error = Error::from_def(spec.error("invalid_body"), Phase::Body, Fill::default());
+    // Our own message (no value from the body): it goes in whole.
+    error.message = detail;
+    Errors::one(error)
 }
 
 /// Reads a validated tree into a typed request.
 pub(crate) fn tree_into<T: DeserializeOwned>(tree: Object) -> Result<T, Errors> {
     T::deserialize(ObjectDeserializer(tree)).map_err(|e| {
-        internal(&format!(
+        internal(format!(
             "Invalid request body: the request does not fit its token type ({e})."
         ))
     })
@@ -39,5 +35,5 @@ pub(crate) fn tree_into<T: DeserializeOwned>(tree: Object) -> Result<T, Errors> 
 
 /// A kind the generated types do not know (a spec out of step with the build).
 pub(crate) fn unknown_kind(kind: &str) -> Errors {
-    internal(&format!("Invalid request body: unknown token kind {kind}."))
+    internal(format!("Invalid request body: unknown token kind {kind}."))
 }
