@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 use syn::{GenericArgument, PathArguments, Type};
-use token_spec::{ItemTy, NodeId, Spec, Ty};
+use token_spec::{NodeId, Spec, Ty};
 
 use crate::syntax::{Container, Ctxt, Field};
 
@@ -134,28 +134,6 @@ pub fn classify(ty: &Type) -> FieldType {
     out
 }
 
-fn item_as_ty(item: &ItemTy) -> Ty {
-    match item {
-        ItemTy::String { max_length } => Ty::String {
-            max_length: *max_length,
-            format: None,
-        },
-        ItemTy::Integer => Ty::Integer {
-            format: None,
-            min: None,
-            max: None,
-            from_string: None,
-        },
-        ItemTy::Number => Ty::Number,
-        ItemTy::Boolean => Ty::Boolean,
-        ItemTy::Enum { values } => Ty::Enum {
-            max_length: None,
-            values: values.clone(),
-            open: false,
-        },
-    }
-}
-
 fn fits(ty: &Ty, class: &Class) -> bool {
     match (ty, class) {
         (_, Class::Unsupported) => false,
@@ -167,7 +145,7 @@ fn fits(ty: &Ty, class: &Class) -> bool {
         (Ty::Integer { .. }, Class::Int | Class::Str) => true,
         (Ty::Number, Class::Float | Class::Int | Class::Str) => true,
         (Ty::Boolean, Class::Bool) => true,
-        (Ty::Array { items }, Class::Seq(inner)) => fits(&item_as_ty(&items.ty), inner),
+        (Ty::Array { items }, Class::Seq(inner)) => fits(&items.ty.as_ty(), inner),
         (Ty::Map, Class::Map) => true,
         _ => false,
     }
@@ -190,7 +168,7 @@ fn expected(ty: &Ty) -> String {
         ),
         Ty::Array { items } => format!(
             "an array parameter; use `Vec<T>` where `T` holds {}",
-            expected(&item_as_ty(&items.ty))
+            expected(&items.ty.as_ty())
                 .split(';')
                 .next()
                 .unwrap_or_default()
