@@ -103,6 +103,9 @@ fn rows() -> Vec<Row> {
         Row { covers: "parameter_missing", body: "bank_account[account_number]=000123456789", ctx: SkTest, ty: IRE, code: Some("parameter_missing"), param: Some("bank_account[country]"), message: "Missing required param: bank_account[country]." },
         // ---- R4: empty string on a required param (hyperswitch / stripe-java tests, RULES 2.1).
         Row { covers: "parameter_invalid_empty", body: "card[number]=&card[exp_month]=12&card[exp_year]=2034", ctx: SkTest, ty: IRE, code: Some("parameter_invalid_empty"), param: Some("card[number]"), message: EMPTY_MSG_NUMBER },
+        // R6 (stripe-rules.md 3.2): a value of only white space; code from S-CODES, wording ours.
+        Row { covers: "parameter_invalid_string_blank", body: "person[first_name]=+++", ctx: SkTest, ty: IRE, code: Some("parameter_invalid_string_blank"), param: Some("person[first_name]"), message: "Invalid person[first_name]: the value is only white space. Remove person[first_name] from your request or supply a value that is not blank." },
+        Row { covers: "parameter_invalid_string_blank", body: "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[name]=%20", ctx: SkTest, ty: IRE, code: Some("parameter_invalid_string_blank"), param: Some("card[name]"), message: "Invalid card[name]: the value is only white space. Remove card[name] from your request or supply a value that is not blank." },
         // ---- R5: not an integer (RULES 3.2: `person[dob][day]=abc` → "Invalid integer: abc").
         Row { covers: "parameter_invalid_integer", body: "person[dob][day]=abc&person[dob][month]=1&person[dob][year]=1901", ctx: SkTest, ty: IRE, code: Some("parameter_invalid_integer"), param: Some("person[dob][day]"), message: "Invalid integer: abc" },
         // A unix time that is not an integer.
@@ -113,9 +116,9 @@ fn rows() -> Vec<Row> {
         Row { covers: "parameter_invalid_boolean", body: "person[relationship][owner]=yes", ctx: SkTest, ty: IRE, code: None, param: Some("person[relationship][owner]"), message: "Invalid boolean: yes" },
         Row { covers: "parameter_invalid_boolean", body: "account[tos_shown_and_accepted]=1", ctx: SkTest, ty: IRE, code: None, param: Some("account[tos_shown_and_accepted]"), message: "Invalid boolean: 1" },
         // Closed enum (RULES 8.2 political_exposure is `existing` / `none`).
-        Row { covers: "parameter_invalid_enum", body: "person[political_exposure]=maybe", ctx: SkTest, ty: IRE, code: None, param: Some("person[political_exposure]"), message: "Invalid person[political_exposure]: must be one of existing, or none" },
+        Row { covers: "parameter_invalid_enum", body: "person[political_exposure]=maybe", ctx: SkTest, ty: IRE, code: None, param: Some("person[political_exposure]"), message: "Invalid person[political_exposure]: must be one of existing or none" },
         // RULES 6.1 account_holder_type is `individual` or `company`.
-        Row { covers: "parameter_invalid_enum", body: "bank_account[country]=US&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000&bank_account[account_holder_type]=robot", ctx: SkTest, ty: IRE, code: None, param: Some("bank_account[account_holder_type]"), message: "Invalid bank_account[account_holder_type]: must be one of company, or individual" },
+        Row { covers: "parameter_invalid_enum", body: "bank_account[country]=US&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000&bank_account[account_holder_type]=robot", ctx: SkTest, ty: IRE, code: None, param: Some("bank_account[account_holder_type]"), message: "Invalid bank_account[account_holder_type]: must be one of company or individual" },
         // RULES 4.1 card[networks][preferred] is cartes_bancaires, mastercard or visa.
         Row { covers: "parameter_invalid_enum", body: "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[networks][preferred]=amex", ctx: SkTest, ty: IRE, code: None, param: Some("card[networks][preferred]"), message: "Invalid card[networks][preferred]: must be one of cartes_bancaires, mastercard, or visa" },
         // An item of an enum array.
@@ -728,4 +731,20 @@ fn payment_method_alone_is_typed() {
         &ctx(),
     );
     assert_eq!(r.map(|r| r.kind()), Ok("bank_account"));
+}
+
+/// Missing card fields come in the order Stripe checks card fields (number, exp_month,
+/// exp_year, cvc), not in the spec's alphabetical order.
+#[test]
+fn missing_card_fields_in_card_order() {
+    let errors = validate_form(b"card[cvc]=123", &ctx()).unwrap_err();
+    let params: Vec<_> = errors.iter().map(|e| e.param.as_deref()).collect();
+    assert_eq!(
+        params,
+        [
+            Some("card[number]"),
+            Some("card[exp_month]"),
+            Some("card[exp_year]")
+        ]
+    );
 }

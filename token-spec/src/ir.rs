@@ -185,6 +185,8 @@ pub struct Kind {
     pub name: String,
     /// The top-level parameter that selects it.
     pub node: NodeId,
+    /// The kind's fields in the order Stripe checks them (the rest follow in spec order).
+    pub order: Vec<NodeId>,
     /// Key types and modes allowed to create it.
     pub keys: BTreeMap<KeyType, Vec<Mode>>,
     /// The error when the key may not.

@@ -48,6 +48,7 @@ pub const GENERIC_ERRORS: &[&str] = &[
     "parameter_unknown",
     "parameter_missing",
     "parameter_invalid_empty",
+    "parameter_invalid_string_blank",
     "parameter_invalid_integer",
     "parameter_invalid_number",
     "parameter_invalid_boolean",
@@ -281,9 +282,28 @@ impl Spec {
                     if let Some(e) = &k.key_error {
                         check_template(&mut rx, &place, e, false);
                     }
+                    let mut order = Vec::new();
+                    for name in &k.order {
+                        let child = nodes[id.index()]
+                            .children
+                            .iter()
+                            .copied()
+                            .find(|c| nodes[c.index()].name == *name);
+                        match child {
+                            Some(c) => order.push(c),
+                            None => rx.err(
+                                &place,
+                                format!(
+                                    "`order` names `{name}`, which is not a parameter of `{}`",
+                                    k.param
+                                ),
+                            ),
+                        }
+                    }
                     kinds.push(Kind {
                         name: k.name.clone(),
                         node: *id,
+                        order,
                         keys: k.keys.clone(),
                         key_error: k.key_error.clone(),
                     });

@@ -206,6 +206,13 @@ pub struct KindDef {
     pub name: String,
     /// The top-level parameter that selects the kind (same as the name for all of Stripe's kinds).
     pub param: String,
+    /// The order in which Stripe checks the kind's fields (for the order of errors); fields
+    /// not listed come after, in spec order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<String>,
+    /// Where the order comes from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub order_source: String,
     /// Which key types may create this kind, and in which modes.
     pub keys: BTreeMap<KeyType, Vec<Mode>>,
     /// The error for a key that may not create this kind.

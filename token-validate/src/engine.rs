@@ -197,7 +197,17 @@ impl<'a> Run<'a> {
             self.alone.push(id);
             return;
         }
-        for &child in &spec.node(id).children {
+        // Missing fields in the order Stripe checks them (card: number, exp_month, …).
+        let order: &[NodeId] = spec
+            .kinds
+            .iter()
+            .find(|k| k.node == id)
+            .map_or(&[], |k| k.order.as_slice());
+        let children = &spec.node(id).children;
+        let in_order = order
+            .iter()
+            .chain(children.iter().filter(|c| !order.contains(c)));
+        for &child in in_order {
             let node = spec.node(child);
             if node.required && obj.get(&node.name).is_none() {
                 self.generic(
@@ -233,6 +243,18 @@ impl<'a> Run<'a> {
         );
     }
 
+    fn blank(&mut self, id: NodeId, path: &str) {
+        self.generic(
+            "parameter_invalid_string_blank",
+            Phase::Presence,
+            Some(id),
+            Fill {
+                param: path,
+                ..Fill::default()
+            },
+        );
+    }
+
     fn value(&mut self, id: NodeId, value: &'a Value, path: &str) {
         let spec = self.spec;
         let node = spec.node(id);
@@ -246,6 +268,12 @@ impl<'a> Run<'a> {
             } else {
                 self.empty(id, path);
             }
+            return;
+        }
+        if let Value::Scalar(s) = value
+            && s.text.trim().is_empty()
+        {
+            self.blank(id, path);
             return;
         }
         let wrong = |run: &mut Self, name: &str| {
@@ -299,6 +327,7 @@ impl<'a> Run<'a> {
                                 self.empty(id, &p);
                             }
                         }
+                        Value::Scalar(s) if s.text.trim().is_empty() => self.blank(id, &p),
                         Value::Scalar(s) => {
                             self.item(id, &items.ty, &s.text, &p, node.secret);
                         }
@@ -708,6 +737,7 @@ fn one_of(values: &[String]) -> String {
     match values {
         [] => String::new(),
         [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
         [init @ .., last] => format!("{}, or {last}", init.join(", ")),
     }
 }

@@ -375,9 +375,24 @@ where
     }
 }
 
-/// Whether the layer validates a request with this method and path.
+/// Whether the layer validates a request with this method and path. Spellings of the
+/// path that a server or proxy behind the layer may treat as the same (a trailing `/`,
+/// repeated `/`, percent-escapes, another case) are validated too, so that none of them
+/// slips past unvalidated.
 fn applies(config: &Config, method: &Method, path: &str) -> bool {
-    method == Method::POST && path == config.path
+    method == Method::POST
+        && (path == config.path || normalize_path(path) == normalize_path(&config.path))
+}
+
+/// A path percent-decoded, with repeated and trailing `/` removed, in ASCII lowercase.
+fn normalize_path(path: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut out = String::with_capacity(decoded.len());
+    for seg in decoded.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(&seg.to_ascii_lowercase());
+    }
+    out
 }
 
 /// A request that passed validation.
@@ -389,6 +404,12 @@ pub(crate) struct Validated {
     pub request: Request,
     /// The context it was validated in.
     pub context: Context,
+}
+
+/// A connected account id: `acct_` and letters and digits.
+fn is_account_id(s: &str) -> bool {
+    s.strip_prefix("acct_")
+        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The API key of an `Authorization` header: `Bearer <key>`, or Basic auth with the key as
@@ -414,35 +435,19 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     match headers.get("stripe-account") {
         None => Ok(ctx),
         Some(v) => match v.to_str() {
-            Ok(acct) if !acct.trim().is_empty() => Ok(ctx.with_account(acct.trim())),
+            Ok(acct) if is_account_id(acct.trim()) => Ok(ctx.with_account(acct.trim())),
             _ => Err(Rejection::InvalidAccount),
         },
     }
 }
 
-/// Standard base64 (padding optional); `None` on any other character.
+/// Standard base64 (padding optional, as HTTP clients send it either way); `None` on
+/// anything else.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()
 }
 
 /// The body format of a `Content-Type` header (none: form).
@@ -657,5 +662,25 @@ mod tests {
         assert_eq!(base64_decode("cGtfdGVzdF9hYmM6").unwrap(), b"pk_test_abc:");
         assert_eq!(base64_decode("YQ==").unwrap(), b"a");
         assert!(base64_decode("*").is_none());
+    }
+
+    #[test]
+    fn lookalike_paths_are_validated() {
+        let config = PreflightLayer::new().config().clone();
+        for p in [
+            "/v1/tokens",
+            "/v1/tokens/",
+            "//v1/tokens",
+            "/v1/%74okens",
+            "/V1/Tokens",
+        ] {
+            assert!(applies(&config, &Method::POST, p), "{p}");
+        }
+        for p in ["/v1/tokens/tok_123", "/v1/token", "/v1/customers"] {
+            assert!(!applies(&config, &Method::POST, p), "{p}");
+        }
+        assert!(!applies(&config, &Method::GET, "/v1/tokens"));
+        assert!(is_account_id("acct_1032D82eZvKYlo2C"));
+        assert!(!is_account_id("foo") && !is_account_id("acct_") && !is_account_id("acct_a b"));
     }
 }

@@ -105,6 +105,17 @@ fn usage_and_io_errors_exit_2_without_echoing_the_key() {
     );
     assert_eq!(run(&["check", "--format", "xml"]).status.code(), Some(2));
     assert_eq!(run(&["schema", "bitcoin"]).status.code(), Some(2));
+    // The largest --max-body is no overflow: the file is read whole and is valid.
+    let huge = u64::MAX.to_string();
+    let out = run(&[
+        "check",
+        "--max-body",
+        &huge,
+        "--now",
+        "2026-11-29",
+        "examples/requests/valid/card.form",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]

@@ -136,7 +136,9 @@ enum Line<'a> {
 fn read_limited(mut r: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     // One byte over the limit is enough to report the body as too large.
     let mut buf = Vec::new();
-    r.by_ref().take(limit as u64 + 1).read_to_end(&mut buf)?;
+    r.by_ref()
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
