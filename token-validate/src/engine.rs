@@ -180,15 +180,7 @@ impl<'a> Run<'a> {
             match spec.child(id, key) {
                 // A node's path is its parent's path joined with its name.
                 Some(child) => self.value(child, value, &spec.node(child).path),
-                None => self.generic(
-                    "parameter_unknown",
-                    Phase::Unknown,
-                    None,
-                    Fill {
-                        param: &join(path, key),
-                        ..Fill::default()
-                    },
-                ),
+                None => self.error_at("parameter_unknown", Phase::Unknown, None, &join(path, key)),
             }
         }
         // A present parameter that is exclusive with its siblings stands alone: they are
@@ -210,14 +202,11 @@ impl<'a> Run<'a> {
         for &child in in_order {
             let node = spec.node(child);
             if node.required && obj.get(&node.name).is_none() {
-                self.generic(
+                self.error_at(
                     "parameter_missing",
                     Phase::Presence,
                     Some(child),
-                    Fill {
-                        param: &node.path,
-                        ..Fill::default()
-                    },
+                    &node.path,
                 );
             }
         }
@@ -231,11 +220,12 @@ impl<'a> Run<'a> {
             .any(|&c| spec.is_exclusive(c) && obj.get(&spec.node(c).name).is_some())
     }
 
-    fn empty(&mut self, id: NodeId, path: &str) {
+    /// A generic error on one parameter, with nothing but its path to quote.
+    fn error_at(&mut self, name: &str, phase: Phase, id: Option<NodeId>, path: &str) {
         self.generic(
-            "parameter_invalid_empty",
-            Phase::Presence,
-            Some(id),
+            name,
+            phase,
+            id,
             Fill {
                 param: path,
                 ..Fill::default()
@@ -243,15 +233,16 @@ impl<'a> Run<'a> {
         );
     }
 
+    fn empty(&mut self, id: NodeId, path: &str) {
+        self.error_at("parameter_invalid_empty", Phase::Presence, Some(id), path);
+    }
+
     fn blank(&mut self, id: NodeId, path: &str) {
-        self.generic(
+        self.error_at(
             "parameter_invalid_string_blank",
             Phase::Presence,
             Some(id),
-            Fill {
-                param: path,
-                ..Fill::default()
-            },
+            path,
         );
     }
 
@@ -276,17 +267,7 @@ impl<'a> Run<'a> {
             self.blank(id, path);
             return;
         }
-        let wrong = |run: &mut Self, name: &str| {
-            run.generic(
-                name,
-                Phase::Types,
-                Some(id),
-                Fill {
-                    param: path,
-                    ..Fill::default()
-                },
-            )
-        };
+        let wrong = |run: &mut Self, name: &str| run.error_at(name, Phase::Types, Some(id), path);
         match (&node.ty, value) {
             (Ty::Object { .. }, Value::Object(o)) => self.object(id, o, path),
             (
@@ -303,15 +284,7 @@ impl<'a> Run<'a> {
                 for (k, v) in o.iter() {
                     if !matches!(v, Value::Scalar(_)) {
                         let p = join(path, k);
-                        self.generic(
-                            "parameter_invalid_scalar",
-                            Phase::Types,
-                            Some(id),
-                            Fill {
-                                param: &p,
-                                ..Fill::default()
-                            },
-                        );
+                        self.error_at("parameter_invalid_scalar", Phase::Types, Some(id), &p);
                     }
                 }
             }
@@ -331,15 +304,7 @@ impl<'a> Run<'a> {
                         Value::Scalar(s) => {
                             self.item(id, &items.ty, &s.text, &p, node.secret);
                         }
-                        _ => self.generic(
-                            "parameter_invalid_scalar",
-                            Phase::Types,
-                            Some(id),
-                            Fill {
-                                param: &p,
-                                ..Fill::default()
-                            },
-                        ),
+                        _ => self.error_at("parameter_invalid_scalar", Phase::Types, Some(id), &p),
                     }
                 }
             }
