@@ -186,36 +186,13 @@ fn expected(ty: &Ty) -> String {
     }
 }
 
-fn join(base: &str, rel: &str) -> String {
-    if base.is_empty() {
-        return rel.to_string();
-    }
-    match rel.find('[') {
-        Some(i) => format!("{base}[{}]{}", &rel[..i], &rel[i..]),
-        None => format!("{base}[{rel}]"),
-    }
-}
-
-pub fn relative(base: &str, full: &str) -> String {
-    if base.is_empty() {
-        return full.to_string();
-    }
-    let rest = &full[base.len()..];
-    // `[a][b]` → `a[b]`
-    let rest = rest.strip_prefix('[').unwrap_or(rest);
-    match rest.find(']') {
-        Some(i) => format!("{}{}", &rest[..i], &rest[i + 1..]),
-        None => rest.to_string(),
-    }
-}
-
 /// The parameter under `base` whose relative path is closest to `rel`, if one is close.
 fn did_you_mean(spec: &Spec, base: NodeId, rel: &str) -> Option<(NodeId, String)> {
     let base_path = &spec.node(base).path;
     spec.subtree(base)
         .into_iter()
         .filter(|n| *n != base)
-        .map(|n| (n, relative(base_path, &spec.node(n).path)))
+        .map(|n| (n, token_spec::relative_path(base_path, &spec.node(n).path)))
         .map(|(n, r)| (token_spec::strsim_distance(rel, &r), r, n))
         .min()
         .filter(|(d, _, _)| *d <= 3 || *d <= rel.len() / 2)
@@ -294,7 +271,7 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
     let (scope, base) = if c.body {
         (Scope::Body, NodeId::ROOT)
     } else if let Some(obj) = &c.object {
-        let full = join(&kind_name, &obj.value());
+        let full = token_spec::join_path(&kind_name, &obj.value());
         match spec.lookup(&full) {
             Some(id) if matches!(spec.node(id).ty, Ty::Object { .. }) => (Scope::Object, id),
             Some(id) => {
@@ -361,7 +338,7 @@ pub fn check<'a>(cx: &mut Ctxt, spec: &Spec, c: &'a Container<'a>) -> Option<Che
                 continue;
             }
         };
-        let full = join(&base_path, &rel);
+        let full = token_spec::join_path(&base_path, &rel);
         let Some(node) = token_spec::split_path(&full).and_then(|_| spec.lookup(&full)) else {
             let where_ = if base_path.is_empty() {
                 "the request body".to_string()
@@ -509,7 +486,7 @@ fn check_required(
                 continue;
             }
             let rn = spec.node(r);
-            let rel = relative(base_path, &rn.path);
+            let rel = token_spec::relative_path(base_path, &rn.path);
             let (span, why) = match seen
                 .iter()
                 .find(|s| obj != base && is_below(spec, s.node, obj))

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use token_spec::Spec;
 
-use crate::check::{Checked, Scope, classify, relative};
+use crate::check::{Checked, Scope, classify};
 use crate::syntax::Container;
 
 fn puts(c: &Checked<'_>) -> TokenStream {
@@ -77,7 +77,7 @@ fn path_asserts(c: &Checked<'_>) -> TokenStream {
         .filter_map(|m| {
             let path = m.object_path.as_ref()?;
             let inner = classify(m.field.ty).inner;
-            let rel = relative(&c.kind, path);
+            let rel = token_spec::relative_path(&c.kind, path);
             let label = match type_label(&inner) {
                 l if l.is_empty() => "this field's type".to_string(),
                 l => format!("`{l}`"),

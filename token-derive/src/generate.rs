@@ -232,11 +232,7 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
         quote!(#[token(kind = #kind)])
     } else {
         // Relative to the kind: `person[dob]` → `dob`, `account[individual][dob]` → `individual[dob]`.
-        let rest = &node.path[kind.len() + 1..];
-        let rel = match rest.find(']') {
-            Some(i) => format!("{}{}", &rest[..i], &rest[i + 1..]),
-            None => rest.to_string(),
-        };
+        let rel = token_spec::relative_path(kind, &node.path);
         quote!(#[token(kind = #kind, object = #rel)])
     };
     let mut fields = Vec::new();

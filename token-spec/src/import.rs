@@ -166,14 +166,6 @@ pub fn one_line(desc: &str) -> String {
         .replace("&#39;", "'")
 }
 
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}[{name}]")
-    }
-}
-
 fn is_empty_string_enum(s: &Value) -> bool {
     s.get("enum")
         .and_then(Value::as_array)
@@ -227,7 +219,7 @@ impl<'a> Importer<'a> {
             self.param(
                 child,
                 sdk_child,
-                &join(path, name),
+                &crate::join_path(path, name),
                 required.contains(&name.as_str()),
                 &ptr,
                 depth + 1,

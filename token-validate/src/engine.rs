@@ -2,7 +2,7 @@
 //! by its one implementation. Generated types, user types and raw bodies all come here.
 
 use token_spec::rules::RuleName;
-use token_spec::{ItemTy, Kind, NodeId, Rule, Spec, Ty};
+use token_spec::{ItemTy, Kind, NodeId, Rule, Spec, Ty, join_path};
 
 use crate::checks;
 use crate::context::{Context, Mode};
@@ -152,19 +152,6 @@ pub(crate) fn validate<'s>(
     }
 }
 
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        let mut s = String::with_capacity(prefix.len() + key.len() + 2);
-        s.push_str(prefix);
-        s.push('[');
-        s.push_str(key);
-        s.push(']');
-        s
-    }
-}
-
 impl<'a> Run<'a> {
     fn generic(&mut self, name: &str, phase: Phase, id: Option<NodeId>, fill: Fill<'_>) {
         let def = self.spec.error(name);
@@ -180,7 +167,12 @@ impl<'a> Run<'a> {
             match spec.child(id, key) {
                 // A node's path is its parent's path joined with its name.
                 Some(child) => self.value(child, value, &spec.node(child).path),
-                None => self.error_at("parameter_unknown", Phase::Unknown, None, &join(path, key)),
+                None => self.error_at(
+                    "parameter_unknown",
+                    Phase::Unknown,
+                    None,
+                    &join_path(path, key),
+                ),
             }
         }
         // A present parameter that is exclusive with its siblings stands alone: they are
@@ -283,7 +275,7 @@ impl<'a> Run<'a> {
             (Ty::Map, Value::Object(o)) => {
                 for (k, v) in o.iter() {
                     if !matches!(v, Value::Scalar(_)) {
-                        let p = join(path, k);
+                        let p = join_path(path, k);
                         self.error_at("parameter_invalid_scalar", Phase::Types, Some(id), &p);
                     }
                 }
@@ -291,7 +283,7 @@ impl<'a> Run<'a> {
             (Ty::Object { .. } | Ty::Map, _) => wrong(self, "parameter_invalid_object"),
             (Ty::Array { items }, Value::Array(vs)) => {
                 for (i, v) in vs.iter().enumerate() {
-                    let p = join(path, &i.to_string());
+                    let p = join_path(path, &i.to_string());
                     match v {
                         Value::Scalar(s) if s.text.is_empty() => {
                             if items.unset {
