@@ -213,6 +213,14 @@ impl Errors {
         v.sort_by_key(|e| e.phase);
         Some(Errors(v))
     }
+    /// A malformed body: the spec's `invalid_body` error with a message of our own, which
+    /// names keys and byte offsets but never a value from the body, so it goes in whole.
+    pub(crate) fn invalid_body(message: String) -> Errors {
+        let spec = token_spec::bundled();
+        let mut error = Error::from_def(spec.error("invalid_body"), Phase::Body, Fill::default());
+        error.message = message;
+        Errors::one(error)
+    }
     /// One error.
     pub(crate) fn one(e: Error) -> Errors {
         Errors(vec![e])

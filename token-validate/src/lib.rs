@@ -133,15 +133,7 @@ pub struct Options {
 }
 
 fn body_error(e: &tree::ParseError) -> Errors {
-    let spec = token_spec::bundled();
-    let mut error = Error::from_def(
-        spec.error("invalid_body"),
-        error::Phase::Body,
-        error::Fill::default(),
-    );
-    // The parser's message names keys and byte offsets, never values: it goes in whole.
-    error.message = e.message();
-    Errors::one(error)
+    Errors::invalid_body(e.message())
 }
 
 /// Validates a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket

@@ -10,29 +10,23 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Errors, Fill, Phase};
+use crate::error::Errors;
 use crate::param::ObjectDeserializer;
 use crate::tree::Object;
 
 token_derive::generate_requests!();
 
-fn internal(detail: String) -> Errors {
-    let spec = token_spec::bundled();
-    let mut error = Error::from_def(spec.error("invalid_body"), Phase::Body, Fill::default());
-    // Our own message (no value from the body): it goes in whole.
-    error.message = detail;
-    Errors::one(error)
-}
-
 /// Reads a validated tree into a typed request.
 pub(crate) fn tree_into<T: DeserializeOwned>(tree: Object) -> Result<T, Errors> {
     // serde's message may quote a value (a secret one, even): it is not passed on.
     T::deserialize(ObjectDeserializer(tree)).map_err(|_| {
-        internal("Invalid request body: the request does not fit its token type.".to_string())
+        Errors::invalid_body(
+            "Invalid request body: the request does not fit its token type.".to_string(),
+        )
     })
 }
 
 /// A kind the generated types do not know (a spec out of step with the build).
 pub(crate) fn unknown_kind(kind: &str) -> Errors {
-    internal(format!("Invalid request body: unknown token kind {kind}."))
+    Errors::invalid_body(format!("Invalid request body: unknown token kind {kind}."))
 }
