@@ -151,39 +151,68 @@ pub enum CardNumberCheck {
     Incorrect,
 }
 
+/// A card number with spaces and dashes removed (Stripe accepts
+/// `"4242 4242 4242 4242"`), on the stack: at most 20 characters are kept, one more than
+/// the longest PAN, so an over-long number stays over-long. A non-ASCII byte is kept as
+/// `x`, which no digit check accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct CardDigits {
+    buf: [u8; MAX_PAN_LEN + 1],
+    len: usize,
+}
+
+impl CardDigits {
+    /// The kept characters.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII bytes are kept, so this never fails.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+    /// How many characters were kept.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether nothing was kept.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Whether every kept character is an ASCII digit.
+    pub fn all_digits(&self) -> bool {
+        self.buf[..self.len].iter().all(u8::is_ascii_digit)
+    }
+}
+
+/// The characters of a card number without its spaces and dashes (see [`CardDigits`]).
+pub fn card_digits(raw: &str) -> CardDigits {
+    let mut d = CardDigits {
+        buf: [0; MAX_PAN_LEN + 1],
+        len: 0,
+    };
+    for b in raw.bytes().filter(|b| *b != b' ' && *b != b'-') {
+        if d.len == d.buf.len() {
+            break;
+        }
+        d.buf[d.len] = if b.is_ascii() { b } else { b'x' };
+        d.len += 1;
+    }
+    d
+}
+
 /// Checks a raw card number as sent in `card[number]`.
 ///
 /// Spaces and hyphens are stripped first (Stripe accepts
-/// `"4242 4242 4242 4242"`). The digits are collected in a fixed 19-byte
-/// buffer: the scan stops as soon as a 20th digit or any other character is
-/// seen, and raw input longer than [`MAX_RAW_CARD_NUMBER_LEN`] bytes is
-/// rejected without being scanned. Length errors win over Luhn errors.
+/// `"4242 4242 4242 4242"`), with [`card_digits`]: at most 20 characters are
+/// kept on the stack, and raw input longer than [`MAX_RAW_CARD_NUMBER_LEN`]
+/// bytes is rejected without being scanned. Length errors win over Luhn errors.
 pub fn check_card_number(raw: &str) -> CardNumberCheck {
     if raw.len() > MAX_RAW_CARD_NUMBER_LEN {
         return CardNumberCheck::Invalid;
     }
-    let mut buf = [0u8; MAX_PAN_LEN];
-    let mut len = 0usize;
-    for &b in raw.as_bytes() {
-        match b {
-            b' ' | b'-' => {}
-            b'0'..=b'9' => {
-                let Some(slot) = buf.get_mut(len) else {
-                    return CardNumberCheck::Invalid;
-                };
-                *slot = b;
-                len += 1;
-            }
-            _ => return CardNumberCheck::Invalid,
-        }
-    }
-    if !(MIN_PAN_LEN..=MAX_PAN_LEN).contains(&len) {
+    let digits = card_digits(raw);
+    if !digits.all_digits() || !(MIN_PAN_LEN..=MAX_PAN_LEN).contains(&digits.len()) {
         return CardNumberCheck::Invalid;
     }
-    // Only ASCII digits were copied, so this cannot fail; stay panic-free anyway.
-    let Ok(digits) = core::str::from_utf8(&buf[..len]) else {
-        return CardNumberCheck::Invalid;
-    };
+    let len = digits.len();
+    let digits = digits.as_str();
     let brand = CardBrand::from_digits(digits);
     if !brand.pan_lengths().contains(&len) {
         return CardNumberCheck::Invalid;

@@ -562,12 +562,12 @@ impl<'a> Run<'a> {
                 n >= min
             }
             RuleName::CardLengthByBrand => {
-                let digits = card_digits(t);
+                let digits = checks::card_digits(t);
                 checks::CardBrand::from_digits(digits.as_str())
                     .pan_lengths()
-                    .contains(&digits.len)
+                    .contains(&digits.len())
             }
-            RuleName::Luhn => checks::luhn_valid(card_digits(t).as_str()),
+            RuleName::Luhn => checks::luhn_valid(checks::card_digits(t).as_str()),
             RuleName::Month => checks::parse_exp_month(t).is_some(),
             RuleName::ExpiryYear => {
                 let ahead = rule.int_arg("max_years_ahead").unwrap_or(50);
@@ -593,7 +593,7 @@ impl<'a> Run<'a> {
             RuleName::CvcLengthByBrand => {
                 let brand = if arg_ok(self, "number") {
                     arg_text(self, "number")
-                        .map(|n| checks::CardBrand::from_digits(card_digits(n).as_str()))
+                        .map(|n| checks::CardBrand::from_digits(checks::card_digits(n).as_str()))
                 } else {
                     None
                 };
@@ -628,36 +628,6 @@ impl<'a> Run<'a> {
             _ => true,
         }
     }
-}
-
-/// A card number with spaces and dashes removed, on the stack (at most 20 characters kept:
-/// one more than the longest PAN, so an over-long number stays over-long).
-struct CardDigits {
-    buf: [u8; 20],
-    len: usize,
-}
-
-impl CardDigits {
-    fn as_str(&self) -> &str {
-        // Only ASCII bytes are kept, so this never fails.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-fn card_digits(t: &str) -> CardDigits {
-    let mut d = CardDigits {
-        buf: [0; 20],
-        len: 0,
-    };
-    for b in t.bytes().filter(|b| *b != b' ' && *b != b'-') {
-        if d.len == d.buf.len() {
-            break;
-        }
-        // A non-ASCII byte becomes `x`: not a digit, so every digit check fails on it.
-        d.buf[d.len] = if b.is_ascii() { b } else { b'x' };
-        d.len += 1;
-    }
-    d
 }
 
 fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
