@@ -468,11 +468,6 @@ impl<'a> Run<'a> {
         let path = node.path.as_str();
         let present = self.present.get(target);
         let text = self.text(target);
-        let arg_text = |run: &Self, name: &str| rule.param_arg(name).and_then(|p| run.text(p));
-        let arg_ok = |run: &Self, name: &str| {
-            rule.param_arg(name)
-                .is_some_and(|p| !run.failed.contains(&p))
-        };
         let fail = match rule.rule {
             RuleName::RequiredIf => {
                 let parent_present = node.parent.is_some_and(|p| {
@@ -481,7 +476,8 @@ impl<'a> Run<'a> {
                 parent_present
                     && present.is_none()
                     && rule.str_arg("equals").is_some_and(|want| {
-                        arg_text(self, "if").is_some_and(|v| v.eq_ignore_ascii_case(want))
+                        self.arg_text(rule, "if")
+                            .is_some_and(|v| v.eq_ignore_ascii_case(want))
                     })
             }
             RuleName::RequiresConnect => present.is_some() && self.ctx.account().is_none(),
@@ -522,7 +518,7 @@ impl<'a> Run<'a> {
             },
             _ => match text {
                 None => false,
-                Some(t) => !self.scalar_rule(rule, t, &arg_text, &arg_ok),
+                Some(t) => !self.scalar_rule(rule, t),
             },
         };
         if fail {
@@ -530,14 +526,19 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The present, non-empty value of a rule's parameter-valued argument.
+    fn arg_text(&self, rule: &Rule, name: &str) -> Option<&'a str> {
+        rule.param_arg(name).and_then(|p| self.text(p))
+    }
+
+    /// Whether a rule's parameter-valued argument is free of errors so far.
+    fn arg_ok(&self, rule: &Rule, name: &str) -> bool {
+        rule.param_arg(name)
+            .is_some_and(|p| !self.failed.contains(&p))
+    }
+
     /// A semantic rule on a present scalar value: `true` when the value passes.
-    fn scalar_rule(
-        &self,
-        rule: &Rule,
-        t: &str,
-        arg_text: &dyn Fn(&Self, &str) -> Option<&'a str>,
-        arg_ok: &dyn Fn(&Self, &str) -> bool,
-    ) -> bool {
+    fn scalar_rule(&self, rule: &Rule, t: &str) -> bool {
         let today = self.ctx.today();
         match rule.rule {
             RuleName::Digits => {
@@ -576,12 +577,13 @@ impl<'a> Run<'a> {
                 })
             }
             RuleName::ExpiryNotPast => {
-                if !arg_ok(self, "year") {
+                if !self.arg_ok(rule, "year") {
                     return true;
                 }
                 match (
                     checks::parse_exp_month(t),
-                    arg_text(self, "year").and_then(|y| checks::parse_exp_year(y, today.year)),
+                    self.arg_text(rule, "year")
+                        .and_then(|y| checks::parse_exp_year(y, today.year)),
                 ) {
                     (Some(m), Some(y)) => !matches!(
                         checks::check_expiry(m, y, today.year, today.month),
@@ -591,8 +593,8 @@ impl<'a> Run<'a> {
                 }
             }
             RuleName::CvcLengthByBrand => {
-                let brand = if arg_ok(self, "number") {
-                    arg_text(self, "number")
+                let brand = if self.arg_ok(rule, "number") {
+                    self.arg_text(rule, "number")
                         .map(|n| checks::CardBrand::from_digits(checks::card_digits(n).as_str()))
                 } else {
                     None
@@ -603,7 +605,7 @@ impl<'a> Run<'a> {
             RuleName::CurrencyCode => checks::is_currency_code(t),
             RuleName::UsRoutingNumber => {
                 let when = rule.str_arg("when").unwrap_or("US");
-                match arg_text(self, "country") {
+                match self.arg_text(rule, "country") {
                     Some(c) if c.eq_ignore_ascii_case(when) => checks::aba_routing_valid(t),
                     _ => true,
                 }
@@ -615,7 +617,7 @@ impl<'a> Run<'a> {
                 }
                 let looks_like_iban =
                     t.len() >= 2 && t.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic);
-                match arg_text(self, "country") {
+                match self.arg_text(rule, "country") {
                     Some(c)
                         if looks_like_iban && checks::is_iban_country(&c.to_ascii_uppercase()) =>
                     {
