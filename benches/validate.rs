@@ -1,6 +1,8 @@
 //! `token-validate` against `jsonschema` (with our own emitted JSON Schema), `garde` (on
-//! hand-written equivalent structs), `serde_qs`, and the floor (`serde_json` straight into
-//! the generated type, no checks), on the same bodies.
+//! hand-written equivalent structs), `serde_qs`, and two floors: `serde_json` straight into
+//! the generated type with no checks, and `serde_json` into `IgnoredAny` (tokenizing only);
+//! for forms, a bare `form_urlencoded::parse` iteration. Then the growth of the time per
+//! byte on pathological bodies from 1 KiB to 64 KiB.
 //!
 //! `cargo bench --bench validate`; `scripts/bench.sh` runs it and writes `BENCHMARKS.md`.
 //! Before measuring, every competitor is checked to accept the valid bodies and reject the
@@ -10,9 +12,12 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use token_validate::{CardTokenRequest, Context, Date, validate_form, validate_json};
+use token_validate::{
+    CardTokenRequest, Context, Date, Limits, Options, check_form, check_form_with, check_json,
+    check_json_with, validate_form, validate_json,
+};
 
 /// A card body with every card field (~280 bytes).
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
@@ -266,8 +271,24 @@ fn sanity(card: &jsonschema::Validator, person: &jsonschema::Validator) {
     );
     let ours = validate_json(PERSON_INVALID_JSON.as_bytes(), &c).expect_err("invalid");
     assert_eq!(ours.len(), 3, "{ours:?}");
+    assert_eq!(
+        check_json(PERSON_INVALID_JSON.as_bytes(), &c).expect_err("invalid"),
+        ours
+    );
+    assert!(check_json(CARD_JSON.as_bytes(), &c).is_ok());
+    assert!(check_json(PERSON_JSON.as_bytes(), &c).is_ok());
+    assert!(check_form(CARD_FORM.as_bytes(), &c).is_ok());
+    assert_eq!(form_urlencoded::parse(CARD_FORM.as_bytes()).count(), 13);
+    assert!(serde_json::from_slice::<serde::de::IgnoredAny>(CARD_JSON.as_bytes()).is_ok());
     assert_eq!(schema_errors(person, PERSON_INVALID_JSON.as_bytes()), 3);
     assert!(!garde_model::person(PERSON_INVALID_JSON.as_bytes()));
+}
+
+/// A bare iteration over a form body's decoded pairs: the form-reading floor.
+fn form_floor(body: &[u8]) -> usize {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| black_box(k.len() + v.len()))
+        .sum()
 }
 
 fn benches(c: &mut Criterion) {
@@ -276,48 +297,68 @@ fn benches(c: &mut Criterion) {
     sanity(&card_schema, &person_schema);
     let cx = ctx();
 
-    let mut g = c.benchmark_group("card_json");
-    let body = CARD_JSON.as_bytes();
-    g.bench_function("validate_json", |b| {
-        b.iter(|| validate_json(black_box(body), &cx).is_ok())
-    });
-    g.bench_function("jsonschema", |b| {
-        b.iter(|| schema_is_valid(&card_schema, black_box(body)))
-    });
-    g.bench_function("garde", |b| b.iter(|| garde_model::card(black_box(body))));
-    g.bench_function("serde_json_floor", |b| {
-        b.iter(|| serde_json::from_slice::<CardTokenRequest>(black_box(body)).is_ok())
-    });
-    g.finish();
-
-    let mut g = c.benchmark_group("person_json");
-    let body = PERSON_JSON.as_bytes();
-    g.bench_function("validate_json", |b| {
-        b.iter(|| validate_json(black_box(body), &cx).is_ok())
-    });
-    g.bench_function("jsonschema", |b| {
-        b.iter(|| schema_is_valid(&person_schema, black_box(body)))
-    });
-    g.bench_function("garde", |b| b.iter(|| garde_model::person(black_box(body))));
-    g.bench_function("serde_json_floor", |b| {
-        b.iter(|| {
-            serde_json::from_slice::<token_validate::PersonTokenRequest>(black_box(body)).is_ok()
-        })
-    });
-    g.finish();
+    for (group, body, schema) in [
+        ("card_json", CARD_JSON, &card_schema),
+        ("person_json", PERSON_JSON, &person_schema),
+    ] {
+        let mut g = c.benchmark_group(group);
+        let body = body.as_bytes();
+        let card = group == "card_json";
+        g.bench_function("check_json", |b| {
+            b.iter(|| check_json(black_box(body), &cx).is_ok())
+        });
+        g.bench_function("validate_json", |b| {
+            b.iter(|| validate_json(black_box(body), &cx).is_ok())
+        });
+        g.bench_function("jsonschema", |b| {
+            b.iter(|| schema_is_valid(schema, black_box(body)))
+        });
+        g.bench_function("garde", |b| {
+            b.iter(|| {
+                if card {
+                    garde_model::card(black_box(body))
+                } else {
+                    garde_model::person(black_box(body))
+                }
+            })
+        });
+        g.bench_function("serde_json_floor", |b| {
+            b.iter(|| {
+                if card {
+                    serde_json::from_slice::<CardTokenRequest>(black_box(body)).is_ok()
+                } else {
+                    serde_json::from_slice::<token_validate::PersonTokenRequest>(black_box(body))
+                        .is_ok()
+                }
+            })
+        });
+        g.bench_function("ignored_any", |b| {
+            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(body)).is_ok())
+        });
+        g.finish();
+    }
 
     let mut g = c.benchmark_group("card_form");
     let body = CARD_FORM.as_bytes();
+    g.bench_function("check_form", |b| {
+        b.iter(|| check_form(black_box(body), &cx).is_ok())
+    });
     g.bench_function("validate_form", |b| {
         b.iter(|| validate_form(black_box(body), &cx).is_ok())
     });
     g.bench_function("serde_qs", |b| {
         b.iter(|| serde_qs::from_bytes::<CardTokenRequest>(black_box(body)).is_ok())
     });
+    g.bench_function("form_urlencoded", |b| {
+        b.iter(|| form_floor(black_box(body)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("invalid_all_errors");
     let body = PERSON_INVALID_JSON.as_bytes();
+    g.bench_function("check_json", |b| {
+        b.iter(|| check_json(black_box(body), &cx).map_or_else(|e| e.len(), |_| 0))
+    });
     g.bench_function("validate_json", |b| {
         b.iter(|| validate_json(black_box(body), &cx).map_or_else(|e| e.len(), |_| 0))
     });
@@ -325,6 +366,110 @@ fn benches(c: &mut Criterion) {
         b.iter(|| schema_errors(&person_schema, black_box(body)))
     });
     g.finish();
+
+    // Growth: the same pathological pattern at 1, 8 and 64 KiB, with limits that let every
+    // value through, so the whole body is read. Time per byte should stay flat.
+    let roomy = Options::new().limits(Limits {
+        max_params: 1 << 20,
+        max_array_len: 1 << 20,
+        ..Limits::default()
+    });
+    let mut g = c.benchmark_group("growth");
+    for (name, json) in GROWTH {
+        for kib in GROWTH_SIZES {
+            let body = growth_body(name, kib * 1024);
+            g.throughput(Throughput::Bytes(body.len() as u64));
+            g.bench_with_input(BenchmarkId::new(*name, kib), &body, |b, body| {
+                b.iter(|| {
+                    let r = if *json {
+                        check_json_with(black_box(body), &cx, &roomy)
+                    } else {
+                        check_form_with(black_box(body), &cx, &roomy)
+                    };
+                    r.map_or_else(|e| e.len(), |_| 0)
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+/// The pathological patterns (name, whether JSON) and their sizes in KiB.
+const GROWTH: &[(&str, bool)] = &[
+    ("form_many_keys", false),
+    ("form_unknown_keys", false),
+    ("form_deep_brackets", false),
+    ("form_long_escapes", false),
+    ("json_many_keys", true),
+    ("json_unknown_keys", true),
+    ("json_long_escapes", true),
+];
+const GROWTH_SIZES: [usize; 3] = [1, 8, 64];
+
+/// A body of about `size` bytes (at most 64 KiB, the body limit) of the pattern `name`.
+fn growth_body(name: &str, size: usize) -> Vec<u8> {
+    let size = size.min(64 * 1024);
+    let mut out = String::new();
+    let mut i = 0usize;
+    let pair = |i: usize| -> String {
+        match name {
+            // Metadata entries: a map of thousands of distinct keys.
+            "form_many_keys" => format!("person[metadata][k{i}]=v{i}"),
+            // Parameters the spec does not have, each reported once.
+            "form_unknown_keys" => format!("person[zz{i}]=v"),
+            // Keys at the depth limit under unknown parameters.
+            "form_deep_brackets" => format!("person[address][z{i}][a][b][c][d][e]=1"),
+            _ => String::new(),
+        }
+    };
+    match name {
+        "form_long_escapes" => {
+            out.push_str("person[first_name]=");
+            while out.len() + 3 <= size {
+                out.push_str("%41");
+            }
+        }
+        "json_many_keys" | "json_unknown_keys" => {
+            out.push_str(if name == "json_many_keys" {
+                r#"{"person":{"metadata":{"#
+            } else {
+                r#"{"person":{"#
+            });
+            loop {
+                let entry = format!(r#""k{i}":"v{i}","#);
+                if out.len() + entry.len() + 3 > size {
+                    break;
+                }
+                out.push_str(&entry);
+                i += 1;
+            }
+            out.pop();
+            out.push_str(if name == "json_many_keys" {
+                "}}}"
+            } else {
+                "}}"
+            });
+        }
+        "json_long_escapes" => {
+            out.push_str(r#"{"person":{"first_name":""#);
+            while out.len() + 6 + 3 <= size {
+                out.push_str("\\u0041");
+            }
+            out.push_str(r#""}}"#);
+        }
+        _ => loop {
+            let p = pair(i);
+            if out.len() + p.len() + 1 > size {
+                break;
+            }
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(&p);
+            i += 1;
+        },
+    }
+    out.into_bytes()
 }
 
 criterion_group! {

@@ -15,8 +15,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const ROWS: &[(&str, &str, &str)] = &[
     (
         "card_json",
+        "check_json",
+        "token-validate `check_json` (verdict and kind, every rule)",
+    ),
+    (
+        "card_json",
         "validate_json",
-        "token-validate `validate_json` (parse, validate, typed)",
+        "token-validate `validate_json` (the typed request too)",
     ),
     (
         "card_json",
@@ -31,8 +36,14 @@ const ROWS: &[(&str, &str, &str)] = &[
     (
         "card_json",
         "serde_json_floor",
-        "serde_json into `CardTokenRequest`, no checks (floor)",
+        "serde_json into `CardTokenRequest`, no checks",
     ),
+    (
+        "card_json",
+        "ignored_any",
+        "serde_json into `IgnoredAny` (tokenizing floor)",
+    ),
+    ("person_json", "check_json", "token-validate `check_json`"),
     (
         "person_json",
         "validate_json",
@@ -53,6 +64,8 @@ const ROWS: &[(&str, &str, &str)] = &[
         "serde_json_floor",
         "serde_json into `PersonTokenRequest`, no checks",
     ),
+    ("person_json", "ignored_any", "serde_json into `IgnoredAny`"),
+    ("card_form", "check_form", "token-validate `check_form`"),
     (
         "card_form",
         "validate_form",
@@ -64,9 +77,19 @@ const ROWS: &[(&str, &str, &str)] = &[
         "serde_qs into `CardTokenRequest`, no checks",
     ),
     (
+        "card_form",
+        "form_urlencoded",
+        "bare `form_urlencoded::parse` iteration (floor)",
+    ),
+    (
+        "invalid_all_errors",
+        "check_json",
+        "token-validate, all 3 errors collected",
+    ),
+    (
         "invalid_all_errors",
         "validate_json",
-        "token-validate, all 3 errors collected",
+        "token-validate `validate_json`, all 3 errors",
     ),
     (
         "invalid_all_errors",
@@ -75,12 +98,32 @@ const ROWS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The growth patterns (`benches/validate.rs` `GROWTH`) and sizes in KiB.
+const GROWTH: &[&str] = &[
+    "form_many_keys",
+    "form_unknown_keys",
+    "form_deep_brackets",
+    "form_long_escapes",
+    "json_many_keys",
+    "json_unknown_keys",
+    "json_long_escapes",
+];
+const GROWTH_SIZES: [usize; 3] = [1, 8, 64];
+
 /// The first bench of each group is ours: ratios are against it.
 fn ours(group: &str) -> &'static str {
     match group {
-        "card_form" => "validate_form",
-        _ => "validate_json",
+        "card_form" => "check_form",
+        _ => "check_json",
     }
+}
+
+/// The body size criterion recorded for a growth bench (its throughput, in bytes).
+fn bytes_of(criterion: &Path, group: &str, bench: &str) -> Option<f64> {
+    let path = criterion.join(group).join(bench).join("new/benchmark.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["throughput"]["Bytes"].as_f64()
 }
 
 fn median_ns(criterion: &Path, group: &str, bench: &str) -> Option<f64> {
@@ -192,6 +235,38 @@ fn main() {
         };
         let _ = writeln!(md, "| {g} | {b} | {what} | {median} | {ratio} |");
     }
+    let _ = writeln!(md, "\n## Growth\n");
+    let _ = writeln!(
+        md,
+        "`check_*` on pathological bodies (limits raised so that every value is read), time per byte; the ratio is the largest size's over the smallest's.\n"
+    );
+    let _ = writeln!(md, "| pattern | 1 KiB | 8 KiB | 64 KiB | 64 KiB / 1 KiB |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    let mut worst_growth: Option<f64> = None;
+    for p in GROWTH {
+        let per_byte: Vec<Option<f64>> = GROWTH_SIZES
+            .iter()
+            .map(|kib| {
+                let bench = format!("{p}/{kib}");
+                Some(get("growth", &bench)? / bytes_of(&criterion, "growth", &bench)?)
+            })
+            .collect();
+        let cells: Vec<String> = per_byte
+            .iter()
+            .map(|v| v.map_or("–".into(), |v| format!("{v:.2} ns/B")))
+            .collect();
+        let ratio = match (per_byte[0], per_byte[2]) {
+            (Some(a), Some(b)) => {
+                worst_growth = Some(worst_growth.map_or(b / a, |w: f64| w.max(b / a)));
+                format!("{:.2}x", b / a)
+            }
+            _ => {
+                missing.push(format!("growth/{p}"));
+                "–".into()
+            }
+        };
+        let _ = writeln!(md, "| {p} | {} | {ratio} |", cells.join(" | "));
+    }
     let _ = writeln!(md, "\n## Targets\n");
     let _ = writeln!(md, "| target | measured | met |");
     let _ = writeln!(md, "|---|---:|:---:|");
@@ -203,53 +278,59 @@ fn main() {
         let _ = writeln!(md, "| {name} | {v} | {met} |");
     };
     let ratio = |a: (&str, &str), b: (&str, &str)| Some(get(a.0, a.1)? / get(b.0, b.1)?);
+    for kind in ["card", "person"] {
+        let g = format!("{kind}_json");
+        let g = g.as_str();
+        target(
+            &format!("{kind} JSON: `check_json` ≥ 3x faster than jsonschema parse + `is_valid`"),
+            ratio((g, "jsonschema"), (g, "check_json")),
+            |v| v >= 3.0,
+        );
+        target(
+            &format!("{kind} JSON: `check_json` ≤ 2x `IgnoredAny` (tokenizing floor)"),
+            ratio((g, "check_json"), (g, "ignored_any")),
+            |v| v <= 2.0,
+        );
+        target(
+            &format!("{kind} JSON: `validate_json` ≤ 1.3x serde_json into the generated type"),
+            ratio((g, "validate_json"), (g, "serde_json_floor")),
+            |v| v <= 1.3,
+        );
+    }
     target(
-        "card `validate_json` ≥ 2.5x faster than jsonschema parse+is_valid",
-        ratio(("card_json", "jsonschema"), ("card_json", "validate_json")),
-        |v| v >= 2.5,
+        "card form: `check_form` ≥ 4x faster than serde_qs",
+        ratio(("card_form", "serde_qs"), ("card_form", "check_form")),
+        |v| v >= 4.0,
     );
     target(
-        "card `validate_json` ≤ 1.2x the serde_json floor",
+        "card form: `check_form` ≤ 1.5x a bare `form_urlencoded::parse` iteration",
         ratio(
-            ("card_json", "validate_json"),
-            ("card_json", "serde_json_floor"),
+            ("card_form", "check_form"),
+            ("card_form", "form_urlencoded"),
         ),
-        |v| v <= 1.2,
+        |v| v <= 1.5,
     );
     target(
-        "card `validate_form` ≥ 3x faster than serde_qs",
-        ratio(("card_form", "serde_qs"), ("card_form", "validate_form")),
-        |v| v >= 3.0,
-    );
-    target(
-        "person `validate_json` ≥ 2.5x faster than jsonschema (not a stated target)",
+        "invalid body, 3 errors: `check_json` ≥ 2x faster than jsonschema `iter_errors`",
         ratio(
-            ("person_json", "jsonschema"),
-            ("person_json", "validate_json"),
+            ("invalid_all_errors", "jsonschema_iter_errors"),
+            ("invalid_all_errors", "check_json"),
         ),
-        |v| v >= 2.5,
+        |v| v >= 2.0,
+    );
+    target(
+        "growth: time per byte at 64 KiB ≤ 1.5x that at 1 KiB (worst pattern)",
+        worst_growth,
+        |v| v <= 1.5,
     );
     let _ = writeln!(md, "\n## Notes\n");
     let _ = writeln!(
         md,
         "- Every competitor is checked, before timing, to accept the valid bodies and to reject the invalid one (`sanity` in `benches/validate.rs`); `serde_qs` parses the generated `CardTokenRequest` directly.\n\
-         - `validate_json`/`validate_form` do more than the competitors: they build the parameter tree, run every rule of the spec (Luhn, brand lengths, expiry against today, CVC by brand, …) with Stripe's error order, and return the typed request.\n\
+         - `check_*` and `validate_*` do more than the competitors: every rule of the spec (Luhn, brand lengths, expiry against today, CVC by brand, …), the context rules (key type and mode), Stripe's error order; `validate_*` also returns the typed request. Both read the body once, with the validators `token-derive` generates from the spec.\n\
          - The jsonschema competitor uses the JSON Schema that `token-spec` emits (`kind_schema`), which cannot express the semantic rules; the garde structs carry length/range/Luhn/enum rules equivalent to ours.\n\
-         - This machine is a 2-core VM and its timings drift between runs (seen for the same code: card `validate_json` from 3.4 to 5.4 µs in two consecutive runs); compare the ratios within one run, and rerun `scripts/bench.sh` before drawing conclusions."
+         - This machine is a 2-core VM whose timings drift between runs; compare the ratios within one run, and rerun `scripts/bench.sh` before drawing conclusions."
     );
-    if let (Some(js), Some(floor)) = (
-        get("card_json", "jsonschema"),
-        get("card_json", "serde_json_floor"),
-    ) {
-        let _ = writeln!(
-            md,
-            "- What the 2.5x target asks, in this run: jsonschema's {} / 2.5 = {}, against {} for the floor that only parses into the typed request with no check at all ({:.2}x of the floor).",
-            human(js),
-            human(js / 2.5),
-            human(floor),
-            js / 2.5 / floor
-        );
-    }
     if !missing.is_empty() {
         let _ = writeln!(md, "\nMissing results: {}.", missing.join(", "));
     }

@@ -471,7 +471,8 @@ fn check_required(
             .copied()
             .filter(|ch| spec.node(*ch).required)
             .collect();
-        if obj == NodeId::ROOT && kind.name != "card" {
+        // The kind's parameter is required unless another parameter can imply the kind.
+        if obj == NodeId::ROOT && kind.implied_by.is_empty() {
             required.push(kind.node);
         }
         // A mapped child that replaces its siblings (`bank_account[payment_method]`) makes

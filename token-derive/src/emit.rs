@@ -8,6 +8,7 @@ use token_spec::Spec;
 use crate::check::{Checked, Scope, classify};
 use crate::syntax::Container;
 
+/// The statements that write each mapped field's pairs under `__path` to `__out`.
 fn puts(c: &Checked<'_>) -> TokenStream {
     let puts: TokenStream = c
         .fields
@@ -15,16 +16,19 @@ fn puts(c: &Checked<'_>) -> TokenStream {
         .map(|m| {
             let member = &m.field.member;
             let segs = &m.segments;
+            let n = proc_macro2::Literal::usize_unsuffixed(segs.len());
             // Spanned at the field's type: a type without `ToParam` is reported there.
             let value = if m.object_path.is_some() {
-                quote_spanned! {m.field.ty.span()=> (&self.#member).__to_param() }
+                quote_spanned! {m.field.ty.span()=> (&self.#member).__to_param(__path, __out) }
             } else {
                 quote_spanned! {m.field.ty.span()=>
-                    ::token_validate::ToParam::to_param(&self.#member)
+                    ::token_validate::ToParam::to_param(&self.#member, __path, __out)
                 }
             };
             quote! {
-                ::token_validate::__private::put(&mut __o, &[#(#segs),*], #value);
+                __path.enter(&[#(#segs),*]);
+                #value;
+                __path.leave(#n);
             }
         })
         .collect();
@@ -37,20 +41,35 @@ fn puts(c: &Checked<'_>) -> TokenStream {
     quote! {
         #[allow(dead_code)]
         trait __ToParam {
-            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value>;
+            fn __to_param<'__a>(
+                &'__a self,
+                path: &mut ::token_validate::ParamPath<'__a>,
+                out: &mut dyn ::token_validate::ParamSink<'__a>,
+            );
         }
         impl<T: ::token_validate::ToParam + ?::core::marker::Sized> __ToParam for T {
-            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
-                ::token_validate::ToParam::to_param(self)
+            fn __to_param<'__a>(
+                &'__a self,
+                path: &mut ::token_validate::ParamPath<'__a>,
+                out: &mut dyn ::token_validate::ParamSink<'__a>,
+            ) {
+                ::token_validate::ToParam::to_param(self, path, out)
             }
         }
         #[allow(dead_code)]
         trait __NoParam {
-            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value>;
+            fn __to_param<'__a>(
+                &self,
+                path: &mut ::token_validate::ParamPath<'__a>,
+                out: &mut dyn ::token_validate::ParamSink<'__a>,
+            );
         }
         impl<T: ?::core::marker::Sized> __NoParam for &T {
-            fn __to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
-                ::core::option::Option::None
+            fn __to_param<'__a>(
+                &self,
+                _: &mut ::token_validate::ParamPath<'__a>,
+                _: &mut dyn ::token_validate::ParamSink<'__a>,
+            ) {
             }
         }
         #puts
@@ -107,10 +126,12 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     let object_path = spec.node(c.base).path.clone();
     let to_param = quote! {
         impl #impl_g ::token_validate::ToParam for #ident #ty_g #where_g {
-            fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
-                let mut __o = ::token_validate::__private::Object::new();
+            fn to_param<'__a>(
+                &'__a self,
+                __path: &mut ::token_validate::ParamPath<'__a>,
+                __out: &mut dyn ::token_validate::ParamSink<'__a>,
+            ) {
                 #puts
-                ::core::option::Option::Some(::token_validate::__private::Value::Object(__o))
             }
         }
         impl #impl_g ::token_validate::TokenObject for #ident #ty_g #where_g {
@@ -119,18 +140,14 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     };
     let body = match c.scope {
         Scope::Body => quote! {
-            let mut __o = ::token_validate::__private::Object::new();
+            let mut __path = ::token_validate::ParamPath::new();
+            let __path = &mut __path;
             #puts
-            __o
         },
         Scope::Kind => quote! {
-            let mut __o = ::token_validate::__private::Object::new();
-            ::token_validate::__private::put(
-                &mut __o,
-                &[#kind],
-                ::token_validate::ToParam::to_param(self),
-            );
-            __o
+            let mut __path = ::token_validate::ParamPath::new();
+            __path.push(#kind);
+            ::token_validate::ToParam::to_param(self, &mut __path, __out);
         },
         Scope::Object => quote! {},
     };
@@ -139,7 +156,7 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
         _ => quote! {
             impl #impl_g ::token_validate::TokenRequest for #ident #ty_g #where_g {
                 const KIND: &'static str = #kind;
-                fn to_body(&self) -> ::token_validate::__private::Object {
+                fn to_params<'__a>(&'__a self, __out: &mut dyn ::token_validate::ParamSink<'__a>) {
                     #body
                 }
             }
@@ -166,9 +183,7 @@ pub fn fallback(cont: &Container<'_>) -> TokenStream {
         quote! {
             impl #impl_g ::token_validate::TokenRequest for #ident #ty_g #where_g {
                 const KIND: &'static str = #kind;
-                fn to_body(&self) -> ::token_validate::__private::Object {
-                    ::token_validate::__private::Object::new()
-                }
+                fn to_params<'__a>(&'__a self, _: &mut dyn ::token_validate::ParamSink<'__a>) {}
             }
         }
     } else {
@@ -179,8 +194,11 @@ pub fn fallback(cont: &Container<'_>) -> TokenStream {
     } else {
         quote! {
             impl #impl_g ::token_validate::ToParam for #ident #ty_g #where_g {
-                fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
-                    ::core::option::Option::None
+                fn to_param<'__a>(
+                    &'__a self,
+                    _: &mut ::token_validate::ParamPath<'__a>,
+                    _: &mut dyn ::token_validate::ParamSink<'__a>,
+                ) {
                 }
             }
             impl #impl_g ::token_validate::TokenObject for #ident #ty_g #where_g {

@@ -37,7 +37,7 @@ pub fn type_name(path: &str) -> Ident {
     format_ident!("{}", camel(path))
 }
 
-fn field_ident(name: &str) -> Ident {
+pub fn field_ident(name: &str) -> Ident {
     if RUST_KEYWORDS.contains(&name) {
         Ident::new_raw(name, Span::call_site())
     } else {
@@ -45,7 +45,7 @@ fn field_ident(name: &str) -> Ident {
     }
 }
 
-fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
+pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
     match (min, max) {
         (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u8::MAX) => quote!(u8),
         (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u16::MAX) => quote!(u16),
@@ -53,16 +53,16 @@ fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
     }
 }
 
-fn item_enum_name(path: &str) -> Ident {
+pub fn item_enum_name(path: &str) -> Ident {
     format_ident!("{}Item", camel(path))
 }
 
-fn or_id_name(path: &str) -> Ident {
+pub fn or_id_name(path: &str) -> Ident {
     format_ident!("{}OrId", camel(path))
 }
 
 /// The Rust type of a node's value, without `Option`.
-fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
+pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
     let node = spec.node(id);
     let base = match &node.ty {
         Ty::String { .. } => quote!(::std::string::String),
@@ -176,6 +176,11 @@ fn enum_type(
             ))
         }
     };
+    let from_other = if open {
+        quote! { ::core::option::Option::Some(#name::Other(t.into_owned())) }
+    } else {
+        quote! { ::core::option::Option::None }
+    };
     let derives = if open {
         quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)])
     } else {
@@ -197,9 +202,23 @@ fn enum_type(
                 }
             }
         }
+        impl #name {
+            /// The value of a validated text.
+            #[doc(hidden)]
+            pub fn __from_text(t: ::token_validate::__private::v::Text<'_>) -> ::core::option::Option<Self> {
+                match &*t {
+                    #( #values => ::core::option::Option::Some(#name::#variants), )*
+                    _ => #from_other,
+                }
+            }
+        }
         impl ::token_validate::ToParam for #name {
-            fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
-                ::token_validate::ToParam::to_param(self.as_str())
+            fn to_param<'__a>(
+                &'__a self,
+                path: &mut ::token_validate::ParamPath<'__a>,
+                out: &mut dyn ::token_validate::ParamSink<'__a>,
+            ) {
+                ::token_validate::ToParam::to_param(self.as_str(), path, out)
             }
         }
         impl ::token_validate::__private::serde::Serialize for #name {
@@ -355,10 +374,14 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
             Details(#details),
         }
         impl ::token_validate::ToParam for #name {
-            fn to_param(&self) -> ::core::option::Option<::token_validate::__private::Value> {
+            fn to_param<'__a>(
+                &'__a self,
+                path: &mut ::token_validate::ParamPath<'__a>,
+                out: &mut dyn ::token_validate::ParamSink<'__a>,
+            ) {
                 match self {
-                    #name::Id(id) => ::token_validate::ToParam::to_param(id),
-                    #name::Details(d) => ::token_validate::ToParam::to_param(d),
+                    #name::Id(id) => ::token_validate::ToParam::to_param(id, path, out),
+                    #name::Details(d) => ::token_validate::ToParam::to_param(d, path, out),
                 }
             }
         }
@@ -384,6 +407,16 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
     }
 }
 
+/// Whether a field of a kind's request body is required: the kind's own parameter is, unless
+/// another parameter can imply the kind (`customer` alone is a card token).
+pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
+    p == kind
+        && spec
+            .kinds
+            .iter()
+            .any(|k| k.node == kind && k.implied_by.is_empty())
+}
+
 fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
@@ -403,8 +436,7 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
         } else {
             n.doc.clone()
         });
-        // The kind's parameter is required, except `card`: `customer` alone is a card token.
-        let required = p == kind.node && kname != "card";
+        let required = body_field_required(spec, kind.node, p);
         if required {
             fields.push(quote! { #[doc = #fdoc] pub #f: #vt, });
         } else {
@@ -458,8 +490,52 @@ pub fn generate(spec: &Spec) -> TokenStream {
         .iter()
         .map(|k| doc_text(&format!("A {k} token request.")))
         .collect();
+    let kdocs: Vec<String> = knames
+        .iter()
+        .map(|k| doc_text(&format!("`{k}`.")))
+        .collect();
+    let kinds: Vec<(Ident, Ident, NodeId)> = variants
+        .iter()
+        .zip(&spec.kinds)
+        .map(|(v, k)| (v.0.clone(), v.1.clone(), k.node))
+        .collect();
+    let validators = crate::validator::validators(spec, &kinds);
     quote! {
         #(#out)*
+
+        /// A token kind: which of Stripe's token types a request creates.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Kind {
+            #( #[doc = #kdocs] #vnames, )*
+        }
+
+        impl Kind {
+            /// Every kind, in spec order.
+            pub const ALL: &'static [Kind] = &[#( Kind::#vnames ),*];
+            /// The kind's name, as Stripe spells it (`card`, `bank_account`, …).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #( Kind::#vnames => #knames, )*
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for Kind {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for Kind {
+            type Err = crate::UnknownKind;
+            fn from_str(s: &str) -> ::core::result::Result<Kind, crate::UnknownKind> {
+                match s {
+                    #( #knames => ::core::result::Result::Ok(Kind::#vnames), )*
+                    _ => ::core::result::Result::Err(crate::UnknownKind),
+                }
+            }
+        }
 
         /// A validated request, by token kind: what [`validate_form`](crate::validate_form) and
         /// [`validate_json`](crate::validate_json) return.
@@ -469,10 +545,14 @@ pub fn generate(spec: &Spec) -> TokenStream {
         }
 
         impl Request {
-            /// The token kind.
+            /// The token kind's name (`card`, …).
             pub fn kind(&self) -> &'static str {
+                self.token_kind().as_str()
+            }
+            /// The token kind.
+            pub fn token_kind(&self) -> Kind {
                 match self {
-                    #( Request::#vnames(_) => #knames, )*
+                    #( Request::#vnames(_) => Kind::#vnames, )*
                 }
             }
             /// The request body as a parameter tree.
@@ -487,13 +567,8 @@ pub fn generate(spec: &Spec) -> TokenStream {
                     #( Request::#vnames(r) => ::token_validate::TokenRequest::to_form(r), )*
                 }
             }
-            /// Reads a validated tree of the given kind into its typed request.
-            pub(crate) fn from_tree(kind: &str, tree: ::token_validate::__private::Object) -> ::core::result::Result<Request, crate::Errors> {
-                match kind {
-                    #( #knames => crate::request::tree_into(tree).map(Request::#vnames), )*
-                    other => ::core::result::Result::Err(crate::request::unknown_kind(other)),
-                }
-            }
         }
+
+        #validators
     }
 }

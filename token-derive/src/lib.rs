@@ -37,6 +37,7 @@ mod generate;
 mod syntax;
 #[cfg(test)]
 mod tests;
+mod validator;
 
 use proc_macro::TokenStream;
 

@@ -62,6 +62,31 @@ fn generated_kind(prefix: &str) -> String {
     pretty(out)
 }
 
+/// The generated validators (the `state` module) of one kind's objects.
+fn generated_validators(prefix: &str) -> String {
+    let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
+    let mut out = TokenStream::new();
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "state" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            if item_name(item).starts_with(prefix) {
+                item.to_tokens(&mut out);
+            }
+        }
+    }
+    pretty(out)
+}
+
+/// The validators of the card kind: keys matched by `match`, each parameter's type and
+/// limits inline, the rules called with their arguments from the spec.
+#[test]
+fn generated_card_validators() {
+    insta::assert_snapshot!(generated_validators("Card"));
+}
+
 #[test]
 fn checkout_card() {
     let input: DeriveInput = parse_quote! {

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{ArgValue, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
-use crate::rules::RuleName;
+use crate::model::{ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::rules::{Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,6 +185,8 @@ pub struct Kind {
     pub name: String,
     /// The top-level parameter that selects it.
     pub node: NodeId,
+    /// Top-level parameters that make a request this kind when no kind's parameter is sent.
+    pub implied_by: Vec<NodeId>,
     /// The kind's fields in the order Stripe checks them (the rest follow in spec order).
     pub order: Vec<NodeId>,
     /// Key types and modes allowed to create it.
@@ -200,67 +202,95 @@ impl Kind {
     }
 }
 
-/// A rule argument, resolved.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    /// A parameter.
-    Param(NodeId),
-    /// An integer.
-    Int(i64),
-    /// A flag.
-    Bool(bool),
-    /// A string.
-    Str(String),
-}
-
-/// One use of a named rule.
+/// One named rule of the spec, compiled for one of its target parameters (a rule of
+/// `rules.json` with several `params` gives one [`Rule`] per parameter, in order).
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// The rule's unique id in the spec.
+    /// The rule's id in `rules.json`.
     pub id: String,
     /// Which implementation.
     pub rule: RuleName,
     /// The stage.
     pub stage: Stage,
-    /// The target parameters.
-    pub params: Vec<NodeId>,
-    /// The arguments.
-    pub args: BTreeMap<String, Arg>,
-    /// The raw arguments as written (for emitters).
-    pub raw_args: BTreeMap<String, ArgValue>,
+    /// The parameter it applies to ([`NodeId::ROOT`] for rules on the whole request).
+    pub target: NodeId,
+    /// The object at whose end the rule is judged: the nearest object holding the target
+    /// and every node the rule reads (the target itself for rules on an object's parts).
+    pub scope: NodeId,
+    /// What it checks, with its arguments resolved.
+    pub check: Check,
     /// The error produced.
     pub error: ErrorDef,
-    /// What it checks.
+    /// What it checks, in one line.
     pub doc: String,
 }
 
-impl Rule {
-    /// A parameter-valued argument.
-    pub fn param_arg(&self, name: &str) -> Option<NodeId> {
-        match self.args.get(name) {
-            Some(Arg::Param(id)) => Some(*id),
-            _ => None,
-        }
-    }
-    /// An integer argument.
-    pub fn int_arg(&self, name: &str) -> Option<i64> {
-        match self.args.get(name) {
-            Some(Arg::Int(v)) => Some(*v),
-            _ => None,
-        }
-    }
-    /// A boolean argument.
-    pub fn bool_arg(&self, name: &str) -> Option<bool> {
-        match self.args.get(name) {
-            Some(Arg::Bool(v)) => Some(*v),
-            _ => None,
-        }
-    }
-    /// A string argument.
-    pub fn str_arg(&self, name: &str) -> Option<&str> {
-        match self.args.get(name) {
-            Some(Arg::Str(v)) => Some(v),
-            _ => None,
+/// The generic errors the runtime raises, each defined once in `rules.json` `errors` under
+/// its [`Generic::name`]; the loader refuses a rules file that lacks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Generic {
+    /// A body that cannot be read (the message is the parser's).
+    InvalidBody,
+    /// A parameter the spec does not have.
+    ParameterUnknown,
+    /// A required parameter left out.
+    ParameterMissing,
+    /// `""` where a parameter cannot be unset.
+    ParameterInvalidEmpty,
+    /// A value of only white space.
+    ParameterInvalidStringBlank,
+    /// Not an integer.
+    ParameterInvalidInteger,
+    /// Not a decimal number.
+    ParameterInvalidNumber,
+    /// Not a boolean.
+    ParameterInvalidBoolean,
+    /// Not one of an enum's values.
+    ParameterInvalidEnum,
+    /// A string over its maximum length.
+    ParameterInvalidStringLength,
+    /// A value where an object (or map) is expected.
+    ParameterInvalidObject,
+    /// A value where an array is expected.
+    ParameterInvalidArray,
+    /// An object or array where a single value is expected.
+    ParameterInvalidScalar,
+}
+
+impl Generic {
+    /// Every generic error, in declaration order.
+    pub const ALL: [Generic; 13] = [
+        Generic::InvalidBody,
+        Generic::ParameterUnknown,
+        Generic::ParameterMissing,
+        Generic::ParameterInvalidEmpty,
+        Generic::ParameterInvalidStringBlank,
+        Generic::ParameterInvalidInteger,
+        Generic::ParameterInvalidNumber,
+        Generic::ParameterInvalidBoolean,
+        Generic::ParameterInvalidEnum,
+        Generic::ParameterInvalidStringLength,
+        Generic::ParameterInvalidObject,
+        Generic::ParameterInvalidArray,
+        Generic::ParameterInvalidScalar,
+    ];
+
+    /// The error's name in `rules.json` `errors`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Generic::InvalidBody => "invalid_body",
+            Generic::ParameterUnknown => "parameter_unknown",
+            Generic::ParameterMissing => "parameter_missing",
+            Generic::ParameterInvalidEmpty => "parameter_invalid_empty",
+            Generic::ParameterInvalidStringBlank => "parameter_invalid_string_blank",
+            Generic::ParameterInvalidInteger => "parameter_invalid_integer",
+            Generic::ParameterInvalidNumber => "parameter_invalid_number",
+            Generic::ParameterInvalidBoolean => "parameter_invalid_boolean",
+            Generic::ParameterInvalidEnum => "parameter_invalid_enum",
+            Generic::ParameterInvalidStringLength => "parameter_invalid_string_length",
+            Generic::ParameterInvalidObject => "parameter_invalid_object",
+            Generic::ParameterInvalidArray => "parameter_invalid_array",
+            Generic::ParameterInvalidScalar => "parameter_invalid_scalar",
         }
     }
 }
@@ -278,6 +308,8 @@ pub struct Spec {
     pub kinds: Vec<Kind>,
     /// The generic errors by name.
     pub errors: BTreeMap<String, ErrorDef>,
+    /// The generic errors in [`Generic::ALL`] order (the loader fills every one).
+    pub(crate) generics: Vec<ErrorDef>,
     /// The rules, in the order they run within a stage.
     pub rules: Vec<Rule>,
 }
@@ -309,7 +341,7 @@ impl Spec {
         self.node(id)
             .rules
             .iter()
-            .any(|&r| self.rules[r].rule == crate::rules::RuleName::Exclusive)
+            .any(|&r| self.rules[r].check == Check::Exclusive)
     }
 
     /// Whether an object has a child that can replace the others ([`Spec::is_exclusive`]):
@@ -322,12 +354,9 @@ impl Spec {
     pub fn kind(&self, name: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.name == name)
     }
-    /// A generic error by name. The loader guarantees every name the runtime uses exists.
-    pub fn error(&self, name: &str) -> &ErrorDef {
-        self.errors
-            .get(name)
-            .or_else(|| self.errors.values().next())
-            .expect("a loaded spec has its generic errors")
+    /// A generic error. The loader guarantees every one is defined.
+    pub fn generic(&self, which: Generic) -> &ErrorDef {
+        &self.generics[which as usize]
     }
     /// The number of leaf parameters under a node: every non-object node counts one, and an
     /// object-or-id union counts one more for its id form.

@@ -25,10 +25,11 @@ mod schema;
 
 use std::sync::LazyLock;
 
-pub use ir::{Arg, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+pub use ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
     GENERIC_ERRORS, SpecError, SpecErrors, join_path, relative_path, split_path, strsim_distance,
 };
+pub use rules::Check;
 pub use schema::DIALECT;
 
 /// The bundled structure file (`spec/params.json`).

@@ -4,9 +4,157 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use crate::ir::{Arg, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+use crate::ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 use crate::model::{ArgValue, ErrorDef, ParamDef, RulesFile, StructureFile, TypeName};
-use crate::rules::{ArgKind, RuleName, Target};
+use crate::rules::{ArgKind, CALENDAR_PARTS, Check, RuleName, Target};
+
+/// A rule argument as written, checked against the rule's signature.
+#[derive(Debug, Clone, PartialEq)]
+enum Arg {
+    /// A parameter.
+    Param(NodeId),
+    /// An integer.
+    Int(i64),
+    /// A flag.
+    Bool(bool),
+    /// A string.
+    Str(String),
+}
+
+/// Compiles one use of a rule on one target into its [`Check`] and the object it is judged
+/// at. Every argument has been checked against the signature; what is left to check is what
+/// the rule needs of the nodes it reads.
+fn compile(
+    rule: RuleName,
+    args: &BTreeMap<String, Arg>,
+    target: NodeId,
+    nodes: &[Node],
+) -> Result<(Check, NodeId), String> {
+    let node = &nodes[target.index()];
+    let parent = node.parent.unwrap_or(NodeId::ROOT);
+    let missing = |name: &str| format!("rule `{}` needs the argument `{name}`", rule.name());
+    let param = |name: &str| match args.get(name) {
+        Some(Arg::Param(id)) => Ok(*id),
+        _ => Err(missing(name)),
+    };
+    // A parameter a rule reads beside its target is one of the target's siblings: the rule
+    // is judged at the end of their object.
+    let sibling = |name: &str| -> Result<NodeId, String> {
+        let id = param(name)?;
+        if nodes[id.index()].parent == node.parent && id != target {
+            Ok(id)
+        } else {
+            Err(format!(
+                "argument `{name}` of rule `{}`: `{}` must be a sibling of `{}`",
+                rule.name(),
+                nodes[id.index()].path,
+                node.path
+            ))
+        }
+    };
+    let int = |name: &str| match args.get(name) {
+        Some(Arg::Int(v)) => Ok(*v),
+        _ => Err(missing(name)),
+    };
+    let string = |name: &str| match args.get(name) {
+        Some(Arg::Str(v)) => Ok(v.clone()),
+        _ => Err(missing(name)),
+    };
+    let flag = |name: &str| match args.get(name) {
+        Some(Arg::Bool(v)) => Ok(*v),
+        _ => Err(missing(name)),
+    };
+    let size = |name: &str| {
+        int(name).and_then(|v| {
+            usize::try_from(v).map_err(|_| format!("argument `{name}` must not be negative"))
+        })
+    };
+    let check = match rule {
+        RuleName::TokenKindRequired => return Ok((Check::TokenKindRequired, NodeId::ROOT)),
+        RuleName::OneTokenKind => return Ok((Check::OneTokenKind, NodeId::ROOT)),
+        RuleName::NoUnset => return Ok((Check::NoUnset, target)),
+        RuleName::CalendarDate => {
+            let [day, month, year] = CALENDAR_PARTS.map(|name| {
+                node.children
+                    .iter()
+                    .copied()
+                    .find(|c| nodes[c.index()].name == name)
+            });
+            match (day, month, year) {
+                (Some(day), Some(month), Some(year)) => {
+                    return Ok((Check::CalendarDate { day, month, year }, target));
+                }
+                _ => {
+                    return Err(format!(
+                        "rule `calendar_date` needs an object with the parameters {}; `{}` lacks some",
+                        CALENDAR_PARTS.join(", "),
+                        node.path
+                    ));
+                }
+            }
+        }
+        RuleName::RequiredIf => Check::RequiredIf {
+            when: sibling("if")?,
+            equals: string("equals")?,
+        },
+        RuleName::RequiresConnect => Check::RequiresConnect,
+        RuleName::IdOnlyWith => Check::IdOnlyWith {
+            with: sibling("with")?,
+        },
+        RuleName::ObjectOnlyWithout => Check::ObjectOnlyWithout {
+            with: sibling("with")?,
+        },
+        RuleName::Exclusive => Check::Exclusive,
+        RuleName::Digits => Check::Digits {
+            min: size("min")?,
+            max: size("max")?,
+            strip: match args.get("strip") {
+                Some(Arg::Str(s)) => s.clone(),
+                _ => String::new(),
+            },
+        },
+        RuleName::CardLengthByBrand => Check::CardLengthByBrand,
+        RuleName::Luhn => Check::Luhn,
+        RuleName::Month => match &node.ty {
+            Ty::Integer {
+                min: Some(min),
+                max: Some(max),
+                from_string: Some(_),
+                ..
+            } => Check::Month {
+                min: *min,
+                max: *max,
+            },
+            _ => {
+                return Err(format!(
+                    "rule `month` reads its range from the refinement: `{}` needs `refine` with `type: integer`, `min` and `max`",
+                    node.path
+                ));
+            }
+        },
+        RuleName::ExpiryYear => Check::ExpiryYear {
+            max_years_ahead: int("max_years_ahead")?,
+        },
+        RuleName::ExpiryNotPast => Check::ExpiryNotPast {
+            year: sibling("year")?,
+        },
+        RuleName::CvcLengthByBrand => Check::CvcLengthByBrand {
+            number: sibling("number")?,
+        },
+        RuleName::CountryCode => Check::CountryCode,
+        RuleName::CurrencyCode => Check::CurrencyCode,
+        RuleName::UsRoutingNumber => Check::UsRoutingNumber {
+            country: sibling("country")?,
+            when: string("when")?,
+        },
+        RuleName::Iban => Check::Iban {
+            country: sibling("country")?,
+            live_only: flag("live_only")?,
+        },
+        RuleName::Email => Check::Email,
+    };
+    Ok((check, parent))
+}
 
 /// One problem found while loading a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,22 +190,16 @@ impl fmt::Display for SpecErrors {
 
 impl std::error::Error for SpecErrors {}
 
-/// The generic errors the runtime needs from `rules.json` `errors`.
-pub const GENERIC_ERRORS: &[&str] = &[
-    "invalid_body",
-    "parameter_unknown",
-    "parameter_missing",
-    "parameter_invalid_empty",
-    "parameter_invalid_string_blank",
-    "parameter_invalid_integer",
-    "parameter_invalid_number",
-    "parameter_invalid_boolean",
-    "parameter_invalid_enum",
-    "parameter_invalid_string_length",
-    "parameter_invalid_object",
-    "parameter_invalid_array",
-    "parameter_invalid_scalar",
-];
+/// The names of the generic errors the runtime needs from `rules.json` `errors`.
+pub const GENERIC_ERRORS: &[&str] = &{
+    let mut names = [""; Generic::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Generic::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// Splits a bracket path into its segments: `a[b][c]` → `["a", "b", "c"]`.
 /// Returns `None` when the path is not well formed.
@@ -327,9 +469,28 @@ impl Spec {
                             ),
                         }
                     }
+                    let mut implied_by = Vec::new();
+                    for p in &k.implied_by {
+                        match by_path.get(p) {
+                            Some(i) if nodes[i.index()].parent == Some(NodeId::ROOT) => {
+                                implied_by.push(*i)
+                            }
+                            Some(_) => rx.err(
+                                &place,
+                                format!(
+                                    "`implied_by` names `{p}`, which is not a top-level parameter"
+                                ),
+                            ),
+                            None => rx.err(
+                                &place,
+                                format!("`implied_by`: {}", unknown_param(p, &by_path)),
+                            ),
+                        }
+                    }
                     kinds.push(Kind {
                         name: k.name.clone(),
                         node: *id,
+                        implied_by,
                         order,
                         keys: k.keys.clone(),
                         key_error: k.key_error.clone(),
@@ -459,24 +620,43 @@ impl Spec {
                 ok = false;
             }
             check_template(&mut rx, &place, &r.error, any_secret);
-            if ok {
-                let idx = out_rules.len();
-                for p in &params {
-                    nodes[p.index()].rules.push(idx);
+            if !ok {
+                continue;
+            }
+            let targets = if params.is_empty() {
+                vec![NodeId::ROOT]
+            } else {
+                params
+            };
+            for target in targets {
+                match compile(sig.rule, &args, target, &nodes) {
+                    Ok((check, scope)) => {
+                        let idx = out_rules.len();
+                        if target != NodeId::ROOT {
+                            nodes[target.index()].rules.push(idx);
+                        }
+                        out_rules.push(Rule {
+                            id: r.id.clone(),
+                            rule: sig.rule,
+                            stage: r.stage,
+                            target,
+                            scope,
+                            check,
+                            error: r.error.clone(),
+                            doc: r.doc.clone(),
+                        });
+                    }
+                    Err(message) => rx.err(&place, message),
                 }
-                out_rules.push(Rule {
-                    id: r.id.clone(),
-                    rule: sig.rule,
-                    stage: r.stage,
-                    params,
-                    args,
-                    raw_args: r.args.clone(),
-                    error: r.error.clone(),
-                    doc: r.doc.clone(),
-                });
             }
         }
 
+        let mut generics = Vec::new();
+        for g in Generic::ALL {
+            if let Some(def) = rules.errors.get(g.name()) {
+                generics.push(def.clone());
+            }
+        }
         let mut errors = sx.errors;
         errors.extend(rx.errors);
         if !errors.is_empty() {
@@ -489,6 +669,7 @@ impl Spec {
             by_path,
             kinds,
             errors: rules.errors.clone(),
+            generics,
             rules: out_rules,
         })
     }

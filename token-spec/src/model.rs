@@ -206,6 +206,10 @@ pub struct KindDef {
     pub name: String,
     /// The top-level parameter that selects the kind (same as the name for all of Stripe's kinds).
     pub param: String,
+    /// Top-level parameters that make a request this kind when no kind's parameter is sent
+    /// (`customer` alone is a card token: Stripe clones the customer's default card).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implied_by: Vec<String>,
     /// The order in which Stripe checks the kind's fields (for the order of errors); fields
     /// not listed come after, in spec order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -1,11 +1,14 @@
-//! The catalogue of rule names the spec may use: each name has exactly one implementation in
-//! the runtime (`token-validate`), and a signature here that the loader checks uses against.
+//! The catalogue of rule names the spec may use, with the signature the loader checks each
+//! use against, and [`Check`]: a rule compiled for one parameter, with its arguments and the
+//! nodes it reads resolved. Every consumer (the validators `token-derive` generates, the
+//! runtime's one implementation of each rule) matches on [`Check`] without a wildcard arm, so
+//! a rule without an implementation does not compile.
 
+use crate::ir::NodeId;
 use crate::model::Stage;
 
 /// A rule the runtime implements. The spec names it in `rules[].rule`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum RuleName {
     /// No token kind in the request (and no `customer`).
     TokenKindRequired,
@@ -29,7 +32,7 @@ pub enum RuleName {
     CardLengthByBrand,
     /// A card number passes the Luhn checksum.
     Luhn,
-    /// A month number, 1 to 12 (one or two digits).
+    /// An integer sent as a string, within the range its refinement gives (`min`, `max`).
     Month,
     /// An expiry year of 2 or 4 digits, not before this year, at most `max_years_ahead` ahead.
     ExpiryYear,
@@ -50,6 +53,10 @@ pub enum RuleName {
     /// An email address.
     Email,
 }
+
+/// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
+/// year: the rule's contract with the spec (the loader refuses an object without them).
+pub const CALENDAR_PARTS: [&str; 3] = ["day", "month", "year"];
 
 /// What a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +260,164 @@ impl RuleName {
     /// The rule's spec name.
     pub fn name(self) -> &'static str {
         self.signature().name
+    }
+}
+
+/// A rule compiled for one target parameter: what it checks, with every argument and every
+/// node it reads resolved at load time (no lookup by name, no default in code).
+///
+/// The target itself is [`crate::Rule::target`]; the object at whose end the rule is judged
+/// (the nearest object holding the target and every node the rule reads) is
+/// [`crate::Rule::scope`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The request carries no token kind and no `customer`.
+    TokenKindRequired,
+    /// The target is missing although `when` has the value `equals` (ASCII case ignored).
+    RequiredIf {
+        /// The parameter whose value decides.
+        when: NodeId,
+        /// The value that makes the target required.
+        equals: String,
+    },
+    /// No `""` (unset) value anywhere under the target object.
+    NoUnset,
+    /// More than one token kind in the request.
+    OneTokenKind,
+    /// The target needs a Connect account (`Stripe-Account`).
+    RequiresConnect,
+    /// With `with` present, the object-or-id target must be an id.
+    IdOnlyWith {
+        /// The parameter whose presence decides.
+        with: NodeId,
+    },
+    /// Without `with`, the object-or-id target must be an object.
+    ObjectOnlyWithout {
+        /// The parameter whose absence decides.
+        with: NodeId,
+    },
+    /// The target excludes every sibling in its object.
+    Exclusive,
+    /// ASCII digits only once the `strip` characters are removed, `min..=max` of them.
+    Digits {
+        /// Fewest digits.
+        min: usize,
+        /// Most digits.
+        max: usize,
+        /// Characters removed before counting (`" -"` for card numbers).
+        strip: String,
+    },
+    /// A card number's length fits its brand.
+    CardLengthByBrand,
+    /// A card number passes the Luhn checksum.
+    Luhn,
+    /// An integer sent as a string in `min..=max` (the target's refinement).
+    Month {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+    },
+    /// An expiry year of 2 or 4 digits, not before this year, at most `max_years_ahead` ahead.
+    ExpiryYear {
+        /// How many years ahead a year may be.
+        max_years_ahead: i64,
+    },
+    /// The expiry month (the target) and `year` together are not before the current month.
+    ExpiryNotPast {
+        /// The expiry year parameter.
+        year: NodeId,
+    },
+    /// A CVC whose length fits the brand of the card `number`.
+    CvcLengthByBrand {
+        /// The card number parameter.
+        number: NodeId,
+    },
+    /// An ISO 3166-1 alpha-2 country code.
+    CountryCode,
+    /// An ISO 4217 currency code.
+    CurrencyCode,
+    /// A US ABA routing number when `country` is `when` (ASCII case ignored).
+    UsRoutingNumber {
+        /// The country parameter.
+        country: NodeId,
+        /// The country whose routing numbers are ABA numbers.
+        when: String,
+    },
+    /// An IBAN (length for its country, mod-97) when `country` uses IBANs.
+    Iban {
+        /// The country parameter.
+        country: NodeId,
+        /// Only in live mode (Stripe's test IBANs fail the check).
+        live_only: bool,
+    },
+    /// The target object's `day`, `month` and `year` form a real calendar date.
+    CalendarDate {
+        /// The day parameter.
+        day: NodeId,
+        /// The month parameter.
+        month: NodeId,
+        /// The year parameter.
+        year: NodeId,
+    },
+    /// An email address.
+    Email,
+}
+
+impl Check {
+    /// The nodes the check reads besides its target.
+    pub fn reads(&self) -> Vec<NodeId> {
+        match self {
+            Check::RequiredIf { when, .. } => vec![*when],
+            Check::IdOnlyWith { with } | Check::ObjectOnlyWithout { with } => vec![*with],
+            Check::ExpiryNotPast { year } => vec![*year],
+            Check::CvcLengthByBrand { number } => vec![*number],
+            Check::UsRoutingNumber { country, .. } | Check::Iban { country, .. } => {
+                vec![*country]
+            }
+            Check::CalendarDate { day, month, year } => vec![*day, *month, *year],
+            Check::TokenKindRequired
+            | Check::NoUnset
+            | Check::OneTokenKind
+            | Check::RequiresConnect
+            | Check::Exclusive
+            | Check::Digits { .. }
+            | Check::CardLengthByBrand
+            | Check::Luhn
+            | Check::Month { .. }
+            | Check::ExpiryYear { .. }
+            | Check::CountryCode
+            | Check::CurrencyCode
+            | Check::Email => Vec::new(),
+        }
+    }
+
+    /// Whether the check judges one value on its own, as soon as it is read (the rest are
+    /// judged at the end of their scope object).
+    pub fn is_local(&self) -> bool {
+        match self {
+            Check::Digits { .. }
+            | Check::CardLengthByBrand
+            | Check::Luhn
+            | Check::Month { .. }
+            | Check::ExpiryYear { .. }
+            | Check::CountryCode
+            | Check::CurrencyCode
+            | Check::Email => true,
+            Check::TokenKindRequired
+            | Check::RequiredIf { .. }
+            | Check::NoUnset
+            | Check::OneTokenKind
+            | Check::RequiresConnect
+            | Check::IdOnlyWith { .. }
+            | Check::ObjectOnlyWithout { .. }
+            | Check::Exclusive
+            | Check::ExpiryNotPast { .. }
+            | Check::CvcLengthByBrand { .. }
+            | Check::UsRoutingNumber { .. }
+            | Check::Iban { .. }
+            | Check::CalendarDate { .. } => false,
+        }
     }
 }
 

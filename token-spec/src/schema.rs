@@ -128,11 +128,18 @@ impl Spec {
         for c in self.common_params() {
             props.insert(self.node(c).name.clone(), self.node_value(c));
         }
-        // `customer` alone selects a card token (Stripe clones the customer's default card).
-        let required = if kind == "card" {
-            json!({"anyOf": [{"required": [kn.name]}, {"required": ["customer"]}]})
-        } else {
+        // A parameter that implies the kind may stand for it (`customer` alone selects a card
+        // token: Stripe clones the customer's default card).
+        let required = if k.implied_by.is_empty() {
             json!({"required": [kn.name]})
+        } else {
+            let mut any = vec![json!({"required": [kn.name]})];
+            any.extend(
+                k.implied_by
+                    .iter()
+                    .map(|p| json!({"required": [self.node(*p).name]})),
+            );
+            json!({ "anyOf": any })
         };
         let mut m = obj(json!({
             "$schema": DIALECT,
@@ -148,7 +155,7 @@ impl Spec {
     }
 
     /// The schema of the whole request body: every parameter, and at least one token kind
-    /// (or `customer`). That only one kind may be sent is left to the validator.
+    /// (or a parameter that implies one, `customer`). That only one kind may be sent is left to the validator.
     pub fn request_schema(&self) -> Schema {
         let mut props = Map::new();
         for c in &self.node(NodeId::ROOT).children {
@@ -159,7 +166,11 @@ impl Spec {
             .iter()
             .map(|k| json!({"required": [self.node(k.node).name]}))
             .collect();
-        any.push(json!({"required": ["customer"]}));
+        for k in &self.kinds {
+            for p in &k.implied_by {
+                any.push(json!({"required": [self.node(*p).name]}));
+            }
+        }
         to_schema(json!({
             "$schema": DIALECT,
             "title": format!("POST /v1/tokens request body ({})", self.api_version),

@@ -57,6 +57,10 @@ pub struct Error {
     pub(crate) status: u16,
     #[serde(skip)]
     pub(crate) phase: Phase,
+    /// Within a phase: 0 for the generic errors (in the order they were found), then the
+    /// rules in spec order.
+    #[serde(skip)]
+    pub(crate) order: u32,
 }
 
 impl fmt::Debug for Error {
@@ -107,7 +111,7 @@ impl Error {
     }
 
     /// Builds an error from a spec error definition.
-    pub(crate) fn from_def(def: &ErrorDef, phase: Phase, fill: Fill<'_>) -> Error {
+    pub(crate) fn from_def(def: &ErrorDef, phase: Phase, order: u32, fill: Fill<'_>) -> Error {
         let field = fill
             .param
             .rsplit('[')
@@ -166,6 +170,7 @@ impl Error {
             doc_url,
             status: def.ty.status(),
             phase,
+            order,
         }
     }
 
@@ -210,14 +215,19 @@ impl Errors {
         if v.is_empty() {
             return None;
         }
-        v.sort_by_key(|e| e.phase);
+        v.sort_by_key(|e| (e.phase, e.order));
         Some(Errors(v))
     }
     /// A malformed body: the spec's `invalid_body` error with a message of our own, which
     /// names keys and byte offsets but never a value from the body, so it goes in whole.
     pub(crate) fn invalid_body(message: String) -> Errors {
         let spec = token_spec::bundled();
-        let mut error = Error::from_def(spec.error("invalid_body"), Phase::Body, Fill::default());
+        let mut error = Error::from_def(
+            spec.generic(token_spec::Generic::InvalidBody),
+            Phase::Body,
+            0,
+            Fill::default(),
+        );
         error.message = message;
         Errors::one(error)
     }

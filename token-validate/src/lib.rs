@@ -13,6 +13,8 @@
 //!     .with_today(Date::new(2026, 11, 29).unwrap());
 //! let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
 //! let Request::Card(card) = validate_form(body, &ctx).unwrap() else { panic!() };
+//! // The verdict alone, with no allocation on a valid body:
+//! assert_eq!(token_validate::check_form(body, &ctx), Ok(token_validate::Kind::Card));
 //! assert!(card.card.is_some());
 //!
 //! let errors = validate_form(b"card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034", &ctx)
@@ -70,41 +72,120 @@ extern crate self as token_validate;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[doc(hidden)]
+pub mod build;
 pub mod checks;
 mod context;
-mod engine;
 mod error;
+mod form;
+#[doc(hidden)]
+pub mod json;
 pub mod param;
+mod parse_error;
 mod request;
+pub mod rules;
+mod run;
 #[cfg(feature = "tower")]
 pub mod tower;
 pub mod tree;
 
+use std::borrow::Cow;
+
 pub use context::{Context, Date, KeyError, KeyType, Mode};
 pub use error::{Error, Errors};
-pub use param::{MaybeUnset, ToParam};
+pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
+pub use parse_error::{ParseError, ParseErrorKind};
 pub use request::*;
+pub use run::UnknownParams;
 pub use token_derive::TokenRequest;
 pub use token_spec;
 
-use tree::{Limits, Object};
+use request::state::RequestState;
+use run::{Run, Seg, State};
+use tree::Object;
+
+/// Depth ceiling applied whatever [`Limits::max_depth`] says, so recursion over a body
+/// (reading, dropping, encoding) is always shallow.
+pub const HARD_MAX_DEPTH: usize = 64;
+
+/// Body limits, with safe defaults. Every limit is enforced while the body is read: no
+/// body is materialised past them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading.
+    pub max_body_bytes: usize,
+    /// Deepest path accepted, counting the top-level name as one level
+    /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
+    /// Clamped to [`HARD_MAX_DEPTH`].
+    pub max_depth: usize,
+    /// Most values accepted (default 1024).
+    pub max_params: usize,
+    /// Array length limit (default 256): an index `>=` this is refused.
+    pub max_array_len: usize,
+}
+
+impl Default for Limits {
+    /// 64 KiB body, depth 8, 1024 values, array indexes below 256.
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 64 * 1024,
+            max_depth: 8,
+            max_params: 1024,
+            max_array_len: 256,
+        }
+    }
+}
+
+impl Limits {
+    /// The depth limit in force: [`Limits::max_depth`] clamped to [`HARD_MAX_DEPTH`].
+    pub(crate) fn depth(&self) -> usize {
+        self.max_depth.min(HARD_MAX_DEPTH)
+    }
+}
+
+/// A token kind name that the spec does not have (from [`Kind`]'s `FromStr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownKind;
+
+impl std::fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        write!(
+            f,
+            "unknown token kind: expected one of {}",
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownKind {}
 
 /// A request type checked against the spec: derive it with `#[derive(TokenRequest)]`.
 pub trait TokenRequest {
     /// The token kind (`card`, `bank_account`, `cvc_update`, `pii`, `person`, `account`).
     const KIND: &'static str;
 
-    /// The request body as a parameter tree.
-    fn to_body(&self) -> Object;
+    /// Writes the request's parameters: each one's bracket path and value.
+    fn to_params<'a>(&'a self, out: &mut dyn ParamSink<'a>);
 
-    /// Runs every rule of the spec that applies, in Stripe's order.
+    /// Runs every rule of the spec that applies, in Stripe's order: the request's parameters
+    /// go straight into the generated validators, as a body's would.
     fn validate(&self, ctx: &Context) -> Result<(), Errors> {
-        validate_tree(&self.to_body(), ctx).map(|_| ())
+        validate_params(ctx, |out| self.to_params(out)).map(|_| ())
     }
 
     /// Stripe's form encoding: `card[number]=...&card[exp_month]=...`.
     fn to_form(&self) -> String {
-        tree::encode_form(&self.to_body())
+        let mut e = FormEncoder::new();
+        self.to_params(&mut e);
+        e.finish()
+    }
+
+    /// The request body as a parameter tree.
+    fn to_body(&self) -> Object {
+        let mut b = tree::TreeBuilder::default();
+        self.to_params(&mut b);
+        b.finish()
     }
 }
 
@@ -120,54 +201,205 @@ pub trait TokenObject: ToParam {
     const PATH: &'static str;
 }
 
-/// Validates a parameter tree and returns its token kind.
-pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Errors> {
-    engine::validate(token_spec::bundled(), body, ctx).map(|v| v.kind.name.as_str())
-}
-
-/// Options for [`validate_form_with`] and [`validate_json_with`].
+/// Options for the `_with` functions ([`validate_form_with`], [`check_json_with`], …).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Parsing limits (body size, depth, number of parameters, array length).
+    /// Body limits (size, depth, number of values, array length).
     pub limits: Limits,
+    /// What to do with parameters the spec does not have (default: refuse them, as Stripe
+    /// does).
+    pub unknown_params: UnknownParams,
 }
 
-fn body_error(e: &tree::ParseError) -> Errors {
-    Errors::invalid_body(e.message())
+impl Options {
+    /// The default options.
+    pub fn new() -> Self {
+        Options::default()
+    }
+    /// With these limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// With this policy for unknown parameters.
+    pub fn unknown_params(mut self, policy: UnknownParams) -> Self {
+        self.unknown_params = policy;
+        self
+    }
+}
+
+/// The body format.
+#[derive(Clone, Copy)]
+enum Format {
+    Form,
+    Json,
+}
+
+/// Reads a body into the validators and judges it: the request's state and its kind, or
+/// every error in Stripe's order.
+fn run<'de, T>(
+    body: &'de [u8],
+    format: Format,
+    ctx: &Context,
+    opts: &Options,
+    then: impl FnOnce(&mut RequestState<'de>, Kind) -> Result<T, Errors>,
+) -> Result<T, Errors> {
+    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params);
+    let mut root = RequestState::default();
+    match format {
+        Format::Form => form::scan(body, &mut run, &mut root),
+        Format::Json => json::scan(body, &mut run, &mut root),
+    }
+    if !run.aborted() {
+        root.finish(&mut run);
+    }
+    run.into_result()?;
+    let kind = root.kind().ok_or_else(no_kind)?;
+    then(&mut root, kind)
+}
+
+/// A valid body always has a kind (the spec's `token_kind_required` rule); this is the
+/// answer should a spec lack that rule.
+fn no_kind() -> Errors {
+    Errors::invalid_body(
+        "Invalid request body: it creates no token kind (card, bank_account, cvc_update, pii, person or account).".to_string(),
+    )
+}
+
+/// The typed request of a valid body.
+fn typed(root: &mut RequestState<'_>, kind: Kind) -> Result<Request, Errors> {
+    root.into_request(kind).map_err(|_| {
+        Errors::invalid_body(
+            "Invalid request body: the request does not fit its token type.".to_string(),
+        )
+    })
+}
+
+/// Checks a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket
+/// notation) and returns its token kind, or every error in Stripe's order. Allocates
+/// nothing on a valid body whose keys and values need no decoding.
+pub fn check_form(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
+    check_form_with(body, ctx, &Options::default())
+}
+
+/// [`check_form`] with options.
+pub fn check_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kind, Errors> {
+    run(body, Format::Form, ctx, opts, |_, kind| Ok(kind))
+}
+
+/// Checks a JSON body (the same parameters; numbers and booleans may be JSON values or
+/// strings) and returns its token kind, or every error in Stripe's order. Allocates nothing
+/// on a valid body whose strings have no escapes.
+pub fn check_json(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
+    check_json_with(body, ctx, &Options::default())
+}
+
+/// [`check_json`] with options.
+pub fn check_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kind, Errors> {
+    run(body, Format::Json, ctx, opts, |_, kind| Ok(kind))
 }
 
 /// Validates a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket
-/// notation) and returns the typed request, or every error in Stripe's order.
+/// notation) and returns the typed request, built in the same pass, or every error in
+/// Stripe's order.
 pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
     validate_form_with(body, ctx, &Options::default())
 }
 
 /// [`validate_form`] with options.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    let tree = tree::parse_form(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    run(body, Format::Form, ctx, opts, typed)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
-/// strings) and returns the typed request, or every error in Stripe's order.
+/// strings) and returns the typed request, built in the same pass, or every error in
+/// Stripe's order.
 pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
     validate_json_with(body, ctx, &Options::default())
 }
 
 /// [`validate_json`] with options.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    let tree = tree::parse_json(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    run(body, Format::Json, ctx, opts, typed)
+}
+
+/// Validates a parameter tree and returns its token kind's name.
+pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Errors> {
+    validate_params(ctx, |out| body.to_params(out)).map(|k| k.as_str())
+}
+
+/// Feeds the pairs a value writes into the validators.
+struct Feeder<'r, 'a, 'de> {
+    run: &'r mut Run<'a>,
+    root: &'r mut RequestState<'de>,
+}
+
+impl<'de> ParamSink<'de> for Feeder<'_, '_, 'de> {
+    fn pair(&mut self, path: &[Cow<'de, str>], value: Cow<'de, str>) {
+        if self.run.aborted() || path.is_empty() {
+            return;
+        }
+        if !self.run.count_param(0, || path.join("/")) {
+            return;
+        }
+        let segs: smallvec::SmallVec<[Seg<'_, 'de>; 8]> = path
+            .iter()
+            .map(|s| Seg {
+                text: s,
+                body: match s {
+                    Cow::Borrowed(b) => Some(*b),
+                    Cow::Owned(_) => None,
+                },
+                at: 0,
+                raw: (0, 0),
+            })
+            .collect();
+        self.root.dispatch(self.run, &segs, value);
+    }
+}
+
+/// Validates the parameters `write` writes (a typed request, a tree) and returns the kind.
+fn validate_params<'de>(
+    ctx: &Context,
+    write: impl FnOnce(&mut dyn ParamSink<'de>),
+) -> Result<Kind, Errors> {
+    let limits = Limits {
+        max_params: usize::MAX,
+        max_array_len: usize::MAX,
+        ..Limits::default()
+    };
+    let mut run = Run::new(ctx, &limits, UnknownParams::Reject);
+    let mut root = RequestState::default();
+    write(&mut Feeder {
+        run: &mut run,
+        root: &mut root,
+    });
+    if !run.aborted() {
+        root.finish(&mut run);
+    }
+    run.into_result()?;
+    root.kind().ok_or_else(no_kind)
 }
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::param::put;
     pub use crate::tree::{Object, Value};
     pub use schemars;
     pub use serde;
+
+    /// What the generated validators call.
+    pub mod v {
+        pub use crate::build;
+        pub use crate::context::{KeyType, Mode};
+        pub use crate::json;
+        pub use crate::rules;
+        pub use crate::run::{
+            ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
+            Slot, State, Text, Unset,
+        };
+        pub use serde;
+        pub use token_spec::NodeId;
+    }
 
     /// Stands for a secret value in `Debug` output.
     pub struct Redacted;

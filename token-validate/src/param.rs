@@ -1,16 +1,55 @@
-//! Rust values ⇄ parameter trees: [`ToParam`] turns a field into a tree value (for
-//! validation and form encoding), and [`TreeDeserializer`] reads a validated tree into a
-//! typed request with serde.
+//! Rust values as Stripe parameters: [`ToParam`] writes a value as the `path=value` pairs of
+//! Stripe's bracket notation to a [`ParamSink`]. The same pairs feed the generated validators
+//! (`TokenRequest::validate`), the form encoder (`TokenRequest::to_form`) and the value model
+//! (`TokenRequest::to_body`).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::tree::{Object, Scalar, Value};
+/// The path of the parameter being written: its bracket segments (`card`, `number`).
+#[derive(Debug, Default, Clone)]
+pub struct ParamPath<'a> {
+    segs: Vec<Cow<'a, str>>,
+}
+
+impl<'a> ParamPath<'a> {
+    /// An empty path: the request body.
+    pub fn new() -> Self {
+        ParamPath::default()
+    }
+    /// Goes one level down.
+    pub fn push(&mut self, seg: impl Into<Cow<'a, str>>) {
+        self.segs.push(seg.into());
+    }
+    /// Goes down the segments of a path relative to here (`["dob", "day"]`).
+    pub fn enter(&mut self, segs: &[&'static str]) {
+        self.segs.extend(segs.iter().map(|s| Cow::Borrowed(*s)));
+    }
+    /// Goes `n` levels up.
+    pub fn leave(&mut self, n: usize) {
+        let keep = self.segs.len().saturating_sub(n);
+        self.segs.truncate(keep);
+    }
+    /// Goes one level up.
+    pub fn pop(&mut self) {
+        self.segs.pop();
+    }
+    /// The segments.
+    pub fn segments(&self) -> &[Cow<'a, str>] {
+        &self.segs
+    }
+}
+
+/// Where the pairs of a value go: a form encoder, a validator, a tree.
+pub trait ParamSink<'a> {
+    /// One parameter: its path's segments and its value (`""` unsets it).
+    fn pair(&mut self, path: &[Cow<'a, str>], value: Cow<'a, str>);
+}
 
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot stand for a Stripe parameter",
@@ -21,96 +60,107 @@ use crate::tree::{Object, Scalar, Value};
 /// `Option` (absent when `None`), `Vec` (arrays), string maps (`metadata`), [`MaybeUnset`],
 /// and the structs and enums that derive or generate it.
 pub trait ToParam {
-    /// The parameter's value, or `None` when the parameter is absent.
-    fn to_param(&self) -> Option<Value>;
+    /// Writes the value's pairs under `path` (nothing when the parameter is absent).
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>);
 }
 
-fn text(s: impl Into<String>) -> Option<Value> {
-    Some(Value::Scalar(Scalar::new(s)))
+/// Writes one value at `path`.
+fn text<'a>(path: &ParamPath<'a>, out: &mut dyn ParamSink<'a>, value: Cow<'a, str>) {
+    out.pair(path.segments(), value);
 }
 
 impl ToParam for String {
-    fn to_param(&self) -> Option<Value> {
-        text(self.as_str())
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        text(path, out, Cow::Borrowed(self));
     }
 }
 impl ToParam for str {
-    fn to_param(&self) -> Option<Value> {
-        text(self)
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        text(path, out, Cow::Borrowed(self));
     }
 }
 impl ToParam for Cow<'_, str> {
-    fn to_param(&self) -> Option<Value> {
-        text(self.as_ref())
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        text(path, out, Cow::Borrowed(self.as_ref()));
     }
 }
 impl<T: ToParam + ?Sized> ToParam for &T {
-    fn to_param(&self) -> Option<Value> {
-        (**self).to_param()
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        (**self).to_param(path, out);
     }
 }
 impl<T: ToParam + ?Sized> ToParam for Box<T> {
-    fn to_param(&self) -> Option<Value> {
-        (**self).to_param()
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        (**self).to_param(path, out);
     }
 }
 impl ToParam for bool {
-    fn to_param(&self) -> Option<Value> {
-        text(if *self { "true" } else { "false" })
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        text(
+            path,
+            out,
+            Cow::Borrowed(if *self { "true" } else { "false" }),
+        );
     }
 }
 macro_rules! display_param {
     ($($t:ty),*) => {$(
         impl ToParam for $t {
-            fn to_param(&self) -> Option<Value> {
-                text(self.to_string())
+            fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+                text(path, out, Cow::Owned(self.to_string()));
             }
         }
     )*};
 }
+// Floats print in plain decimal notation: `Display` never uses an exponent (which Stripe
+// refuses), and gives the shortest text that reads back as the same value.
 display_param!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64);
 
 impl<T: ToParam> ToParam for Option<T> {
-    fn to_param(&self) -> Option<Value> {
-        self.as_ref().and_then(ToParam::to_param)
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        if let Some(v) = self {
+            v.to_param(path, out);
+        }
     }
 }
 impl<T: ToParam> ToParam for Vec<T> {
-    fn to_param(&self) -> Option<Value> {
-        self.as_slice().to_param()
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        self.as_slice().to_param(path, out);
     }
 }
 impl<T: ToParam> ToParam for [T] {
-    fn to_param(&self) -> Option<Value> {
-        Some(Value::Array(
-            self.iter().filter_map(ToParam::to_param).collect(),
-        ))
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        for (i, v) in self.iter().enumerate() {
+            path.push(i.to_string());
+            v.to_param(path, out);
+            path.pop();
+        }
     }
 }
 impl<K: AsRef<str>, V: ToParam> ToParam for BTreeMap<K, V> {
-    fn to_param(&self) -> Option<Value> {
-        Some(map_param(self.iter()))
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        map_param(self.iter(), path, out);
     }
 }
 impl<K: AsRef<str>, V: ToParam, S> ToParam for HashMap<K, V, S> {
-    fn to_param(&self) -> Option<Value> {
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
         // Sorted, so the form encoding is deterministic.
         let mut entries: Vec<_> = self.iter().collect();
         entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        Some(map_param(entries.into_iter()))
+        map_param(entries.into_iter(), path, out);
     }
 }
 
 fn map_param<'a, K: AsRef<str> + 'a, V: ToParam + 'a>(
     entries: impl Iterator<Item = (&'a K, &'a V)>,
-) -> Value {
-    let mut o = Object::new();
+    path: &mut ParamPath<'a>,
+    out: &mut dyn ParamSink<'a>,
+) {
     for (k, v) in entries {
-        if let Some(v) = v.to_param() {
-            o.insert(k.as_ref().to_string(), v);
-        }
+        path.push(k.as_ref());
+        v.to_param(path, out);
+        path.pop();
     }
-    Value::Object(o)
 }
 
 /// A value, or `""` to unset it, where Stripe's schema allows the empty string
@@ -124,10 +174,10 @@ pub enum MaybeUnset<T> {
 }
 
 impl<T: ToParam> ToParam for MaybeUnset<T> {
-    fn to_param(&self) -> Option<Value> {
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
         match self {
-            MaybeUnset::Set(v) => v.to_param(),
-            MaybeUnset::Unset => text(""),
+            MaybeUnset::Set(v) => v.to_param(path, out),
+            MaybeUnset::Unset => text(path, out, Cow::Borrowed("")),
         }
     }
 }
@@ -160,10 +210,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for UnsetVisitor<T> {
         if v.is_empty() {
             return Ok(MaybeUnset::Unset);
         }
-        // Through the tree's deserializer, so that "12" reads as a number where `T` is one.
-        T::deserialize(TreeDeserializer(Value::Scalar(Scalar::new(v))))
-            .map(MaybeUnset::Set)
-            .map_err(E::custom)
+        // Through a text deserializer, so that "12" reads as a number where `T` is one.
+        T::deserialize(TextDeserializer::<E>(v, PhantomData)).map(MaybeUnset::Set)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         T::deserialize(v.into_deserializer()).map(MaybeUnset::Set)
@@ -182,6 +230,62 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for UnsetVisitor<T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(MaybeUnset::Set)
+    }
+}
+
+/// A deserializer of one text that parses it as a number or a boolean where the target
+/// type asks for one. Its errors never quote the text.
+struct TextDeserializer<'a, E>(&'a str, PhantomData<E>);
+
+impl<'a, E: de::Error> TextDeserializer<'a, E> {
+    fn parse<T: std::str::FromStr>(&self) -> Result<T, E> {
+        self.0
+            .parse()
+            .map_err(|_| E::custom("a value does not fit its type"))
+    }
+}
+
+macro_rules! de_num {
+    ($($m:ident $v:ident $t:ty),*) => {$(
+        fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+            v.$v(self.parse::<$t>()?)
+        }
+    )*};
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for TextDeserializer<'_, E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_str(self.0)
+    }
+    fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_bool(self.parse()?)
+    }
+    de_num!(deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16, deserialize_i32 visit_i32 i32,
+        deserialize_i64 visit_i64 i64, deserialize_u8 visit_u8 u8, deserialize_u16 visit_u16 u16,
+        deserialize_u32 visit_u32 u32, deserialize_u64 visit_u64 u64, deserialize_f32 visit_f32 f32,
+        deserialize_f64 visit_f64 f64);
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_some(self)
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_newtype_struct(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_enum(self.0.into_deserializer())
+    }
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any i128 u128
     }
 }
 
@@ -220,227 +324,43 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for MaybeUnset<T> {
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    /// Reads any self-describing input (JSON) into a tree: numbers and booleans become
-    /// their text, as in the form encoding.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
+/// Stripe's form encoding of pairs: `card[number]=4242&card[exp_month]=12`. Key segments and
+/// values are percent-encoded as `application/x-www-form-urlencoded` (space as `+`); the
+/// brackets stay literal.
+#[derive(Debug, Default)]
+pub struct FormEncoder {
+    out: String,
+}
+
+impl FormEncoder {
+    /// An empty body.
+    pub fn new() -> Self {
+        FormEncoder::default()
+    }
+    /// The body.
+    pub fn finish(self) -> String {
+        self.out
     }
 }
 
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a parameter value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v.to_string())))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v.to_string())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v.to_string())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v.to_string())))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v)))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Scalar(Scalar::new(v)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element()? {
-            out.push(v);
+impl<'a> ParamSink<'a> for FormEncoder {
+    fn pair(&mut self, path: &[Cow<'a, str>], value: Cow<'a, str>) {
+        if !self.out.is_empty() {
+            self.out.push('&');
         }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut o = Object::new();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            o.insert(k, v);
-        }
-        Ok(Value::Object(o))
-    }
-}
-
-/// Why a tree could not be read into a type. After validation this does not happen; it
-/// is mapped to an `invalid_request_error` if it ever does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreeError(String);
-
-impl fmt::Display for TreeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for TreeError {}
-impl de::Error for TreeError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        TreeError(msg.to_string())
-    }
-}
-
-/// A serde `Deserializer` that consumes a parameter tree: scalars are read as strings
-/// (moved, not copied), or parsed as integers, numbers and booleans where the target type
-/// asks for them.
-pub struct TreeDeserializer(pub Value);
-
-impl TreeDeserializer {
-    fn scalar(self) -> Result<String, TreeError> {
-        match self.0 {
-            Value::Scalar(s) => Ok(s.text),
-            _ => Err(TreeError("expected a single value".into())),
-        }
-    }
-    fn parse<T: std::str::FromStr>(&self) -> Result<T, TreeError> {
-        match &self.0 {
-            Value::Scalar(s) => s
-                .text
-                .parse()
-                .map_err(|_| TreeError("a value does not fit its type".into())),
-            _ => Err(TreeError("expected a single value".into())),
-        }
-    }
-}
-
-macro_rules! de_num {
-    ($($m:ident $v:ident $t:ty),*) => {$(
-        fn $m<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-            v.$v(self.parse::<$t>()?)
-        }
-    )*};
-}
-
-impl<'de> Deserializer<'de> for TreeDeserializer {
-    type Error = TreeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        match self.0 {
-            Value::Scalar(s) => v.visit_string(s.text),
-            Value::Object(o) => ObjectDeserializer(o).deserialize_any(v),
-            Value::Array(a) => v.visit_seq(SeqAcc {
-                iter: a.into_iter(),
-            }),
-        }
-    }
-    fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        match self.parse::<bool>() {
-            Ok(b) => v.visit_bool(b),
-            Err(_) => Err(TreeError("expected true or false".into())),
-        }
-    }
-    de_num!(deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16, deserialize_i32 visit_i32 i32,
-        deserialize_i64 visit_i64 i64, deserialize_u8 visit_u8 u8, deserialize_u16 visit_u16 u16,
-        deserialize_u32 visit_u32 u32, deserialize_u64 visit_u64 u64, deserialize_f32 visit_f32 f32,
-        deserialize_f64 visit_f64 f64);
-    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        v.visit_some(self)
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        v: V,
-    ) -> Result<V::Value, TreeError> {
-        v.visit_newtype_struct(self)
-    }
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        v: V,
-    ) -> Result<V::Value, TreeError> {
-        v.visit_enum(self.scalar()?.into_deserializer())
-    }
-    serde::forward_to_deserialize_any! {
-        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
-        identifier ignored_any i128 u128
-    }
-}
-
-struct ObjAccess<I> {
-    iter: I,
-    next: Option<Value>,
-}
-
-impl<'de, I: Iterator<Item = (String, Value)>> MapAccess<'de> for ObjAccess<I> {
-    type Error = TreeError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, TreeError> {
-        match self.iter.next() {
-            Some((k, v)) => {
-                self.next = Some(v);
-                seed.deserialize(k.into_deserializer()).map(Some)
+        for (i, seg) in path.iter().enumerate() {
+            if i > 0 {
+                self.out.push('[');
             }
-            None => Ok(None),
+            self.out
+                .extend(form_urlencoded::byte_serialize(seg.as_bytes()));
+            if i > 0 {
+                self.out.push(']');
+            }
         }
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, TreeError> {
-        match self.next.take() {
-            Some(v) => seed.deserialize(TreeDeserializer(v)),
-            None => Err(TreeError("a value without a key".into())),
-        }
-    }
-}
-
-struct SeqAcc<I> {
-    iter: I,
-}
-
-impl<'de, I: Iterator<Item = Value>> SeqAccess<'de> for SeqAcc<I> {
-    type Error = TreeError;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, TreeError> {
-        match self.iter.next() {
-            Some(v) => seed.deserialize(TreeDeserializer(v)).map(Some),
-            None => Ok(None),
-        }
-    }
-}
-
-/// A serde `Deserializer` that consumes a whole parameter tree (the request body).
-pub struct ObjectDeserializer(pub Object);
-
-impl<'de> Deserializer<'de> for ObjectDeserializer {
-    type Error = TreeError;
-    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        v.visit_map(ObjAccess {
-            iter: self.0.into_iter(),
-            next: None,
-        })
-    }
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
-}
-
-/// Puts a value at a path under an object, creating the objects on the way. Used by the
-/// code that `#[derive(TokenRequest)]` generates.
-#[doc(hidden)]
-pub fn put(obj: &mut Object, path: &[&str], value: Option<Value>) {
-    let Some(value) = value else { return };
-    match path {
-        [] => {}
-        [last] => obj.insert((*last).to_string(), value),
-        [first, rest @ ..] => {
-            let mut child = match obj.get(first) {
-                Some(Value::Object(o)) => o.clone(),
-                _ => Object::new(),
-            };
-            put(&mut child, rest, Some(value));
-            obj.insert((*first).to_string(), Value::Object(child));
-        }
+        self.out.push('=');
+        self.out
+            .extend(form_urlencoded::byte_serialize(value.as_bytes()));
     }
 }
 
@@ -448,64 +368,59 @@ pub fn put(obj: &mut Object, path: &[&str], value: Option<Value>) {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, Deserialize)]
-    struct Dob {
-        day: u8,
-        month: u8,
-        year: u16,
+    /// Collects pairs as `path=value` strings.
+    #[derive(Default)]
+    struct Pairs(Vec<String>);
+
+    impl<'a> ParamSink<'a> for Pairs {
+        fn pair(&mut self, path: &[Cow<'a, str>], value: Cow<'a, str>) {
+            self.0.push(format!("{}={value}", path.join("/")));
+        }
+    }
+
+    fn pairs<T: ToParam>(v: &T) -> Vec<String> {
+        let mut out = Pairs::default();
+        let mut path = ParamPath::new();
+        path.push("p");
+        v.to_param(&mut path, &mut out);
+        out.0
+    }
+
+    #[test]
+    fn values_write_their_pairs() {
+        assert_eq!(pairs(&"x".to_string()), ["p=x"]);
+        assert_eq!(pairs(&12u8), ["p=12"]);
+        assert_eq!(pairs(&true), ["p=true"]);
+        assert_eq!(pairs(&0.0000001f64), ["p=0.0000001"]);
+        assert!(pairs(&None::<String>).is_empty());
+        assert_eq!(pairs(&vec!["a", "b"]), ["p/0=a", "p/1=b"]);
+        let mut m = BTreeMap::new();
+        m.insert("2024", "x");
+        assert_eq!(pairs(&m), ["p/2024=x"]);
+        assert_eq!(pairs(&MaybeUnset::<String>::Unset), ["p="]);
+        assert!(pairs(&Vec::<String>::new()).is_empty());
+    }
+
+    #[test]
+    fn form_encoding() {
+        let mut e = FormEncoder::new();
+        e.pair(&["card".into(), "name".into()], "J&J=1 [x]".into());
+        e.pair(&["expand".into(), "0".into()], "card".into());
+        assert_eq!(e.finish(), "card[name]=J%26J%3D1+%5Bx%5D&expand[0]=card");
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct P {
-        name: Option<String>,
-        dob: Option<MaybeUnset<Dob>>,
-        flags: Vec<bool>,
-        meta: BTreeMap<String, String>,
+        dob: Option<MaybeUnset<u8>>,
     }
 
     #[test]
-    fn reads_a_tree() {
-        let mut o = Object::new();
-        put(&mut o, &["dob", "day"], 2u8.to_param());
-        put(&mut o, &["dob", "month"], 3u8.to_param());
-        put(&mut o, &["dob", "year"], 1990u16.to_param());
-        put(&mut o, &["flags"], vec![true, false].to_param());
-        let mut m = BTreeMap::new();
-        m.insert("k".to_string(), "v".to_string());
-        put(&mut o, &["meta"], m.to_param());
-        let p = P::deserialize(TreeDeserializer(Value::Object(o))).unwrap();
-        assert_eq!(
-            p.dob,
-            Some(MaybeUnset::Set(Dob {
-                day: 2,
-                month: 3,
-                year: 1990
-            }))
-        );
-        assert_eq!(p.flags, vec![true, false]);
-        assert_eq!(p.name, None);
-        assert_eq!(p.meta["k"], "v");
-    }
-
-    #[test]
-    fn unset_reads_back() {
-        let mut o = Object::new();
-        put(&mut o, &["dob"], MaybeUnset::<String>::Unset.to_param());
-        put(&mut o, &["flags"], Vec::<bool>::new().to_param());
-        put(
-            &mut o,
-            &["meta"],
-            BTreeMap::<String, String>::new().to_param(),
-        );
-        let p = P::deserialize(TreeDeserializer(Value::Object(o))).unwrap();
+    fn unset_reads_back_and_numbers_read_from_text() {
+        let p: P = serde_json::from_str(r#"{"dob": ""}"#).unwrap();
         assert_eq!(p.dob, Some(MaybeUnset::Unset));
-    }
-
-    #[test]
-    fn bad_numbers_are_errors_not_panics() {
-        let v = Value::Scalar(Scalar::new("300"));
-        assert!(u8::deserialize(TreeDeserializer(v)).is_err());
-        let v = Value::Object(Object::new());
-        assert!(u8::deserialize(TreeDeserializer(v)).is_err());
+        let p: P = serde_json::from_str(r#"{"dob": "12"}"#).unwrap();
+        assert_eq!(p.dob, Some(MaybeUnset::Set(12)));
+        let e = serde_json::from_str::<P>(r#"{"dob": "SECRET"}"#).unwrap_err();
+        assert!(!e.to_string().contains("SECRET"));
     }
 }

@@ -55,8 +55,8 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, Limited};
 
-use crate::tree::{Limits, ParseError, ParseErrorKind};
 use crate::{Context, Errors, Options, Request};
+use crate::{Limits, ParseError, ParseErrorKind};
 
 /// The default path: `/v1/tokens`.
 pub const DEFAULT_PATH: &str = "/v1/tokens";
@@ -467,11 +467,12 @@ pub(crate) fn body_format(headers: &HeaderMap) -> Result<BodyFormat, Rejection> 
 }
 
 fn too_large(limit: usize) -> Rejection {
-    Rejection::PayloadTooLarge(crate::body_error(&ParseError {
+    let e = ParseError {
         kind: ParseErrorKind::BodyTooLarge { limit },
         offset: limit,
         key: None,
-    }))
+    };
+    Rejection::PayloadTooLarge(Errors::invalid_body(e.message()))
 }
 
 /// Reads the body within the limit and the timeout.
@@ -520,6 +521,7 @@ where
     let body = read_body(body, config).await?;
     let options = Options {
         limits: config.limits.clone(),
+        ..Options::default()
     };
     let result = match format {
         BodyFormat::Form => crate::validate_form_with(&body, &context, &options),

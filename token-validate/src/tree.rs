@@ -1,83 +1,22 @@
-//! Request-body parameter trees.
+//! Parameter trees: a value model of a request body ([`Object`], [`Value`], [`Scalar`]),
+//! read from a form body with [`parse_form`] and written back with [`encode_form`].
 //!
-//! This module turns a request body — either `application/x-www-form-urlencoded`
-//! in Stripe's bracket notation, or JSON — into one [`Object`] tree, and encodes
-//! a tree back into Stripe's form encoding with [`encode_form`]. It knows
-//! nothing about Stripe's parameter names; callers validate the tree.
-//!
-//! # Form syntax
-//!
-//! * `a=v` — a top-level value; `a` with no `=` is the value `""`.
-//! * `a[b][c]=v` — nested objects.
-//! * `a[]=v` — push onto an array. Each push creates a new element, so
-//!   `a[][k]=1&a[][j]=2` is an array of two objects.
-//! * `a[0]=v` — indexed array. Indexes may come in any order but must end up
-//!   dense (`0..n`); a segment made only of ASCII digits is always an index.
-//! * `a[0][k]=v` — array of objects.
-//! * `+` is a space; keys and values are percent-decoded (so
-//!   `card%5Bnumber%5D=4242` is `card[number]`), strictly: a `%` not followed by
-//!   two hex digits, or bytes that are not UTF-8 after decoding, are errors.
-//! * Empty pairs (`a=1&&b=2`, a trailing `&`) are skipped.
-//!
-//! # Limits and safety
-//!
-//! Every parse is bounded by [`Limits`]: the body size is checked before any
-//! parsing, and depth, leaf count and array index limits are enforced while
-//! parsing, so time and memory stay linear in the body size. Objects keep a
-//! hash index so that many distinct keys cost O(1) each. `max_depth` is clamped
-//! to [`HARD_MAX_DEPTH`] so that recursion over the tree stays shallow whatever
-//! the caller configures. No input makes the parser panic.
-//!
-//! # Errors
-//!
-//! A [`ParseError`] carries a byte offset into the body and, when there is one,
-//! the bracket path concerned. Its [`ParseError::message`] never contains a
-//! value from the body, only keys (keys are not secret). Likewise the `Debug`
-//! output of a [`Scalar`] redacts its text, so trees can be logged safely.
+//! A tree knows nothing of Stripe's parameters and validates nothing: the validators read
+//! bodies directly (see [`crate::validate_form`]); [`crate::validate_tree`] feeds a tree's
+//! parameters to them as a body's would be. Trees are for code that wants to look at or
+//! build a body generically. A [`Scalar`]'s `Debug` redacts its text, so trees can be
+//! logged safely.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+pub use crate::parse_error::{ParseError, ParseErrorKind};
+pub use crate::{HARD_MAX_DEPTH, Limits};
 
-/// Depth ceiling applied whatever [`Limits::max_depth`] says, so recursion
-/// over a parsed tree (building, dropping, encoding) is always shallow.
-pub const HARD_MAX_DEPTH: usize = 64;
-
-/// Parsing limits, with safe defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest body accepted, in bytes (default 64 KiB). Checked before parsing.
-    pub max_body_bytes: usize,
-    /// Deepest path accepted, counting the top-level name as one level
-    /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
-    /// Clamped to [`HARD_MAX_DEPTH`].
-    pub max_depth: usize,
-    /// Most leaf values accepted (default 1024).
-    pub max_params: usize,
-    /// Array length limit (default 256): an index `>=` this is refused.
-    pub max_array_len: usize,
-}
-
-impl Default for Limits {
-    /// 64 KiB body, depth 8, 1024 leaf values, array indexes below 256.
-    fn default() -> Self {
-        Limits {
-            max_body_bytes: 64 * 1024,
-            max_depth: 8,
-            max_params: 1024,
-            max_array_len: 256,
-        }
-    }
-}
-
-impl Limits {
-    fn depth(&self) -> usize {
-        self.max_depth.min(HARD_MAX_DEPTH)
-    }
-}
+use crate::form;
+use crate::param::{FormEncoder, ParamPath, ParamSink, ToParam};
 
 /// Where a [`Scalar`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,7 +25,7 @@ pub enum Origin {
     Form,
     /// A JSON string.
     JsonString,
-    /// A JSON number, kept as text (see [`parse_json`]).
+    /// A JSON number, kept as text.
     JsonNumber,
     /// A JSON boolean, as the text `true` or `false`.
     JsonBool,
@@ -340,439 +279,6 @@ impl Object {
     }
 }
 
-/// What went wrong while parsing a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParseErrorKind {
-    /// The body is over [`Limits::max_body_bytes`]; checked before parsing.
-    BodyTooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// Bytes that are not UTF-8 (after percent-decoding, for form bodies).
-    InvalidUtf8,
-    /// A `%` not followed by two hex digits.
-    BadPercentEscape,
-    /// A `[` without its `]`, a `]` without its `[`, or text after a `]`
-    /// that is not another `[`.
-    UnbalancedBracket,
-    /// A parameter with an empty name (`=v`, `[a]=v`, or a JSON key `""`).
-    EmptyKey,
-    /// A path deeper than [`Limits::max_depth`].
-    TooDeep {
-        /// The depth limit in force.
-        limit: usize,
-    },
-    /// More leaf values than [`Limits::max_params`].
-    TooManyParams {
-        /// The limit.
-        limit: usize,
-    },
-    /// An array index (or array length) at or over [`Limits::max_array_len`].
-    ArrayIndexTooLarge {
-        /// The limit: indexes must be below it.
-        limit: usize,
-    },
-    /// Array indexes that do not end up dense, e.g. `a[5]=` with no `a[0..4]`.
-    ArrayIndexGap,
-    /// A key that is both a value and an object or array, e.g. `a=1&a[b]=2`.
-    ValueAndObject,
-    /// A value given twice, e.g. `a=1&a=2` or a repeated JSON key.
-    DuplicateKey,
-    /// A key used both as an array and as an object, e.g. `a[0]=x&a[b]=y`.
-    MixedArrayAndObject,
-    /// Invalid or truncated JSON: serde_json's message without its position
-    /// (or this module's, for a JSON key containing `[` or `]`).
-    Json(String),
-    /// The top-level JSON value is not an object.
-    JsonNotObject,
-    /// A JSON `null` value.
-    JsonNull,
-}
-
-/// A parse failure: what, where (byte offset in the body), and which key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    /// What went wrong.
-    pub kind: ParseErrorKind,
-    /// Byte offset in the body where the problem is (see [`parse_form`] and
-    /// [`parse_json`] for what each kind points at).
-    pub offset: usize,
-    /// The bracket path concerned, like `card[number]`, when there is one.
-    pub key: Option<String>,
-}
-
-/// Quote a key for a message: escaped control characters, at most 100 chars.
-fn quote_key(key: &str) -> String {
-    let mut out = String::from("'");
-    for (count, c) in key.chars().enumerate() {
-        if count == 100 {
-            out.push_str("...");
-            break;
-        }
-        if c == '\'' || c == '\\' || c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
-}
-
-impl ParseError {
-    fn new(kind: ParseErrorKind, offset: usize, key: Option<String>) -> Self {
-        ParseError { kind, offset, key }
-    }
-
-    /// Clear English in Stripe's style saying what and where, e.g.
-    /// `Invalid form body: unbalanced '[' or ']' in key 'card[number' at byte 12.`
-    /// Never includes a value from the body, only keys.
-    pub fn message(&self) -> String {
-        use ParseErrorKind::*;
-        let at = self.offset;
-        let k = self.key.as_deref().map(quote_key);
-        let in_param = k
-            .as_ref()
-            .map(|k| format!(" in parameter {k}"))
-            .unwrap_or_default();
-        let param = k.clone().unwrap_or_else(|| "a parameter".to_string());
-        match &self.kind {
-            BodyTooLarge { limit } => {
-                format!("Invalid request body: the body is larger than the limit of {limit} bytes.")
-            }
-            InvalidUtf8 => format!("Invalid request body: invalid UTF-8{in_param} at byte {at}."),
-            BadPercentEscape => format!(
-                "Invalid form body: malformed percent-escape ('%' must be followed by two hex digits){in_param} at byte {at}."
-            ),
-            UnbalancedBracket => match &k {
-                Some(k) => {
-                    format!("Invalid form body: unbalanced '[' or ']' in key {k} at byte {at}.")
-                }
-                None => format!("Invalid form body: unbalanced '[' or ']' in key at byte {at}."),
-            },
-            EmptyKey => format!("Invalid request body: empty parameter name at byte {at}."),
-            TooDeep { limit } => format!(
-                "Invalid request body: {param} is nested too deeply (at most {limit} levels are allowed) at byte {at}."
-            ),
-            TooManyParams { limit } => format!(
-                "Invalid request body: too many parameters (at most {limit} values are allowed); {param} at byte {at} is over the limit."
-            ),
-            ArrayIndexTooLarge { limit } => format!(
-                "Invalid request body: array index too large{in_param} (indexes must be below {limit}) at byte {at}."
-            ),
-            ArrayIndexGap => format!(
-                "Invalid form body: array index {param} at byte {at} leaves a gap; array indexes must run from 0 without skipping."
-            ),
-            ValueAndObject => format!(
-                "Invalid form body: {param} is given both as a value and as an object or array, at byte {at}."
-            ),
-            DuplicateKey => {
-                format!("Invalid request body: {param} is given more than once, at byte {at}.")
-            }
-            MixedArrayAndObject => format!(
-                "Invalid form body: {param} is used both as an array and as an object, at byte {at}."
-            ),
-            Json(msg) => format!("Invalid JSON body: {msg} at byte {at}."),
-            JsonNotObject => {
-                format!("Invalid JSON body: the top-level value must be an object, at byte {at}.")
-            }
-            JsonNull => format!(
-                "Invalid JSON body: null is not allowed for {param} (omit the parameter instead), at byte {at}."
-            ),
-        }
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-/// Join a path the way Stripe names parameters: `["card","number"]` ->
-/// `card[number]`; an empty segment gives `[]`.
-pub fn bracket_path(segments: &[&str]) -> String {
-    let mut out = String::new();
-    for (i, s) in segments.iter().enumerate() {
-        if i == 0 {
-            out.push_str(s);
-        } else {
-            out.push('[');
-            out.push_str(s);
-            out.push(']');
-        }
-    }
-    out
-}
-
-fn path_string(segments: &[String]) -> String {
-    let v: Vec<&str> = segments.iter().map(String::as_str).collect();
-    bracket_path(&v)
-}
-
-fn check_body_size(body: &[u8], limits: &Limits) -> Result<(), ParseError> {
-    if body.len() > limits.max_body_bytes {
-        return Err(ParseError::new(
-            ParseErrorKind::BodyTooLarge {
-                limit: limits.max_body_bytes,
-            },
-            limits.max_body_bytes,
-            None,
-        ));
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// Form parsing
-// ---------------------------------------------------------------------------
-
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Offset (relative to `raw`) of the first `%` not followed by two hex digits.
-fn bad_escape(raw: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            let ok =
-                i + 2 < raw.len() && hex_val(raw[i + 1]).is_some() && hex_val(raw[i + 2]).is_some();
-            if !ok {
-                return Some(i);
-            }
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
-/// Index in `raw` of the `n`-th decoded byte (raw is escape-checked).
-fn raw_index_of_decoded(raw: &[u8], n: usize) -> usize {
-    let (mut i, mut d) = (0, 0);
-    while i < raw.len() && d < n {
-        i += if raw[i] == b'%' { 3 } else { 1 };
-        d += 1;
-    }
-    i.min(raw.len())
-}
-
-/// Where each decoded byte of a key was in the body: the identity (plus the key's start)
-/// when the key has no escape and no `+`, else a table.
-enum Positions {
-    Identity(usize),
-    Table(Vec<usize>),
-}
-
-impl Positions {
-    /// The body offset of decoded byte `i` (`i` may be the key's length: its end).
-    fn at(&self, i: usize) -> usize {
-        match self {
-            Positions::Identity(base) => base + i,
-            Positions::Table(t) => t.get(i).or(t.last()).copied().unwrap_or(0),
-        }
-    }
-}
-
-/// Decode a key, keeping for each decoded byte its absolute offset in the
-/// body (plus a final sentinel at the key's end). A key without `%` and `+`
-/// (the common case) is borrowed, not copied.
-fn decode_key(raw: &[u8], base: usize) -> Result<(Cow<'_, str>, Positions), ParseError> {
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
-        return match std::str::from_utf8(raw) {
-            Ok(s) => Ok((Cow::Borrowed(s), Positions::Identity(base))),
-            Err(e) => Err(ParseError::new(
-                ParseErrorKind::InvalidUtf8,
-                base + e.valid_up_to(),
-                None,
-            )),
-        };
-    }
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut pos = Vec::with_capacity(raw.len() + 1);
-    let mut i = 0;
-    while i < raw.len() {
-        pos.push(base + i);
-        match raw[i] {
-            b'+' => {
-                bytes.push(b' ');
-                i += 1;
-            }
-            b'%' => {
-                let hi = raw.get(i + 1).copied().and_then(hex_val);
-                let lo = raw.get(i + 2).copied().and_then(hex_val);
-                match (hi, lo) {
-                    (Some(h), Some(l)) => bytes.push(h * 16 + l),
-                    _ => {
-                        return Err(ParseError::new(
-                            ParseErrorKind::BadPercentEscape,
-                            base + i,
-                            None,
-                        ));
-                    }
-                }
-                i += 3;
-            }
-            b => {
-                bytes.push(b);
-                i += 1;
-            }
-        }
-    }
-    pos.push(base + raw.len());
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok((Cow::Owned(s), Positions::Table(pos))),
-        Err(e) => Err(ParseError::new(
-            ParseErrorKind::InvalidUtf8,
-            pos[e.utf8_error().valid_up_to()],
-            None,
-        )),
-    }
-}
-
-/// Strictly decode a form value: bad escapes and invalid UTF-8 are errors.
-fn decode_value(raw: &[u8], base: usize, key: &str) -> Result<String, ParseError> {
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
-        return match std::str::from_utf8(raw) {
-            Ok(s) => Ok(s.to_owned()),
-            Err(e) => Err(ParseError::new(
-                ParseErrorKind::InvalidUtf8,
-                base + e.valid_up_to(),
-                Some(key.to_string()),
-            )),
-        };
-    }
-    if let Some(i) = bad_escape(raw) {
-        return Err(ParseError::new(
-            ParseErrorKind::BadPercentEscape,
-            base + i,
-            Some(key.to_string()),
-        ));
-    }
-    let plus_free: std::borrow::Cow<'_, [u8]> = if raw.contains(&b'+') {
-        raw.iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect::<Vec<u8>>()
-            .into()
-    } else {
-        raw.into()
-    };
-    let decoded: std::borrow::Cow<'_, [u8]> = percent_encoding::percent_decode(&plus_free).into();
-    match std::str::from_utf8(&decoded) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(ParseError::new(
-            ParseErrorKind::InvalidUtf8,
-            base + raw_index_of_decoded(raw, e.valid_up_to()),
-            Some(key.to_string()),
-        )),
-    }
-}
-
-#[derive(Debug)]
-enum Seg<'k> {
-    Name(&'k str),
-    Index(usize),
-    Push,
-}
-
-#[derive(Debug)]
-struct KeySeg<'k> {
-    seg: Seg<'k>,
-    /// Raw byte range of the segment's text (inside the brackets).
-    span: Range<usize>,
-}
-
-impl Seg<'_> {
-    fn display(&self) -> String {
-        match self {
-            Seg::Name(s) => s.to_string(),
-            Seg::Index(i) => i.to_string(),
-            Seg::Push => String::new(),
-        }
-    }
-}
-
-fn segs_path(segs: &[KeySeg]) -> String {
-    let v: Vec<String> = segs.iter().map(|s| s.seg.display()).collect();
-    path_string(&v)
-}
-
-/// Split a decoded key into segments: `name` then zero or more `[seg]`.
-fn parse_key<'k>(
-    key: &'k str,
-    pos: &Positions,
-    pair_start: usize,
-    limits: &Limits,
-) -> Result<Vec<KeySeg<'k>>, ParseError> {
-    let b = key.as_bytes();
-    let err = |kind, i: usize| ParseError::new(kind, pos.at(i), Some(key.to_string()));
-    let name_end = b
-        .iter()
-        .position(|&c| c == b'[' || c == b']')
-        .unwrap_or(b.len());
-    if name_end < b.len() && b[name_end] == b']' {
-        return Err(err(ParseErrorKind::UnbalancedBracket, name_end));
-    }
-    if name_end == 0 {
-        return Err(ParseError::new(ParseErrorKind::EmptyKey, pair_start, None));
-    }
-    let max_depth = limits.depth();
-    let mut segs = Vec::with_capacity(4);
-    segs.push(KeySeg {
-        seg: Seg::Name(&key[..name_end]),
-        span: pos.at(0)..pos.at(name_end),
-    });
-    let mut i = name_end;
-    while i < b.len() {
-        if b[i] != b'[' {
-            return Err(err(ParseErrorKind::UnbalancedBracket, i));
-        }
-        let open = i;
-        let rel = b[open + 1..].iter().position(|&c| c == b'[' || c == b']');
-        let close = match rel {
-            Some(r) if b[open + 1 + r] == b']' => open + 1 + r,
-            Some(r) => return Err(err(ParseErrorKind::UnbalancedBracket, open + 1 + r)),
-            None => return Err(err(ParseErrorKind::UnbalancedBracket, open)),
-        };
-        if segs.len() >= max_depth {
-            return Err(err(ParseErrorKind::TooDeep { limit: max_depth }, open));
-        }
-        let text = &key[open + 1..close];
-        let seg = if text.is_empty() {
-            Seg::Push
-        } else if text.bytes().all(|c| c.is_ascii_digit()) {
-            match text.parse::<usize>() {
-                Ok(n) if n < limits.max_array_len => Seg::Index(n),
-                _ => {
-                    return Err(err(
-                        ParseErrorKind::ArrayIndexTooLarge {
-                            limit: limits.max_array_len,
-                        },
-                        open,
-                    ));
-                }
-            }
-        } else {
-            Seg::Name(text)
-        };
-        segs.push(KeySeg {
-            seg,
-            span: pos.at(open + 1)..pos.at(close),
-        });
-        i = close + 1;
-    }
-    Ok(segs)
-}
-
 enum BNode {
     Leaf(Scalar),
     Obj(BObj),
@@ -943,432 +449,236 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
     })
 }
 
-/// Parse an `application/x-www-form-urlencoded` body in Stripe's bracket
-/// notation (see the module docs) into a tree.
+/// Parses an `application/x-www-form-urlencoded` body in Stripe's bracket notation into a
+/// tree, knowing nothing of Stripe's parameters: a segment made only of ASCII digits is an
+/// array index, `[]` pushes, anything else is an object key. (The validators decide what a
+/// segment is from the spec instead: under a map, `metadata[2024]` is a key.)
 ///
-/// Pairs are split on `&` (and key from value on the first `=`) here rather
-/// than by `form_urlencoded::parse`, which exposes no byte offsets; decoding is
-/// strict (bad escapes and invalid UTF-8 are errors, where `form_urlencoded`
-/// would silently repair them). Values are decoded with
-/// `percent_encoding::percent_decode` after the escape check.
-///
-/// Error offsets: `BadPercentEscape` points at the `%`; `InvalidUtf8` at the
-/// first raw byte of the bad sequence; `UnbalancedBracket` at the offending
-/// bracket (an unclosed `[`, a stray `]`, a nested `[`) or at the character
-/// after a `]`; `TooDeep` and `ArrayIndexTooLarge` (for a literal index) at
-/// the `[` of the segment; `ArrayIndexGap` at the `[` of the first index after
-/// the gap; `EmptyKey`, `TooManyParams`, `DuplicateKey`, `ValueAndObject`,
-/// `MixedArrayAndObject` and a too-long `a[]` push at the start of the
-/// offending pair; `BodyTooLarge` at `max_body_bytes`.
+/// The same scanner as the validators' (strict percent-decoding, the same limits and the
+/// same body errors at the same offsets, see [`crate::form`]'s docs); conflicts between keys
+/// (`a=1&a[b]=2`, `a[0]=x&a[b]=y`, a value given twice, array indexes with a gap) are body
+/// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
-    check_body_size(body, limits)?;
+    if body.len() > limits.max_body_bytes {
+        let limit = limits.max_body_bytes;
+        return Err(ParseError::new(
+            ParseErrorKind::BodyTooLarge { limit },
+            limit,
+            None,
+        ));
+    }
     let mut root = BObj::default();
-    let mut params = 0usize;
-    let mut start = 0usize;
-    while start <= body.len() {
-        let end = body[start..]
-            .iter()
-            .position(|&b| b == b'&')
-            .map_or(body.len(), |p| start + p);
-        let pair = &body[start..end];
-        if !pair.is_empty() {
-            let (raw_key, value_range) = match pair.iter().position(|&b| b == b'=') {
-                Some(eq) => (&pair[..eq], start + eq + 1..end),
-                None => (pair, end..end),
-            };
-            let (key, pos) = decode_key(raw_key, start)?;
-            let key: &str = &key;
-            let segs = parse_key(key, &pos, start, limits)?;
-            let text = decode_value(&body[value_range.clone()], value_range.start, key)?;
-            if params >= limits.max_params {
-                return Err(ParseError::new(
-                    ParseErrorKind::TooManyParams {
-                        limit: limits.max_params,
-                    },
-                    start,
-                    Some(key.to_string()),
-                ));
-            }
-            params += 1;
-            let leaf = Scalar {
-                text,
-                span: value_range,
-                origin: Origin::Form,
-            };
-            insert_pair(&mut root, &segs, leaf, start, limits)?;
+    for (params, pair) in form::pairs(body).enumerate() {
+        let (key, pos) = form::decode_key(pair.key, pair.start)?;
+        let segs = form::parse_key(&key, None, &pos, pair.start, limits)?;
+        let segs = key_segs(&segs, &key, limits)?;
+        let text = form::decode_value(pair.value, pair.value_at, &key)?;
+        if params >= limits.max_params {
+            return Err(ParseError::new(
+                ParseErrorKind::TooManyParams {
+                    limit: limits.max_params,
+                },
+                pair.start,
+                Some(key.to_string()),
+            ));
         }
-        start = end + 1;
+        let leaf = Scalar {
+            text: text.into_owned(),
+            span: pair.value_at..pair.value_at + pair.value.len(),
+            origin: Origin::Form,
+        };
+        insert_pair(&mut root, &segs, leaf, pair.start, limits)?;
     }
     finish_obj(root, &mut Vec::new())
 }
 
-// ---------------------------------------------------------------------------
-// JSON parsing
-// ---------------------------------------------------------------------------
-
-struct JState<'l> {
-    limits: &'l Limits,
-    max_depth: usize,
-    params: usize,
-    path: Vec<String>,
-    err: Option<(ParseErrorKind, Option<String>)>,
+/// What a segment is in a tree that knows no spec: digits are an index, `[]` a push.
+#[derive(Debug)]
+enum Seg<'k> {
+    Name(&'k str),
+    Index(usize),
+    Push,
 }
 
-impl JState<'_> {
-    fn fail<E: de::Error>(&mut self, kind: ParseErrorKind, key: Option<String>) -> E {
-        self.err = Some((kind, key));
-        E::custom("rejected by parameter tree limits")
-    }
-    fn here(&self) -> Option<String> {
-        if self.path.is_empty() {
-            None
-        } else {
-            Some(path_string(&self.path))
+#[derive(Debug)]
+struct KeySeg<'k> {
+    seg: Seg<'k>,
+    /// Byte range of the segment's text in the body (inside its brackets).
+    span: Range<usize>,
+}
+
+impl Seg<'_> {
+    fn display(&self) -> String {
+        match self {
+            Seg::Name(s) => s.to_string(),
+            Seg::Index(i) => i.to_string(),
+            Seg::Push => String::new(),
         }
-    }
-    fn scalar<E: de::Error>(&mut self, text: String, origin: Origin) -> Result<Value, E> {
-        if self.params >= self.limits.max_params {
-            let key = self.here();
-            return Err(self.fail(
-                ParseErrorKind::TooManyParams {
-                    limit: self.limits.max_params,
-                },
-                key,
-            ));
-        }
-        self.params += 1;
-        Ok(Value::Scalar(Scalar {
-            text,
-            span: 0..0,
-            origin,
-        }))
     }
 }
 
-fn json_object<'de, A: MapAccess<'de>>(
-    st: &mut JState<'_>,
-    mut map: A,
-) -> Result<Object, A::Error> {
-    let mut obj = Object::new();
-    while let Some(key) = map.next_key::<String>()? {
-        if key.is_empty() {
-            let here = st.here();
-            return Err(st.fail(ParseErrorKind::EmptyKey, here));
-        }
-        if key.contains(['[', ']']) {
-            let msg = format!(
-                "object key {} contains '[' or ']', which cannot be sent as a form parameter,",
-                quote_key(&key)
-            );
-            let here = st.here();
-            return Err(st.fail(ParseErrorKind::Json(msg), here));
-        }
-        if obj.get(&key).is_some() {
-            st.path.push(key);
-            let here = st.here();
-            return Err(st.fail(ParseErrorKind::DuplicateKey, here));
-        }
-        // The key travels through the path (for error messages) and comes back.
-        let (value, key) = map.next_value_seed(JSeed {
-            st: &mut *st,
-            seg: key,
-            index: None,
-        })?;
-        obj.push_new(key, 0..0, value);
-    }
-    Ok(obj)
+fn segs_path(segs: &[KeySeg]) -> String {
+    let v: Vec<String> = segs.iter().map(|s| s.seg.display()).collect();
+    path_string(&v)
 }
 
-struct JSeed<'s, 'l> {
-    st: &'s mut JState<'l>,
-    seg: String,
-    index: Option<usize>,
-}
-
-impl<'de> DeserializeSeed<'de> for JSeed<'_, '_> {
-    /// The value, and the path segment given back.
-    type Value = (Value, String);
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(Value, String), D::Error> {
-        let st = self.st;
-        st.path.push(self.seg);
-        if let Some(i) = self.index
-            && i >= st.limits.max_array_len
-        {
-            let here = st.here();
-            let limit = st.limits.max_array_len;
-            return Err(st.fail(ParseErrorKind::ArrayIndexTooLarge { limit }, here));
-        }
-        if st.path.len() > st.max_depth {
-            let here = st.here();
-            let limit = st.max_depth;
-            return Err(st.fail(ParseErrorKind::TooDeep { limit }, here));
-        }
-        let v = d.deserialize_any(JVisitor { st: &mut *st })?;
-        let seg = st.path.pop().unwrap_or_default();
-        Ok((v, seg))
-    }
-}
-
-struct JVisitor<'s, 'l> {
-    st: &'s mut JState<'l>,
-}
-
-impl<'de> Visitor<'de> for JVisitor<'_, '_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonBool)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.st.scalar(format_f64(v), Origin::JsonNumber)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonString)
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.st.scalar(v, Origin::JsonString)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        let here = self.st.here();
-        Err(self.st.fail(ParseErrorKind::JsonNull, here))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        self.visit_unit()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let st = self.st;
-        let mut out = Vec::new();
-        loop {
-            let i = out.len();
-            let seed = JSeed {
-                st: &mut *st,
-                seg: i.to_string(),
-                index: Some(i),
+fn key_segs<'k>(
+    segs: &[crate::run::Seg<'k, '_>],
+    key: &str,
+    limits: &Limits,
+) -> Result<Vec<KeySeg<'k>>, ParseError> {
+    segs.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let span = s.raw.0..s.raw.1;
+            let seg = if i == 0 {
+                Seg::Name(s.text)
+            } else if s.text.is_empty() {
+                Seg::Push
+            } else if s.text.bytes().all(|c| c.is_ascii_digit()) {
+                match s.text.parse::<usize>() {
+                    Ok(n) if n < limits.max_array_len => Seg::Index(n),
+                    _ => {
+                        return Err(ParseError::new(
+                            ParseErrorKind::ArrayIndexTooLarge {
+                                limit: limits.max_array_len,
+                            },
+                            s.at,
+                            Some(key.to_string()),
+                        ));
+                    }
+                }
+            } else {
+                Seg::Name(s.text)
             };
-            match seq.next_element_seed(seed)? {
-                Some((v, _)) => out.push(v),
-                None => break,
-            }
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        json_object(self.st, map).map(Value::Object)
-    }
+            Ok(KeySeg { seg, span })
+        })
+        .collect()
 }
 
-/// Shortest round-trip text of a JSON float, with an exponent (like
-/// JavaScript) for magnitudes of 1e21 and over or below 1e-6.
-fn format_f64(v: f64) -> String {
-    let a = v.abs();
-    if a != 0.0 && !(1e-6..1e21).contains(&a) {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
-
-/// Accepts only an object at the top level.
-struct TopVisitor<'s, 'l> {
-    st: &'s mut JState<'l>,
-}
-
-impl TopVisitor<'_, '_> {
-    fn not_object<E: de::Error>(self) -> Result<Object, E> {
-        Err(self.st.fail(ParseErrorKind::JsonNotObject, None))
-    }
-}
-
-impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
-    type Value = Object;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Object, E> {
-        self.not_object()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Object, A::Error> {
-        self.not_object()
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object, A::Error> {
-        json_object(self.st, map)
-    }
-}
-
-/// Byte offset of a serde_json (1-based) line/column position.
-fn json_offset(body: &[u8], line: usize, column: usize) -> usize {
-    if line == 0 {
-        return 0;
-    }
-    let mut start = 0;
-    let mut l = 1;
-    if line > 1 {
-        for (i, &b) in body.iter().enumerate() {
-            if b == b'\n' {
-                l += 1;
-                if l == line {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
-    }
-    (start + column.saturating_sub(1)).min(body.len())
-}
-
-/// serde_json's message without its " at line L column C" suffix.
-fn json_message(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
-}
-
-/// Parse a JSON body into the same tree as [`parse_form`].
-///
-/// The top level must be an object (else `JsonNotObject`, at the first
-/// non-blank byte). Strings become [`Origin::JsonString`] scalars; booleans
-/// `true`/`false` [`Origin::JsonBool`]; numbers [`Origin::JsonNumber`] with
-/// integers written in decimal and other numbers in Rust's shortest
-/// round-trip `f64` form (so `1.50` becomes `1.5`, `1.0` becomes `1`,
-/// `1e300` stays `1e300`, and integers beyond 64 bits lose precision, e.g.
-/// `12345678901234567890123` becomes `1.2345678901234568e22` — send such
-/// values as strings).
-/// `null` is `JsonNull`; a repeated key is `DuplicateKey`; an empty key is
-/// `EmptyKey`; a key containing `[` or `]` is a `Json` error (it could not be
-/// sent as a form parameter). Depth, leaf-count and array-length limits
-/// apply as for forms: a leaf may sit `max_depth` levels deep, a container
-/// may not. Scalar spans and key spans are `0..0` (serde_json exposes no
-/// offsets); error offsets come from serde_json's line/column: the last
-/// byte serde_json had read, i.e. the end of the offending token (for
-/// `JsonNull` the final `l` of `null`, for `DuplicateKey` and `TooDeep` the
-/// key's closing quote or the `:` after it). Invalid UTF-8 anywhere is
-/// `InvalidUtf8` at the first bad byte.
-pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
-    check_body_size(body, limits)?;
-    let text = std::str::from_utf8(body)
-        .map_err(|e| ParseError::new(ParseErrorKind::InvalidUtf8, e.valid_up_to(), None))?;
-    let mut st = JState {
-        limits,
-        max_depth: limits.depth(),
-        params: 0,
-        path: Vec::new(),
-        err: None,
-    };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = de::Deserializer::deserialize_any(&mut de, TopVisitor { st: &mut st })
-        .and_then(|obj| de.end().map(|()| obj));
-    match result {
-        Ok(obj) => Ok(obj),
-        Err(e) => {
-            let offset = json_offset(body, e.line(), e.column());
-            Err(match st.err.take() {
-                Some((ParseErrorKind::JsonNotObject, key)) => {
-                    let first = body
-                        .iter()
-                        .position(|b| !b.is_ascii_whitespace())
-                        .unwrap_or(0);
-                    ParseError::new(ParseErrorKind::JsonNotObject, first, key)
-                }
-                Some((kind, key)) => ParseError::new(kind, offset, key),
-                None => ParseError::new(ParseErrorKind::Json(json_message(&e)), offset, None),
-            })
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Encoding
-// ---------------------------------------------------------------------------
-
-fn push_encoded(out: &mut String, s: &str) {
-    out.extend(form_urlencoded::byte_serialize(s.as_bytes()));
-}
-
-fn encode_value(prefix: &mut String, value: &Value, out: &mut String) {
-    match value {
-        Value::Scalar(s) => {
-            if !out.is_empty() {
-                out.push('&');
-            }
-            out.push_str(prefix);
-            out.push('=');
-            push_encoded(out, &s.text);
-        }
-        Value::Object(o) => {
-            for (k, v) in o.iter() {
-                let len = prefix.len();
-                prefix.push('[');
-                push_encoded(prefix, k);
-                prefix.push(']');
-                encode_value(prefix, v, out);
-                prefix.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = prefix.len();
-                prefix.push('[');
-                prefix.push_str(&i.to_string());
-                prefix.push(']');
-                encode_value(prefix, v, out);
-                prefix.truncate(len);
-            }
-        }
-    }
-}
-
-/// Encode a tree the way Stripe's libraries send it: nested keys as
-/// `a[b][c]=v`, arrays as `a[0]=v` / `a[0][k]=v`, key order preserved.
-/// Brackets stay literal; key segments and values are percent-encoded as
-/// `application/x-www-form-urlencoded` (space as `+`). An empty array or
-/// object encodes as nothing; an empty string as `k=`.
-///
-/// `parse_form(encode_form(t))` gives back `t` for every tree `parse_form`
-/// can produce. Trees built in code round-trip too unless they hold empty
-/// containers, empty keys, keys containing `[` or `]` (their `%5B`/`%5D`
-/// decode back to brackets), or nested object keys made only of digits
-/// (they read back as array indexes).
-pub fn encode_form(obj: &Object) -> String {
+/// Joins a path the way Stripe names parameters: `["card","number"]` → `card[number]`; an
+/// empty segment gives `[]`.
+pub fn bracket_path(segments: &[&str]) -> String {
     let mut out = String::new();
-    let mut prefix = String::new();
-    for (k, v) in obj.iter() {
-        prefix.clear();
-        push_encoded(&mut prefix, k);
-        encode_value(&mut prefix, v, &mut out);
+    for (i, s) in segments.iter().enumerate() {
+        if i == 0 {
+            out.push_str(s);
+        } else {
+            out.push('[');
+            out.push_str(s);
+            out.push(']');
+        }
     }
     out
+}
+
+fn path_string(segments: &[String]) -> String {
+    let v: Vec<&str> = segments.iter().map(String::as_str).collect();
+    bracket_path(&v)
+}
+
+// ---------------------------------------------------------------------------
+// Trees as parameters
+// ---------------------------------------------------------------------------
+
+impl Object {
+    /// Writes the tree's parameters, in key order (arrays by index).
+    pub fn to_params<'a>(&'a self, out: &mut dyn ParamSink<'a>) {
+        let mut path = ParamPath::new();
+        for (k, v) in self.iter() {
+            path.push(k);
+            v.to_param(&mut path, out);
+            path.pop();
+        }
+    }
+}
+
+impl ToParam for Value {
+    fn to_param<'a>(&'a self, path: &mut ParamPath<'a>, out: &mut dyn ParamSink<'a>) {
+        match self {
+            Value::Scalar(s) => out.pair(path.segments(), Cow::Borrowed(&s.text)),
+            Value::Object(o) => {
+                for (k, v) in o.iter() {
+                    path.push(k);
+                    v.to_param(path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(items) => items.as_slice().to_param(path, out),
+        }
+    }
+}
+
+/// Builds a tree from the parameters a value writes (`TokenRequest::to_body`): segments
+/// made of digits are array indexes.
+#[derive(Default)]
+pub(crate) struct TreeBuilder {
+    root: BObj,
+    failed: bool,
+}
+
+impl TreeBuilder {
+    /// The tree (empty if the parameters conflicted, which typed values cannot do).
+    pub(crate) fn finish(self) -> Object {
+        if self.failed {
+            return Object::new();
+        }
+        finish_obj(self.root, &mut Vec::new()).unwrap_or_default()
+    }
+}
+
+impl<'a> ParamSink<'a> for TreeBuilder {
+    fn pair(&mut self, path: &[Cow<'a, str>], value: Cow<'a, str>) {
+        let limits = Limits {
+            max_array_len: usize::MAX,
+            max_params: usize::MAX,
+            ..Limits::default()
+        };
+        let segs: Vec<KeySeg<'_>> = path
+            .iter()
+            .enumerate()
+            .map(|(i, s)| KeySeg {
+                seg: if i == 0 {
+                    Seg::Name(s)
+                } else if s.is_empty() {
+                    Seg::Push
+                } else {
+                    match s.parse::<usize>() {
+                        Ok(n) if s.bytes().all(|c| c.is_ascii_digit()) => Seg::Index(n),
+                        _ => Seg::Name(s),
+                    }
+                },
+                span: 0..0,
+            })
+            .collect();
+        if segs.is_empty()
+            || insert_pair(
+                &mut self.root,
+                &segs,
+                Scalar::new(value.into_owned()),
+                0,
+                &limits,
+            )
+            .is_err()
+        {
+            self.failed = true;
+        }
+    }
+}
+
+/// Encodes a tree the way Stripe's libraries send it: nested keys as `a[b][c]=v`, arrays as
+/// `a[0]=v`, key order kept; key segments and values percent-encoded as
+/// `application/x-www-form-urlencoded` (space as `+`), brackets literal. An empty array or
+/// object encodes as nothing; an empty string as `k=`.
+///
+/// `parse_form(encode_form(t))` gives back `t` for every tree `parse_form` can produce.
+/// Trees built in code round-trip too unless they hold empty containers, empty keys, keys
+/// containing `[` or `]`, or nested object keys made only of digits (they read back as array
+/// indexes).
+pub fn encode_form(obj: &Object) -> String {
+    let mut e = FormEncoder::new();
+    obj.to_params(&mut e);
+    e.finish()
 }
 
 #[cfg(test)]
@@ -1382,17 +692,6 @@ mod tests {
 
     fn form_err(s: &[u8], limits: &Limits) -> ParseError {
         match parse_form(s, limits) {
-            Ok(_) => panic!("expected an error for {:?}", String::from_utf8_lossy(s)),
-            Err(e) => e,
-        }
-    }
-
-    fn json(s: &str) -> Object {
-        parse_json(s.as_bytes(), &Limits::default()).expect("parses")
-    }
-
-    fn json_err(s: &[u8], limits: &Limits) -> ParseError {
-        match parse_json(s, limits) {
             Ok(_) => panic!("expected an error for {:?}", String::from_utf8_lossy(s)),
             Err(e) => e,
         }
@@ -1568,9 +867,6 @@ mod tests {
         assert_eq!(e.kind, ParseErrorKind::BodyTooLarge { limit: 4 });
         assert_eq!(e.offset, 4);
         assert!(parse_form(b"a=12", &limits).is_ok());
-        let e = json_err(b"{\"a\":1}", &limits);
-        assert_eq!(e.kind, ParseErrorKind::BodyTooLarge { limit: 4 });
-        assert_eq!(e.offset, 4);
     }
 
     #[test]
@@ -1582,8 +878,6 @@ mod tests {
         kind_at("ab%C3=1", InvalidUtf8, 2, None);
         let e = form_err(b"ab=c\xff", &Limits::default());
         assert_eq!((e.kind, e.offset), (InvalidUtf8, 4));
-        let e = json_err(b"{\"a\":\"\xff\"}", &Limits::default());
-        assert_eq!((e.kind, e.offset), (InvalidUtf8, 6));
     }
 
     #[test]
@@ -1730,152 +1024,12 @@ mod tests {
             assert!(m.ends_with('.'), "{m}");
             assert_eq!(m, e.to_string());
         }
-        let e = json_err(
-            format!("{{\"n\":\"{secret}\", \"x\": nul").as_bytes(),
-            &Limits::default(),
-        );
-        assert!(!e.message().contains(secret));
-        let e = json_err(format!("\"{secret}\"").as_bytes(), &Limits::default());
-        assert!(!e.message().contains(secret));
         // keys are quoted with control characters escaped
         let e = form_err(b"a%0A[=1", &Limits::default());
         assert!(e.message().contains("'a\\n['"), "{}", e.message());
     }
 
     // ----- JSON -----
-
-    #[test]
-    fn json_scalars() {
-        let o = json(
-            r#"{"s":"4242","i":12,"n":-5,"f":1.5,"z":1.0,"big":1e300,"tiny":1.5e-7,"t":true,"b":false}"#,
-        );
-        let get = |k: &str| o.get(k).and_then(Value::as_scalar).unwrap();
-        assert_eq!(
-            (get("s").text.as_str(), get("s").origin),
-            ("4242", Origin::JsonString)
-        );
-        assert_eq!(
-            (get("i").text.as_str(), get("i").origin),
-            ("12", Origin::JsonNumber)
-        );
-        assert_eq!(get("n").text, "-5");
-        assert_eq!(get("f").text, "1.5");
-        assert_eq!(get("z").text, "1");
-        assert_eq!(get("big").text, "1e300");
-        assert_eq!(get("tiny").text, "1.5e-7");
-        assert_eq!(
-            (get("t").text.as_str(), get("t").origin),
-            ("true", Origin::JsonBool)
-        );
-        assert_eq!(get("b").text, "false");
-        assert_eq!(get("s").span, 0..0);
-        assert_eq!(o.iter().next().map(|(k, _)| k), Some("s"));
-    }
-
-    #[test]
-    fn json_tree_matches_form_tree() {
-        let j = json(
-            r#"{"card":{"number":"4242 4242","exp_month":12},"tags":["a","b"],"items":[{"k":1},{"k":2}]}"#,
-        );
-        let f = form(
-            "card[number]=4242+4242&card[exp_month]=12&tags[]=a&tags[]=b&items[0][k]=1&items[1][k]=2",
-        );
-        assert_eq!(j, f);
-        assert_eq!(
-            encode_form(&j),
-            "card[number]=4242+4242&card[exp_month]=12&tags[0]=a&tags[1]=b&items[0][k]=1&items[1][k]=2"
-        );
-        assert!(json("{}").is_empty());
-        assert_eq!(json(r#"{"a":[]}"#).get("a"), Some(&Value::Array(vec![])));
-    }
-
-    #[test]
-    fn json_errors() {
-        let d = Limits::default();
-        let e = json_err(br#"{"a": "#, &d);
-        assert_eq!(
-            e.kind,
-            ParseErrorKind::Json("EOF while parsing a value".into())
-        );
-        assert_eq!(e.offset, 5);
-        let e = json_err(b"{\"a\":\n  nul}", &d);
-        assert!(matches!(e.kind, ParseErrorKind::Json(_)));
-        assert_eq!(e.offset, 11);
-        let e = json_err(br#"{"a":1} x"#, &d);
-        assert_eq!(e.kind, ParseErrorKind::Json("trailing characters".into()));
-        assert_eq!(e.offset, 8);
-        let e = json_err(b"", &d);
-        assert!(matches!(e.kind, ParseErrorKind::Json(_)));
-
-        for (body, at) in [
-            ("[1]", 0),
-            ("  \"x\"", 2),
-            ("12", 0),
-            ("null", 0),
-            ("true", 0),
-        ] {
-            let e = json_err(body.as_bytes(), &d);
-            assert_eq!(
-                (e.kind, e.offset),
-                (ParseErrorKind::JsonNotObject, at),
-                "{body}"
-            );
-        }
-
-        let e = json_err(br#"{"a": null}"#, &d);
-        assert_eq!(
-            (e.kind, e.offset, e.key.as_deref()),
-            (ParseErrorKind::JsonNull, 9, Some("a"))
-        );
-        let e = json_err(br#"{"a": [1, null]}"#, &d);
-        assert_eq!(
-            (e.kind, e.key.as_deref()),
-            (ParseErrorKind::JsonNull, Some("a[1]"))
-        );
-
-        let e = json_err(br#"{"a":1,"a":2}"#, &d);
-        assert_eq!(
-            (e.kind, e.offset, e.key.as_deref()),
-            (ParseErrorKind::DuplicateKey, 9, Some("a"))
-        );
-        let e = json_err(br#"{"c":{"x":1,"x":1}}"#, &d);
-        assert_eq!(
-            (e.kind, e.key.as_deref()),
-            (ParseErrorKind::DuplicateKey, Some("c[x]"))
-        );
-
-        let e = json_err(br#"{"":1}"#, &d);
-        assert_eq!((e.kind, e.offset), (ParseErrorKind::EmptyKey, 2));
-        let e = json_err(br#"{"a[b]":1}"#, &d);
-        assert!(matches!(e.kind, ParseErrorKind::Json(_)));
-        assert_eq!(e.offset, 6);
-    }
-
-    #[test]
-    fn json_limits() {
-        let d = Limits::default();
-        let ok = r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":1}}}}}}}}"#;
-        assert!(parse_json(ok.as_bytes(), &d).is_ok());
-        let deep = r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}"#;
-        let e = json_err(deep.as_bytes(), &d);
-        assert_eq!(e.kind, ParseErrorKind::TooDeep { limit: 8 });
-        assert_eq!(e.offset, 44);
-        assert_eq!(e.key.as_deref(), Some("a[b][c][d][e][f][g][h][i]"));
-
-        let limits = Limits {
-            max_params: 2,
-            max_array_len: 3,
-            ..Limits::default()
-        };
-        let e = json_err(br#"{"a":1,"b":[true,false]}"#, &limits);
-        assert_eq!(e.kind, ParseErrorKind::TooManyParams { limit: 2 });
-        assert_eq!(e.key.as_deref(), Some("b[1]"));
-        assert_eq!(e.offset, 21); // the last byte of `false`
-        let e = json_err(br#"{"a":[[],[],[],[]]}"#, &limits);
-        assert_eq!(e.kind, ParseErrorKind::ArrayIndexTooLarge { limit: 3 });
-        assert_eq!(e.key.as_deref(), Some("a[3]"));
-        assert!(parse_json(br#"{"a":[[],[],[]]}"#, &limits).is_ok());
-    }
 
     // ----- encoding and round trips -----
 
@@ -1950,15 +1104,6 @@ mod tests {
                 limit: HARD_MAX_DEPTH
             }
         );
-        let mut j = String::from("{\"a\":");
-        j.push_str(&"[".repeat(64 * 1024 - 10));
-        let e = json_err(j.as_bytes(), &huge);
-        assert_eq!(
-            e.kind,
-            ParseErrorKind::TooDeep {
-                limit: HARD_MAX_DEPTH
-            }
-        );
     }
 
     #[test]
@@ -1988,10 +1133,6 @@ mod tests {
             ..Limits::default()
         };
         assert!(parse_form(body.as_bytes(), &roomy).unwrap().len() > 5000);
-        // 1000 distinct keys in a JSON object
-        let j: Vec<String> = (0..1000).map(|i| format!("\"k{i}\":{i}")).collect();
-        let o = json(&format!("{{{}}}", j.join(",")));
-        assert_eq!(o.len(), 1000);
     }
 
     // ----- property tests -----
@@ -2033,7 +1174,6 @@ mod tests {
         #[test]
         fn parse_never_panics_on_bytes(body in prop::collection::vec(any::<u8>(), 0..400)) {
             let _ = parse_form(&body, &Limits::default());
-            let _ = parse_json(&body, &Limits::default());
         }
 
         #[test]
@@ -2048,14 +1188,6 @@ mod tests {
                     prop_assert!(e.offset <= body.len().max(limits.max_body_bytes));
                     let _ = e.message();
                 }
-            }
-        }
-
-        #[test]
-        fn parse_never_panics_on_jsonish(body in "[{}\\[\\]\":,a0-9 .e-]{0,60}|null|true") {
-            if let Err(e) = parse_json(body.as_bytes(), &Limits::default()) {
-                prop_assert!(e.offset <= body.len());
-                let _ = e.message();
             }
         }
 

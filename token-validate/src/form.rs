@@ -1,0 +1,343 @@
+//! The form scanner: an `application/x-www-form-urlencoded` body in Stripe's bracket
+//! notation, read in one pass without building anything. Each pair's key is split into its
+//! segments (`card[number]` → `card`, `number`) and handed, with its value, to the generated
+//! validator of the request body, which matches the segments against the spec: under an
+//! object a segment is a parameter name, under a list an index (`0`, `1`, or `[]` to push),
+//! under a map a key, whatever it looks like.
+//!
+//! # Syntax
+//!
+//! * Pairs are separated by `&`; the key ends at the first `=` (a pair without one is the
+//!   value `""`); empty pairs (`a=1&&b=2`, a trailing `&`) are skipped.
+//! * `+` is a space; keys and values are percent-decoded, strictly: a `%` not followed by
+//!   two hex digits, or bytes that are not UTF-8 after decoding, are body errors. Keys and
+//!   values without `%` and `+` are borrowed from the body, not copied.
+//!
+//! # Limits
+//!
+//! The body size is checked before anything is read; depth and the number of values while
+//! reading (see [`Limits`]), so time and memory stay linear in the body size.
+//!
+//! # Body errors and their offsets
+//!
+//! `BadPercentEscape` points at the `%`; `InvalidUtf8` at the first raw byte of the bad
+//! sequence; `UnbalancedBracket` at the offending bracket (an unclosed `[`, a stray `]`, a
+//! nested `[`) or at the character after a `]`; `TooDeep` and `ArrayIndexTooLarge` (for a
+//! literal index) at the `[` of the segment; `ArrayIndexGap` at the `[` of the first index
+//! after the gap; `EmptyKey`, `TooManyParams`, `DuplicateKey`, `ValueAndObject`,
+//! `MixedArrayAndObject` and a too-long `a[]` push at the start of the offending pair;
+//! `BodyTooLarge` at the limit.
+
+use std::borrow::Cow;
+
+use smallvec::SmallVec;
+
+use crate::Limits;
+use crate::parse_error::{ParseError, ParseErrorKind};
+use crate::run::{Run, Seg, State, Text};
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Offset (relative to `raw`) of the first `%` not followed by two hex digits.
+fn bad_escape(raw: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%' {
+            let ok =
+                i + 2 < raw.len() && hex_val(raw[i + 1]).is_some() && hex_val(raw[i + 2]).is_some();
+            if !ok {
+                return Some(i);
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Index in `raw` of the `n`-th decoded byte (raw is escape-checked).
+fn raw_index_of_decoded(raw: &[u8], n: usize) -> usize {
+    let (mut i, mut d) = (0, 0);
+    while i < raw.len() && d < n {
+        i += if raw[i] == b'%' { 3 } else { 1 };
+        d += 1;
+    }
+    i.min(raw.len())
+}
+
+/// Where each decoded byte of a key was in the body: the identity (plus the key's start)
+/// when the key has no escape and no `+`, else a table.
+pub(crate) enum Positions {
+    Identity(usize),
+    Table(Vec<usize>),
+}
+
+impl Positions {
+    /// The body offset of decoded byte `i` (`i` may be the key's length: its end).
+    fn at(&self, i: usize) -> usize {
+        match self {
+            Positions::Identity(base) => base + i,
+            Positions::Table(t) => t.get(i).or(t.last()).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// Decode a key, keeping for each decoded byte its absolute offset in the
+/// body (plus a final sentinel at the key's end). A key without `%` and `+`
+/// (the common case) is borrowed, not copied.
+pub(crate) fn decode_key(raw: &[u8], base: usize) -> Result<(Cow<'_, str>, Positions), ParseError> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => Ok((Cow::Borrowed(s), Positions::Identity(base))),
+            Err(e) => Err(ParseError::new(
+                ParseErrorKind::InvalidUtf8,
+                base + e.valid_up_to(),
+                None,
+            )),
+        };
+    }
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut pos = Vec::with_capacity(raw.len() + 1);
+    let mut i = 0;
+    while i < raw.len() {
+        pos.push(base + i);
+        match raw[i] {
+            b'+' => {
+                bytes.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hi = raw.get(i + 1).copied().and_then(hex_val);
+                let lo = raw.get(i + 2).copied().and_then(hex_val);
+                match (hi, lo) {
+                    (Some(h), Some(l)) => bytes.push(h * 16 + l),
+                    _ => {
+                        return Err(ParseError::new(
+                            ParseErrorKind::BadPercentEscape,
+                            base + i,
+                            None,
+                        ));
+                    }
+                }
+                i += 3;
+            }
+            b => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    pos.push(base + raw.len());
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((Cow::Owned(s), Positions::Table(pos))),
+        Err(e) => Err(ParseError::new(
+            ParseErrorKind::InvalidUtf8,
+            pos[e.utf8_error().valid_up_to()],
+            None,
+        )),
+    }
+}
+
+/// Strictly decodes a form value: bad escapes and invalid UTF-8 are errors. A value without
+/// `%` and `+` (the common case) is borrowed from the body, not copied.
+pub(crate) fn decode_value<'de>(
+    raw: &'de [u8],
+    base: usize,
+    key: &str,
+) -> Result<Text<'de>, ParseError> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return match std::str::from_utf8(raw) {
+            Ok(s) => Ok(Cow::Borrowed(s)),
+            Err(e) => Err(ParseError::new(
+                ParseErrorKind::InvalidUtf8,
+                base + e.valid_up_to(),
+                Some(key.to_string()),
+            )),
+        };
+    }
+    if let Some(i) = bad_escape(raw) {
+        return Err(ParseError::new(
+            ParseErrorKind::BadPercentEscape,
+            base + i,
+            Some(key.to_string()),
+        ));
+    }
+    let plus_free: Cow<'_, [u8]> = if raw.contains(&b'+') {
+        raw.iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect::<Vec<u8>>()
+            .into()
+    } else {
+        raw.into()
+    };
+    let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode(&plus_free).into();
+    match std::str::from_utf8(&decoded) {
+        Ok(s) => Ok(Cow::Owned(s.to_string())),
+        Err(e) => Err(ParseError::new(
+            ParseErrorKind::InvalidUtf8,
+            base + raw_index_of_decoded(raw, e.valid_up_to()),
+            Some(key.to_string()),
+        )),
+    }
+}
+
+/// A key's segments: `card[number]` has two; the depth limit bounds them.
+pub(crate) type Segs<'k, 'de> = SmallVec<[Seg<'k, 'de>; 8]>;
+
+/// Splits a decoded key into its segments: a name, then zero or more `[segment]`.
+pub(crate) fn parse_key<'k, 'de>(
+    key: &'k str,
+    body_key: Option<&'de str>,
+    pos: &Positions,
+    pair_start: usize,
+    limits: &Limits,
+) -> Result<Segs<'k, 'de>, ParseError> {
+    let b = key.as_bytes();
+    let err = |kind, i: usize| ParseError::new(kind, pos.at(i), Some(key.to_string()));
+    let name_end = b
+        .iter()
+        .position(|&c| c == b'[' || c == b']')
+        .unwrap_or(b.len());
+    if name_end < b.len() && b[name_end] == b']' {
+        return Err(err(ParseErrorKind::UnbalancedBracket, name_end));
+    }
+    if name_end == 0 {
+        return Err(ParseError::new(ParseErrorKind::EmptyKey, pair_start, None));
+    }
+    let max_depth = limits.depth();
+    let seg = |start: usize, end: usize, at: usize| Seg {
+        text: &key[start..end],
+        body: body_key.map(|k| &k[start..end]),
+        at,
+        raw: (pos.at(start), pos.at(end)),
+    };
+    let mut segs = Segs::new();
+    segs.push(seg(0, name_end, pos.at(0)));
+    let mut i = name_end;
+    while i < b.len() {
+        if b[i] != b'[' {
+            return Err(err(ParseErrorKind::UnbalancedBracket, i));
+        }
+        let open = i;
+        let rel = b[open + 1..].iter().position(|&c| c == b'[' || c == b']');
+        let close = match rel {
+            Some(r) if b[open + 1 + r] == b']' => open + 1 + r,
+            Some(r) => return Err(err(ParseErrorKind::UnbalancedBracket, open + 1 + r)),
+            None => return Err(err(ParseErrorKind::UnbalancedBracket, open)),
+        };
+        if segs.len() >= max_depth {
+            return Err(err(ParseErrorKind::TooDeep { limit: max_depth }, open));
+        }
+        segs.push(seg(open + 1, close, pos.at(open)));
+        i = close + 1;
+    }
+    Ok(segs)
+}
+
+/// One pair of the body: where it starts, its raw key and its raw value.
+pub(crate) struct Pair<'de> {
+    pub(crate) start: usize,
+    pub(crate) key: &'de [u8],
+    pub(crate) value: &'de [u8],
+    pub(crate) value_at: usize,
+}
+
+/// The non-empty pairs of a body, in order.
+pub(crate) fn pairs(body: &[u8]) -> impl Iterator<Item = Pair<'_>> {
+    let mut start = 0usize;
+    std::iter::from_fn(move || {
+        while start <= body.len() {
+            let end = body[start..]
+                .iter()
+                .position(|&b| b == b'&')
+                .map_or(body.len(), |p| start + p);
+            let pair = &body[start..end];
+            let here = start;
+            start = end + 1;
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match pair.iter().position(|&b| b == b'=') {
+                Some(eq) => Pair {
+                    start: here,
+                    key: &pair[..eq],
+                    value: &pair[eq + 1..],
+                    value_at: here + eq + 1,
+                },
+                None => Pair {
+                    start: here,
+                    key: pair,
+                    value: &[],
+                    value_at: end,
+                },
+            });
+        }
+        None
+    })
+}
+
+/// Reads a form body into the validator of the request body, `root`. A body error stops the
+/// read and is left in the run.
+pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root: &mut S) {
+    let limits = run.limits().clone();
+    if body.len() > limits.max_body_bytes {
+        let limit = limits.max_body_bytes;
+        run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
+        return;
+    }
+    for pair in pairs(body) {
+        if let Err(e) = read_pair(&pair, run, root, &limits) {
+            run.abort = Some(e);
+        }
+        if run.aborted() {
+            return;
+        }
+    }
+    root.structure(run, &mut |key: &str| index_offset(body, key, &limits));
+}
+
+fn read_pair<'de, S: State<'de>>(
+    pair: &Pair<'de>,
+    run: &mut Run<'_>,
+    root: &mut S,
+    limits: &Limits,
+) -> Result<(), ParseError> {
+    let (key, pos) = decode_key(pair.key, pair.start)?;
+    let body_key = match &key {
+        Cow::Borrowed(k) => Some(*k),
+        Cow::Owned(_) => None,
+    };
+    let segs = parse_key(&key, body_key, &pos, pair.start, limits)?;
+    let value = decode_value(pair.value, pair.value_at, &key)?;
+    if !run.count_param(pair.start, || key.to_string()) {
+        return Ok(());
+    }
+    run.pair = pair.start;
+    root.dispatch(run, &segs, value);
+    Ok(())
+}
+
+/// The offset of the `[` of the last segment of the first pair whose key is `key` (decoded,
+/// as the validator names it): where an array index after a gap was sent.
+fn index_offset(body: &[u8], key: &str, limits: &Limits) -> usize {
+    for pair in pairs(body) {
+        let Ok((k, pos)) = decode_key(pair.key, pair.start) else {
+            continue;
+        };
+        if *k == *key
+            && let Ok(segs) = parse_key(&k, None, &pos, pair.start, limits)
+            && let Some(last) = segs.last()
+        {
+            return last.at;
+        }
+    }
+    0
+}

@@ -1,0 +1,734 @@
+//! The JSON driver: a JSON body read in one pass by `serde_json`'s deserializer, straight
+//! into the generated validators (no `serde_json::Value`, no tree).
+//!
+//! Strings are borrowed from the body unless they have escapes; numbers and booleans are
+//! taken as their exact text (`serde_json`'s raw values), so `0.0000001` stays `0.0000001`
+//! and a card number sent as a number keeps every digit. The same parameters as in a form
+//! body; numbers and booleans may be JSON values or strings.
+//!
+//! # Body errors and their offsets
+//!
+//! The top level must be an object (`JsonNotObject`, at the first non-blank byte); `null` is
+//! refused (`JsonNull`, at the end of the `null`); a repeated key is `DuplicateKey` (at the
+//! key's closing quote); an empty key `EmptyKey`; a key with `[` or `]` a `Json` error (it
+//! could not be sent as a form parameter). Depth, value-count and list-length limits apply
+//! as for forms: `TooDeep` at the `:` before the value, `TooManyParams` at the end of the
+//! value over the limit. Invalid UTF-8 anywhere is `InvalidUtf8` at the first bad byte.
+//! Other offsets are those of `serde_json`'s position: the last byte it read.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use token_spec::NodeId;
+
+use crate::parse_error::{ParseErrorKind, quote_key};
+use crate::run::{
+    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
+};
+
+/// Where a JSON value is, for the keys that body errors name.
+#[derive(Clone, Copy)]
+pub enum JPath<'p> {
+    /// A parameter of the spec (the root is the body itself).
+    Node(NodeId),
+    /// An item of a list.
+    Index(&'p JPath<'p>, usize),
+    /// A member of an object or an entry of a map.
+    Key(&'p JPath<'p>, &'p str),
+}
+
+impl JPath<'_> {
+    fn render(&self, out: &mut String) {
+        match self {
+            JPath::Node(n) => out.push_str(&token_spec::bundled().node(*n).path),
+            JPath::Index(p, i) => {
+                p.render(out);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+            JPath::Key(p, k) => {
+                p.render(out);
+                if out.is_empty() {
+                    out.push_str(k);
+                } else {
+                    out.push('[');
+                    out.push_str(k);
+                    out.push(']');
+                }
+            }
+        }
+    }
+    /// The path in bracket notation, `None` for the body itself.
+    fn key(&self) -> Option<String> {
+        let mut s = String::new();
+        self.render(&mut s);
+        (!s.is_empty()).then_some(s)
+    }
+}
+
+/// An offset to be read from `serde_json`'s position when the error comes out.
+const AT_SERDE: usize = usize::MAX;
+
+/// Stops the read with a body error at `serde_json`'s current position.
+fn stop<E: de::Error>(run: &mut Run<'_>, kind: ParseErrorKind, at: &JPath<'_>) -> E {
+    run.abort_at(kind, AT_SERDE, at.key());
+    E::custom("stopped")
+}
+
+/// The error that carries a stop through `serde_json`.
+fn stopped<E: de::Error>() -> E {
+    E::custom("stopped")
+}
+
+/// Counts a value against the parameter limit.
+fn count<E: de::Error>(run: &mut Run<'_>, at: &JPath<'_>) -> Result<(), E> {
+    if run.count_param(AT_SERDE, || at.key().unwrap_or_default()) {
+        Ok(())
+    } else {
+        Err(stopped())
+    }
+}
+
+/// Counts a value against the parameter limit, with the offset of its last byte.
+fn count_at<E: de::Error>(run: &mut Run<'_>, offset: usize, at: &JPath<'_>) -> Result<(), E> {
+    if run.count_param(offset, || at.key().unwrap_or_default()) {
+        Ok(())
+    } else {
+        Err(stopped())
+    }
+}
+
+/// The depth limit: a value may sit `max_depth` levels deep.
+fn deep<E: de::Error>(run: &mut Run<'_>, depth: usize, at: &JPath<'_>) -> Result<(), E> {
+    let limit = run.limits().depth();
+    if depth > limit {
+        return Err(stop(run, ParseErrorKind::TooDeep { limit }, at));
+    }
+    Ok(())
+}
+
+/// Reads a JSON body into the validator of the request body, `root`. A body error stops the
+/// read and is left in the run.
+pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root: &mut S) {
+    let limit = run.limits().max_body_bytes;
+    if body.len() > limit {
+        run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
+        return;
+    }
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            run.abort_at(ParseErrorKind::InvalidUtf8, e.valid_up_to(), None);
+            return;
+        }
+    };
+    run.json_base = body.as_ptr() as usize;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = de
+        .deserialize_any(Top {
+            run: &mut *run,
+            root,
+        })
+        .and_then(|()| de.end());
+    if let Err(e) = result {
+        let offset = json_offset(body, e.line(), e.column());
+        match &mut run.abort {
+            Some(a) if a.kind == ParseErrorKind::JsonNotObject => {
+                a.offset = body
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(0);
+            }
+            Some(a) if a.offset == AT_SERDE => a.offset = offset,
+            Some(_) => {}
+            None => run.abort_at(ParseErrorKind::Json(json_message(&e)), offset, None),
+        }
+    }
+}
+
+/// Byte offset of a serde_json (1-based) line/column position.
+fn json_offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut start = 0;
+    let mut l = 1;
+    if line > 1 {
+        for (i, &b) in body.iter().enumerate() {
+            if b == b'\n' {
+                l += 1;
+                if l == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column.saturating_sub(1)).min(body.len())
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+}
+
+/// The top level: an object.
+struct Top<'r, 'a, S> {
+    run: &'r mut Run<'a>,
+    root: &'r mut S,
+}
+
+impl<'de, S: State<'de>> Visitor<'de> for Top<'_, '_, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.root.visit_json(self.run, map)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(not_object(self.run))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(not_object(self.run))
+    }
+}
+
+fn not_object<E: de::Error>(run: &mut Run<'_>) -> E {
+    run.abort_at(ParseErrorKind::JsonNotObject, 0, None);
+    stopped()
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------
+
+/// A member's key: borrowed unless it has escapes; never empty, never with `[` or `]`.
+pub struct KeySeed<'r, 'a, 'p> {
+    run: &'r mut Run<'a>,
+    parent: JPath<'p>,
+}
+
+impl<'r, 'a, 'p> KeySeed<'r, 'a, 'p> {
+    /// The key of a member of the object at `parent`.
+    pub fn new(run: &'r mut Run<'a>, parent: JPath<'p>) -> Self {
+        KeySeed { run, parent }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
+    type Value = Text<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        let key = d.deserialize_str(KeyVisitor)?;
+        if key.is_empty() {
+            return Err(stop(self.run, ParseErrorKind::EmptyKey, &self.parent));
+        }
+        if key.contains(['[', ']']) {
+            let msg = format!(
+                "object key {} contains '[' or ']', which cannot be sent as a form parameter,",
+                quote_key(&key)
+            );
+            return Err(stop(self.run, ParseErrorKind::Json(msg), &self.parent));
+        }
+        Ok(key)
+    }
+}
+
+/// A member whose key was seen before in the same object: a body error.
+pub fn duplicate<E: de::Error>(run: &mut Run<'_>, at: JPath<'_>) -> E {
+    stop(run, ParseErrorKind::DuplicateKey, &at)
+}
+
+// ---------------------------------------------------------------------------------------
+// Single values
+// ---------------------------------------------------------------------------------------
+
+/// The JSON value of a single-value parameter.
+pub enum JsonScalar<'de> {
+    /// A string, number or boolean: its text.
+    Text(Text<'de>),
+    /// An object or an array.
+    Shape(Shape),
+}
+
+/// A single value at `depth` levels: a string (borrowed unless it has escapes), or a number
+/// or boolean as its exact text.
+pub struct ScalarSeed<'r, 'a, 'p> {
+    run: &'r mut Run<'a>,
+    depth: usize,
+    at: JPath<'p>,
+}
+
+impl<'r, 'a, 'p> ScalarSeed<'r, 'a, 'p> {
+    /// The value of the parameter at `at`, `depth` levels deep.
+    pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
+        ScalarSeed { run, depth, at }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
+    type Value = JsonScalar<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<JsonScalar<'de>, D::Error> {
+        let run = self.run;
+        deep(run, self.depth, &self.at)?;
+        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+        let text = raw.get();
+        // Errors on a value point at its last byte.
+        let start = (text.as_ptr() as usize).saturating_sub(run.json_base);
+        let last = start + text.len().saturating_sub(1);
+        match text.as_bytes().first() {
+            Some(b'"') => {
+                count_at(run, last, &self.at)?;
+                let inner = &text[1..text.len().saturating_sub(1).max(1)];
+                if inner.contains('\\') {
+                    let s: String =
+                        serde_json::from_str(text).map_err(|_| de::Error::custom("bad string"))?;
+                    Ok(JsonScalar::Text(Cow::Owned(s)))
+                } else {
+                    Ok(JsonScalar::Text(Cow::Borrowed(inner)))
+                }
+            }
+            Some(b'n') => {
+                run.abort_at(ParseErrorKind::JsonNull, last, self.at.key());
+                Err(stopped())
+            }
+            Some(b'{') | Some(b'[') => {
+                let shape = if text.starts_with('{') {
+                    Shape::Object
+                } else {
+                    Shape::Array
+                };
+                // The dictionary or list is wrong here, but its content still meets the
+                // limits, as anywhere in a body.
+                let mut inner = serde_json::Deserializer::from_str(text);
+                let skipped = Skip {
+                    run: &mut *run,
+                    depth: self.depth,
+                    at: self.at,
+                }
+                .deserialize(&mut inner);
+                if let Err(e) = skipped {
+                    let offset = start + json_offset(text.as_bytes(), e.line(), e.column());
+                    if let Some(a) = &mut run.abort
+                        && a.offset == AT_SERDE
+                    {
+                        a.offset = offset;
+                    }
+                    return Err(stopped());
+                }
+                Ok(JsonScalar::Shape(shape))
+            }
+            _ => {
+                count_at(run, last, &self.at)?;
+                Ok(JsonScalar::Text(Cow::Borrowed(text)))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Values the spec does not know (or that are of the wrong shape): checked for the limits
+// and skipped
+// ---------------------------------------------------------------------------------------
+
+/// Any value, read only for the limits (depth, count, list length, `null`, keys).
+pub struct Skip<'r, 'a, 'p> {
+    run: &'r mut Run<'a>,
+    depth: usize,
+    at: JPath<'p>,
+}
+
+impl<'r, 'a, 'p> Skip<'r, 'a, 'p> {
+    /// The value at `at`, `depth` levels deep.
+    pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
+        Skip { run, depth, at }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Skip<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        deep(self.run, self.depth, &self.at)?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        count(self.run, &self.at)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        count(self.run, &self.at)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        count(self.run, &self.at)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        count(self.run, &self.at)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        count(self.run, &self.at)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        skip_items(self.run, self.depth, &self.at, seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed::new(self.run, self.at))? {
+            let at = JPath::Key(&self.at, &key);
+            if seen.iter().any(|k| *k == *key) {
+                return Err(duplicate(self.run, at));
+            }
+            seen.push(key.to_string());
+            map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?;
+        }
+        Ok(())
+    }
+}
+
+/// Skips a list's items, for the limits.
+fn skip_items<'de, A: SeqAccess<'de>>(
+    run: &mut Run<'_>,
+    depth: usize,
+    at: &JPath<'_>,
+    mut seq: A,
+) -> Result<(), A::Error> {
+    let mut i = 0;
+    loop {
+        let item = JPath::Index(at, i);
+        index_limit(run, i, &item)?;
+        if seq
+            .next_element_seed(Skip::new(run, depth + 1, item))?
+            .is_none()
+        {
+            return Ok(());
+        }
+        i += 1;
+    }
+}
+
+/// The list-length limit: an index at or over `max_array_len` is refused (checked before
+/// the item is read, so an empty list of any length is fine... and a long one is not).
+fn index_limit<E: de::Error>(run: &mut Run<'_>, i: usize, at: &JPath<'_>) -> Result<(), E> {
+    let limit = run.limits().max_array_len;
+    if i >= limit {
+        return Err(stop(run, ParseErrorKind::ArrayIndexTooLarge { limit }, at));
+    }
+    Ok(())
+}
+
+/// Skips an object's members, for the limits.
+fn skip_members<'de, A: MapAccess<'de>>(
+    run: &mut Run<'_>,
+    depth: usize,
+    at: JPath<'_>,
+    map: A,
+) -> Result<(), A::Error> {
+    Skip::new(run, depth, at).visit_map(map)
+}
+
+// ---------------------------------------------------------------------------------------
+// Objects, lists and maps of the spec
+// ---------------------------------------------------------------------------------------
+
+/// An object parameter: its members go to its validator `S`; a string is the id of an
+/// object-or-id union, anything else an error.
+pub struct ObjectSeed<'r, 'a, 's, 'de, S> {
+    run: &'r mut Run<'a>,
+    slot: &'s mut ObjectSlot<'de, S>,
+    ty: &'static ObjectTy,
+    depth: usize,
+}
+
+impl<'r, 'a, 's, 'de, S> ObjectSeed<'r, 'a, 's, 'de, S> {
+    /// The object `ty` at `depth` levels, into `slot`.
+    pub fn new(
+        run: &'r mut Run<'a>,
+        slot: &'s mut ObjectSlot<'de, S>,
+        ty: &'static ObjectTy,
+        depth: usize,
+    ) -> Self {
+        ObjectSeed {
+            run,
+            slot,
+            ty,
+            depth,
+        }
+    }
+    fn at(&self) -> JPath<'static> {
+        JPath::Node(self.ty.node)
+    }
+    fn value<E: de::Error>(self, v: Text<'de>) -> Result<(), E> {
+        count(self.run, &self.at())?;
+        self.run.object_value(self.slot, self.ty, v);
+        Ok(())
+    }
+}
+
+impl<'de, S: State<'de>> DeserializeSeed<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        deep(self.run, self.depth, &self.at())?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: State<'de>> Visitor<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        *self.slot = ObjectSlot::Object(S::default());
+        match self.slot {
+            ObjectSlot::Object(state) => state.visit_json(self.run, map),
+            _ => Ok(()),
+        }
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.value(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.value(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        self.value(Cow::Owned(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.value(Cow::Borrowed(if v { "true" } else { "false" }))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.value(Cow::Owned(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.value(Cow::Owned(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.value(Cow::Owned(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.run.object_shape(self.slot, self.ty.node);
+        skip_items(self.run, self.depth, &self.at(), seq)
+    }
+}
+
+/// A list parameter.
+pub struct ArraySeed<'r, 'a, 's, 'de> {
+    run: &'r mut Run<'a>,
+    slot: &'s mut ArraySlot<'de>,
+    ty: &'static ArrayTy,
+    depth: usize,
+}
+
+impl<'r, 'a, 's, 'de> ArraySeed<'r, 'a, 's, 'de> {
+    /// The list `ty` at `depth` levels, into `slot`.
+    pub fn new(
+        run: &'r mut Run<'a>,
+        slot: &'s mut ArraySlot<'de>,
+        ty: &'static ArrayTy,
+        depth: usize,
+    ) -> Self {
+        ArraySeed {
+            run,
+            slot,
+            ty,
+            depth,
+        }
+    }
+    fn at(&self) -> JPath<'static> {
+        JPath::Node(self.ty.node)
+    }
+    fn value<E: de::Error>(self, v: &str) -> Result<(), E> {
+        count(self.run, &self.at())?;
+        self.run.array_value(self.slot, self.ty, v);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        deep(self.run, self.depth, &self.at())?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let at = self.at();
+        self.run.array_open(self.slot);
+        let mut i = 0;
+        loop {
+            let item = JPath::Index(&at, i);
+            index_limit(self.run, i, &item)?;
+            match seq.next_element_seed(ScalarSeed::new(self.run, self.depth + 1, item))? {
+                None => return Ok(()),
+                Some(JsonScalar::Text(v)) => self.run.item(self.slot, self.ty, i, v),
+                Some(JsonScalar::Shape(_)) => self.run.item_shape(self.slot, self.ty.node, i),
+            }
+            i += 1;
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.value(v)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.value(if v { "true" } else { "false" })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.run.array_shape(self.slot, self.ty.node);
+        skip_members(self.run, self.depth, self.at(), map)
+    }
+}
+
+/// A map parameter: any key, single values.
+pub struct MapSeed<'r, 'a, 's, 'de> {
+    run: &'r mut Run<'a>,
+    slot: &'s mut MapSlot<'de>,
+    node: NodeId,
+    unset: Unset,
+    depth: usize,
+}
+
+impl<'r, 'a, 's, 'de> MapSeed<'r, 'a, 's, 'de> {
+    /// The map `node` at `depth` levels, into `slot`.
+    pub fn new(
+        run: &'r mut Run<'a>,
+        slot: &'s mut MapSlot<'de>,
+        node: NodeId,
+        unset: Unset,
+        depth: usize,
+    ) -> Self {
+        MapSeed {
+            run,
+            slot,
+            node,
+            unset,
+            depth,
+        }
+    }
+    fn at(&self) -> JPath<'static> {
+        JPath::Node(self.node)
+    }
+    fn value<E: de::Error>(self, v: &str) -> Result<(), E> {
+        count(self.run, &self.at())?;
+        self.run.map_value(self.slot, self.node, self.unset, v);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for MapSeed<'_, '_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        deep(self.run, self.depth, &self.at())?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let at = self.at();
+        self.run.map_open(self.slot);
+        while let Some(key) = map.next_key_seed(KeySeed::new(self.run, at))? {
+            let here = JPath::Key(&at, &key);
+            if self.run.map_key_taken(self.slot, &key) {
+                return Err(duplicate(self.run, here));
+            }
+            let value =
+                match map.next_value_seed(ScalarSeed::new(self.run, self.depth + 1, here))? {
+                    JsonScalar::Text(v) => Some(v),
+                    JsonScalar::Shape(_) => None,
+                };
+            self.run.entry(self.slot, key, value, self.node);
+        }
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.value(v)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.value(if v { "true" } else { "false" })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.value(&v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.run.map_shape(self.slot, self.node);
+        skip_items(self.run, self.depth, &self.at(), seq)
+    }
+}

@@ -1,0 +1,230 @@
+//! The one implementation of each rule of the spec ([`token_spec::Check`]): a function per
+//! rule that answers "does the value pass?", with the rule's arguments as the spec gives
+//! them. The validators that `token-derive` generates call these, with the arguments read
+//! from the spec at build time; nothing here knows a parameter's name.
+//!
+//! Every function is pure and bounded, and panics on no input. The lower-level checks
+//! (Luhn, brands, ABA, IBAN, registries) are in [`crate::checks`].
+
+use crate::checks::{self, CardBrand};
+use crate::context::{Date, Mode};
+
+/// `token_kind_required`: the request names a token kind (or `customer`).
+#[inline]
+pub fn token_kind_required(has_kind: bool) -> bool {
+    has_kind
+}
+
+/// `one_token_kind`: at most one token kind per request.
+#[inline]
+pub fn one_token_kind(kinds: usize) -> bool {
+    kinds <= 1
+}
+
+/// `required_if`: a parameter that is absent passes unless `when` has the value `equals`
+/// (ASCII case ignored, as Stripe reads country codes).
+#[inline]
+pub fn required_if(present: bool, when: Option<&str>, equals: &str) -> bool {
+    present || !when.is_some_and(|w| w.eq_ignore_ascii_case(equals))
+}
+
+/// `no_unset`: an `""` (unset) value is refused under the rule's object. Called for each
+/// unset value found there: it never passes.
+#[inline]
+pub fn no_unset() -> bool {
+    false
+}
+
+/// `requires_connect`: a present parameter needs a Connect account.
+#[inline]
+pub fn requires_connect(present: bool, account: Option<&str>) -> bool {
+    !present || account.is_some()
+}
+
+/// `id_only_with`: with `with` present, an object-or-id parameter may not be an object.
+#[inline]
+pub fn id_only_with(is_object: bool, with_present: bool) -> bool {
+    !(is_object && with_present)
+}
+
+/// `object_only_without`: without `with`, an object-or-id parameter may not be an id.
+#[inline]
+pub fn object_only_without(is_id: bool, with_present: bool) -> bool {
+    !is_id || with_present
+}
+
+/// `exclusive`: a present parameter has no present sibling.
+#[inline]
+pub fn exclusive(present: bool, siblings_present: bool) -> bool {
+    !(present && siblings_present)
+}
+
+/// `digits`: only ASCII digits once the `strip` characters are removed, `min..=max` of them.
+/// Stops counting past `max`, so the work is bounded whatever the input.
+pub fn digits(text: &str, min: usize, max: usize, strip: &str) -> bool {
+    let mut n = 0usize;
+    for c in text.chars() {
+        if strip.contains(c) {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return false;
+        }
+        n += 1;
+        if n > max {
+            return false;
+        }
+    }
+    n >= min
+}
+
+/// `card_length_by_brand`: the number's length (spaces and dashes removed) is one its brand
+/// uses.
+pub fn card_length_by_brand(text: &str) -> bool {
+    let digits = checks::card_digits(text);
+    CardBrand::from_digits(digits.as_str())
+        .pan_lengths()
+        .contains(&digits.len())
+}
+
+/// `luhn`: the number (spaces and dashes removed) passes the Luhn checksum.
+pub fn luhn(text: &str) -> bool {
+    checks::luhn_valid(checks::card_digits(text).as_str())
+}
+
+/// `month`: an integer (ASCII digits, leading zeros allowed, as every integer parameter) in
+/// `min..=max`.
+pub fn month(text: &str, min: i64, max: i64) -> bool {
+    crate::run::parse_integer(text).is_some_and(|v| (min..=max).contains(&v))
+}
+
+/// `expiry_year`: a year of 2 or 4 digits (`34` is 2034) from this year to
+/// `max_years_ahead` years ahead.
+pub fn expiry_year(text: &str, max_years_ahead: i64, today: Date) -> bool {
+    checks::parse_exp_year(text, today.year).is_some_and(|y| {
+        i64::from(y) >= i64::from(today.year)
+            && i64::from(y) <= i64::from(today.year).saturating_add(max_years_ahead)
+    })
+}
+
+/// `expiry_not_past`: the month and year together are not before the current month. A
+/// month or year that cannot be read passes: their own rules report them.
+pub fn expiry_not_past(month: &str, year: Option<&str>, today: Date) -> bool {
+    let month = crate::run::parse_integer(month);
+    let year = year.and_then(|y| checks::parse_exp_year(y, today.year));
+    match (month, year) {
+        // Another year, earlier or later, is the year rule's to judge.
+        (Some(m), Some(y)) => y != today.year || m >= i64::from(today.month),
+        _ => true,
+    }
+}
+
+/// `cvc_length_by_brand`: digits only, as many as the brand of the card `number` uses (any
+/// of them when the number is absent or failed its own rules).
+pub fn cvc_length_by_brand(cvc: &str, number: Option<&str>) -> bool {
+    let brand = number.map(|n| CardBrand::from_digits(checks::card_digits(n).as_str()));
+    checks::check_cvc(cvc, brand)
+}
+
+/// `country_code`: an assigned ISO 3166-1 alpha-2 code.
+pub fn country_code(text: &str) -> bool {
+    checks::is_country_code(text)
+}
+
+/// `currency_code`: an ISO 4217 code (ASCII case ignored).
+pub fn currency_code(text: &str) -> bool {
+    checks::is_currency_code(text)
+}
+
+/// `us_routing_number`: when `country` is `when` (ASCII case ignored), an ABA routing
+/// number (9 digits and the check digit).
+pub fn us_routing_number(text: &str, country: Option<&str>, when: &str) -> bool {
+    match country {
+        Some(c) if c.eq_ignore_ascii_case(when) => checks::aba_routing_valid(text),
+        _ => true,
+    }
+}
+
+/// `iban`: in an IBAN country, an account number that looks like an IBAN (two letters
+/// first) is a valid one (the country's length, mod-97); in test mode too unless
+/// `live_only`.
+pub fn iban(text: &str, country: Option<&str>, live_only: bool, mode: Mode) -> bool {
+    if live_only && mode != Mode::Live {
+        return true;
+    }
+    let looks_like_iban =
+        text.len() >= 2 && text.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic);
+    match country {
+        Some(c) if looks_like_iban && checks::is_iban_country(&c.to_ascii_uppercase()) => {
+            checks::iban_valid(text)
+        }
+        _ => true,
+    }
+}
+
+/// `calendar_date`: the day, month and year form a real date. A part that is absent or is
+/// not an integer passes: its own checks report it.
+pub fn calendar_date(day: Option<&str>, month: Option<&str>, year: Option<&str>) -> bool {
+    let part = |t: Option<&str>| t.and_then(crate::run::parse_integer);
+    match (part(year), part(month), part(day)) {
+        (Some(y), Some(m), Some(d)) => checks::is_calendar_date(y, m, d),
+        _ => true,
+    }
+}
+
+/// `email`: an email address.
+pub fn email(text: &str) -> bool {
+    checks::is_email(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u8) -> Date {
+        Date::new(y, m, 1).unwrap()
+    }
+
+    #[test]
+    fn expiry() {
+        let today = day(2026, 11);
+        assert!(expiry_not_past("11", Some("2026"), today));
+        assert!(expiry_not_past("12", Some("26"), today));
+        assert!(!expiry_not_past("10", Some("2026"), today));
+        assert!(!expiry_not_past("1", Some("26"), today));
+        assert!(expiry_not_past("1", Some("2027"), today));
+        // An unreadable year or month is its own rule's to report.
+        assert!(expiry_not_past("10", Some("20x6"), today));
+        assert!(expiry_not_past("1x", Some("2026"), today));
+        assert!(expiry_not_past("10", None, today));
+        assert!(expiry_year("2076", 50, today) && !expiry_year("2077", 50, today));
+        assert!(!expiry_year("2025", 50, today) && !expiry_year("203", 50, today));
+    }
+
+    #[test]
+    fn month_range_comes_from_the_arguments() {
+        assert!(month("12", 1, 12) && month("01", 1, 12) && month("0012", 1, 12));
+        assert!(!month("13", 1, 12) && !month("0", 1, 12) && !month("ab", 1, 12));
+        assert!(month("13", 1, 13));
+    }
+
+    #[test]
+    fn digits_are_bounded() {
+        assert!(digits("4242 4242-4242 4242", 12, 19, " -"));
+        assert!(!digits("4242 4242", 12, 19, ""));
+        assert!(!digits(&"4".repeat(1 << 20), 12, 19, ""));
+        assert!(!digits("12a", 1, 5, ""));
+    }
+
+    #[test]
+    fn presence_rules() {
+        assert!(!required_if(false, Some("us"), "US"));
+        assert!(required_if(true, Some("US"), "US") && required_if(false, Some("GB"), "US"));
+        assert!(required_if(false, None, "US"));
+        assert!(!requires_connect(true, None) && requires_connect(true, Some("acct_1")));
+        assert!(!id_only_with(true, true) && id_only_with(false, true));
+        assert!(!object_only_without(true, false) && object_only_without(true, true));
+        assert!(!exclusive(true, true) && exclusive(true, false));
+        assert!(!one_token_kind(2) && one_token_kind(1));
+    }
+}

@@ -1,0 +1,1354 @@
+//! One validation run: what the generated validators call while they read a body.
+//!
+//! The validators `token-derive` generates (one state type per object of the spec, see
+//! `request.rs`) hold each parameter's value in a [`Slot`] as it arrives, check its type,
+//! limit and enum here ([`Run::scalar`] and friends), call the one implementation of each of
+//! its rules in [`crate::rules`], and report every problem to the [`Run`], which collects
+//! Stripe's errors and puts them in Stripe's order at the end. Nothing is allocated on the
+//! way unless a value has escapes or there is an error to report.
+//!
+//! The same states are fed by the form scanner ([`crate::form`]), by the JSON driver
+//! ([`crate::json`]), and by the parameters a typed value writes ([`crate::param`]).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use smallvec::SmallVec;
+use token_spec::{Generic, NodeId, Spec};
+
+use crate::Limits;
+use crate::context::Context;
+use crate::error::{Error, Errors, Fill, Phase};
+use crate::parse_error::{ParseError, ParseErrorKind};
+
+/// A value as received: borrowed from the body, or owned when it had to be decoded
+/// (percent-escapes, `+`, JSON escapes).
+pub type Text<'de> = Cow<'de, str>;
+
+/// What to do with parameters the spec does not have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum UnknownParams {
+    /// Refuse them with `parameter_unknown`, as Stripe does (the default).
+    #[default]
+    Reject,
+    /// Let them through unchecked (a newer API version may have added them): everything
+    /// else is still checked, and the typed request leaves them out.
+    Ignore,
+}
+
+/// The spec the generated validators were built from: `token-validate`'s bundled one.
+fn spec() -> &'static Spec {
+    token_spec::bundled()
+}
+
+// ---------------------------------------------------------------------------------------
+// Grammars
+// ---------------------------------------------------------------------------------------
+
+/// Digits allowed in an integer or in each part of a decimal: 18, so any value fits an
+/// `i64` and the grammar is the same in both formats.
+pub const MAX_DIGITS: usize = 18;
+
+/// An integer: an optional `-` and 1 to [`MAX_DIGITS`] ASCII digits (leading zeros
+/// allowed).
+pub fn parse_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || digits.len() > MAX_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A decimal: an optional `-`, 1 to [`MAX_DIGITS`] digits, and optionally `.` and 1 to
+/// [`MAX_DIGITS`] digits; no exponent, in JSON as in forms.
+pub fn is_decimal(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits =
+        |s: &str| !s.is_empty() && s.len() <= MAX_DIGITS && s.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && frac.is_none_or(digits)
+}
+
+// ---------------------------------------------------------------------------------------
+// Slots: where a parameter's value waits for the end of the body
+// ---------------------------------------------------------------------------------------
+
+/// A dictionary or a list sent where something else belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A dictionary (`a[b]=…`, a JSON object).
+    Object,
+    /// A list (`a[0]=…`, `a[]=…`, a JSON array).
+    Array,
+}
+
+impl Shape {
+    /// The shape a form key's next segment implies when the spec does not say: an index or
+    /// `[]` is a list, anything else a dictionary.
+    fn of_segment(seg: &str) -> Shape {
+        if seg.bytes().all(|b| b.is_ascii_digit()) {
+            Shape::Array
+        } else {
+            Shape::Object
+        }
+    }
+}
+
+/// A single-value parameter.
+#[derive(Default)]
+pub enum Slot<'de> {
+    /// Not sent.
+    #[default]
+    Absent,
+    /// `""`, accepted as unsetting the value.
+    Unset,
+    /// The value as received (its failures are recorded by the [`Run`]).
+    Value(Text<'de>),
+    /// A dictionary or a list was sent instead (already reported).
+    Shape(Shape),
+}
+
+impl<'de> Slot<'de> {
+    /// Whether the parameter was sent at all.
+    #[inline]
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Slot::Absent)
+    }
+    /// Whether the parameter was not sent.
+    #[inline]
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Slot::Absent)
+    }
+    /// The value, when one that is not `""` was sent.
+    #[inline]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Slot::Value(t) if !t.is_empty() => Some(t),
+            _ => None,
+        }
+    }
+    /// Takes the value out (for the typed request).
+    #[inline]
+    pub fn take(&mut self) -> Slot<'de> {
+        std::mem::take(self)
+    }
+}
+
+/// An object parameter (or an object-or-id union such as `card`).
+#[derive(Default)]
+pub enum ObjectSlot<'de, S> {
+    /// Not sent.
+    #[default]
+    Absent,
+    /// `""`, accepted as unsetting the object.
+    Unset,
+    /// The object's parameters.
+    Object(S),
+    /// An id (for an object-or-id union).
+    Id(Text<'de>),
+    /// A value that is neither (already reported).
+    Wrong(Option<Shape>),
+}
+
+impl<'de, S> ObjectSlot<'de, S> {
+    /// Whether the parameter was sent at all.
+    #[inline]
+    pub fn is_present(&self) -> bool {
+        !matches!(self, ObjectSlot::Absent)
+    }
+    /// Whether the parameter was not sent.
+    #[inline]
+    pub fn is_absent(&self) -> bool {
+        matches!(self, ObjectSlot::Absent)
+    }
+    /// The object's state, when it was sent as an object.
+    #[inline]
+    pub fn object(&self) -> Option<&S> {
+        match self {
+            ObjectSlot::Object(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The object's state, mutably.
+    #[inline]
+    pub fn object_mut(&mut self) -> Option<&mut S> {
+        match self {
+            ObjectSlot::Object(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The id, when one that is not `""` was sent.
+    #[inline]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            ObjectSlot::Id(t) if !t.is_empty() => Some(t),
+            _ => None,
+        }
+    }
+    /// Takes the value out (for the typed request).
+    #[inline]
+    pub fn take(&mut self) -> ObjectSlot<'de, S> {
+        std::mem::replace(self, ObjectSlot::Absent)
+    }
+}
+
+/// One item of a list parameter.
+pub enum Item<'de> {
+    /// `""`, where the list's items may be unset.
+    Unset,
+    /// The item as received.
+    Value(Text<'de>),
+    /// A dictionary or list where a single value belongs (already reported).
+    Shape,
+}
+
+/// Which indexes of a list were sent: a bit each, inline for the usual limit of 256.
+#[derive(Default)]
+struct IndexSet {
+    inline: [u64; 4],
+    more: Vec<u64>,
+}
+
+impl IndexSet {
+    /// Marks `i`; `false` when it was already there.
+    fn insert(&mut self, i: usize) -> bool {
+        let (w, bit) = (i / 64, 1u64 << (i % 64));
+        let word = if w < self.inline.len() {
+            &mut self.inline[w]
+        } else {
+            let k = w - self.inline.len();
+            if self.more.len() <= k {
+                self.more.resize(k + 1, 0);
+            }
+            &mut self.more[k]
+        };
+        let fresh = *word & bit == 0;
+        *word |= bit;
+        fresh
+    }
+    /// The first index not sent, and the first one sent after it: a gap, if any.
+    fn gap(&self) -> Option<usize> {
+        let words = self.inline.iter().chain(self.more.iter());
+        let mut hole = None;
+        for (w, word) in words.enumerate() {
+            for b in 0..64 {
+                let set = word & (1 << b) != 0;
+                match (hole, set) {
+                    (None, false) => hole = Some(w * 64 + b),
+                    (Some(_), true) => return Some(w * 64 + b),
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+}
+
+/// What a list parameter holds.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum ListState {
+    #[default]
+    Absent,
+    Unset,
+    Items,
+    /// A single value or a dictionary (already reported).
+    Wrong(Option<Shape>),
+}
+
+/// A list parameter (`expand`, `full_name_aliases`).
+#[derive(Default)]
+pub struct ArraySlot<'de> {
+    state: ListState,
+    items: SmallVec<[(usize, Item<'de>); 4]>,
+    seen: IndexSet,
+    next: usize,
+}
+
+impl<'de> ArraySlot<'de> {
+    /// Whether the parameter was sent at all.
+    #[inline]
+    pub fn is_present(&self) -> bool {
+        self.state != ListState::Absent
+    }
+    /// Whether the parameter was not sent.
+    #[inline]
+    pub fn is_absent(&self) -> bool {
+        self.state == ListState::Absent
+    }
+    /// Whether `""` unset the list.
+    pub fn is_unset(&self) -> bool {
+        self.state == ListState::Unset
+    }
+    /// The items in index order (for the typed request).
+    pub fn take_items(&mut self) -> Vec<Item<'de>> {
+        let mut items: Vec<(usize, Item<'de>)> = std::mem::take(&mut self.items).into_vec();
+        items.sort_by_key(|(i, _)| *i);
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+}
+
+/// What a map parameter holds.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum MapState {
+    #[default]
+    Absent,
+    Unset,
+    Entries,
+    Wrong(Option<Shape>),
+}
+
+/// A string-to-string map parameter (`metadata`): any key, whatever it looks like.
+#[derive(Default)]
+pub struct MapSlot<'de> {
+    state: MapState,
+    entries: SmallVec<[(Text<'de>, Option<Text<'de>>); 4]>,
+    keys: Option<HashSet<String>>,
+}
+
+/// Maps with more entries than this look keys up in a hash set.
+const MAP_LINEAR_MAX: usize = 16;
+
+impl<'de> MapSlot<'de> {
+    /// Whether the parameter was sent at all.
+    #[inline]
+    pub fn is_present(&self) -> bool {
+        self.state != MapState::Absent
+    }
+    /// Whether the parameter was not sent.
+    #[inline]
+    pub fn is_absent(&self) -> bool {
+        self.state == MapState::Absent
+    }
+    /// Whether `""` unset the map.
+    pub fn is_unset(&self) -> bool {
+        self.state == MapState::Unset
+    }
+    /// The entries (for the typed request); `None` values were reported.
+    pub fn take_entries(&mut self) -> Vec<(Text<'de>, Option<Text<'de>>)> {
+        std::mem::take(&mut self.entries).into_vec()
+    }
+    /// Records a key; `false` when it was already there.
+    fn add_key(&mut self, key: &str) -> bool {
+        if let Some(keys) = &mut self.keys {
+            return keys.insert(key.to_string());
+        }
+        if self.entries.iter().any(|(k, _)| k == key) {
+            return false;
+        }
+        if self.entries.len() >= MAP_LINEAR_MAX {
+            let mut keys: HashSet<String> =
+                self.entries.iter().map(|(k, _)| k.to_string()).collect();
+            keys.insert(key.to_string());
+            self.keys = Some(keys);
+        }
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What the generated code tells the run about a parameter
+// ---------------------------------------------------------------------------------------
+
+/// A single value's type, limit or enum, as the spec gives it.
+#[derive(Clone, Copy)]
+pub enum ScalarTy {
+    /// A string of at most `max` characters.
+    String {
+        /// OpenAPI's `maxLength`.
+        max: Option<u64>,
+    },
+    /// An integer.
+    Integer,
+    /// A string the spec refines into an integer: only its length here; its rule judges the
+    /// value (Stripe answers a bad `exp_month` with a card error, not a type error).
+    FromString {
+        /// OpenAPI's `maxLength` of the string.
+        max: Option<u64>,
+    },
+    /// A decimal number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// One of an enum's values (the generated code matches them).
+    Enum(fn(&str) -> bool),
+    /// An enum whose unknown values Stripe accepts.
+    OpenEnum,
+}
+
+/// What `""` means for a parameter.
+#[derive(Clone, Copy)]
+pub enum Unset {
+    /// It cannot be unset: `parameter_invalid_empty`.
+    Refuse,
+    /// It unsets the value.
+    Accept,
+    /// The spec allows unsetting it, but the rule of this index forbids it here (`no_unset`).
+    Forbid(usize),
+}
+
+/// The parameter an error is about.
+#[derive(Clone, Copy)]
+pub enum At<'p> {
+    /// A parameter of the spec.
+    Node(NodeId),
+    /// An item of a list.
+    Item(NodeId, usize),
+    /// An entry of a map.
+    Entry(NodeId, &'p str),
+}
+
+impl At<'_> {
+    fn node(self) -> NodeId {
+        match self {
+            At::Node(n) | At::Item(n, _) | At::Entry(n, _) => n,
+        }
+    }
+    fn path(self) -> Cow<'static, str> {
+        let spec = spec();
+        match self {
+            At::Node(n) => Cow::Borrowed(spec.node(n).path.as_str()),
+            At::Item(n, i) => Cow::Owned(format!("{}[{i}]", spec.node(n).path)),
+            At::Entry(n, k) => Cow::Owned(format!("{}[{k}]", spec.node(n).path)),
+        }
+    }
+}
+
+/// A set of nodes: a bit per node, on the stack for specs of up to 512 nodes.
+enum NodeSet {
+    Inline([u64; 8]),
+    Heap(Vec<u64>),
+}
+
+impl NodeSet {
+    fn new(nodes: usize) -> NodeSet {
+        if nodes <= 512 {
+            NodeSet::Inline([0; 8])
+        } else {
+            NodeSet::Heap(vec![0; nodes.div_ceil(64)])
+        }
+    }
+    fn words(&self) -> &[u64] {
+        match self {
+            NodeSet::Inline(w) => w,
+            NodeSet::Heap(w) => w,
+        }
+    }
+    fn contains(&self, id: NodeId) -> bool {
+        let i = id.index();
+        self.words()
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+    fn insert(&mut self, id: NodeId) {
+        let i = id.index();
+        let words = match self {
+            NodeSet::Inline(w) => &mut w[..],
+            NodeSet::Heap(w) => &mut w[..],
+        };
+        if let Some(w) = words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+}
+
+/// The longest path of an unknown parameter that an error quotes.
+const MAX_UNKNOWN_PATH: usize = 200;
+
+// ---------------------------------------------------------------------------------------
+// What every generated object validator is
+// ---------------------------------------------------------------------------------------
+
+/// The validator of one object of the spec (the request body, `card`, `person[dob]`, …), as
+/// `token-derive` generates it: its parameters' slots, and the code that reads them.
+pub trait State<'de>: Default {
+    /// A form pair (or a parameter written by a typed value) under this object: `segs`
+    /// starts with the name of one of the object's parameters.
+    fn dispatch(&mut self, run: &mut Run<'_>, segs: &[Seg<'_, 'de>], value: Text<'de>);
+
+    /// The members of this object in a JSON body.
+    fn visit_json<A: serde::de::MapAccess<'de>>(
+        &mut self,
+        run: &mut Run<'_>,
+        map: A,
+    ) -> Result<(), A::Error>;
+
+    /// The end of a form body: lists whose indexes leave a gap are body errors;
+    /// `offset_of` finds where a key was sent.
+    fn structure(&self, run: &mut Run<'_>, offset_of: &mut dyn FnMut(&str) -> usize);
+
+    /// The end of the body: required parameters, and the rules judged at this object's end
+    /// (its parts' first).
+    fn finish(&self, run: &mut Run<'_>);
+}
+
+// ---------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------
+
+/// One validation of one request: its context, its limits, and what was found so far.
+pub struct Run<'a> {
+    ctx: &'a Context,
+    limits: &'a Limits,
+    unknown: UnknownParams,
+    errors: Vec<Error>,
+    failed: NodeSet,
+    params: usize,
+    /// The form pair being read: its start offset.
+    pub(crate) pair: usize,
+    /// The body error that stopped the read, if any.
+    pub(crate) abort: Option<ParseError>,
+    /// The unknown parameters reported so far (each is reported once).
+    unknowns: HashSet<String>,
+    /// The address of a JSON body's first byte (for the offsets of raw values).
+    pub(crate) json_base: usize,
+}
+
+impl<'a> Run<'a> {
+    /// A run in this context, with these limits and this policy for unknown parameters.
+    pub(crate) fn new(ctx: &'a Context, limits: &'a Limits, unknown: UnknownParams) -> Self {
+        Run {
+            ctx,
+            limits,
+            unknown,
+            errors: Vec::new(),
+            failed: NodeSet::new(spec().nodes().len()),
+            params: 0,
+            pair: 0,
+            abort: None,
+            unknowns: HashSet::new(),
+            json_base: 0,
+        }
+    }
+
+    /// The request's context.
+    #[inline]
+    pub fn ctx(&self) -> &Context {
+        self.ctx
+    }
+
+    /// The limits in force.
+    #[inline]
+    pub(crate) fn limits(&self) -> &Limits {
+        self.limits
+    }
+
+    /// Whether a parameter already has an error (its later rules are skipped: Stripe reports
+    /// one problem per parameter).
+    #[inline]
+    pub fn failed(&self, node: NodeId) -> bool {
+        self.failed.contains(node)
+    }
+
+    /// Whether a body error stopped the read.
+    #[inline]
+    pub fn aborted(&self) -> bool {
+        self.abort.is_some()
+    }
+
+    /// The errors found, in Stripe's order, or the body error that stopped the read.
+    pub(crate) fn into_result(self) -> Result<(), Errors> {
+        if let Some(e) = self.abort {
+            return Err(Errors::invalid_body(e.message()));
+        }
+        match Errors::from_vec(self.errors) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    // ---- body errors ----------------------------------------------------------------
+
+    /// Stops the read with a body error at `offset` (the first one wins).
+    pub(crate) fn abort_at(&mut self, kind: ParseErrorKind, offset: usize, key: Option<String>) {
+        if self.abort.is_none() {
+            self.abort = Some(ParseError::new(kind, offset, key));
+        }
+    }
+
+    /// Stops the read with a body error at the current form pair.
+    fn abort_pair(&mut self, kind: ParseErrorKind, key: Cow<'_, str>) {
+        let at = self.pair;
+        self.abort_at(kind, at, Some(key.into_owned()));
+    }
+
+    /// Counts one value against the parameter limit; `false` (and a body error) past it.
+    pub(crate) fn count_param(&mut self, offset: usize, key: impl FnOnce() -> String) -> bool {
+        if self.params >= self.limits.max_params {
+            let limit = self.limits.max_params;
+            self.abort_at(ParseErrorKind::TooManyParams { limit }, offset, Some(key()));
+            return false;
+        }
+        self.params += 1;
+        true
+    }
+
+    // ---- errors on parameters ---------------------------------------------------------
+
+    fn push(
+        &mut self,
+        def: &token_spec::model::ErrorDef,
+        phase: Phase,
+        order: u32,
+        fill: Fill<'_>,
+    ) {
+        self.errors.push(Error::from_def(def, phase, order, fill));
+    }
+
+    /// A generic error on a parameter, which is then failed.
+    fn generic(&mut self, which: Generic, phase: Phase, at: At<'_>, extra: Extra<'_>) {
+        let node = spec().node(at.node());
+        let path = at.path();
+        let def = spec().generic(which);
+        self.push(
+            def,
+            phase,
+            0,
+            Fill {
+                param: &path,
+                value: extra.value,
+                secret: node.secret,
+                values: extra.values,
+                limit: extra.limit,
+            },
+        );
+        self.failed.insert(at.node());
+    }
+
+    /// A required parameter that was not sent.
+    pub fn missing(&mut self, node: NodeId) {
+        self.generic(
+            Generic::ParameterMissing,
+            Phase::Presence,
+            At::Node(node),
+            Extra::default(),
+        );
+    }
+
+    /// The error of a rule (by its index in the spec's rules) on its target, which is then
+    /// failed; `value` fills `{value}` (never for a secret parameter).
+    pub fn rule(&mut self, rule: usize, value: Option<&str>) {
+        self.rule_with(rule, value, None, None);
+    }
+
+    /// A rule's error with `{values}` filled (`one_token_kind` names the kinds).
+    pub fn rule_values(&mut self, rule: usize, values: String) {
+        self.rule_with(rule, None, Some(values), None);
+    }
+
+    fn rule_with(
+        &mut self,
+        rule: usize,
+        value: Option<&str>,
+        values: Option<String>,
+        at: Option<At<'_>>,
+    ) {
+        let spec = spec();
+        let Some(r) = spec.rules.get(rule) else {
+            return;
+        };
+        let target = at.unwrap_or(At::Node(r.target));
+        let path = if r.target == NodeId::ROOT && at.is_none() {
+            Cow::Borrowed("")
+        } else {
+            target.path()
+        };
+        let secret = spec.node(target.node()).secret;
+        self.push(
+            &r.error,
+            Phase::from(r.stage),
+            1 + rule as u32,
+            Fill {
+                param: &path,
+                value,
+                secret,
+                values,
+                limit: None,
+            },
+        );
+        if r.target != NodeId::ROOT {
+            self.failed.insert(target.node());
+        }
+    }
+
+    /// The error of a kind's key rule: this key may not create the kind.
+    pub fn key_not_allowed(&mut self, kind: usize) {
+        let spec = spec();
+        if let Some(k) = spec.kinds.get(kind)
+            && let Some(def) = &k.key_error
+        {
+            let path = &spec.node(k.node).path;
+            self.push(
+                def,
+                Phase::Context,
+                0,
+                Fill {
+                    param: path,
+                    ..Fill::default()
+                },
+            );
+        }
+    }
+
+    /// A parameter the spec does not have, under the object `parent`: reported once per
+    /// unknown path (its deeper keys are not looked at), unless unknown parameters are let
+    /// through.
+    pub fn unknown(&mut self, parent: NodeId, name: &str) {
+        if self.unknown == UnknownParams::Ignore {
+            return;
+        }
+        let path = token_spec::join_path(&spec().node(parent).path, name);
+        if !self.unknowns.insert(path.clone()) {
+            return;
+        }
+        let shown: String = path.chars().take(MAX_UNKNOWN_PATH).collect();
+        let def = spec().generic(Generic::ParameterUnknown);
+        self.push(
+            def,
+            Phase::Unknown,
+            0,
+            Fill {
+                param: &shown,
+                ..Fill::default()
+            },
+        );
+    }
+
+    /// A value of the wrong shape: a dictionary or list where a single value belongs.
+    fn not_scalar(&mut self, at: At<'_>) {
+        self.generic(
+            Generic::ParameterInvalidScalar,
+            Phase::Types,
+            at,
+            Extra::default(),
+        );
+    }
+
+    /// A value where an object (or map) belongs.
+    fn not_object(&mut self, node: NodeId) {
+        self.generic(
+            Generic::ParameterInvalidObject,
+            Phase::Types,
+            At::Node(node),
+            Extra::default(),
+        );
+    }
+
+    /// A value where a list belongs.
+    fn not_array(&mut self, node: NodeId) {
+        self.generic(
+            Generic::ParameterInvalidArray,
+            Phase::Types,
+            At::Node(node),
+            Extra::default(),
+        );
+    }
+
+    // ---- values -----------------------------------------------------------------------
+
+    /// Judges one value: `""` (unset, or refused), white space only, then its type, limit or
+    /// enum. `Verdict::Pass` lets its rules judge it.
+    fn judge(&mut self, at: At<'_>, text: &str, ty: ScalarTy, unset: Unset) -> Verdict {
+        if text.is_empty() {
+            return match unset {
+                Unset::Accept => Verdict::Unset,
+                Unset::Refuse => {
+                    self.generic(
+                        Generic::ParameterInvalidEmpty,
+                        Phase::Presence,
+                        at,
+                        Extra::default(),
+                    );
+                    Verdict::Fail
+                }
+                Unset::Forbid(rule) => {
+                    self.rule_with(rule, None, None, Some(at));
+                    Verdict::Unset
+                }
+            };
+        }
+        if text.trim().is_empty() {
+            self.generic(
+                Generic::ParameterInvalidStringBlank,
+                Phase::Presence,
+                at,
+                Extra::default(),
+            );
+            return Verdict::Fail;
+        }
+        let bad = |run: &mut Self, which: Generic, values: Option<String>| {
+            run.generic(
+                which,
+                Phase::Types,
+                at,
+                Extra {
+                    value: Some(text),
+                    values,
+                    limit: None,
+                },
+            );
+            Verdict::Fail
+        };
+        match ty {
+            ScalarTy::String { max } | ScalarTy::FromString { max } => {
+                if let Some(max) = max
+                    && too_long(text, max)
+                {
+                    self.generic(
+                        Generic::ParameterInvalidStringLength,
+                        Phase::Types,
+                        at,
+                        Extra {
+                            value: Some(text),
+                            values: None,
+                            limit: Some(max),
+                        },
+                    );
+                    return Verdict::Fail;
+                }
+                Verdict::Pass
+            }
+            ScalarTy::Integer => {
+                if parse_integer(text).is_none() {
+                    return bad(self, Generic::ParameterInvalidInteger, None);
+                }
+                Verdict::Pass
+            }
+            ScalarTy::Number => {
+                if !is_decimal(text) {
+                    return bad(self, Generic::ParameterInvalidNumber, None);
+                }
+                Verdict::Pass
+            }
+            ScalarTy::Boolean => {
+                if text != "true" && text != "false" {
+                    return bad(self, Generic::ParameterInvalidBoolean, None);
+                }
+                Verdict::Pass
+            }
+            ScalarTy::Enum(is_value) => {
+                if !is_value(text) {
+                    let values = enum_values(at.node());
+                    return bad(self, Generic::ParameterInvalidEnum, Some(values));
+                }
+                Verdict::Pass
+            }
+            ScalarTy::OpenEnum => Verdict::Pass,
+        }
+    }
+
+    /// A single value for `slot`: judged, kept, and handed back when it passed, for the
+    /// parameter's rules.
+    pub fn scalar<'s, 'de>(
+        &mut self,
+        slot: &'s mut Slot<'de>,
+        node: NodeId,
+        value: Text<'de>,
+        ty: ScalarTy,
+        unset: Unset,
+    ) -> Option<&'s str> {
+        let verdict = self.judge(At::Node(node), &value, ty, unset);
+        *slot = match verdict {
+            Verdict::Unset => Slot::Unset,
+            _ => Slot::Value(value),
+        };
+        match (verdict, &*slot) {
+            (Verdict::Pass, Slot::Value(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A dictionary or list sent for a single-value parameter.
+    pub fn scalar_shape(&mut self, slot: &mut Slot<'_>, node: NodeId, shape: Shape) {
+        *slot = Slot::Shape(shape);
+        self.not_scalar(At::Node(node));
+    }
+
+    /// One item of a list.
+    pub fn item<'de>(
+        &mut self,
+        slot: &mut ArraySlot<'de>,
+        ty: &ArrayTy,
+        index: usize,
+        value: Text<'de>,
+    ) {
+        let item = match self.judge(At::Item(ty.node, index), &value, ty.item, ty.item_unset) {
+            Verdict::Unset => Item::Unset,
+            _ => Item::Value(value),
+        };
+        slot.state = ListState::Items;
+        slot.items.push((index, item));
+    }
+
+    /// A dictionary or list sent as an item of a list.
+    pub fn item_shape(&mut self, slot: &mut ArraySlot<'_>, node: NodeId, index: usize) {
+        slot.state = ListState::Items;
+        slot.items.push((index, Item::Shape));
+        self.not_scalar(At::Item(node, index));
+    }
+
+    /// A map sent as a dictionary (its entries follow).
+    pub fn map_open(&mut self, slot: &mut MapSlot<'_>) {
+        slot.state = MapState::Entries;
+    }
+
+    /// A list sent as a list (its items follow).
+    pub fn array_open(&mut self, slot: &mut ArraySlot<'_>) {
+        slot.state = ListState::Items;
+    }
+
+    /// One entry of a map (its value needs no check: any string).
+    pub fn entry<'de>(
+        &mut self,
+        slot: &mut MapSlot<'de>,
+        key: Text<'de>,
+        value: Option<Text<'de>>,
+        node: NodeId,
+    ) {
+        slot.state = MapState::Entries;
+        if value.is_none() {
+            self.not_scalar(At::Entry(node, &key));
+        }
+        slot.entries.push((key, value));
+    }
+
+    /// `""` or a single value sent for an object, a list or a map: unset, refused as empty or
+    /// blank, or (for an object-or-id union) the id. Returns whether it was a usable value
+    /// that the caller must now judge by its shape.
+    fn container_scalar(&mut self, node: NodeId, text: &str, unset: Unset) -> Option<Verdict> {
+        if text.is_empty() || text.trim().is_empty() {
+            return Some(self.judge(At::Node(node), text, ScalarTy::OpenEnum, unset));
+        }
+        None
+    }
+
+    /// A single value sent for an object (the id of an object-or-id union, or an error).
+    pub fn object_value<'de, S>(
+        &mut self,
+        slot: &mut ObjectSlot<'de, S>,
+        ty: &ObjectTy,
+        value: Text<'de>,
+    ) {
+        match self.container_scalar(ty.node, &value, ty.unset) {
+            Some(Verdict::Unset) => *slot = ObjectSlot::Unset,
+            Some(_) => *slot = ObjectSlot::Wrong(None),
+            None => match ty.id {
+                Some(max) => {
+                    // The id's own limit; it is kept either way (the object was sent).
+                    self.judge(
+                        At::Node(ty.node),
+                        &value,
+                        ScalarTy::String { max },
+                        Unset::Refuse,
+                    );
+                    *slot = ObjectSlot::Id(value);
+                }
+                None => {
+                    *slot = ObjectSlot::Wrong(None);
+                    self.not_object(ty.node);
+                }
+            },
+        }
+    }
+
+    /// A list sent for an object.
+    pub fn object_shape<S>(&mut self, slot: &mut ObjectSlot<'_, S>, node: NodeId) {
+        *slot = ObjectSlot::Wrong(Some(Shape::Array));
+        self.not_object(node);
+    }
+
+    /// A single value sent for a list.
+    pub fn array_value(&mut self, slot: &mut ArraySlot<'_>, ty: &ArrayTy, value: &str) {
+        match self.container_scalar(ty.node, value, ty.unset) {
+            Some(Verdict::Unset) => slot.state = ListState::Unset,
+            Some(_) => slot.state = ListState::Wrong(None),
+            None => {
+                slot.state = ListState::Wrong(None);
+                self.not_array(ty.node);
+            }
+        }
+    }
+
+    /// A dictionary sent for a list.
+    pub fn array_shape(&mut self, slot: &mut ArraySlot<'_>, node: NodeId) {
+        slot.state = ListState::Wrong(Some(Shape::Object));
+        self.not_array(node);
+    }
+
+    /// A single value sent for a map.
+    pub fn map_value(&mut self, slot: &mut MapSlot<'_>, node: NodeId, unset: Unset, value: &str) {
+        match self.container_scalar(node, value, unset) {
+            Some(Verdict::Unset) => slot.state = MapState::Unset,
+            Some(_) => slot.state = MapState::Wrong(None),
+            None => {
+                slot.state = MapState::Wrong(None);
+                self.not_object(node);
+            }
+        }
+    }
+
+    /// A list sent for a map.
+    pub fn map_shape(&mut self, slot: &mut MapSlot<'_>, node: NodeId) {
+        slot.state = MapState::Wrong(Some(Shape::Array));
+        self.not_object(node);
+    }
+
+    // ---- form: one pair at a time -------------------------------------------------------
+
+    /// A form pair for a single-value parameter, `rest` being its key's segments after the
+    /// parameter's own: the value to judge, or `None` when the pair was a duplicate, a
+    /// conflict (a body error) or a dictionary (reported).
+    pub fn form_scalar<'de>(
+        &mut self,
+        slot: &mut Slot<'de>,
+        node: NodeId,
+        rest: &[Seg<'_, 'de>],
+        value: Text<'de>,
+    ) -> Option<Text<'de>> {
+        let path = || Cow::Borrowed(spec().node(node).path.as_str());
+        match (rest.first(), &*slot) {
+            (None, Slot::Absent) => Some(value),
+            (None, Slot::Shape(_)) | (Some(_), Slot::Value(_) | Slot::Unset) => {
+                self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                None
+            }
+            (None, _) => {
+                self.abort_pair(ParseErrorKind::DuplicateKey, path());
+                None
+            }
+            (Some(seg), Slot::Shape(s)) => {
+                if *s != Shape::of_segment(seg.text) {
+                    self.abort_pair(ParseErrorKind::MixedArrayAndObject, path());
+                }
+                None
+            }
+            (Some(seg), Slot::Absent) => {
+                self.scalar_shape(slot, node, Shape::of_segment(seg.text));
+                None
+            }
+        }
+    }
+
+    /// A form pair for an object: the object's state to dispatch the rest of the key to, or
+    /// `None` when the pair was the object's own value, a duplicate or a conflict.
+    pub fn form_object<'s, 'de, S: Default>(
+        &mut self,
+        slot: &'s mut ObjectSlot<'de, S>,
+        ty: &ObjectTy,
+        rest: &[Seg<'_, 'de>],
+        value: Text<'de>,
+    ) -> Option<(&'s mut S, Text<'de>)> {
+        let path = || Cow::Borrowed(spec().node(ty.node).path.as_str());
+        if rest.is_empty() {
+            match slot {
+                ObjectSlot::Absent => self.object_value(slot, ty, value),
+                ObjectSlot::Object(_) | ObjectSlot::Wrong(Some(_)) => {
+                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+            }
+            return None;
+        }
+        match slot {
+            ObjectSlot::Absent => *slot = ObjectSlot::Object(S::default()),
+            ObjectSlot::Object(_) => {}
+            ObjectSlot::Wrong(Some(_)) => return None,
+            _ => {
+                self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                return None;
+            }
+        }
+        match slot {
+            ObjectSlot::Object(s) => Some((s, value)),
+            _ => None,
+        }
+    }
+
+    /// A form pair for a list: `name=v` (a single value), `name[i]=v` or `name[]=v` (an item),
+    /// `name[k]=v` (a dictionary).
+    pub fn form_array<'de>(
+        &mut self,
+        slot: &mut ArraySlot<'de>,
+        ty: &ArrayTy,
+        rest: &[Seg<'_, 'de>],
+        value: Text<'de>,
+    ) {
+        let path = || Cow::Borrowed(spec().node(ty.node).path.as_str());
+        let Some(seg) = rest.first() else {
+            match slot.state {
+                ListState::Absent => self.array_value(slot, ty, &value),
+                ListState::Items | ListState::Wrong(Some(_)) => {
+                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+            }
+            return;
+        };
+        match slot.state {
+            ListState::Unset | ListState::Wrong(None) => {
+                return self.abort_pair(ParseErrorKind::ValueAndObject, path());
+            }
+            _ => {}
+        }
+        let is_index = seg.text.bytes().all(|b| b.is_ascii_digit());
+        if !is_index {
+            match slot.state {
+                ListState::Items => self.abort_pair(ParseErrorKind::MixedArrayAndObject, path()),
+                ListState::Absent => self.array_shape(slot, ty.node),
+                _ => {}
+            }
+            return;
+        }
+        if slot.state == ListState::Wrong(Some(Shape::Object)) {
+            return self.abort_pair(ParseErrorKind::MixedArrayAndObject, path());
+        }
+        let max = self.limits.max_array_len;
+        let index = if seg.text.is_empty() {
+            slot.next
+        } else {
+            match seg.text.parse::<usize>() {
+                Ok(i) => i,
+                Err(_) => max,
+            }
+        };
+        if index >= max {
+            let key = if seg.text.is_empty() {
+                format!("{}[]", path())
+            } else {
+                format!("{}[{}]", path(), seg.text)
+            };
+            let offset = if seg.text.is_empty() {
+                self.pair
+            } else {
+                seg.at
+            };
+            self.abort_at(
+                ParseErrorKind::ArrayIndexTooLarge { limit: max },
+                offset,
+                Some(key),
+            );
+            return;
+        }
+        slot.next = slot.next.max(index + 1);
+        if !slot.seen.insert(index) {
+            let was_shape = matches!(
+                slot.items.iter().find(|(i, _)| *i == index),
+                Some((_, Item::Shape))
+            );
+            let kind = match (was_shape, rest.len() > 1) {
+                // More keys of the same dictionary item: already reported.
+                (true, true) => return,
+                (false, false) => ParseErrorKind::DuplicateKey,
+                _ => ParseErrorKind::ValueAndObject,
+            };
+            self.abort_pair(kind, Cow::Owned(format!("{}[{index}]", path())));
+            return;
+        }
+        if rest.len() > 1 {
+            self.item_shape(slot, ty.node, index);
+        } else {
+            self.item(slot, ty, index, value);
+        }
+    }
+
+    /// A form pair for a map: `name=v` (a single value) or `name[key]=v` (an entry).
+    pub fn form_map<'de>(
+        &mut self,
+        slot: &mut MapSlot<'de>,
+        node: NodeId,
+        unset: Unset,
+        rest: &[Seg<'_, 'de>],
+        value: Text<'de>,
+    ) {
+        let path = || Cow::Borrowed(spec().node(node).path.as_str());
+        let Some(seg) = rest.first() else {
+            match slot.state {
+                MapState::Absent => self.map_value(slot, node, unset, &value),
+                MapState::Entries | MapState::Wrong(Some(_)) => {
+                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+            }
+            return;
+        };
+        match slot.state {
+            MapState::Unset | MapState::Wrong(None) => {
+                return self.abort_pair(ParseErrorKind::ValueAndObject, path());
+            }
+            MapState::Wrong(Some(_)) => return,
+            _ => {}
+        }
+        if seg.text.is_empty() {
+            // `metadata[]=v`: a list, not a map.
+            return self.map_shape(slot, node);
+        }
+        if !slot.add_key(seg.text) {
+            let was_shape = matches!(
+                slot.entries.iter().find(|(k, _)| k == seg.text),
+                Some((_, None))
+            );
+            let kind = match (was_shape, rest.len() > 1) {
+                // More keys of the same dictionary entry: already reported.
+                (true, true) => return,
+                (false, false) => ParseErrorKind::DuplicateKey,
+                _ => ParseErrorKind::ValueAndObject,
+            };
+            let key = format!("{}[{}]", path(), seg.text);
+            return self.abort_pair(kind, Cow::Owned(key));
+        }
+        let key = seg.owned();
+        let value = (rest.len() == 1).then_some(value);
+        self.entry(slot, key, value, node);
+    }
+
+    /// The end of the body: a list whose indexes leave a gap is a body error.
+    pub fn array_gaps(
+        &mut self,
+        slot: &ArraySlot<'_>,
+        node: NodeId,
+        offset_of: impl FnOnce(&str) -> usize,
+    ) {
+        if let Some(index) = slot.seen.gap() {
+            let key = format!("{}[{index}]", spec().node(node).path);
+            let offset = offset_of(&key);
+            self.abort_at(ParseErrorKind::ArrayIndexGap, offset, Some(key));
+        }
+    }
+
+    /// A JSON entry key already seen in a map.
+    pub fn map_key_taken(&mut self, slot: &mut MapSlot<'_>, key: &str) -> bool {
+        !slot.add_key(key)
+    }
+}
+
+/// What [`Run::judge`] found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// The value may go on to its rules.
+    Pass,
+    /// `""` unset it.
+    Unset,
+    /// It has an error.
+    Fail,
+}
+
+/// What a message may quote besides the parameter.
+#[derive(Default)]
+struct Extra<'v> {
+    value: Option<&'v str>,
+    values: Option<String>,
+    limit: Option<u64>,
+}
+
+/// Whether `text` has more than `max` characters (counting no further than needed).
+fn too_long(text: &str, max: u64) -> bool {
+    text.len() as u64 > max && text.chars().take(max as usize + 1).count() as u64 > max
+}
+
+/// An enum's values for a message: `a, b, or c` (`a or b` for two).
+fn enum_values(node: NodeId) -> String {
+    let values: &[String] = match &spec().node(node).ty {
+        token_spec::Ty::Enum { values, .. } => values,
+        token_spec::Ty::Array { items } => match &items.ty {
+            token_spec::ItemTy::Enum { values } => values,
+            _ => &[],
+        },
+        _ => &[],
+    };
+    match values {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+/// An object parameter, as the generated code describes it.
+pub struct ObjectTy {
+    /// The object's node.
+    pub node: NodeId,
+    /// For an object-or-id union: the id's maximum length.
+    pub id: Option<Option<u64>>,
+    /// What `""` means.
+    pub unset: Unset,
+}
+
+/// A list parameter, as the generated code describes it.
+pub struct ArrayTy {
+    /// The list's node.
+    pub node: NodeId,
+    /// What `""` means for the list.
+    pub unset: Unset,
+    /// The items' type.
+    pub item: ScalarTy,
+    /// What `""` means for an item.
+    pub item_unset: Unset,
+}
+
+/// One segment of a form key: `card`, `number` in `card[number]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Seg<'k, 'de> {
+    /// The segment's text (decoded).
+    pub text: &'k str,
+    /// The same text borrowed from the body, when the key needed no decoding.
+    pub body: Option<&'de str>,
+    /// The byte offset of the segment's `[` in the body (of the key, for the first).
+    pub at: usize,
+    /// The byte range of the segment's raw (still encoded) text in the body.
+    pub raw: (usize, usize),
+}
+
+impl<'de> Seg<'_, 'de> {
+    /// The segment as a value that may outlive the key (a map key): borrowed from the body
+    /// when it can be.
+    pub fn owned(&self) -> Text<'de> {
+        match self.body {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(self.text.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammars() {
+        assert_eq!(parse_integer("12"), Some(12));
+        assert_eq!(parse_integer("-3"), Some(-3));
+        assert_eq!(parse_integer("0012"), Some(12));
+        for bad in [
+            "",
+            "-",
+            "1.5",
+            "abc",
+            "1e3",
+            "9999999999999999999",
+            "+1",
+            " 1",
+        ] {
+            assert_eq!(parse_integer(bad), None, "{bad}");
+        }
+        assert!(is_decimal("1.5") && is_decimal("10") && is_decimal("-0.0000001"));
+        assert!(is_decimal("999999999999999999.999999999999999999"));
+        for bad in ["1.", ".5", "1e-7", "1.5e3", "", "-", "1..2", "1.2.3", "1 "] {
+            assert!(!is_decimal(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn index_sets_find_gaps() {
+        let mut s = IndexSet::default();
+        assert!(s.insert(0) && s.insert(1) && !s.insert(1));
+        assert_eq!(s.gap(), None);
+        s.insert(3);
+        assert_eq!(s.gap(), Some(3));
+        let mut s = IndexSet::default();
+        s.insert(300);
+        assert_eq!(s.gap(), Some(300));
+    }
+}
