@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{ArgValue, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::model::{ArgValue, BooleanDef, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
 use crate::rules::RuleName;
 
 /// The index of a node in [`Spec::nodes`].
@@ -211,6 +211,8 @@ pub enum Arg {
     Bool(bool),
     /// A string.
     Str(String),
+    /// A list of strings (data tables such as Stripe's documented test numbers).
+    List(Vec<String>),
 }
 
 /// One use of a named rule.
@@ -263,6 +265,13 @@ impl Rule {
             _ => None,
         }
     }
+    /// A list argument; empty when the rule has none of that name.
+    pub fn list_arg(&self, name: &str) -> &[String] {
+        match self.args.get(name) {
+            Some(Arg::List(v)) => v,
+            _ => &[],
+        }
+    }
 }
 
 /// The whole checked spec.
@@ -280,6 +289,8 @@ pub struct Spec {
     pub errors: BTreeMap<String, ErrorDef>,
     /// The rules, in the order they run within a stage.
     pub rules: Vec<Rule>,
+    /// The texts a boolean parameter accepts (`rules.json` `booleans`).
+    pub booleans: BooleanDef,
 }
 
 impl Spec {
@@ -303,6 +314,35 @@ impl Spec {
             .copied()
             .find(|c| self.node(*c).name == name)
     }
+    /// The name of the child of `parent` that an unknown segment most likely misspells,
+    /// for Stripe's "Did you mean address_city?" (the suggestion names only the leaf).
+    ///
+    /// The distance is [`strsim_distance`](crate::strsim_distance) (Levenshtein, as the
+    /// derive's hints), and a name qualifies when it is at most one edit per four
+    /// characters of the segment away, with at least 1 and at most 3 edits: Stripe's
+    /// observed suggestions (`adress_city` → `address_city`, `unit_amout` → `unit_amount`,
+    /// `paynebt_method_types` → `payment_method_types`) are 1 or 2 edits away, while a
+    /// short unrelated word (`foo`, `type`, `currency`) is never close enough to a real name.
+    /// The closest name wins; on a tie, the first in spec order. Names whose length differs
+    /// from the segment's by more than the allowed edits are not compared, so the work is
+    /// bounded by the spec's name lengths whatever the segment.
+    pub fn suggest_child(&self, parent: NodeId, segment: &str) -> Option<&str> {
+        let len = segment.chars().count();
+        let allowed = (len / 4).clamp(1, 3);
+        let mut best: Option<(usize, &str)> = None;
+        for &c in &self.node(parent).children {
+            let name = self.node(c).name.as_str();
+            if name.chars().count().abs_diff(len) > allowed {
+                continue;
+            }
+            let d = crate::strsim_distance(segment, name);
+            if d > 0 && d <= allowed && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, name));
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+
     /// Whether the node has an `exclusive` rule: when present, it replaces its siblings,
     /// which are then not required (`bank_account[payment_method]`).
     pub fn is_exclusive(&self, id: NodeId) -> bool {
@@ -316,6 +356,18 @@ impl Spec {
     /// then its required children are required only without that child.
     pub fn has_exclusive_child(&self, id: NodeId) -> bool {
         self.node(id).children.iter().any(|&c| self.is_exclusive(c))
+    }
+
+    /// Reads the text of a boolean parameter: `Some(true)` or `Some(false)` for the
+    /// spellings `rules.json` accepts (`true`, `True`, …), `None` for anything else.
+    pub fn parse_boolean(&self, text: &str) -> Option<bool> {
+        if self.booleans.true_texts.iter().any(|t| t == text) {
+            Some(true)
+        } else if self.booleans.false_texts.iter().any(|t| t == text) {
+            Some(false)
+        } else {
+            None
+        }
     }
 
     /// The token kind of that name.

@@ -46,10 +46,14 @@ impl std::error::Error for SpecErrors {}
 pub const GENERIC_ERRORS: &[&str] = &[
     "invalid_body",
     "parameter_unknown",
+    "parameter_unknown_suggestion",
+    "parameters_unknown",
     "parameter_missing",
     "parameter_invalid_empty",
     "parameter_invalid_string_blank",
     "parameter_invalid_integer",
+    "parameter_integer_too_small",
+    "parameter_integer_too_large",
     "parameter_invalid_number",
     "parameter_invalid_boolean",
     "parameter_invalid_enum",
@@ -251,18 +255,34 @@ impl Spec {
                     format!("impossible limit: min {} > max {}", min_max.0, min_max.1),
                 );
             }
-            match (refine.ty, &node.ty) {
-                (None, _) => {
+            match (refine.ty, &mut node.ty) {
+                // An integer parameter takes a range as it is (`dob[month]` 1 to 12).
+                (None | Some(TypeName::Integer), Ty::Integer { min, max, .. }) => {
+                    if refine.min.is_some() {
+                        *min = refine.min;
+                    }
+                    if refine.max.is_some() {
+                        *max = refine.max;
+                    }
+                }
+                (None, ty) => {
                     if refine.min.is_some() || refine.max.is_some() {
-                        rx.err(&place, "`min`/`max` need `type: integer`");
+                        rx.err(
+                            &place,
+                            format!(
+                                "`min`/`max` apply to integer parameters, not to one of type {} (a string can be refined with `type: integer` first)",
+                                ty.name().as_str()
+                            ),
+                        );
                     }
                 }
                 (Some(TypeName::Integer), Ty::String { max_length, .. }) => {
+                    let max_length = *max_length;
                     node.ty = Ty::Integer {
                         format: None,
                         min: refine.min,
                         max: refine.max,
-                        from_string: Some(*max_length),
+                        from_string: Some(max_length),
                     };
                 }
                 (Some(t), ty) => rx.err(
@@ -431,6 +451,7 @@ impl Spec {
                     (ArgKind::Int, ArgValue::Int(v)) => Some(Arg::Int(*v)),
                     (ArgKind::Bool, ArgValue::Bool(v)) => Some(Arg::Bool(*v)),
                     (ArgKind::Str, ArgValue::Str(v)) => Some(Arg::Str(v.clone())),
+                    (ArgKind::List, ArgValue::List(v)) => Some(Arg::List(v.clone())),
                     (k, _) => {
                         rx.err(&place, format!("argument `{name}` must be a {k:?}"));
                         None
@@ -477,6 +498,22 @@ impl Spec {
             }
         }
 
+        // Booleans: each spelling reads as one value.
+        let b = &rules.booleans;
+        if b.true_texts.is_empty() || b.false_texts.is_empty() {
+            rx.err(
+                "booleans",
+                "needs at least one text for `true` and one for `false`",
+            );
+        }
+        for t in &b.true_texts {
+            if b.false_texts.contains(t) {
+                rx.err(
+                    "booleans",
+                    format!("`{t}` is read both as true and as false"),
+                );
+            }
+        }
         let mut errors = sx.errors;
         errors.extend(rx.errors);
         if !errors.is_empty() {
@@ -490,6 +527,7 @@ impl Spec {
             kinds,
             errors: rules.errors.clone(),
             rules: out_rules,
+            booleans: rules.booleans.clone(),
         })
     }
 }
@@ -529,7 +567,7 @@ fn check_template(cx: &mut Ctx<'_>, place: &str, e: &ErrorDef, secret: bool) {
             return;
         };
         let name = &rest[i + 1..i + j];
-        if !["param", "value", "values", "limit"].contains(&name) {
+        if !["param", "value", "values", "limit", "suggestion"].contains(&name) {
             cx.err(
                 place,
                 format!("message has an unknown placeholder `{{{name}}}`"),

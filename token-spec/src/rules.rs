@@ -41,7 +41,8 @@ pub enum RuleName {
     CountryCode,
     /// An ISO 4217 currency code.
     CurrencyCode,
-    /// A US ABA routing number (9 digits and check digit) when `country` is `when`.
+    /// A US ABA routing number when `country` is `when`: 9 digits, and with `check_digit`
+    /// the ABA check digit.
     UsRoutingNumber,
     /// An IBAN (length for its country, mod-97) when `country` uses IBANs.
     Iban,
@@ -49,6 +50,11 @@ pub enum RuleName {
     CalendarDate,
     /// An email address.
     Email,
+    /// In test mode, a bank account number is one of Stripe's documented test numbers for
+    /// its `country` (`numbers`, written `CC:number`), a documented test IBAN (`ibans`), or
+    /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
+    /// with no documented numbers and no IBAN format are not checked.
+    TestBankAccountNumber,
 }
 
 /// What a rule applies to.
@@ -75,6 +81,8 @@ pub enum ArgKind {
     Bool,
     /// A string.
     Str,
+    /// A list of strings.
+    List,
 }
 
 /// A rule's signature.
@@ -201,7 +209,11 @@ pub const SIGNATURES: &[Signature] = &[
         "us_routing_number",
         Scalar,
         Stage::Semantic,
-        &[("country", Param, true), ("when", Str, true)],
+        &[
+            ("country", Param, true),
+            ("when", Str, true),
+            ("check_digit", Bool, true),
+        ],
     ),
     sig(
         RuleName::Iban,
@@ -218,6 +230,18 @@ pub const SIGNATURES: &[Signature] = &[
         &[],
     ),
     sig(RuleName::Email, "email", Scalar, Stage::Semantic, &[]),
+    sig(
+        RuleName::TestBankAccountNumber,
+        "test_bank_account_number",
+        Scalar,
+        Stage::Semantic,
+        &[
+            ("country", Param, true),
+            ("numbers", List, true),
+            ("ibans", List, true),
+            ("any_country_ibans", List, true),
+        ],
+    ),
 ];
 
 const fn sig(
