@@ -138,7 +138,7 @@ pub(crate) fn validate<'s>(
     for rule in &spec.rules {
         run.rule(rule, &kinds, kind.is_some());
     }
-    match Errors::from_vec(run.errors) {
+    match Errors::from_vec(spec, run.errors) {
         Some(errors) => Err(errors),
         None => match kind {
             Some(kind) => Ok(Valid { kind }),
@@ -167,12 +167,7 @@ impl<'a> Run<'a> {
             match spec.child(id, key) {
                 // A node's path is its parent's path joined with its name.
                 Some(child) => self.value(child, value, &spec.node(child).path),
-                None => self.error_at(
-                    "parameter_unknown",
-                    Phase::Unknown,
-                    None,
-                    &join_path(path, key),
-                ),
+                None => self.unknown(id, key, &join_path(path, key)),
             }
         }
         // A present parameter that is exclusive with its siblings stands alone: they are
@@ -201,6 +196,24 @@ impl<'a> Run<'a> {
                     &node.path,
                 );
             }
+        }
+    }
+
+    /// An unknown parameter, with Stripe's "Did you mean …?" when a sibling's name is close
+    /// ([`Spec::suggest_child`]).
+    fn unknown(&mut self, parent: NodeId, key: &str, path: &str) {
+        match self.spec.suggest_child(parent, key) {
+            Some(name) => self.generic(
+                "parameter_unknown_suggestion",
+                Phase::Unknown,
+                None,
+                Fill {
+                    param: path,
+                    suggestion: Some(name),
+                    ..Fill::default()
+                },
+            ),
+            None => self.error_at("parameter_unknown", Phase::Unknown, None, path),
         }
     }
 
@@ -317,7 +330,7 @@ impl<'a> Run<'a> {
                     param: path,
                     value: Some(text),
                     secret,
-                    limit: Some(max),
+                    limit: Some(i64::try_from(max).unwrap_or(i64::MAX)),
                     ..Fill::default()
                 },
             );
@@ -354,9 +367,27 @@ impl<'a> Run<'a> {
                     self.max_length(id, path, text, *max, secret);
                 }
             }
-            Ty::Integer { .. } => {
+            Ty::Integer { min, max, .. } => {
                 if !is_integer(text) {
                     bad(self, "parameter_invalid_integer", None);
+                } else if let Some((bound, limit)) = checks::integer_out_of_range(text, *min, *max)
+                {
+                    let name = match bound {
+                        checks::Bound::Min => "parameter_integer_too_small",
+                        checks::Bound::Max => "parameter_integer_too_large",
+                    };
+                    self.generic(
+                        name,
+                        Phase::Types,
+                        Some(id),
+                        Fill {
+                            param: path,
+                            value: Some(text),
+                            secret,
+                            limit: Some(limit),
+                            ..Fill::default()
+                        },
+                    );
                 }
             }
             Ty::Number => {
@@ -365,7 +396,7 @@ impl<'a> Run<'a> {
                 }
             }
             Ty::Boolean => {
-                if text != "true" && text != "false" {
+                if self.spec.parse_boolean(text).is_none() {
                     bad(self, "parameter_invalid_boolean", None);
                 }
             }
@@ -408,7 +439,10 @@ impl<'a> Run<'a> {
         match rule.rule {
             RuleName::TokenKindRequired => {
                 if !has_kind {
-                    self.emit(rule, None, "", None, None);
+                    // With no token kind at all, Stripe answers this before any unknown
+                    // parameter (stripe-errors-observed.md row 10).
+                    self.errors
+                        .push(Error::from_def(&rule.error, Phase::NoKind, Fill::default()));
                 }
             }
             RuleName::OneTokenKind => {
@@ -454,7 +488,7 @@ impl<'a> Run<'a> {
                 value,
                 secret,
                 values,
-                limit: None,
+                ..Fill::default()
             },
         ));
         if let Some(id) = id {
@@ -501,6 +535,10 @@ impl<'a> Run<'a> {
                             .iter()
                             .any(|c| *c != target && self.present.contains(*c))
                     })
+            }
+            // A part out of its range has its own error: the date is not judged then.
+            RuleName::CalendarDate if node.children.iter().any(|c| self.failed.contains(c)) => {
+                false
             }
             RuleName::CalendarDate => match present {
                 Some(Value::Object(o)) => {
@@ -606,9 +644,27 @@ impl<'a> Run<'a> {
             RuleName::UsRoutingNumber => {
                 let when = rule.str_arg("when").unwrap_or("US");
                 match self.arg_text(rule, "country") {
-                    Some(c) if c.eq_ignore_ascii_case(when) => checks::aba_routing_valid(t),
+                    Some(c) if c.eq_ignore_ascii_case(when) => {
+                        if rule.bool_arg("check_digit").unwrap_or(true) {
+                            checks::aba_routing_valid(t)
+                        } else {
+                            checks::is_nine_digits(t)
+                        }
+                    }
                     _ => true,
                 }
+            }
+            RuleName::TestBankAccountNumber => {
+                if self.ctx.mode() != Mode::Test {
+                    return true;
+                }
+                let known = checks::TestBankNumbers {
+                    numbers: rule.list_arg("numbers"),
+                    ibans: rule.list_arg("ibans"),
+                    any_country_ibans: rule.list_arg("any_country_ibans"),
+                };
+                let country = self.arg_text(rule, "country").unwrap_or("");
+                checks::check_test_bank_number(country, t, &known) != checks::TestBankCheck::NotTest
             }
             RuleName::Iban => {
                 let live_only = rule.bool_arg("live_only").unwrap_or(true);

@@ -330,9 +330,14 @@ impl<'de> Deserializer<'de> for TreeDeserializer {
         }
     }
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TreeError> {
-        match self.parse::<bool>() {
-            Ok(b) => v.visit_bool(b),
-            Err(_) => Err(TreeError("expected true or false".into())),
+        // The spellings the spec accepts (`true`, `True`, …; rules.json `booleans`).
+        let parsed = match &self.0 {
+            Value::Scalar(s) => token_spec::bundled().parse_boolean(&s.text),
+            _ => None,
+        };
+        match parsed {
+            Some(b) => v.visit_bool(b),
+            None => Err(TreeError("expected true or false".into())),
         }
     }
     de_num!(deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16, deserialize_i32 visit_i32 i32,
