@@ -7,7 +7,9 @@ use token_validate::{Context, Date, Errors, Request, validate_form, validate_jso
 
 /// Distinctive values: a Stripe test card number (S-TEST `4000056655665556`) and a marker.
 const DIGITS: &str = "4000056655665556";
-const MARKER: &str = "SECRET123456789";
+/// (No 8-character window of it is in any message of the spec: "SECRET123456789" shared
+/// `12345678` with the test-mode bank error's "Try 000123456789".)
+const MARKER: &str = "SECRET918273645";
 
 fn contexts() -> Vec<Context> {
     let today = Date::new(2026, 11, 29).unwrap();
@@ -260,16 +262,18 @@ fn secrets_never_leak_from_parsed_requests() {
         ),
         ("cvc_update[cvc]=9876", &["9876"]),
         (
-            "bank_account[country]=GB&bank_account[account_number]=SECRET123456789",
+            // NZ: a country whose test numbers the rule does not check, so the marker passes
+            // in test mode.
+            "bank_account[country]=NZ&bank_account[account_number]=SECRET918273645",
             &[MARKER],
         ),
-        ("pii[id_number]=SECRET123456789", &[MARKER]),
+        ("pii[id_number]=SECRET918273645", &[MARKER]),
         (
-            "person[id_number]=SECRET123456789&person[id_number_secondary]=SECRET987654321&person[ssn_last_4]=SECRETLAST4",
+            "person[id_number]=SECRET918273645&person[id_number_secondary]=SECRET987654321&person[ssn_last_4]=SECRETLAST4",
             &[MARKER, "SECRET987654321", "SECRETLAST4"],
         ),
         (
-            "account[individual][id_number]=SECRET123456789&account[individual][id_number_secondary]=SECRET987654321&account[individual][ssn_last_4]=SECRETLAST4&account[company][tax_id]=SECRETTAXID1&account[company][vat_id]=SECRETVATID1",
+            "account[individual][id_number]=SECRET918273645&account[individual][id_number_secondary]=SECRET987654321&account[individual][ssn_last_4]=SECRETLAST4&account[company][tax_id]=SECRETTAXID1&account[company][vat_id]=SECRETVATID1",
             &[
                 MARKER,
                 "SECRET987654321",

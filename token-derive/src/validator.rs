@@ -95,7 +95,17 @@ fn scalar_ty(ty: &Ty) -> TokenStream {
             let max = opt_u64(*max);
             quote!(#v::ScalarTy::FromString { max: #max })
         }
-        Ty::Integer { .. } => quote!(#v::ScalarTy::Integer),
+        Ty::Integer { min, max, .. } => {
+            let opt = |b: Option<i64>| match b {
+                Some(n) => {
+                    let n = Literal::i64_unsuffixed(n);
+                    quote!(::core::option::Option::Some(#n))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let (min, max) = (opt(*min), opt(*max));
+            quote!(#v::ScalarTy::Integer { min: #min, max: #max })
+        }
         Ty::Number => quote!(#v::ScalarTy::Number),
         Ty::Boolean => quote!(#v::ScalarTy::Boolean),
         Ty::Enum { open: true, .. } => quote!(#v::ScalarTy::OpenEnum),
@@ -190,6 +200,7 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         | Check::CvcLengthByBrand { .. }
         | Check::UsRoutingNumber { .. }
         | Check::Iban { .. }
+        | Check::TestBankAccountNumber { .. }
         | Check::CalendarDate { .. } => quote!(false),
     }
 }
@@ -326,12 +337,41 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
                 }
             }
         }
-        Check::UsRoutingNumber { country, when } => {
+        Check::UsRoutingNumber {
+            country,
+            when,
+            check_digit,
+        } => {
             let (f, c) = (field(spec, target), field(spec, *country));
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
                     && !#t_failed
-                    && !#v::rules::us_routing_number(t, self.#c.text(), #when)
+                    && !#v::rules::us_routing_number(t, self.#c.text(), #when, #check_digit)
+                {
+                    run.rule(#idx, ::core::option::Option::Some(t));
+                }
+            }
+        }
+        Check::TestBankAccountNumber {
+            country,
+            numbers,
+            ibans,
+            any_country_ibans,
+        } => {
+            let (f, c) = (field(spec, target), field(spec, *country));
+            quote! {
+                if let ::core::option::Option::Some(t) = self.#f.text()
+                    && !#t_failed
+                    && !#v::rules::test_bank_account_number(
+                        t,
+                        self.#c.text(),
+                        &#v::checks::TestBankNumbers {
+                            numbers: &[#(#numbers),*],
+                            ibans: &[#(#ibans),*],
+                            any_country_ibans: &[#(#any_country_ibans),*],
+                        },
+                        run.ctx().mode(),
+                    )
                 {
                     run.rule(#idx, ::core::option::Option::Some(t));
                 }
@@ -350,8 +390,13 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
         }
         Check::CalendarDate { day, month, year } => {
             let (d, m, y) = (field(spec, *day), field(spec, *month), field(spec, *year));
+            let parts = [nid(*day), nid(*month), nid(*year)];
+            // A part out of its range has its own error: the date is not judged then.
             quote! {
-                if !#t_failed && !#v::rules::calendar_date(self.#d.text(), self.#m.text(), self.#y.text()) {
+                if !#t_failed
+                    #(&& !run.failed(#parts))*
+                    && !#v::rules::calendar_date(self.#d.text(), self.#m.text(), self.#y.text())
+                {
                     run.rule(#idx, #none);
                 }
             }

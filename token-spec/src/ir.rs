@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::model::{BooleanDef, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
 use crate::rules::{Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
@@ -233,6 +233,10 @@ pub enum Generic {
     InvalidBody,
     /// A parameter the spec does not have.
     ParameterUnknown,
+    /// A parameter the spec does not have, close to one it has ("Did you mean …?").
+    ParameterUnknownSuggestion,
+    /// Several parameters the spec does not have, in one error.
+    ParametersUnknown,
     /// A required parameter left out.
     ParameterMissing,
     /// `""` where a parameter cannot be unset.
@@ -241,6 +245,10 @@ pub enum Generic {
     ParameterInvalidStringBlank,
     /// Not an integer.
     ParameterInvalidInteger,
+    /// An integer below its range.
+    ParameterIntegerTooSmall,
+    /// An integer above its range.
+    ParameterIntegerTooLarge,
     /// Not a decimal number.
     ParameterInvalidNumber,
     /// Not a boolean.
@@ -259,13 +267,17 @@ pub enum Generic {
 
 impl Generic {
     /// Every generic error, in declaration order.
-    pub const ALL: [Generic; 13] = [
+    pub const ALL: [Generic; 17] = [
         Generic::InvalidBody,
         Generic::ParameterUnknown,
+        Generic::ParameterUnknownSuggestion,
+        Generic::ParametersUnknown,
         Generic::ParameterMissing,
         Generic::ParameterInvalidEmpty,
         Generic::ParameterInvalidStringBlank,
         Generic::ParameterInvalidInteger,
+        Generic::ParameterIntegerTooSmall,
+        Generic::ParameterIntegerTooLarge,
         Generic::ParameterInvalidNumber,
         Generic::ParameterInvalidBoolean,
         Generic::ParameterInvalidEnum,
@@ -280,10 +292,14 @@ impl Generic {
         match self {
             Generic::InvalidBody => "invalid_body",
             Generic::ParameterUnknown => "parameter_unknown",
+            Generic::ParameterUnknownSuggestion => "parameter_unknown_suggestion",
+            Generic::ParametersUnknown => "parameters_unknown",
             Generic::ParameterMissing => "parameter_missing",
             Generic::ParameterInvalidEmpty => "parameter_invalid_empty",
             Generic::ParameterInvalidStringBlank => "parameter_invalid_string_blank",
             Generic::ParameterInvalidInteger => "parameter_invalid_integer",
+            Generic::ParameterIntegerTooSmall => "parameter_integer_too_small",
+            Generic::ParameterIntegerTooLarge => "parameter_integer_too_large",
             Generic::ParameterInvalidNumber => "parameter_invalid_number",
             Generic::ParameterInvalidBoolean => "parameter_invalid_boolean",
             Generic::ParameterInvalidEnum => "parameter_invalid_enum",
@@ -312,6 +328,8 @@ pub struct Spec {
     pub(crate) generics: Vec<ErrorDef>,
     /// The rules, in the order they run within a stage.
     pub rules: Vec<Rule>,
+    /// The texts a boolean parameter accepts (`rules.json` `booleans`).
+    pub booleans: BooleanDef,
 }
 
 impl Spec {
@@ -335,6 +353,47 @@ impl Spec {
             .copied()
             .find(|c| self.node(*c).name == name)
     }
+    /// The name of the child of `parent` that an unknown segment most likely misspells,
+    /// for Stripe's "Did you mean address_city?" (the suggestion names only the leaf).
+    ///
+    /// The distance is [`strsim_distance`](crate::strsim_distance) (Levenshtein, as the
+    /// derive's hints), and a name qualifies when it is at most one edit per four
+    /// characters of the segment away, with at least 1 and at most 3 edits: Stripe's
+    /// observed suggestions (`adress_city` → `address_city`, `unit_amout` → `unit_amount`,
+    /// `paynebt_method_types` → `payment_method_types`) are 1 or 2 edits away, while a
+    /// short unrelated word (`foo`, `type`, `currency`) is never close enough to a real name.
+    /// The closest name wins; on a tie, the first in spec order. Names whose length differs
+    /// from the segment's by more than the allowed edits are not compared, so the work is
+    /// bounded by the spec's name lengths whatever the segment.
+    pub fn suggest_child(&self, parent: NodeId, segment: &str) -> Option<&str> {
+        let len = segment.chars().count();
+        let allowed = (len / 4).clamp(1, 3);
+        let mut best: Option<(usize, &str)> = None;
+        for &c in &self.node(parent).children {
+            let name = self.node(c).name.as_str();
+            if name.chars().count().abs_diff(len) > allowed {
+                continue;
+            }
+            let d = crate::strsim_distance(segment, name);
+            if d > 0 && d <= allowed && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, name));
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+
+    /// Reads the text of a boolean parameter: `Some(true)` or `Some(false)` for the
+    /// spellings `rules.json` accepts (`true`, `True`, …), `None` for anything else.
+    pub fn parse_boolean(&self, text: &str) -> Option<bool> {
+        if self.booleans.true_texts.iter().any(|t| t == text) {
+            Some(true)
+        } else if self.booleans.false_texts.iter().any(|t| t == text) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// Whether the node has an `exclusive` rule: when present, it replaces its siblings,
     /// which are then not required (`bank_account[payment_method]`).
     pub fn is_exclusive(&self, id: NodeId) -> bool {

@@ -19,6 +19,8 @@ enum Arg {
     Bool(bool),
     /// A string.
     Str(String),
+    /// A list of strings (data tables such as Stripe's documented test numbers).
+    List(Vec<String>),
 }
 
 /// Compiles one use of a rule on one target into its [`Check`] and the object it is judged
@@ -62,6 +64,10 @@ fn compile(
     };
     let flag = |name: &str| match args.get(name) {
         Some(Arg::Bool(v)) => Ok(*v),
+        _ => Err(missing(name)),
+    };
+    let list = |name: &str| match args.get(name) {
+        Some(Arg::List(v)) => Ok(v.clone()),
         _ => Err(missing(name)),
     };
     let size = |name: &str| {
@@ -146,12 +152,19 @@ fn compile(
         RuleName::UsRoutingNumber => Check::UsRoutingNumber {
             country: sibling("country")?,
             when: string("when")?,
+            check_digit: flag("check_digit")?,
         },
         RuleName::Iban => Check::Iban {
             country: sibling("country")?,
             live_only: flag("live_only")?,
         },
         RuleName::Email => Check::Email,
+        RuleName::TestBankAccountNumber => Check::TestBankAccountNumber {
+            country: sibling("country")?,
+            numbers: list("numbers")?,
+            ibans: list("ibans")?,
+            any_country_ibans: list("any_country_ibans")?,
+        },
     };
     Ok((check, parent))
 }
@@ -393,18 +406,34 @@ impl Spec {
                     format!("impossible limit: min {} > max {}", min_max.0, min_max.1),
                 );
             }
-            match (refine.ty, &node.ty) {
-                (None, _) => {
+            match (refine.ty, &mut node.ty) {
+                // An integer parameter takes a range as it is (`dob[month]` 1 to 12).
+                (None | Some(TypeName::Integer), Ty::Integer { min, max, .. }) => {
+                    if refine.min.is_some() {
+                        *min = refine.min;
+                    }
+                    if refine.max.is_some() {
+                        *max = refine.max;
+                    }
+                }
+                (None, ty) => {
                     if refine.min.is_some() || refine.max.is_some() {
-                        rx.err(&place, "`min`/`max` need `type: integer`");
+                        rx.err(
+                            &place,
+                            format!(
+                                "`min`/`max` apply to integer parameters, not to one of type {} (a string can be refined with `type: integer` first)",
+                                ty.name().as_str()
+                            ),
+                        );
                     }
                 }
                 (Some(TypeName::Integer), Ty::String { max_length, .. }) => {
+                    let max_length = *max_length;
                     node.ty = Ty::Integer {
                         format: None,
                         min: refine.min,
                         max: refine.max,
-                        from_string: Some(*max_length),
+                        from_string: Some(max_length),
                     };
                 }
                 (Some(t), ty) => rx.err(
@@ -592,6 +621,7 @@ impl Spec {
                     (ArgKind::Int, ArgValue::Int(v)) => Some(Arg::Int(*v)),
                     (ArgKind::Bool, ArgValue::Bool(v)) => Some(Arg::Bool(*v)),
                     (ArgKind::Str, ArgValue::Str(v)) => Some(Arg::Str(v.clone())),
+                    (ArgKind::List, ArgValue::List(v)) => Some(Arg::List(v.clone())),
                     (k, _) => {
                         rx.err(&place, format!("argument `{name}` must be a {k:?}"));
                         None
@@ -651,6 +681,23 @@ impl Spec {
             }
         }
 
+        // Booleans: each spelling reads as one value.
+        let b = &rules.booleans;
+        if b.true_texts.is_empty() || b.false_texts.is_empty() {
+            rx.err(
+                "booleans",
+                "needs at least one text for `true` and one for `false`",
+            );
+        }
+        for t in &b.true_texts {
+            if b.false_texts.contains(t) {
+                rx.err(
+                    "booleans",
+                    format!("`{t}` is read both as true and as false"),
+                );
+            }
+        }
+
         let mut generics = Vec::new();
         for g in Generic::ALL {
             if let Some(def) = rules.errors.get(g.name()) {
@@ -671,6 +718,7 @@ impl Spec {
             errors: rules.errors.clone(),
             generics,
             rules: out_rules,
+            booleans: rules.booleans.clone(),
         })
     }
 }
@@ -710,7 +758,7 @@ fn check_template(cx: &mut Ctx<'_>, place: &str, e: &ErrorDef, secret: bool) {
             return;
         };
         let name = &rest[i + 1..i + j];
-        if !["param", "value", "values", "limit"].contains(&name) {
+        if !["param", "value", "values", "limit", "suggestion"].contains(&name) {
             cx.err(
                 place,
                 format!("message has an unknown placeholder `{{{name}}}`"),

@@ -147,6 +147,35 @@ pub struct RulesFile {
     pub errors: BTreeMap<String, ErrorDef>,
     /// The named, parameterised rules beyond the OpenAPI schema, in the order Stripe checks them.
     pub rules: Vec<RuleDef>,
+    /// How the text of a boolean parameter is read (`true`, `True`, …).
+    #[serde(default)]
+    pub booleans: BooleanDef,
+}
+
+/// The texts a boolean parameter accepts. Any other text is Stripe's "Invalid boolean".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BooleanDef {
+    /// The texts read as `true`.
+    #[serde(rename = "true")]
+    pub true_texts: Vec<String>,
+    /// The texts read as `false`.
+    #[serde(rename = "false")]
+    pub false_texts: Vec<String>,
+    /// Where the spellings come from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+impl Default for BooleanDef {
+    /// Only `true` and `false`.
+    fn default() -> Self {
+        BooleanDef {
+            true_texts: vec!["true".into()],
+            false_texts: vec!["false".into()],
+            source: String::new(),
+        }
+    }
 }
 
 /// A refinement of one imported parameter.
@@ -161,10 +190,10 @@ pub struct Refinement {
     /// OpenAPI types as a string). Only `string` → `integer` is allowed.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub ty: Option<TypeName>,
-    /// Smallest value of a refined integer.
+    /// Smallest value of an integer parameter, or of a string refined into an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    /// Largest value of a refined integer.
+    /// Largest value of an integer parameter, or of a string refined into an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Why the refinement is there (reviewers read it).
@@ -292,7 +321,9 @@ pub struct ErrorDef {
     #[serde(default)]
     pub param: ParamForm,
     /// The message template. Placeholders: `{param}` (the full path), `{value}` (the value;
-    /// never filled in for a secret parameter), `{values}` (an enum's values), `{limit}`.
+    /// never filled in for a secret parameter), `{values}` (an enum's values, or the names
+    /// of several unknown parameters), `{limit}`, `{suggestion}` (the name a misspelt
+    /// parameter most likely means).
     pub message: String,
     /// Where the code and wording come from.
     pub source: String,

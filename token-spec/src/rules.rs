@@ -44,7 +44,8 @@ pub enum RuleName {
     CountryCode,
     /// An ISO 4217 currency code.
     CurrencyCode,
-    /// A US ABA routing number (9 digits and check digit) when `country` is `when`.
+    /// A US ABA routing number when `country` is `when`: 9 digits, and with `check_digit`
+    /// the ABA check digit.
     UsRoutingNumber,
     /// An IBAN (length for its country, mod-97) when `country` uses IBANs.
     Iban,
@@ -52,6 +53,11 @@ pub enum RuleName {
     CalendarDate,
     /// An email address.
     Email,
+    /// In test mode, a bank account number is one of Stripe's documented test numbers for
+    /// its `country` (`numbers`, written `CC:number`), a documented test IBAN (`ibans`), or
+    /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
+    /// with no documented numbers and no IBAN format are not checked.
+    TestBankAccountNumber,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -82,6 +88,8 @@ pub enum ArgKind {
     Bool,
     /// A string.
     Str,
+    /// A list of strings.
+    List,
 }
 
 /// A rule's signature.
@@ -208,7 +216,11 @@ pub const SIGNATURES: &[Signature] = &[
         "us_routing_number",
         Scalar,
         Stage::Semantic,
-        &[("country", Param, true), ("when", Str, true)],
+        &[
+            ("country", Param, true),
+            ("when", Str, true),
+            ("check_digit", Bool, true),
+        ],
     ),
     sig(
         RuleName::Iban,
@@ -225,6 +237,18 @@ pub const SIGNATURES: &[Signature] = &[
         &[],
     ),
     sig(RuleName::Email, "email", Scalar, Stage::Semantic, &[]),
+    sig(
+        RuleName::TestBankAccountNumber,
+        "test_bank_account_number",
+        Scalar,
+        Stage::Semantic,
+        &[
+            ("country", Param, true),
+            ("numbers", List, true),
+            ("ibans", List, true),
+            ("any_country_ibans", List, true),
+        ],
+    ),
 ];
 
 const fn sig(
@@ -337,12 +361,15 @@ pub enum Check {
     CountryCode,
     /// An ISO 4217 currency code.
     CurrencyCode,
-    /// A US ABA routing number when `country` is `when` (ASCII case ignored).
+    /// A US ABA routing number when `country` is `when` (ASCII case ignored): 9 digits,
+    /// and with `check_digit` the ABA check digit.
     UsRoutingNumber {
         /// The country parameter.
         country: NodeId,
         /// The country whose routing numbers are ABA numbers.
         when: String,
+        /// Whether this use checks the check digit (else only the 9 digits).
+        check_digit: bool,
     },
     /// An IBAN (length for its country, mod-97) when `country` uses IBANs.
     Iban {
@@ -362,6 +389,18 @@ pub enum Check {
     },
     /// An email address.
     Email,
+    /// In test mode, a bank account number is one of Stripe's documented test numbers for
+    /// its `country`, or a documented test IBAN.
+    TestBankAccountNumber {
+        /// The country parameter.
+        country: NodeId,
+        /// Documented test numbers, written `CC:number`.
+        numbers: Vec<String>,
+        /// Documented test IBANs, exactly as written.
+        ibans: Vec<String>,
+        /// Documented test IBANs that take any IBAN country's prefix.
+        any_country_ibans: Vec<String>,
+    },
 }
 
 impl Check {
@@ -372,9 +411,9 @@ impl Check {
             Check::IdOnlyWith { with } | Check::ObjectOnlyWithout { with } => vec![*with],
             Check::ExpiryNotPast { year } => vec![*year],
             Check::CvcLengthByBrand { number } => vec![*number],
-            Check::UsRoutingNumber { country, .. } | Check::Iban { country, .. } => {
-                vec![*country]
-            }
+            Check::UsRoutingNumber { country, .. }
+            | Check::Iban { country, .. }
+            | Check::TestBankAccountNumber { country, .. } => vec![*country],
             Check::CalendarDate { day, month, year } => vec![*day, *month, *year],
             Check::TokenKindRequired
             | Check::NoUnset
@@ -416,6 +455,7 @@ impl Check {
             | Check::CvcLengthByBrand { .. }
             | Check::UsRoutingNumber { .. }
             | Check::Iban { .. }
+            | Check::TestBankAccountNumber { .. }
             | Check::CalendarDate { .. } => false,
         }
     }

@@ -21,6 +21,19 @@ fn to_schema(v: Value) -> Schema {
 }
 
 impl Spec {
+    /// A boolean: a JSON boolean, or one of the texts `rules.json` `booleans` accepts.
+    fn boolean_value(&self) -> Value {
+        let mut values = vec![Value::Bool(true), Value::Bool(false)];
+        let b = &self.booleans;
+        values.extend(
+            b.true_texts
+                .iter()
+                .chain(&b.false_texts)
+                .map(|t| Value::from(t.as_str())),
+        );
+        json!({ "enum": values })
+    }
+
     /// The schema of one parameter node (without `$schema`): the schema the generated Rust
     /// type of that node reports through `schemars::JsonSchema`.
     pub fn node_schema(&self, id: NodeId) -> Schema {
@@ -58,7 +71,7 @@ impl Spec {
                 Value::Object(m)
             }
             Ty::Number => json!({"type": ["number", "string"], "pattern": NUMBER_PATTERN}),
-            Ty::Boolean => json!({"enum": [true, false, "true", "false"]}),
+            Ty::Boolean => self.boolean_value(),
             Ty::Enum { values, open, .. } => enum_value(values, *open),
             Ty::Array { items } => {
                 let mut item = match &items.ty {
@@ -73,7 +86,7 @@ impl Spec {
                     ItemTy::Number => {
                         json!({"type": ["number", "string"], "pattern": NUMBER_PATTERN})
                     }
-                    ItemTy::Boolean => json!({"enum": [true, false, "true", "false"]}),
+                    ItemTy::Boolean => self.boolean_value(),
                     ItemTy::Enum { values } => enum_value(values, false),
                 };
                 if items.unset {

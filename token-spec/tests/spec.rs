@@ -269,3 +269,80 @@ fn broken_specs_report_every_problem_at_once() {
         insta::assert_snapshot!(name, errors.to_string());
     }
 }
+
+/// `Spec::suggest_child`: the near misses of stripe-errors-observed.md row 5 (and their
+/// kin) get the sibling's name, far misses and unrelated words get nothing.
+#[test]
+fn suggestions_name_only_close_siblings() {
+    let spec = token_spec::bundled();
+    let at = |path: &str| {
+        if path.is_empty() {
+            token_spec::NodeId::ROOT
+        } else {
+            spec.lookup(path).unwrap()
+        }
+    };
+    let near = [
+        // Row 5's shape on a token parameter: one letter missing.
+        ("card", "adress_city", "address_city"),
+        ("card", "numbr", "number"),
+        ("card", "exp_mnth", "exp_month"),
+        ("card", "Number", "number"),
+        ("", "cards", "card"),
+        ("bank_account", "acount_number", "account_number"),
+        // Row 3's camelCase (two edits in 18 characters).
+        (
+            "account[individual][verification]",
+            "additionalDocument",
+            "additional_document",
+        ),
+    ];
+    for (parent, segment, want) in near {
+        assert_eq!(
+            spec.suggest_child(at(parent), segment),
+            Some(want),
+            "{parent} {segment}"
+        );
+    }
+    let far = [
+        // Rows 1, 2, 4 and 6: Stripe's messages for these carry no suggestion.
+        ("", "currency"),
+        ("", "type"),
+        ("", "billing_details"),
+        ("account", "legal_entity"),
+        ("card", "tokenization_method"),
+        ("card", "eci"),
+        ("card", "cryptogram"),
+        ("card", "foo"),
+        ("card", "zzz"),
+        ("card", "nmbr"),
+        ("pii", "personal_id_number"),
+    ];
+    for (parent, segment) in far {
+        assert_eq!(
+            spec.suggest_child(at(parent), segment),
+            None,
+            "{parent} {segment}"
+        );
+    }
+    // A huge segment is not compared at all.
+    assert_eq!(spec.suggest_child(at("card"), &"a".repeat(100_000)), None);
+}
+
+/// rules.json `booleans` (stripe-errors-observed.md rows 12 and 13).
+#[test]
+fn boolean_spellings() {
+    let spec = token_spec::bundled();
+    for (text, want) in [
+        ("true", Some(true)),
+        ("True", Some(true)),
+        ("false", Some(false)),
+        ("False", Some(false)),
+        ("TRUE", None),
+        ("1", None),
+        ("yes", None),
+        ("", None),
+    ] {
+        assert_eq!(spec.parse_boolean(text), want, "{text:?}");
+    }
+}

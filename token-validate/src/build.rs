@@ -30,14 +30,10 @@ pub fn parse<T: FromStr>(t: Text<'_>) -> Option<T> {
     t.parse().ok()
 }
 
-/// A boolean.
+/// A boolean, in one of the spellings the spec accepts (`true`, `True`, …).
 #[inline]
 pub fn boolean(t: Text<'_>) -> Option<bool> {
-    match &*t {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
+    token_spec::bundled().parse_boolean(&t)
 }
 
 /// A single value.

@@ -69,7 +69,6 @@ const UNIONPAY_LENGTHS: &[usize] = &[16, 17, 18, 19];
 const DINERS_LENGTHS: &[usize] = &[14, 15, 16, 17, 18, 19];
 const UNKNOWN_LENGTHS: &[usize] = &[12, 13, 14, 15, 16, 17, 18, 19];
 const CVC_3: &[usize] = &[3];
-const CVC_4: &[usize] = &[4];
 const CVC_3_OR_4: &[usize] = &[3, 4];
 
 impl CardBrand {
@@ -126,12 +125,17 @@ impl CardBrand {
         }
     }
 
-    /// Allowed CVC lengths for the brand: American Express 4, Unknown 3 or
+    /// Allowed CVC lengths for the brand: American Express and Unknown 3 or
     /// 4, every other brand 3.
+    ///
+    /// American Express cards print 4 digits, but Stripe's API accepts a
+    /// 3-digit code for them too (a `POST /v1/tokens` with
+    /// `371449635398431` and CVC `222` answered 200, stripe-ios #103, 2014;
+    /// "It's possible for Amex cards to have a 3 digit CVC equivalent that is
+    /// accepted by the Stripe API", Stripe staff in stripe-ios #1441, 2019).
     pub fn cvc_lengths(self) -> &'static [usize] {
         match self {
-            CardBrand::AmericanExpress => CVC_4,
-            CardBrand::Unknown => CVC_3_OR_4,
+            CardBrand::AmericanExpress | CardBrand::Unknown => CVC_3_OR_4,
             _ => CVC_3,
         }
     }
@@ -366,6 +370,16 @@ pub fn is_iban_country(country: &str) -> bool {
     country.len() == 2 && IBAN_COUNTRIES.binary_search(&country).is_ok()
 }
 
+/// [`is_iban_country`] in any ASCII case (`de` is `DE`), without allocating.
+pub fn is_iban_country_ignoring_case(country: &str) -> bool {
+    let b = country.as_bytes();
+    if b.len() != 2 {
+        return false;
+    }
+    let upper = [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()];
+    core::str::from_utf8(&upper).is_ok_and(is_iban_country)
+}
+
 /// True for an assigned ISO 3166-1 alpha-2 code, via the `iso_country` crate that
 /// `iso_currency` re-exports (all 249 assigned codes).
 ///
@@ -398,21 +412,155 @@ pub fn is_currency_code(raw: &str) -> bool {
 }
 
 /// True for a syntactically valid e-mail address, via the `email_address`
-/// crate.
+/// crate, whose domain has a dot.
 ///
-/// This is `EmailAddress::is_valid` with one difference: the display-name
+/// This is `EmailAddress::is_valid` with two differences: the display-name
 /// form (`"Jenny <jenny@example.com>"`), which `is_valid` accepts, is
-/// rejected, since an API field holds a bare address. Input longer than
-/// [`MAX_EMAIL_LEN`] bytes is rejected without parsing.
+/// rejected, since an API field holds a bare address; and the domain must
+/// hold a dot between two of its characters ([`email_domain_has_dot`]),
+/// because Stripe refuses `test@test`, `otameshi@com` and `x@gmail`, which
+/// RFC 5322 allows. Input longer than [`MAX_EMAIL_LEN`] bytes is rejected
+/// without parsing.
 pub fn is_email(raw: &str) -> bool {
     if raw.is_empty() || raw.len() > MAX_EMAIL_LEN {
         return false;
     }
-    let options = email_address::Options {
-        allow_display_text: false,
-        ..email_address::Options::default()
+    // `email_address` judges the two parts without building an `EmailAddress` (no
+    // allocation): its whole-address parse accepts the display-name form
+    // (`Jenny <jenny@example.com>`), which is refused here, where the split at the last
+    // `@` leaves `<` and a space in the local part.
+    let Some((local, domain)) = raw.rsplit_once('@') else {
+        return false;
     };
-    email_address::EmailAddress::parse_with_options(raw, options).is_ok()
+    email_address::EmailAddress::is_valid_local_part(local)
+        && email_address::EmailAddress::is_valid_domain(domain)
+        && email_domain_has_dot(raw)
+}
+
+/// True when the domain of an address (what follows its last `@`) holds a
+/// `.` that is neither its first nor its last character: `example.com`,
+/// `[127.0.0.1]`, but not `gmail`, `com` or `gmail.`.
+pub fn email_domain_has_dot(raw: &str) -> bool {
+    let Some((_, domain)) = raw.rsplit_once('@') else {
+        return false;
+    };
+    let inner = domain
+        .strip_prefix('[')
+        .and_then(|d| d.strip_suffix(']'))
+        .unwrap_or(domain);
+    let bytes = inner.as_bytes();
+    bytes.len() >= 3 && bytes[1..bytes.len() - 1].contains(&b'.')
+}
+
+/// True for a US routing number's shape: exactly nine ASCII digits ("Routing
+/// number must have 9 digits"). The check digit is [`aba_routing_valid`].
+pub fn is_nine_digits(raw: &str) -> bool {
+    raw.len() == 9 && raw.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Stripe's documented test bank account numbers, as the spec lists them
+/// (`rules.json`, rule `test_bank_account_number`).
+#[derive(Debug, Clone, Copy)]
+pub struct TestBankNumbers<'a> {
+    /// Numbers by country, written `CC:number` (`US:000123456789`).
+    pub numbers: &'a [&'a str],
+    /// Test IBANs matched as they are written (Stripe's SEPA Direct Debit test IBANs).
+    pub ibans: &'a [&'a str],
+    /// Test IBANs that take any IBAN country's prefix and check digits: only
+    /// what follows the first four characters is compared (Stripe: "By
+    /// specifying the appropriate country code … you can use these test
+    /// IBANs for any EU country"; its own list prints `DE89370400440532013002`,
+    /// whose check digits fail mod-97).
+    pub any_country_ibans: &'a [&'a str],
+}
+
+/// The verdict on a bank account number in test mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBankCheck {
+    /// One of Stripe's test numbers for the country (or a test IBAN).
+    Test,
+    /// The country has documented test numbers (or uses IBANs), and this is
+    /// none of them: Stripe treats it as a live number.
+    NotTest,
+    /// No test numbers are known for the country: not checked.
+    Unchecked,
+}
+
+/// Longest bank account number looked at by [`check_test_bank_number`];
+/// longer input is not a test number (the longest, an IBAN, has 34
+/// characters, 42 in the grouped paper form).
+pub const MAX_RAW_BANK_NUMBER_LEN: usize = MAX_RAW_IBAN_LEN;
+
+/// Whether `number` is one of Stripe's test bank account numbers for
+/// `country` (a two-letter code; compared without regard to ASCII case).
+///
+/// - A test IBAN (written as listed, or any-country with its first four
+///   characters free, two letters and two digits) passes whatever the
+///   country: spaces are ignored and letters compared without regard to case.
+/// - Otherwise, a country with listed numbers needs one of them, exactly.
+/// - Otherwise, an IBAN country ([`is_iban_country`]) needs a test IBAN.
+/// - Any other country is [`TestBankCheck::Unchecked`].
+///
+/// Bounded work: at most [`MAX_RAW_BANK_NUMBER_LEN`] bytes of `number` are
+/// looked at, on the stack.
+pub fn check_test_bank_number(
+    country: &str,
+    number: &str,
+    known: &TestBankNumbers<'_>,
+) -> TestBankCheck {
+    let country = country.trim();
+    let iban_country = is_iban_country_ignoring_case(country);
+    let listed = |n: &&&str| {
+        n.split_once(':')
+            .is_some_and(|(c, _)| c.eq_ignore_ascii_case(country))
+    };
+    let has_numbers = known.numbers.iter().any(|n| listed(&n));
+    if number.len() > MAX_RAW_BANK_NUMBER_LEN {
+        return if has_numbers || iban_country {
+            TestBankCheck::NotTest
+        } else {
+            TestBankCheck::Unchecked
+        };
+    }
+    // The number without spaces, in upper case, on the stack.
+    let mut buf = [0u8; MAX_RAW_BANK_NUMBER_LEN];
+    let mut len = 0;
+    for b in number.bytes().filter(|b| *b != b' ') {
+        buf[len] = b.to_ascii_uppercase();
+        len += 1;
+    }
+    let compact = &buf[..len];
+    let same = |want: &str| {
+        let want = want.as_bytes();
+        want.len() == compact.len() && want.eq_ignore_ascii_case(compact)
+    };
+    let is_test_iban = known.ibans.iter().any(|i| same(i))
+        || (compact.len() > 4
+            && compact[..2].iter().all(u8::is_ascii_alphabetic)
+            && compact[2..4].iter().all(u8::is_ascii_digit)
+            && known.any_country_ibans.iter().any(|i| {
+                i.len() == compact.len() && i.as_bytes()[4..].eq_ignore_ascii_case(&compact[4..])
+            }));
+    if is_test_iban {
+        return TestBankCheck::Test;
+    }
+    if has_numbers {
+        let found = known
+            .numbers
+            .iter()
+            .filter(listed)
+            .any(|n| n.split_once(':').is_some_and(|(_, num)| num == number));
+        return if found {
+            TestBankCheck::Test
+        } else {
+            TestBankCheck::NotTest
+        };
+    }
+    if iban_country {
+        TestBankCheck::NotTest
+    } else {
+        TestBankCheck::Unchecked
+    }
 }
 
 /// True for a real date of the proleptic Gregorian calendar with a year in
@@ -430,6 +578,37 @@ pub fn is_calendar_date(year: i64, month: i64, day: i64) -> bool {
         _ => 31,
     };
     (1..=days_in_month).contains(&day)
+}
+
+/// Which bound of a range a value breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Below the smallest value.
+    Min,
+    /// Above the largest value.
+    Max,
+}
+
+/// Whether the decimal integer `raw` (an optional `-` and ASCII digits) lies
+/// outside `min..=max`: the bound it breaks and that bound's value, or `None`
+/// when it is inside, when there is no such bound, or when `raw` is not such
+/// an integer. A number too large for `i64` breaks `max` (or `min` when
+/// negative).
+pub fn integer_out_of_range(raw: &str, min: Option<i64>, max: Option<i64>) -> Option<(Bound, i64)> {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let negative = digits.len() != raw.len();
+    // Too long for i64: as far as it gets on its side.
+    let value = raw
+        .parse::<i64>()
+        .unwrap_or(if negative { i64::MIN } else { i64::MAX });
+    match (min, max) {
+        (Some(lo), _) if value < lo => Some((Bound::Min, lo)),
+        (_, Some(hi)) if value > hi => Some((Bound::Max, hi)),
+        _ => None,
+    }
 }
 
 /// Parses a string of `min..=max` ASCII digits (`max` <= 9) as a number.
@@ -597,11 +776,16 @@ mod tests {
     #[test]
     fn cvc_table() {
         // Lengths: Stripe docs (https://docs.stripe.com/testing: "Use any
-        // three-digit CVC (four digits for American Express cards)").
+        // three-digit CVC (four digits for American Express cards)"), and 3
+        // digits for American Express too (stripe-ios #103, #1441).
         let cases: &[(&str, Option<CardBrand>, bool)] = &[
             ("123", Some(CardBrand::Visa), true),
             ("1234", Some(CardBrand::AmericanExpress), true),
-            ("123", Some(CardBrand::AmericanExpress), false),
+            // stripe-ios #103 / #1441: Stripe accepts 3 digits for Amex.
+            ("123", Some(CardBrand::AmericanExpress), true),
+            ("12", Some(CardBrand::AmericanExpress), false),
+            ("12345", Some(CardBrand::AmericanExpress), false),
+            ("12a4", Some(CardBrand::AmericanExpress), false),
             ("1234", Some(CardBrand::Visa), false),
             ("12", Some(CardBrand::Visa), false),
             ("12", None, false),
@@ -724,6 +908,96 @@ mod tests {
         for &(raw, expected) in cases {
             assert_eq!(aba_routing_valid(raw), expected, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn integer_range_table() {
+        // API reference: dob[day] "between 1 and 31", dob[month] "between 1 and 12".
+        type Range = (Option<i64>, Option<i64>);
+        let (d, m): (Range, Range) = ((Some(1), Some(31)), (Some(1), Some(12)));
+        type Broken = Option<(Bound, i64)>;
+        let cases: &[(&str, Range, Broken)] = &[
+            ("1", d, None),
+            ("31", d, None),
+            ("01", d, None),
+            ("0", d, Some((Bound::Min, 1))),
+            ("32", d, Some((Bound::Max, 31))),
+            ("-5", d, Some((Bound::Min, 1))),
+            ("13", m, Some((Bound::Max, 12))),
+            ("12", m, None),
+            ("99999999999999999999", m, Some((Bound::Max, 12))),
+            ("-99999999999999999999", m, Some((Bound::Min, 1))),
+            ("5", (None, None), None),
+            ("abc", d, None),
+            ("", d, None),
+            ("-", d, None),
+        ];
+        for &(raw, (lo, hi), expected) in cases {
+            assert_eq!(integer_out_of_range(raw, lo, hi), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn nine_digits_table() {
+        // "Routing number must have 9 digits" (code-corps-ember #933).
+        for (raw, expected) in [
+            ("110000000", true),
+            ("111000000", true),
+            ("11000000", false),
+            ("1100000000", false),
+            ("11000000a", false),
+            ("11000000٣", false),
+            ("", false),
+        ] {
+            assert_eq!(is_nine_digits(raw), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn test_bank_number_table() {
+        // A small list in the spec's form; the bundled one is exercised by
+        // tests/stripe_test_data.rs.
+        let known = TestBankNumbers {
+            numbers: &["US:000123456789", "GB:00012345"],
+            ibans: &["AT611904300234573201"],
+            any_country_ibans: &["DE89370400440532013000"],
+        };
+        use TestBankCheck::*;
+        let cases: &[(&str, &str, TestBankCheck)] = &[
+            ("US", "000123456789", Test),
+            ("us", "000123456789", Test),
+            // ezet/stripe-sdk #107: the zeros lost, refused in test mode.
+            ("US", "123456789", NotTest),
+            ("US", "000123456788", NotTest),
+            ("GB", "00012345", Test),
+            ("GB", "12345678", NotTest),
+            // GB is an IBAN country too.
+            ("GB", "GB89370400440532013000", Test),
+            // Any IBAN country's prefix, any check digits, spaces, lower case.
+            ("NL", "NL89370400440532013000", Test),
+            ("FR", "FR76 3704 0044 0532 0130 00", Test),
+            ("DE", "de89370400440532013000", Test),
+            ("DE", "DE8937040044053201300", NotTest),
+            ("DE", "DE89370400440532013009", NotTest),
+            ("DE", "8937040044053201300000", NotTest),
+            ("AT", "AT611904300234573201", Test),
+            ("AT", "AT611904300234573202", NotTest),
+            ("ES", "ES9121000418450200051332", NotTest),
+            // Countries with no known test numbers and no IBANs: not checked.
+            ("NZ", "1234567890123456", Unchecked),
+            ("ZZ", "anything", Unchecked),
+            ("", "", Unchecked),
+        ];
+        for &(country, number, expected) in cases {
+            assert_eq!(
+                check_test_bank_number(country, number, &known),
+                expected,
+                "{country} {number}"
+            );
+        }
+        let huge = "0".repeat(1 << 20);
+        assert_eq!(check_test_bank_number("US", &huge, &known), NotTest);
+        assert_eq!(check_test_bank_number("NZ", &huge, &known), Unchecked);
     }
 
     #[test]
@@ -874,9 +1148,29 @@ mod tests {
             ("", false),
             ("Jenny <jenny@example.com>", false), // display-name form rejected
             ("jenny@@example.com", false),
+            // stripe-errors-observed.md row 32: Stripe refuses a domain with
+            // no dot (customers and checkout, 2020-2025).
+            ("test@test", false),
+            ("otameshi@com", false),
+            ("mehmetakdemir9212@gmail", false),
+            // Row 33: a domain that starts with a dot.
+            ("x@.maie.com", false),
+            ("x@maie.com.", false),
         ];
         for &(raw, expected) in cases {
             assert_eq!(is_email(raw), expected, "{raw:?}");
+        }
+        for (domain, expected) in [
+            ("a@example.com", true),
+            ("a@[127.0.0.1]", true),
+            ("a@gmail", false),
+            ("a@.com", false),
+            ("a@com.", false),
+            ("a@.", false),
+            ("a@", false),
+            ("no-at-sign.com", false),
+        ] {
+            assert_eq!(email_domain_has_dot(domain), expected, "{domain:?}");
         }
         let long_local = format!("{}@example.com", "a".repeat(64));
         assert!(is_email(&long_local));
@@ -953,6 +1247,16 @@ mod tests {
         let _ = is_country_code(s);
         let _ = is_currency_code(s);
         let _ = is_email(s);
+        let _ = email_domain_has_dot(s);
+        let _ = is_nine_digits(s);
+        let _ = integer_out_of_range(s, Some(1), Some(31));
+        let known = TestBankNumbers {
+            numbers: &[],
+            ibans: &[],
+            any_country_ibans: &[],
+        };
+        let _ = check_test_bank_number(s, s, &known);
+        let _ = check_test_bank_number("DE", s, &known);
     }
 
     #[test]

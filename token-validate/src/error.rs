@@ -10,6 +10,9 @@ use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
 pub(crate) enum Phase {
     /// The body could not be parsed.
     Body,
+    /// No token kind at all: Stripe reports it before unknown parameters
+    /// (stripe-errors-observed.md row 10).
+    NoKind,
     /// A parameter Stripe does not know.
     Unknown,
     /// Missing and empty required parameters.
@@ -97,7 +100,8 @@ pub(crate) struct Fill<'a> {
     pub value: Option<&'a str>,
     pub secret: bool,
     pub values: Option<String>,
-    pub limit: Option<u64>,
+    pub limit: Option<i64>,
+    pub suggestion: Option<&'a str>,
 }
 
 /// The longest quoted value, in characters; longer values are cut with `...`.
@@ -147,6 +151,7 @@ impl Error {
                 "value" => message.push_str(&value),
                 "values" => message.push_str(fill.values.as_deref().unwrap_or("")),
                 "limit" => message.push_str(&fill.limit.map(|l| l.to_string()).unwrap_or_default()),
+                "suggestion" => message.push_str(fill.suggestion.unwrap_or("")),
                 other => {
                     message.push('{');
                     message.push_str(other);
@@ -182,6 +187,16 @@ impl Error {
 
 /// Every error found in a request, in Stripe's order: [`Errors::first`] is the one Stripe
 /// would return.
+///
+/// Several unknown parameters make one error, as Stripe answers them:
+/// `Received unknown parameters: billing_details, type`, the names sorted and
+/// comma-separated, with `param` the first of them. [`Errors::iter`] yields that merged
+/// error first and, right behind it, one error per unknown parameter in the same order
+/// (`Received unknown parameter: billing_details`, with its own `param` and, when a name
+/// is close, Stripe's `. Did you mean …?`), so that each can still be shown by its field;
+/// [`Errors::len`] counts them all. A single unknown parameter is one error, in the
+/// singular. When the body names no token kind at all, the "You must supply either a
+/// card, customer, …" error comes before the unknown parameters.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Errors(pub(crate) Vec<Error>);
 
@@ -191,11 +206,13 @@ impl Errors {
         // An `Errors` is never empty: it is only built from at least one error.
         &self.0[0]
     }
-    /// Every error, in order.
+    /// Every error, in order (several unknown parameters: the merged error, then each of
+    /// them; see [`Errors`]).
     pub fn iter(&self) -> std::slice::Iter<'_, Error> {
         self.0.iter()
     }
-    /// How many errors.
+    /// How many errors [`Errors::iter`] yields, the merged unknown-parameters error and
+    /// each unknown parameter behind it included.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -211,11 +228,36 @@ impl Errors {
     pub fn to_stripe_json(&self) -> serde_json::Value {
         serde_json::json!({ "error": self.first() })
     }
+    /// Puts a run's errors in Stripe's order (by phase, then the generic errors as found
+    /// and the rules in spec order) and merges several unknown parameters into the spec's
+    /// `parameters_unknown` error, followed by each of them.
     pub(crate) fn from_vec(mut v: Vec<Error>) -> Option<Errors> {
         if v.is_empty() {
             return None;
         }
         v.sort_by_key(|e| (e.phase, e.order));
+        let start = v.iter().position(|e| e.phase == Phase::Unknown);
+        let count = v.iter().filter(|e| e.phase == Phase::Unknown).count();
+        if let Some(start) = start
+            && count > 1
+        {
+            // The sort keeps each phase together.
+            let mut unknown: Vec<Error> = v.drain(start..start + count).collect();
+            unknown.sort_by(|a, b| a.param.cmp(&b.param));
+            let mut names: Vec<&str> = unknown.iter().filter_map(|e| e.param.as_deref()).collect();
+            names.dedup();
+            let merged = Error::from_def(
+                token_spec::bundled().generic(token_spec::Generic::ParametersUnknown),
+                Phase::Unknown,
+                0,
+                Fill {
+                    param: names.first().copied().unwrap_or(""),
+                    values: Some(names.join(", ")),
+                    ..Fill::default()
+                },
+            );
+            v.splice(start..start, std::iter::once(merged).chain(unknown));
+        }
         Some(Errors(v))
     }
     /// A malformed body: the spec's `invalid_body` error with a message of our own, which

@@ -390,6 +390,7 @@ pub mod __private {
     /// What the generated validators call.
     pub mod v {
         pub use crate::build;
+        pub use crate::checks;
         pub use crate::context::{KeyType, Mode};
         pub use crate::json;
         pub use crate::rules;

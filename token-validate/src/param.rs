@@ -259,7 +259,11 @@ impl<'de, E: de::Error> Deserializer<'de> for TextDeserializer<'_, E> {
         v.visit_str(self.0)
     }
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
-        v.visit_bool(self.parse()?)
+        // The spellings the spec accepts (`true`, `True`, …; rules.json `booleans`).
+        match token_spec::bundled().parse_boolean(self.0) {
+            Some(b) => v.visit_bool(b),
+            None => Err(E::custom("expected true or false")),
+        }
     }
     de_num!(deserialize_i8 visit_i8 i8, deserialize_i16 visit_i16 i16, deserialize_i32 visit_i32 i32,
         deserialize_i64 visit_i64 i64, deserialize_u8 visit_u8 u8, deserialize_u16 visit_u16 u16,

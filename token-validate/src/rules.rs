@@ -137,12 +137,32 @@ pub fn currency_code(text: &str) -> bool {
 }
 
 /// `us_routing_number`: when `country` is `when` (ASCII case ignored), an ABA routing
-/// number (9 digits and the check digit).
-pub fn us_routing_number(text: &str, country: Option<&str>, when: &str) -> bool {
+/// number: 9 digits, and with `check_digit` the ABA check digit.
+pub fn us_routing_number(text: &str, country: Option<&str>, when: &str, check_digit: bool) -> bool {
     match country {
-        Some(c) if c.eq_ignore_ascii_case(when) => checks::aba_routing_valid(text),
+        Some(c) if c.eq_ignore_ascii_case(when) => {
+            if check_digit {
+                checks::aba_routing_valid(text)
+            } else {
+                checks::is_nine_digits(text)
+            }
+        }
         _ => true,
     }
+}
+
+/// `test_bank_account_number`: in test mode, a bank account number is one of Stripe's
+/// documented test numbers for its country (or a documented test IBAN); countries with no
+/// documented numbers are not checked, and live mode is never.
+pub fn test_bank_account_number(
+    text: &str,
+    country: Option<&str>,
+    known: &checks::TestBankNumbers<'_>,
+    mode: Mode,
+) -> bool {
+    mode != Mode::Test
+        || checks::check_test_bank_number(country.unwrap_or(""), text, known)
+            != checks::TestBankCheck::NotTest
 }
 
 /// `iban`: in an IBAN country, an account number that looks like an IBAN (two letters
@@ -155,7 +175,7 @@ pub fn iban(text: &str, country: Option<&str>, live_only: bool, mode: Mode) -> b
     let looks_like_iban =
         text.len() >= 2 && text.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic);
     match country {
-        Some(c) if looks_like_iban && checks::is_iban_country(&c.to_ascii_uppercase()) => {
+        Some(c) if looks_like_iban && checks::is_iban_country_ignoring_case(c) => {
             checks::iban_valid(text)
         }
         _ => true,

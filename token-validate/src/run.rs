@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use smallvec::SmallVec;
-use token_spec::{Generic, NodeId, Spec};
+use token_spec::{Check, Generic, NodeId, Spec};
 
 use crate::Limits;
 use crate::context::Context;
@@ -361,8 +361,13 @@ pub enum ScalarTy {
         /// OpenAPI's `maxLength`.
         max: Option<u64>,
     },
-    /// An integer.
-    Integer,
+    /// An integer, within its range when the spec gives one.
+    Integer {
+        /// Smallest value.
+        min: Option<i64>,
+        /// Largest value.
+        max: Option<i64>,
+    },
     /// A string the spec refines into an integer: only its length here; its rule judges the
     /// value (Stripe answers a bad `exp_month` with a card error, not a type error).
     FromString {
@@ -613,6 +618,7 @@ impl<'a> Run<'a> {
                 secret: node.secret,
                 values: extra.values,
                 limit: extra.limit,
+                suggestion: None,
             },
         );
         self.failed.insert(at.node());
@@ -657,16 +663,22 @@ impl<'a> Run<'a> {
             target.path()
         };
         let secret = spec.node(target.node()).secret;
+        // With no token kind at all, Stripe answers this before any unknown parameter
+        // (stripe-errors-observed.md row 10).
+        let phase = match r.check {
+            Check::TokenKindRequired => Phase::NoKind,
+            _ => Phase::from(r.stage),
+        };
         self.push(
             &r.error,
-            Phase::from(r.stage),
+            phase,
             1 + rule as u32,
             Fill {
                 param: &path,
                 value,
                 secret,
                 values,
-                limit: None,
+                ..Fill::default()
             },
         );
         if r.target != NodeId::ROOT {
@@ -705,13 +717,19 @@ impl<'a> Run<'a> {
             return;
         }
         let shown: String = path.chars().take(MAX_UNKNOWN_PATH).collect();
-        let def = spec().generic(Generic::ParameterUnknown);
+        // Stripe's "Did you mean …?" when a sibling's name is close.
+        let suggestion = spec().suggest_child(parent, name);
+        let which = match suggestion {
+            Some(_) => Generic::ParameterUnknownSuggestion,
+            None => Generic::ParameterUnknown,
+        };
         self.push(
-            def,
+            spec().generic(which),
             Phase::Unknown,
             0,
             Fill {
                 param: &shown,
+                suggestion,
                 ..Fill::default()
             },
         );
@@ -804,16 +822,33 @@ impl<'a> Run<'a> {
                         Extra {
                             value: Some(text),
                             values: None,
-                            limit: Some(max),
+                            limit: Some(i64::try_from(max).unwrap_or(i64::MAX)),
                         },
                     );
                     return Verdict::Fail;
                 }
                 Verdict::Pass
             }
-            ScalarTy::Integer => {
+            ScalarTy::Integer { min, max } => {
                 if parse_integer(text).is_none() {
                     return bad(self, Generic::ParameterInvalidInteger, None);
+                }
+                if let Some((bound, limit)) = crate::checks::integer_out_of_range(text, min, max) {
+                    let which = match bound {
+                        crate::checks::Bound::Min => Generic::ParameterIntegerTooSmall,
+                        crate::checks::Bound::Max => Generic::ParameterIntegerTooLarge,
+                    };
+                    self.generic(
+                        which,
+                        Phase::Types,
+                        at,
+                        Extra {
+                            value: Some(text),
+                            values: None,
+                            limit: Some(limit),
+                        },
+                    );
+                    return Verdict::Fail;
                 }
                 Verdict::Pass
             }
@@ -824,7 +859,7 @@ impl<'a> Run<'a> {
                 Verdict::Pass
             }
             ScalarTy::Boolean => {
-                if text != "true" && text != "false" {
+                if spec().parse_boolean(text).is_none() {
                     return bad(self, Generic::ParameterInvalidBoolean, None);
                 }
                 Verdict::Pass
@@ -1240,7 +1275,7 @@ enum Verdict {
 struct Extra<'v> {
     value: Option<&'v str>,
     values: Option<String>,
-    limit: Option<u64>,
+    limit: Option<i64>,
 }
 
 /// Whether `text` has more than `max` characters (counting no further than needed).
