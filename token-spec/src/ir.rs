@@ -356,8 +356,8 @@ impl Spec {
     /// The name of the child of `parent` that an unknown segment most likely misspells,
     /// for Stripe's "Did you mean address_city?" (the suggestion names only the leaf).
     ///
-    /// The distance is [`strsim_distance`](crate::strsim_distance) (Levenshtein, as the
-    /// derive's hints), and a name qualifies when it is at most one edit per four
+    /// The distance is Levenshtein's (as the derive's hints, bounded:
+    /// [`distance_within`](crate::distance_within)), and a name qualifies when it is at most one edit per four
     /// characters of the segment away, with at least 1 and at most 3 edits: Stripe's
     /// observed suggestions (`adress_city` → `address_city`, `unit_amout` → `unit_amount`,
     /// `paynebt_method_types` → `payment_method_types`) are 1 or 2 edits away, while a
@@ -368,14 +368,28 @@ impl Spec {
     pub fn suggest_child(&self, parent: NodeId, segment: &str) -> Option<&str> {
         let len = segment.chars().count();
         let allowed = (len / 4).clamp(1, 3);
+        // Which bytes a name holds, a bit each (`b % 64`): an edit changes at most two bits,
+        // so names whose bits differ from the segment's by more than twice the allowed edits
+        // are too far, found without computing a distance. (ASCII only: an edit of a
+        // non-ASCII character changes several bytes.)
+        let mask = |s: &str| s.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
+        let seg_mask = segment.is_ascii().then(|| mask(segment));
         let mut best: Option<(usize, &str)> = None;
         for &c in &self.node(parent).children {
             let name = self.node(c).name.as_str();
-            if name.chars().count().abs_diff(len) > allowed {
+            if name.len().abs_diff(len) > allowed {
                 continue;
             }
-            let d = crate::strsim_distance(segment, name);
-            if d > 0 && d <= allowed && best.is_none_or(|(b, _)| d < b) {
+            if let Some(m) = seg_mask
+                && name.is_ascii()
+                && (m ^ mask(name)).count_ones() as usize > 2 * allowed
+            {
+                continue;
+            }
+            let Some(d) = crate::distance_within(segment, name, allowed) else {
+                continue;
+            };
+            if d > 0 && best.is_none_or(|(b, _)| d < b) {
                 best = Some((d, name));
             }
         }

@@ -156,41 +156,52 @@ pub enum CardNumberCheck {
 }
 
 /// A card number with spaces and dashes removed (Stripe accepts
-/// `"4242 4242 4242 4242"`), on the stack: at most 20 characters are kept, one more than
-/// the longest PAN, so an over-long number stays over-long. A non-ASCII byte is kept as
-/// `x`, which no digit check accepts.
+/// `"4242 4242 4242 4242"`), without allocating: the number itself when it is digits only,
+/// else a copy on the stack of at most 20 characters, one more than the longest PAN, so
+/// an over-long number stays over-long. A non-ASCII byte is kept as `x`, which no digit
+/// check accepts.
 #[derive(Debug, Clone, Copy)]
-pub struct CardDigits {
+pub struct CardDigits<'a> {
+    /// The number as sent, when it needs no change.
+    plain: Option<&'a str>,
     buf: [u8; MAX_PAN_LEN + 1],
     len: usize,
 }
 
-impl CardDigits {
+impl CardDigits<'_> {
     /// The kept characters.
     pub fn as_str(&self) -> &str {
-        // Only ASCII bytes are kept, so this never fails.
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        match self.plain {
+            Some(p) => p,
+            // Only ASCII bytes are kept, so this never fails.
+            None => core::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
+        }
     }
     /// How many characters were kept.
     pub fn len(&self) -> usize {
-        self.len
+        self.as_str().len()
     }
     /// Whether nothing was kept.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
     /// Whether every kept character is an ASCII digit.
     pub fn all_digits(&self) -> bool {
-        self.buf[..self.len].iter().all(u8::is_ascii_digit)
+        self.as_str().bytes().all(|b| b.is_ascii_digit())
     }
 }
 
 /// The characters of a card number without its spaces and dashes (see [`CardDigits`]).
-pub fn card_digits(raw: &str) -> CardDigits {
+pub fn card_digits(raw: &str) -> CardDigits<'_> {
     let mut d = CardDigits {
+        plain: None,
         buf: [0; MAX_PAN_LEN + 1],
         len: 0,
     };
+    if raw.len() <= MAX_PAN_LEN + 1 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        d.plain = Some(raw);
+        return d;
+    }
     for b in raw.bytes().filter(|b| *b != b' ' && *b != b'-') {
         if d.len == d.buf.len() {
             break;
@@ -236,22 +247,25 @@ pub fn luhn_valid(digits: &str) -> bool {
     if digits.is_empty() {
         return false;
     }
-    let mut sum = 0u32;
-    for (i, &b) in digits.as_bytes().iter().rev().enumerate() {
-        if !b.is_ascii_digit() {
+    // Each digit adds at most 9: a `u64` sum cannot overflow for any input length that
+    // fits in memory, so it is reduced once, at the end.
+    // A digit doubled, its two digits summed.
+    const DOUBLED: [u64; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+    let mut sum = 0u64;
+    let mut double = false;
+    for &b in digits.as_bytes().iter().rev() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return false;
         }
-        let d = u32::from(b - b'0');
-        let add = if i % 2 == 1 {
-            let dd = d * 2;
-            if dd > 9 { dd - 9 } else { dd }
+        sum += if double {
+            DOUBLED[usize::from(d)]
         } else {
-            d
+            u64::from(d)
         };
-        // Reduce as we go so arbitrarily long input cannot overflow.
-        sum = (sum + add) % 10;
+        double = !double;
     }
-    sum == 0
+    sum.is_multiple_of(10)
 }
 
 /// Checks a card verification code: ASCII digits only, with a length the

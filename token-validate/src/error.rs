@@ -1,6 +1,6 @@
 //! Stripe-shaped errors.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
@@ -107,6 +107,21 @@ pub(crate) struct Fill<'a> {
 /// The longest quoted value, in characters; longer values are cut with `...`.
 const MAX_QUOTED_CHARS: usize = 40;
 
+/// A quoted value: redacted for a secret parameter, cut at [`MAX_QUOTED_CHARS`].
+fn push_value(message: &mut String, value: Option<&str>, secret: bool) {
+    match value {
+        _ if secret => message.push_str("(redacted)"),
+        Some(v) => match v.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((cut, _)) => {
+                message.push_str(&v[..cut]);
+                message.push_str("...");
+            }
+            None => message.push_str(v),
+        },
+        None => {}
+    }
+}
+
 impl Error {
     /// The HTTP status Stripe answers with: 400 for `invalid_request_error`, 402 for
     /// `card_error`.
@@ -127,15 +142,6 @@ impl Error {
             ParamForm::Field if !field.is_empty() => Some(field.to_string()),
             _ => None,
         };
-        let value = match fill.value {
-            _ if fill.secret => "(redacted)".to_string(),
-            Some(v) if v.chars().count() > MAX_QUOTED_CHARS => {
-                let cut: String = v.chars().take(MAX_QUOTED_CHARS).collect();
-                format!("{cut}...")
-            }
-            Some(v) => v.to_string(),
-            None => String::new(),
-        };
         let mut message = String::with_capacity(def.message.len() + 16);
         let mut rest = def.message.as_str();
         while let Some(i) = rest.find('{') {
@@ -148,9 +154,13 @@ impl Error {
             };
             match &after[..j] {
                 "param" => message.push_str(fill.param),
-                "value" => message.push_str(&value),
+                "value" => push_value(&mut message, fill.value, fill.secret),
                 "values" => message.push_str(fill.values.as_deref().unwrap_or("")),
-                "limit" => message.push_str(&fill.limit.map(|l| l.to_string()).unwrap_or_default()),
+                "limit" => {
+                    if let Some(l) = fill.limit {
+                        let _ = write!(message, "{l}");
+                    }
+                }
                 "suggestion" => message.push_str(fill.suggestion.unwrap_or("")),
                 other => {
                     message.push('{');
@@ -162,10 +172,11 @@ impl Error {
         }
         message.push_str(rest);
         let doc_url = def.code.as_ref().map(|c| {
-            format!(
-                "https://stripe.com/docs/error-codes/{}",
-                c.replace('_', "-")
-            )
+            const BASE: &str = "https://stripe.com/docs/error-codes/";
+            let mut url = String::with_capacity(BASE.len() + c.len());
+            url.push_str(BASE);
+            url.extend(c.chars().map(|ch| if ch == '_' { '-' } else { ch }));
+            url
         });
         Error {
             error_type: def.ty.as_str(),

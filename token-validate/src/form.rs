@@ -93,8 +93,15 @@ impl Positions {
 /// Decode a key, keeping for each decoded byte its absolute offset in the
 /// body (plus a final sentinel at the key's end). A key without `%` and `+`
 /// (the common case) is borrowed, not copied.
-pub(crate) fn decode_key(raw: &[u8], base: usize) -> Result<(Cow<'_, str>, Positions), ParseError> {
+pub(crate) fn decode_key<'de>(
+    raw: &'de [u8],
+    base: usize,
+    checked: Option<&'de str>,
+) -> Result<(Cow<'de, str>, Positions), ParseError> {
     if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        if let Some(s) = checked {
+            return Ok((Cow::Borrowed(s), Positions::Identity(base)));
+        }
         return match std::str::from_utf8(raw) {
             Ok(s) => Ok((Cow::Borrowed(s), Positions::Identity(base))),
             Err(e) => Err(ParseError::new(
@@ -152,8 +159,12 @@ pub(crate) fn decode_value<'de>(
     raw: &'de [u8],
     base: usize,
     key: &str,
+    checked: Option<&'de str>,
 ) -> Result<Text<'de>, ParseError> {
     if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        if let Some(s) = checked {
+            return Ok(Cow::Borrowed(s));
+        }
         return match std::str::from_utf8(raw) {
             Ok(s) => Ok(Cow::Borrowed(s)),
             Err(e) => Err(ParseError::new(
@@ -193,6 +204,7 @@ pub(crate) fn decode_value<'de>(
 pub(crate) type Segs<'k, 'de> = SmallVec<[Seg<'k, 'de>; 8]>;
 
 /// Splits a decoded key into its segments: a name, then zero or more `[segment]`.
+#[inline]
 pub(crate) fn parse_key<'k, 'de>(
     key: &'k str,
     body_key: Option<&'de str>,
@@ -200,6 +212,21 @@ pub(crate) fn parse_key<'k, 'de>(
     pair_start: usize,
     limits: &Limits,
 ) -> Result<Segs<'k, 'de>, ParseError> {
+    let mut segs = Segs::new();
+    parse_key_into(key, body_key, pos, pair_start, limits, &mut segs)?;
+    Ok(segs)
+}
+
+/// [`parse_key`] into a caller's buffer (no copy of the segments on the way out).
+#[inline]
+fn parse_key_into<'k, 'de>(
+    key: &'k str,
+    body_key: Option<&'de str>,
+    pos: &Positions,
+    pair_start: usize,
+    limits: &Limits,
+    segs: &mut Segs<'k, 'de>,
+) -> Result<(), ParseError> {
     let b = key.as_bytes();
     let err = |kind, i: usize| ParseError::new(kind, pos.at(i), Some(key.to_string()));
     let name_end = b
@@ -213,14 +240,15 @@ pub(crate) fn parse_key<'k, 'de>(
         return Err(ParseError::new(ParseErrorKind::EmptyKey, pair_start, None));
     }
     let max_depth = limits.depth();
+    // Bodies are at most 4 GiB (the body limit is checked first): offsets fit a `u32`.
+    let off = |i: usize| u32::try_from(pos.at(i)).unwrap_or(u32::MAX);
     let seg = |start: usize, end: usize, at: usize| Seg {
         text: &key[start..end],
         body: body_key.map(|k| &k[start..end]),
-        at,
-        raw: (pos.at(start), pos.at(end)),
+        at: off(at),
+        raw: (off(start), off(end)),
     };
-    let mut segs = Segs::new();
-    segs.push(seg(0, name_end, pos.at(0)));
+    segs.push(seg(0, name_end, 0));
     let mut i = name_end;
     while i < b.len() {
         if b[i] != b'[' {
@@ -236,10 +264,10 @@ pub(crate) fn parse_key<'k, 'de>(
         if segs.len() >= max_depth {
             return Err(err(ParseErrorKind::TooDeep { limit: max_depth }, open));
         }
-        segs.push(seg(open + 1, close, pos.at(open)));
+        segs.push(seg(open + 1, close, open));
         i = close + 1;
     }
-    Ok(segs)
+    Ok(())
 }
 
 /// One pair of the body: where it starts, its raw key and its raw value.
@@ -248,6 +276,21 @@ pub(crate) struct Pair<'de> {
     pub(crate) key: &'de [u8],
     pub(crate) value: &'de [u8],
     pub(crate) value_at: usize,
+}
+
+/// A body known to be UTF-8, so that its keys and values need no check of their own (an
+/// ASCII `&` or `=` never splits a character): the body checked once, or nothing when it
+/// is not UTF-8 (each pair is then checked, to name the one at fault).
+pub(crate) fn checked(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(body).ok()
+}
+
+/// The text of `raw`, a slice of `body`, when `text` is `body` as checked UTF-8.
+#[inline]
+fn text_of<'de>(text: Option<&'de str>, body: &[u8], raw: &[u8]) -> Option<&'de str> {
+    let text = text?;
+    let start = (raw.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    text.get(start..start + raw.len())
 }
 
 /// The non-empty pairs of a body, in order.
@@ -293,8 +336,9 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
         run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
         return;
     }
+    let text = checked(body);
     for pair in pairs(body) {
-        if let Err(e) = read_pair(&pair, run, root, &limits) {
+        if let Err(e) = read_pair(&pair, body, text, run, root, &limits) {
             run.abort = Some(e);
         }
         if run.aborted() {
@@ -304,19 +348,28 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
     root.structure(run, &mut |key: &str| index_offset(body, key, &limits));
 }
 
+#[inline]
 fn read_pair<'de, S: State<'de>>(
     pair: &Pair<'de>,
+    body: &'de [u8],
+    text: Option<&'de str>,
     run: &mut Run<'_>,
     root: &mut S,
     limits: &Limits,
 ) -> Result<(), ParseError> {
-    let (key, pos) = decode_key(pair.key, pair.start)?;
+    let (key, pos) = decode_key(pair.key, pair.start, text_of(text, body, pair.key))?;
     let body_key = match &key {
         Cow::Borrowed(k) => Some(*k),
         Cow::Owned(_) => None,
     };
-    let segs = parse_key(&key, body_key, &pos, pair.start, limits)?;
-    let value = decode_value(pair.value, pair.value_at, &key)?;
+    let mut segs = Segs::new();
+    parse_key_into(&key, body_key, &pos, pair.start, limits, &mut segs)?;
+    let value = decode_value(
+        pair.value,
+        pair.value_at,
+        &key,
+        text_of(text, body, pair.value),
+    )?;
     if !run.count_param(pair.start, || key.to_string()) {
         return Ok(());
     }
@@ -329,14 +382,14 @@ fn read_pair<'de, S: State<'de>>(
 /// as the validator names it): where an array index after a gap was sent.
 fn index_offset(body: &[u8], key: &str, limits: &Limits) -> usize {
     for pair in pairs(body) {
-        let Ok((k, pos)) = decode_key(pair.key, pair.start) else {
+        let Ok((k, pos)) = decode_key(pair.key, pair.start, None) else {
             continue;
         };
         if *k == *key
             && let Ok(segs) = parse_key(&k, None, &pos, pair.start, limits)
             && let Some(last) = segs.last()
         {
-            return last.at;
+            return last.at as usize;
         }
     }
     0

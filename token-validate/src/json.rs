@@ -25,7 +25,7 @@ use token_spec::NodeId;
 
 use crate::parse_error::{ParseErrorKind, quote_key};
 use crate::run::{
-    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
+    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Shape, State, Text, Unset,
 };
 
 /// Where a JSON value is, for the keys that body errors name.
@@ -84,6 +84,7 @@ fn stopped<E: de::Error>() -> E {
 }
 
 /// Counts a value against the parameter limit.
+#[inline]
 fn count<E: de::Error>(run: &mut Run<'_>, at: &JPath<'_>) -> Result<(), E> {
     if run.count_param(AT_SERDE, || at.key().unwrap_or_default()) {
         Ok(())
@@ -102,6 +103,7 @@ fn count_at<E: de::Error>(run: &mut Run<'_>, offset: usize, at: &JPath<'_>) -> R
 }
 
 /// The depth limit: a value may sit `max_depth` levels deep.
+#[inline]
 fn deep<E: de::Error>(run: &mut Run<'_>, depth: usize, at: &JPath<'_>) -> Result<(), E> {
     let limit = run.limits().depth();
     if depth > limit {
@@ -223,20 +225,11 @@ fn not_object<E: de::Error>(run: &mut Run<'_>) -> E {
 // Keys
 // ---------------------------------------------------------------------------------------
 
-/// A member's key: borrowed unless it has escapes; never empty, never with `[` or `]`.
-pub struct KeySeed<'r, 'a, 'p> {
-    run: &'r mut Run<'a>,
-    parent: JPath<'p>,
-}
+/// A member's key: borrowed unless it has escapes. A key the spec does not know is then
+/// checked with [`unknown_key`].
+pub struct KeySeed;
 
-impl<'r, 'a, 'p> KeySeed<'r, 'a, 'p> {
-    /// The key of a member of the object at `parent`.
-    pub fn new(run: &'r mut Run<'a>, parent: JPath<'p>) -> Self {
-        KeySeed { run, parent }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Text<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
         struct KeyVisitor;
@@ -255,19 +248,24 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
                 Ok(Cow::Owned(v))
             }
         }
-        let key = d.deserialize_str(KeyVisitor)?;
-        if key.is_empty() {
-            return Err(stop(self.run, ParseErrorKind::EmptyKey, &self.parent));
-        }
-        if key.contains(['[', ']']) {
-            let msg = format!(
-                "object key {} contains '[' or ']', which cannot be sent as a form parameter,",
-                quote_key(&key)
-            );
-            return Err(stop(self.run, ParseErrorKind::Json(msg), &self.parent));
-        }
-        Ok(key)
+        d.deserialize_str(KeyVisitor)
     }
+}
+
+/// A key the object does not know: never empty, never with `[` or `]` (it could not be
+/// sent as a form parameter), else a body error.
+pub fn unknown_key<E: de::Error>(run: &mut Run<'_>, parent: JPath<'_>, key: &str) -> Result<(), E> {
+    if key.is_empty() {
+        return Err(stop(run, ParseErrorKind::EmptyKey, &parent));
+    }
+    if key.bytes().any(|b| b == b'[' || b == b']') {
+        let msg = format!(
+            "object key {} contains '[' or ']', which cannot be sent as a form parameter,",
+            quote_key(key)
+        );
+        return Err(stop(run, ParseErrorKind::Json(msg), &parent));
+    }
+    Ok(())
 }
 
 /// A member whose key was seen before in the same object: a body error.
@@ -287,26 +285,97 @@ pub enum JsonScalar<'de> {
     Shape(Shape),
 }
 
-/// A single value at `depth` levels: a string (borrowed unless it has escapes), or a number
-/// or boolean as its exact text.
+/// A single value at `depth` levels: a string (borrowed unless it has escapes), a boolean,
+/// or a number. For a parameter whose value is a number (`exact`), a JSON number is taken as
+/// its exact text, as the body has it (`0.0000001` stays `0.0000001`); for the others, a
+/// JSON number is written in decimal (integers exactly, other numbers in the shortest text
+/// that reads back as the same `f64`).
 pub struct ScalarSeed<'r, 'a, 'p> {
     run: &'r mut Run<'a>,
     depth: usize,
     at: JPath<'p>,
+    exact: bool,
 }
 
 impl<'r, 'a, 'p> ScalarSeed<'r, 'a, 'p> {
-    /// The value of the parameter at `at`, `depth` levels deep.
+    /// The value of the parameter at `at`, `depth` levels deep, whose value is text.
     pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
-        ScalarSeed { run, depth, at }
+        ScalarSeed {
+            run,
+            depth,
+            at,
+            exact: false,
+        }
+    }
+    /// The value of the parameter at `at`, `depth` levels deep, whose value is a number.
+    pub fn number(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
+        ScalarSeed {
+            run,
+            depth,
+            at,
+            exact: true,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ScalarSeed<'_, '_, '_> {
+    type Value = JsonScalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Owned(v)))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Borrowed(if v {
+            "true"
+        } else {
+            "false"
+        })))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar<'de>, E> {
+        count(self.run, &self.at)?;
+        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<JsonScalar<'de>, E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<JsonScalar<'de>, A::Error> {
+        skip_items(self.run, self.depth, &self.at, seq)?;
+        Ok(JsonScalar::Shape(Shape::Array))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JsonScalar<'de>, A::Error> {
+        skip_members(self.run, self.depth, self.at, map)?;
+        Ok(JsonScalar::Shape(Shape::Object))
     }
 }
 
 impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
     type Value = JsonScalar<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<JsonScalar<'de>, D::Error> {
+        deep(self.run, self.depth, &self.at)?;
+        if !self.exact {
+            return d.deserialize_any(self);
+        }
         let run = self.run;
-        deep(run, self.depth, &self.at)?;
         let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
         let text = raw.get();
         // Errors on a value point at its last byte.
@@ -417,7 +486,8 @@ impl<'de> Visitor<'de> for Skip<'_, '_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed::new(self.run, self.at))? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            unknown_key(self.run, self.at, &key)?;
             let at = JPath::Key(&self.at, &key);
             if seen.iter().any(|k| *k == *key) {
                 return Err(duplicate(self.run, at));
@@ -611,7 +681,12 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
         loop {
             let item = JPath::Index(&at, i);
             index_limit(self.run, i, &item)?;
-            match seq.next_element_seed(ScalarSeed::new(self.run, self.depth + 1, item))? {
+            let seed = if matches!(self.ty.item, ScalarTy::Integer { .. } | ScalarTy::Number) {
+                ScalarSeed::number(self.run, self.depth + 1, item)
+            } else {
+                ScalarSeed::new(self.run, self.depth + 1, item)
+            };
+            match seq.next_element_seed(seed)? {
                 None => return Ok(()),
                 Some(JsonScalar::Text(v)) => self.run.item(self.slot, self.ty, i, v),
                 Some(JsonScalar::Shape(_)) => self.run.item_shape(self.slot, self.ty.node, i),
@@ -695,7 +770,9 @@ impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let at = self.at();
         self.run.map_open(self.slot);
-        while let Some(key) = map.next_key_seed(KeySeed::new(self.run, at))? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            // Any key is a map's, but it must be one a form body could send.
+            unknown_key(self.run, at, &key)?;
             let here = JPath::Key(&at, &key);
             if self.run.map_key_taken(self.slot, &key) {
                 return Err(duplicate(self.run, here));

@@ -62,7 +62,29 @@ pub fn exclusive(present: bool, siblings_present: bool) -> bool {
 /// `digits`: only ASCII digits once the `strip` characters are removed, `min..=max` of them.
 /// Stops counting past `max`, so the work is bounded whatever the input.
 pub fn digits(text: &str, min: usize, max: usize, strip: &str) -> bool {
+    let b = text.as_bytes();
+    // The usual case: digits only.
+    if (min..=max).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
     let mut n = 0usize;
+    if strip.is_ascii() {
+        // Bytes: a non-ASCII byte is neither a digit nor one of the strip characters.
+        let strip = strip.as_bytes();
+        for &b in text.as_bytes() {
+            if strip.contains(&b) {
+                continue;
+            }
+            if !b.is_ascii_digit() {
+                return false;
+            }
+            n += 1;
+            if n > max {
+                return false;
+            }
+        }
+        return n >= min;
+    }
     for c in text.chars() {
         if strip.contains(c) {
             continue;

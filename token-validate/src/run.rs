@@ -231,8 +231,17 @@ impl IndexSet {
         fresh
     }
     /// The first index not sent, and the first one sent after it: a gap, if any.
-    fn gap(&self) -> Option<usize> {
+    fn gap(&self, len: usize) -> Option<usize> {
         let words = self.inline.iter().chain(self.more.iter());
+        // Dense when as many indexes are set as the list is long.
+        if words
+            .clone()
+            .map(|w| w.count_ones() as usize)
+            .sum::<usize>()
+            == len
+        {
+            return None;
+        }
         let mut hole = None;
         for (w, word) in words.enumerate() {
             for b in 0..64 {
@@ -506,8 +515,10 @@ pub struct Run<'a> {
     pub(crate) pair: usize,
     /// The body error that stopped the read, if any.
     pub(crate) abort: Option<ParseError>,
-    /// The unknown parameters reported so far (each is reported once).
-    unknowns: HashSet<String>,
+    /// The unknown parameters reported so far (each is reported once): a list, with a set
+    /// beside it once it is long.
+    unknowns: Vec<String>,
+    unknown_set: Option<HashSet<String>>,
     /// The address of a JSON body's first byte (for the offsets of raw values).
     pub(crate) json_base: usize,
 }
@@ -524,7 +535,8 @@ impl<'a> Run<'a> {
             params: 0,
             pair: 0,
             abort: None,
-            unknowns: HashSet::new(),
+            unknowns: Vec::new(),
+            unknown_set: None,
             json_base: 0,
         }
     }
@@ -581,6 +593,7 @@ impl<'a> Run<'a> {
     }
 
     /// Counts one value against the parameter limit; `false` (and a body error) past it.
+    #[inline]
     pub(crate) fn count_param(&mut self, offset: usize, key: impl FnOnce() -> String) -> bool {
         if self.params >= self.limits.max_params {
             let limit = self.limits.max_params;
@@ -713,10 +726,21 @@ impl<'a> Run<'a> {
             return;
         }
         let path = token_spec::join_path(&spec().node(parent).path, name);
-        if !self.unknowns.insert(path.clone()) {
+        let seen = match &mut self.unknown_set {
+            Some(set) => !set.insert(path.clone()),
+            None => self.unknowns.contains(&path),
+        };
+        if seen {
             return;
         }
-        let shown: String = path.chars().take(MAX_UNKNOWN_PATH).collect();
+        self.unknowns.push(path.clone());
+        if self.unknown_set.is_none() && self.unknowns.len() > MAP_LINEAR_MAX {
+            self.unknown_set = Some(self.unknowns.iter().cloned().collect());
+        }
+        let shown: Cow<'_, str> = match path.char_indices().nth(MAX_UNKNOWN_PATH) {
+            Some((cut, _)) => Cow::Borrowed(&path[..cut]),
+            None => Cow::Borrowed(&path),
+        };
         // Stripe's "Did you mean …?" when a sibling's name is close.
         let suggestion = spec().suggest_child(parent, name);
         let which = match suggestion {
@@ -788,7 +812,7 @@ impl<'a> Run<'a> {
                 }
             };
         }
-        if text.trim().is_empty() {
+        if is_blank(text) {
             self.generic(
                 Generic::ParameterInvalidStringBlank,
                 Phase::Presence,
@@ -954,7 +978,7 @@ impl<'a> Run<'a> {
     /// blank, or (for an object-or-id union) the id. Returns whether it was a usable value
     /// that the caller must now judge by its shape.
     fn container_scalar(&mut self, node: NodeId, text: &str, unset: Unset) -> Option<Verdict> {
-        if text.is_empty() || text.trim().is_empty() {
+        if text.is_empty() || is_blank(text) {
             return Some(self.judge(At::Node(node), text, ScalarTy::OpenEnum, unset));
         }
         None
@@ -1158,7 +1182,7 @@ impl<'a> Run<'a> {
             let offset = if seg.text.is_empty() {
                 self.pair
             } else {
-                seg.at
+                seg.at as usize
             };
             self.abort_at(
                 ParseErrorKind::ArrayIndexTooLarge { limit: max },
@@ -1246,7 +1270,7 @@ impl<'a> Run<'a> {
         node: NodeId,
         offset_of: impl FnOnce(&str) -> usize,
     ) {
-        if let Some(index) = slot.seen.gap() {
+        if let Some(index) = slot.seen.gap(slot.next) {
             let key = format!("{}[{index}]", spec().node(node).path);
             let offset = offset_of(&key);
             self.abort_at(ParseErrorKind::ArrayIndexGap, offset, Some(key));
@@ -1276,6 +1300,16 @@ struct Extra<'v> {
     value: Option<&'v str>,
     values: Option<String>,
     limit: Option<i64>,
+}
+
+/// Whether `text` is only white space (Unicode's, as `str::trim` reads it); a first byte
+/// that is printable ASCII answers at once.
+#[inline]
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => text.trim().is_empty(),
+    }
 }
 
 /// Whether `text` has more than `max` characters (counting no further than needed).
@@ -1331,9 +1365,9 @@ pub struct Seg<'k, 'de> {
     /// The same text borrowed from the body, when the key needed no decoding.
     pub body: Option<&'de str>,
     /// The byte offset of the segment's `[` in the body (of the key, for the first).
-    pub at: usize,
+    pub at: u32,
     /// The byte range of the segment's raw (still encoded) text in the body.
-    pub raw: (usize, usize),
+    pub raw: (u32, u32),
 }
 
 impl<'de> Seg<'_, 'de> {
@@ -1379,11 +1413,12 @@ mod tests {
     fn index_sets_find_gaps() {
         let mut s = IndexSet::default();
         assert!(s.insert(0) && s.insert(1) && !s.insert(1));
-        assert_eq!(s.gap(), None);
+        assert_eq!(s.gap(2), None);
         s.insert(3);
-        assert_eq!(s.gap(), Some(3));
+        assert_eq!(s.gap(4), Some(3));
         let mut s = IndexSet::default();
         s.insert(300);
-        assert_eq!(s.gap(), Some(300));
+        assert_eq!(s.gap(301), Some(300));
+        assert_eq!(IndexSet::default().gap(0), None);
     }
 }

@@ -469,10 +469,10 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     }
     let mut root = BObj::default();
     for (params, pair) in form::pairs(body).enumerate() {
-        let (key, pos) = form::decode_key(pair.key, pair.start)?;
+        let (key, pos) = form::decode_key(pair.key, pair.start, None)?;
         let segs = form::parse_key(&key, None, &pos, pair.start, limits)?;
         let segs = key_segs(&segs, &key, limits)?;
-        let text = form::decode_value(pair.value, pair.value_at, &key)?;
+        let text = form::decode_value(pair.value, pair.value_at, &key, None)?;
         if params >= limits.max_params {
             return Err(ParseError::new(
                 ParseErrorKind::TooManyParams {
@@ -530,7 +530,7 @@ fn key_segs<'k>(
     segs.iter()
         .enumerate()
         .map(|(i, s)| {
-            let span = s.raw.0..s.raw.1;
+            let span = s.raw.0 as usize..s.raw.1 as usize;
             let seg = if i == 0 {
                 Seg::Name(s.text)
             } else if s.text.is_empty() {
@@ -543,7 +543,7 @@ fn key_segs<'k>(
                             ParseErrorKind::ArrayIndexTooLarge {
                                 limit: limits.max_array_len,
                             },
-                            s.at,
+                            s.at as usize,
                             Some(key.to_string()),
                         ));
                     }
