@@ -4,6 +4,7 @@
 use token_spec::rules::RuleName;
 use token_spec::{ItemTy, Kind, NodeId, Rule, Spec, Ty, join_path};
 
+use crate::UnknownParams;
 use crate::checks;
 use crate::context::{Context, Mode};
 use crate::error::{Error, Errors, Fill, Phase};
@@ -17,6 +18,8 @@ pub(crate) struct Valid<'s> {
 struct Run<'a> {
     spec: &'a Spec,
     ctx: &'a Context,
+    /// Whether parameters the spec does not know are reported or skipped.
+    unknown: UnknownParams,
     errors: Vec<Error>,
     /// Values present in the body, by node (scalars and objects; not array items).
     present: Seen<'a>,
@@ -97,10 +100,12 @@ pub(crate) fn validate<'s>(
     spec: &'s Spec,
     body: &Object,
     ctx: &Context,
+    unknown: UnknownParams,
 ) -> Result<Valid<'s>, Errors> {
     let mut run = Run {
         spec,
         ctx,
+        unknown,
         errors: Vec::new(),
         present: Seen {
             values: Vec::with_capacity(32),
@@ -167,6 +172,8 @@ impl<'a> Run<'a> {
             match spec.child(id, key) {
                 // A node's path is its parent's path joined with its name.
                 Some(child) => self.value(child, value, &spec.node(child).path),
+                // A newer API version may have added it: not ours to judge.
+                None if self.unknown == UnknownParams::Ignore => {}
                 None => self.error_at(
                     "parameter_unknown",
                     Phase::Unknown,
@@ -630,6 +637,28 @@ impl<'a> Run<'a> {
             _ => true,
         }
     }
+}
+
+/// The tree without the parameters the spec does not know (at any depth; the keys of a
+/// map such as `metadata` are all kept), for the typed conversion of a request validated
+/// with [`UnknownParams::Ignore`].
+pub(crate) fn known_only(spec: &Spec, tree: Object) -> Object {
+    known_children(spec, NodeId::ROOT, tree)
+}
+
+fn known_children(spec: &Spec, id: NodeId, obj: Object) -> Object {
+    let mut out = Object::new();
+    for (key, value) in obj {
+        let Some(child) = spec.child(id, &key) else {
+            continue;
+        };
+        let value = match (&spec.node(child).ty, value) {
+            (Ty::Object { .. }, Value::Object(o)) => Value::Object(known_children(spec, child, o)),
+            (_, v) => v,
+        };
+        out.insert(key, value);
+    }
+    out
 }
 
 fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {

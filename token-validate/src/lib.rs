@@ -68,14 +68,19 @@
 
 extern crate self as token_validate;
 
+pub mod api_version;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod checks;
 mod context;
 mod engine;
 mod error;
+#[cfg(feature = "tower")]
+pub mod ids;
 pub mod param;
 mod request;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "tower")]
 pub mod tower;
 pub mod tree;
@@ -122,14 +127,52 @@ pub trait TokenObject: ToParam {
 
 /// Validates a parameter tree and returns its token kind.
 pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Errors> {
-    engine::validate(token_spec::bundled(), body, ctx).map(|v| v.kind.name.as_str())
+    validate_tree_with(body, ctx, UnknownParams::Reject)
+}
+
+fn validate_tree_with(
+    body: &Object,
+    ctx: &Context,
+    unknown: UnknownParams,
+) -> Result<&'static str, Errors> {
+    engine::validate(token_spec::bundled(), body, ctx, unknown).map(|v| v.kind.name.as_str())
 }
 
 /// Options for [`validate_form_with`] and [`validate_json_with`].
+///
+/// Build it with struct update syntax, so that new fields keep their defaults:
+/// `Options { limits, ..Default::default() }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Parsing limits (body size, depth, number of parameters, array length).
     pub limits: Limits,
+    /// What to do with a parameter the spec does not know (default: reject it with
+    /// Stripe's `parameter_unknown`).
+    pub unknown_params: UnknownParams,
+}
+
+/// What the validator does with a parameter the bundled spec does not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum UnknownParams {
+    /// Answer Stripe's `parameter_unknown` error (what Stripe does at the bundled API
+    /// version).
+    #[default]
+    Reject,
+    /// Let it through unchecked and leave it out of the typed request: for a request made
+    /// at a newer API version than the bundled spec's, which may have added parameters.
+    /// Every known parameter is still checked.
+    Ignore,
+}
+
+/// Validates, then reads the tree into the typed request (without the parameters the
+/// spec does not know, when they are ignored).
+fn typed(tree: Object, ctx: &Context, opts: &Options) -> Result<Request, Errors> {
+    let kind = validate_tree_with(&tree, ctx, opts.unknown_params)?;
+    let tree = match opts.unknown_params {
+        UnknownParams::Reject => tree,
+        UnknownParams::Ignore => engine::known_only(token_spec::bundled(), tree),
+    };
+    Request::from_tree(kind, tree)
 }
 
 fn body_error(e: &tree::ParseError) -> Errors {
@@ -145,8 +188,7 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_form`] with options.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_form(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    typed(tree, ctx, opts)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -158,8 +200,7 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_json`] with options.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_json(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    typed(tree, ctx, opts)
 }
 
 #[doc(hidden)]
