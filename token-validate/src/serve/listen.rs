@@ -11,18 +11,16 @@
 //! accepting, lets every connection finish the request in flight, and waits at most
 //! [`ServerLimits::drain_timeout`] for them.
 //!
-//! An axum `Router` is served with
-//! [`TowerToHyperService`](hyper_util::service::TowerToHyperService):
+//! A tower service such as an axum `Router` is served with [`serve_tower`]:
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
-//! use hyper_util::service::TowerToHyperService;
-//! use token_validate::serve::listen::{ServerLimits, serve};
+//! use token_validate::serve::listen::{ServerLimits, serve_tower};
 //!
 //! let app = axum::Router::new();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:4242").await?;
 //! let shutdown = async { let _ = tokio::signal::ctrl_c().await; };
-//! serve(listener, move |_peer| TowerToHyperService::new(app.clone()), &ServerLimits::default(), shutdown).await
+//! serve_tower(listener, app, &ServerLimits::default(), shutdown).await
 //! # }
 //! ```
 
@@ -141,6 +139,31 @@ where
         () = tokio::time::sleep(limits.drain_timeout) => {}
     }
     Ok(())
+}
+
+/// [`serve`] for a tower service (an axum `Router`, a service behind
+/// [`PreflightLayer`](crate::tower::PreflightLayer)), cloned for each connection.
+pub async fn serve_tower<S, B>(
+    listener: TcpListener,
+    service: S,
+    limits: &ServerLimits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    S: ::tower::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    serve(
+        listener,
+        move |_peer| hyper_util::service::TowerToHyperService::new(service.clone()),
+        limits,
+        shutdown,
+    )
+    .await
 }
 
 /// Counts the requests of one connection and asks to close it after the last one.
