@@ -870,6 +870,72 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn stripe_headers_and_version_policies() {
+        let newer = ("stripe-version", "2099-01-01.zeta");
+        let unknown = "pii[id_number]=000000000&pii[new_param]=1";
+        // The defaults: no Stripe headers, newer versions validated strictly (as before).
+        let layer = PreflightLayer::new();
+        let mut svc = layer.layer(Echo);
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, newer], unknown))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.headers().get(REQUEST_ID_HEADER).is_none());
+        assert!(res.headers().get(VERSION_POLICY_HEADER).is_none());
+        // Lenient with Stripe headers.
+        let layer = PreflightLayer::builder()
+            .unknown_version(UnknownVersion::Lenient)
+            .stripe_headers(true)
+            .build();
+        let mut svc = layer.layer(Echo);
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, newer], unknown))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[VERSION_POLICY_HEADER], "lenient");
+        assert_eq!(res.headers()["x-kind"], "pii");
+        let bad = CARD.replace("4242424242424242", "4242424242424241");
+        let key = ("idempotency-key", "k-1");
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, key], &bad))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PAYMENT_REQUIRED);
+        let h = res.headers();
+        assert!(h[REQUEST_ID_HEADER].to_str().unwrap().starts_with("req_"));
+        assert_eq!(h["stripe-should-retry"], "false");
+        assert_eq!(h["idempotency-key"], "k-1");
+        assert_eq!(h["cache-control"], "no-cache, no-store");
+        assert_eq!(h[VERSION_POLICY_HEADER], "bundled");
+        let info = res.extensions().get::<AnsweredError>().unwrap();
+        assert_eq!(info.code.as_deref(), Some("incorrect_number"));
+        // Pass: not validated, no typed request for the inner service.
+        let layer = PreflightLayer::builder()
+            .unknown_version(UnknownVersion::Pass)
+            .build();
+        let (s, kind, body) =
+            call(&layer, req(Method::POST, "/v1/tokens", &[newer], "junk[")).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
+        assert_eq!(&body[..], b"junk[");
+    }
+
+    #[test]
+    fn keys_are_capped() {
+        let mut h = HeaderMap::new();
+        let long = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&long).unwrap());
+        assert!(matches!(
+            context_from_headers(&h),
+            Err(Rejection::InvalidApiKey)
+        ));
+        let ok = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN - 8));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&ok).unwrap());
+        assert!(context_from_headers(&h).is_ok());
+    }
+
     #[test]
     fn base64() {
         assert_eq!(base64_decode("cGtfdGVzdF9hYmM6").unwrap(), b"pk_test_abc:");
