@@ -639,28 +639,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The tree without the parameters the spec does not know (at any depth; the keys of a
-/// map such as `metadata` are all kept), for the typed conversion of a request validated
-/// with [`UnknownParams::Ignore`].
-pub(crate) fn known_only(spec: &Spec, tree: Object) -> Object {
-    known_children(spec, NodeId::ROOT, tree)
-}
-
-fn known_children(spec: &Spec, id: NodeId, obj: Object) -> Object {
-    let mut out = Object::new();
-    for (key, value) in obj {
-        let Some(child) = spec.child(id, &key) else {
-            continue;
-        };
-        let value = match (&spec.node(child).ty, value) {
-            (Ty::Object { .. }, Value::Object(o)) => Value::Object(known_children(spec, child, o)),
-            (_, v) => v,
-        };
-        out.insert(key, value);
-    }
-    out
-}
-
 fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
     loop {
         if n == ancestor {

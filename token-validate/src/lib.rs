@@ -77,6 +77,7 @@ mod engine;
 mod error;
 #[cfg(feature = "tower")]
 pub mod ids;
+mod known;
 pub mod param;
 mod request;
 #[cfg(feature = "serve")]
@@ -170,7 +171,7 @@ fn typed(tree: Object, ctx: &Context, opts: &Options) -> Result<Request, Errors>
     let kind = validate_tree_with(&tree, ctx, opts.unknown_params)?;
     let tree = match opts.unknown_params {
         UnknownParams::Reject => tree,
-        UnknownParams::Ignore => engine::known_only(token_spec::bundled(), tree),
+        UnknownParams::Ignore => known::known_only(token_spec::bundled(), tree),
     };
     Request::from_tree(kind, tree)
 }

@@ -689,7 +689,8 @@ where
 
 /// The whole check of one request: key, content type, body, validation, with the version
 /// policy from the request's `Stripe-Version` (a request under `Pass` is validated
-/// strictly here: only the layer passes it on unvalidated).
+/// strictly here: only the layer passes it on unvalidated). Used by the axum extractor.
+#[cfg(feature = "axum")]
 pub(crate) async fn preflight<B>(
     headers: &HeaderMap,
     body: B,

@@ -12,7 +12,6 @@ use std::time::Duration;
 use common::*;
 use http::StatusCode;
 use serde_json::Value;
-use token_validate::serve::proxy::ProxyConfig;
 use token_validate::serve::{Config, Mode};
 use token_validate::tower::UnknownVersion;
 use tokio::io::AsyncWriteExt;
@@ -819,7 +818,6 @@ async fn mock_refuses_pass() {
     }
     let e = token_validate::serve::Server::bind(c).await.unwrap_err();
     assert!(e.to_string().contains("--upstream-ca"), "{e}");
-    let _ = ProxyConfig::clone;
 }
 
 // ---------------------------------------------------------------- hardening

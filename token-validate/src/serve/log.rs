@@ -85,17 +85,31 @@ pub fn timestamp(t: SystemTime) -> String {
 pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
     let ms = r.duration.as_secs_f64() * 1000.0;
     match format {
-        LogFormat::Json => serde_json::json!({
-            "ts": timestamp(at),
-            "method": r.method,
-            "path": r.path,
-            "status": r.status,
-            "duration_ms": (ms * 1000.0).round() / 1000.0,
-            "error_code": r.error_code,
-            "request_id": r.request_id,
-            "policy": r.policy,
-        })
-        .to_string(),
+        LogFormat::Json => {
+            /// The JSON line, its fields in this order.
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                ts: String,
+                method: &'a str,
+                path: &'a str,
+                status: u16,
+                duration_ms: f64,
+                error_code: Option<&'a str>,
+                request_id: Option<&'a str>,
+                policy: Option<&'a str>,
+            }
+            serde_json::to_string(&Json {
+                ts: timestamp(at),
+                method: r.method,
+                path: r.path,
+                status: r.status,
+                duration_ms: (ms * 1000.0).round() / 1000.0,
+                error_code: r.error_code,
+                request_id: r.request_id,
+                policy: r.policy,
+            })
+            .unwrap_or_default()
+        }
         LogFormat::Text => format!(
             "{} {} {} {} {ms:.3}ms code={} request_id={} policy={}",
             timestamp(at),
@@ -149,7 +163,12 @@ mod tests {
             line(LogFormat::Text, at, &r),
             "2026-11-18T11:06:40.123Z POST /v1/tokens 402 0.412ms code=incorrect_number request_id=req_abc policy=bundled"
         );
-        let v: serde_json::Value = serde_json::from_str(&line(LogFormat::Json, at, &r)).unwrap();
+        let text = line(LogFormat::Json, at, &r);
+        assert!(
+            text.starts_with("{\"ts\":\"2026-11-18T11:06:40.123Z\",\"method\":\"POST\""),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["status"], 402);
         assert_eq!(v["error_code"], "incorrect_number");
         assert_eq!(v["duration_ms"], 0.412);

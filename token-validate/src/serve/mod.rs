@@ -598,12 +598,12 @@ impl MockState {
                 }
             },
         };
-        let create = || {
+        let create = || -> Bytes {
             let token = self.maker.token(&request, &ctx, Some(peer.ip()));
-            answer::json_bytes(StatusCode::OK, Bytes::from(token.to_json()), &headers)
+            Bytes::from(token.to_json())
         };
         let Some(key) = key else {
-            return boxed(create());
+            return boxed(answer::json_bytes(StatusCode::OK, create(), &headers));
         };
         // The validated body is buffered: this does not wait on the client.
         let body = body
@@ -648,11 +648,10 @@ impl MockState {
                 &headers,
             )),
             Lookup::Miss => {
-                let res = create();
-                let (res_parts, res_body) = res.into_parts();
-                let bytes = res_body.into_inner_bytes();
-                let request_id = res_parts
-                    .headers
+                let bytes = create();
+                let res = answer::json_bytes(StatusCode::OK, bytes.clone(), &headers);
+                let request_id = res
+                    .headers()
                     .get(REQUEST_ID_HEADER)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("")
@@ -662,36 +661,15 @@ impl MockState {
                     &key,
                     Saved {
                         request: digest,
-                        status: res_parts.status.as_u16(),
-                        body: bytes.clone(),
+                        status: res.status().as_u16(),
+                        body: bytes,
                         request_id,
                     },
                     now,
                 );
                 drop(cache);
-                boxed(Response::from_parts(
-                    res_parts,
-                    http_body_util::Full::new(bytes),
-                ))
+                boxed(res)
             }
-        }
-    }
-}
-
-/// A way to get the bytes of a `Full` body back (it holds one chunk).
-trait IntoInnerBytes {
-    fn into_inner_bytes(self) -> Bytes;
-}
-
-impl IntoInnerBytes for http_body_util::Full<Bytes> {
-    fn into_inner_bytes(self) -> Bytes {
-        use http_body::Body as _;
-        let mut body = self;
-        let waker = std::task::Waker::noop();
-        let mut cx = TaskContext::from_waker(waker);
-        match Pin::new(&mut body).poll_frame(&mut cx) {
-            Poll::Ready(Some(Ok(frame))) => frame.into_data().unwrap_or_default(),
-            _ => Bytes::new(),
         }
     }
 }
