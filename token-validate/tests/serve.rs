@@ -845,14 +845,19 @@ async fn slow_header_clients_are_closed_and_the_server_keeps_answering() {
             .await,
         );
     }
+    // The server must close each one (header-read timeout): read until EOF, all at once,
+    // under one guard.
+    let mut reads = tokio::task::JoinSet::new();
+    for mut tcp in slow {
+        reads.spawn(async move {
+            let _ = tcp.write_all(b"a").await;
+            read_to_close(&mut tcp).await.is_some()
+        });
+    }
     let drip = tokio::spawn(async move {
         let mut closed = 0;
-        for mut tcp in slow {
-            let _ = tcp.write_all(b"a").await;
-            // The server must close it (header-read timeout): read until EOF, guarded.
-            if read_to_close(&mut tcp).await.is_some() {
-                closed += 1;
-            }
+        while let Some(r) = reads.join_next().await {
+            closed += usize::from(r.unwrap());
         }
         closed
     });
