@@ -76,8 +76,8 @@ pub struct Args {
     /// The address to listen on (port 0: any free port; the address is printed).
     #[arg(long, value_name = "ADDR", env = "TOKEN_VALIDATE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
-    /// Proxy mode: the Stripe API to forward to.
-    #[arg(long, value_name = "URL", env = "TOKEN_VALIDATE_UPSTREAM", default_value = DEFAULT_UPSTREAM, conflicts_with = "mock")]
+    /// Proxy mode: the Stripe API to forward to (ignored with --mock).
+    #[arg(long, value_name = "URL", env = "TOKEN_VALIDATE_UPSTREAM", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
     /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing.
     #[arg(long, env = "TOKEN_VALIDATE_MOCK")]
