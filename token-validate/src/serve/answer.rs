@@ -1,5 +1,5 @@
 //! The answers `serve` makes itself, shaped like Stripe's: the JSON body and Stripe's
-//! headers (see [`add_stripe_headers`](crate::tower::add_stripe_headers)).
+//! headers (see [`add_stripe_headers`]).
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Response, StatusCode};

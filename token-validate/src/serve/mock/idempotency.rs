@@ -1,4 +1,4 @@
-//! Idempotent requests, as Stripe does them (https://docs.stripe.com/api/idempotent_requests):
+//! Idempotent requests, as Stripe does them (<https://docs.stripe.com/api/idempotent_requests>):
 //! the first answer to a key is saved, and a request with the same key and the same
 //! parameters gets it again; the same key with other parameters gets Stripe's
 //! `idempotency_error` (400). As Stripe, only a request that got as far as creating the
