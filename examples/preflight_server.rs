@@ -9,7 +9,10 @@
 //!
 //! A valid request reaches the stand-in, which answers `{"id": "tok_...", "object": "token",
 //! "type": KIND}`; an invalid one is answered by the layer with Stripe's error. The server
-//! only listens on `127.0.0.1`.
+//! only listens on `127.0.0.1`, through the hardened accept loop of
+//! `token_validate::serve::listen` (header-read timeout, connection cap, keep-alive limits:
+//! `axum::serve` has no header-read timeout, so slow clients could hold it). For a
+//! ready-made proxy or test double, run `token-validate serve` instead.
 //!
 //! `tests/server.rs` includes this file (`#[path]`) and builds the same router with
 //! [`router_with`] and its own handlers.
@@ -26,6 +29,7 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use serde_json::json;
 use token_validate::axum::Preflight;
+use token_validate::serve::listen::{ServerLimits, serve_tower};
 use token_validate::tower::PreflightLayer;
 
 /// The default port.
@@ -107,6 +111,17 @@ pub fn port_from(args: &[String], env: Option<String>) -> Result<u16, String> {
     }
 }
 
+/// Serves `app` on `listener` with `limits` until `shutdown`, finishing the requests in
+/// flight.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &ServerLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    serve_tower(listener, app, limits, shutdown).await
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -128,13 +143,9 @@ async fn main() {
     let port = listener.local_addr().map_or(port, |a| a.port());
     println!("listening on http://127.0.0.1:{port}");
     let app = router(PreflightLayer::new());
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
+    // Ctrl-C or SIGTERM: stop accepting, finish the requests in flight.
+    let shutdown = token_validate::serve::shutdown_signal();
+    if let Err(e) = serve_app(listener, app, &ServerLimits::default(), shutdown).await {
         eprintln!("server error: {e}");
         std::process::exit(1);
     }

@@ -597,3 +597,75 @@ fn ports_from_args_and_env() {
     assert!(server::token_id().starts_with("tok_"));
     assert_ne!(server::token_id(), server::token_id());
 }
+
+/// The example's own accept loop (`serve_app`): slow-header clients are closed, a normal
+/// client is still answered, and a 100 KiB `Authorization` header is not taken for a key.
+#[tokio::test]
+async fn the_example_server_closes_slow_clients_and_refuses_huge_keys() {
+    use token_validate::serve::listen::ServerLimits;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(async move {
+        let limits = ServerLimits {
+            header_read_timeout: Duration::from_millis(300),
+            max_connections: 16,
+            ..ServerLimits::default()
+        };
+        server::serve_app(
+            listener,
+            server::router(PreflightLayer::new()),
+            &limits,
+            async {
+                let _ = stopped.await;
+            },
+        )
+        .await
+    });
+    // More slow clients than connection slots, each stuck in its request head.
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"POST /v1/tokens HTTP/1.1\r\nhost: x\r\nx-slow: a")
+            .await
+            .unwrap();
+        slow.push(tcp);
+    }
+    // Each must be closed by the server: read them all at once, under one guard.
+    let mut reads = tokio::task::JoinSet::new();
+    for mut tcp in slow {
+        reads.spawn(async move { read_answer_until_close(&mut tcp).await });
+    }
+    let closer = tokio::spawn(async move {
+        let mut closed = 0;
+        while let Some(r) = reads.join_next().await {
+            r.unwrap();
+            closed += 1;
+        }
+        closed
+    });
+    let base = TestServer {
+        addr,
+        calls: Arc::new(AtomicUsize::new(0)),
+        client: Client::builder(TokioExecutor::new()).build_http(),
+    };
+    let (kind, key, ct, body) = valid_bodies()[0];
+    let a = base.post(key, ct, body).await;
+    assert_eq!(a.status, StatusCode::OK, "{kind}: {}", a.text());
+    assert_eq!(
+        tokio::time::timeout(GUARD, closer).await.unwrap().unwrap(),
+        40
+    );
+    let huge = format!("Bearer sk_test_{}", "A".repeat(100 * 1024));
+    let a = base
+        .send("POST", "/v1/tokens", &[("authorization", &huge)], body)
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(!a.text().contains("AAAA"), "the key was echoed");
+    let _ = stop.send(());
+    tokio::time::timeout(GUARD, served)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}

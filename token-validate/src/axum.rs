@@ -67,16 +67,21 @@ impl<S: Send + Sync> FromRequest<S> for Preflight {
         if let Some(request) = req.extensions_mut().remove::<Request>() {
             return Ok(Preflight(request));
         }
-        let config = req
+        let mut config = req
             .extensions()
             .get::<Config>()
             .cloned()
             .unwrap_or_default();
+        // The handler asks for the typed request: build it.
+        config.typed_request = true;
         let (parts, body) = req.into_parts();
-        preflight(&parts.headers, body, &config)
+        let v = preflight(&parts.headers, body, &config)
             .await
-            .map(|v| Preflight(v.request))
-            .map_err(PreflightRejection)
+            .map_err(PreflightRejection)?;
+        match v.request {
+            Some(request) => Ok(Preflight(request)),
+            None => Err(PreflightRejection(Rejection::BodyRead)),
+        }
     }
 }
 

@@ -70,6 +70,7 @@
 
 extern crate self as token_validate;
 
+pub mod api_version;
 #[cfg(feature = "axum")]
 pub mod axum;
 #[doc(hidden)]
@@ -78,6 +79,8 @@ pub mod checks;
 mod context;
 mod error;
 mod form;
+#[cfg(feature = "tower")]
+pub mod ids;
 #[doc(hidden)]
 pub mod json;
 pub mod param;
@@ -85,6 +88,8 @@ mod parse_error;
 mod request;
 pub mod rules;
 mod run;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "tower")]
 pub mod tower;
 pub mod tree;
@@ -425,5 +430,52 @@ pub mod __private {
             i += 1;
         }
         true
+    }
+}
+
+#[cfg(test)]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {
+        let ctx = Context::test_secret();
+        let ignore = Options {
+            unknown_params: UnknownParams::Ignore,
+            ..Default::default()
+        };
+        let body = b"account[business_type]=company&account[company][name]=Acme&account[company][physical_address][line1]=1+Main&brand_new=1";
+        let e = validate_form(body, &ctx).unwrap_err();
+        assert_eq!(e.first().code.as_deref(), Some("parameter_unknown"));
+        let r = validate_form_with(body, &ctx, &ignore).unwrap();
+        assert_eq!(r.kind(), "account");
+        // The typed request holds only what the spec knows.
+        let form = r.to_form();
+        assert!(form.contains("account[company][name]=Acme"), "{form}");
+        assert!(
+            !form.contains("physical_address") && !form.contains("brand_new"),
+            "{form}"
+        );
+        // Metadata keys are a map's: all kept.
+        let r = validate_json_with(
+            br#"{"person": {"first_name": "J", "metadata": {"any_key": "v"}, "new": {"x": 1}}}"#,
+            &ctx,
+            &ignore,
+        )
+        .unwrap();
+        assert!(r.to_form().contains("person[metadata][any_key]=v"));
+        // Known parameters are still checked.
+        let e = validate_form_with(
+            b"card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034&card[new]=1",
+            &ctx,
+            &ignore,
+        )
+        .unwrap_err();
+        assert_eq!(e.first().code.as_deref(), Some("incorrect_number"));
+        assert_eq!(e.len(), 1);
+        // Nothing known at all: still no token kind.
+        let e = validate_form_with(b"brand_new=1", &ctx, &ignore).unwrap_err();
+        assert_eq!(e.first().code.as_deref(), Some("parameter_missing"));
     }
 }

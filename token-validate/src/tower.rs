@@ -20,6 +20,26 @@
 //!
 //! Other paths and methods go to the inner service untouched: their body is not read.
 //!
+//! # API versions
+//!
+//! The request's `Stripe-Version` is compared with the bundled spec's version (see
+//! [`api_version`](crate::api_version)). A request for a newer version is handled by the
+//! [`UnknownVersion`] policy set with
+//! [`PreflightLayerBuilder::unknown_version`]: `Strict` (the default: validated as the
+//! bundled version, as before versions were read), `Lenient` (unknown parameters let
+//! through, everything else checked) or `Pass` (not validated: passed on untouched, with
+//! no [`Request`] in the extensions). The [`Applied`] policy is put in the request
+//! extensions.
+//!
+//! # Stripe's response headers
+//!
+//! With [`PreflightLayerBuilder::stripe_headers`], the layer's own answers carry the
+//! headers Stripe's do (a unique `Request-Id: req_…`, `Stripe-Should-Retry: false`, the
+//! request's `Idempotency-Key` and `Stripe-Version` echoed, `Cache-Control: no-cache,
+//! no-store`), and every answer to a validated path (its own and the inner service's)
+//! says which version policy applied (`Token-Preflight-Version-Policy`) and the spec's
+//! version (`Token-Preflight-Spec-Version`). Off by default.
+//!
 //! ```
 //! use std::time::Duration;
 //! use token_validate::tower::PreflightLayer;
@@ -50,12 +70,13 @@ use std::time::Duration;
 
 use ::tower::{Layer, Service};
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http::header::{AUTHORIZATION, CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, Limited};
 
-use crate::{Context, Errors, Options, Request};
+pub use crate::api_version::{Applied, UnknownVersion};
+use crate::{Context, Errors, Options, Request, UnknownParams};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 /// The default path: `/v1/tokens`.
@@ -66,6 +87,29 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 /// The default time allowed to read a request body: 10 seconds.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest `Authorization` header read, in bytes: a longer one is answered with 401 as
+/// an invalid key, without being read further.
+pub const MAX_AUTHORIZATION_LEN: usize = 1024;
+
+/// The longest API key accepted, in characters (Stripe's are about 30 to 110 long).
+pub const MAX_API_KEY_LEN: usize = 255;
+
+/// The longest `Idempotency-Key` or `Stripe-Version` echoed in an answer, in bytes (Stripe
+/// allows idempotency keys of up to 255 characters); a longer one is not echoed.
+pub const MAX_ECHOED_HEADER_LEN: usize = 255;
+
+/// The response header that says which version policy applied (`bundled`, `older`,
+/// `strict`, `lenient` or `pass`), with [`PreflightLayerBuilder::stripe_headers`].
+pub const VERSION_POLICY_HEADER: HeaderName =
+    HeaderName::from_static("token-preflight-version-policy");
+
+/// The response header with the API version of the bundled spec, with
+/// [`PreflightLayerBuilder::stripe_headers`].
+pub const SPEC_VERSION_HEADER: HeaderName = HeaderName::from_static("token-preflight-spec-version");
+
+/// Stripe's `Request-Id` response header.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 
 /// The message of the 401 for a request without an API key (commonly seen from Stripe,
 /// unverified).
@@ -197,8 +241,100 @@ impl Rejection {
         if self.closes() {
             headers.insert(CONNECTION, HeaderValue::from_static("close"));
         }
+        let first = self.errors().map(Errors::first);
+        res.extensions_mut().insert(AnsweredError {
+            error_type: first.map_or("invalid_request_error", |e| e.error_type),
+            code: first.and_then(|e| e.code.clone()),
+        });
         res
     }
+
+    /// [`to_response`](Self::to_response) with the headers of Stripe's answers (see
+    /// [`add_stripe_headers`]) for a request with these headers.
+    pub fn to_stripe_response(&self, request: &HeaderMap) -> http::Response<Full<Bytes>> {
+        let mut res = self.to_response();
+        let status = res.status();
+        add_stripe_headers(res.headers_mut(), request, status);
+        res
+    }
+}
+
+/// What an answer made by this crate (not by an inner service or an upstream) reports: in
+/// the response extensions, for logging. It holds no value from the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnsweredError {
+    /// Stripe's error type (`invalid_request_error`, `card_error`, …).
+    pub error_type: &'static str,
+    /// Stripe's error code, when the error has one.
+    pub code: Option<String>,
+}
+
+/// Adds the headers Stripe puts on its answers, for an answer made here with `status` to a
+/// request with headers `request`:
+///
+/// - `Request-Id` and `Original-Request`: a new unique `req_…` id (kept if already set);
+/// - `Stripe-Should-Retry: false` on a 4xx (retrying the same request cannot succeed);
+/// - `Idempotency-Key`: the request's, echoed (when at most [`MAX_ECHOED_HEADER_LEN`]
+///   bytes);
+/// - `Stripe-Version`: the request's (same bound), else the bundled spec's version;
+/// - `Cache-Control: no-cache, no-store` and `Content-Type: application/json` (unless set).
+pub fn add_stripe_headers(headers: &mut HeaderMap, request: &HeaderMap, status: StatusCode) {
+    if !headers.contains_key(REQUEST_ID_HEADER)
+        && let Ok(v) = HeaderValue::from_str(&crate::ids::request_id())
+    {
+        headers.insert(HeaderName::from_static("original-request"), v.clone());
+        headers.insert(REQUEST_ID_HEADER, v);
+    }
+    if status.is_client_error() {
+        headers.insert(
+            HeaderName::from_static("stripe-should-retry"),
+            HeaderValue::from_static("false"),
+        );
+    }
+    let echo = |name: &str| {
+        request
+            .get(name)
+            .filter(|v| v.len() <= MAX_ECHOED_HEADER_LEN && !v.is_empty())
+            .cloned()
+    };
+    if let Some(key) = echo("idempotency-key") {
+        headers.insert(HeaderName::from_static("idempotency-key"), key);
+    }
+    let version = echo("stripe-version")
+        .or_else(|| HeaderValue::from_str(&crate::token_spec::bundled().api_version).ok());
+    if let Some(v) = version {
+        headers.insert(HeaderName::from_static("stripe-version"), v);
+    }
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-store"),
+    );
+    if !headers.contains_key(CONTENT_TYPE) {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+}
+
+/// Adds the version-policy headers ([`VERSION_POLICY_HEADER`], [`SPEC_VERSION_HEADER`]).
+pub fn add_policy_headers(headers: &mut HeaderMap, applied: Applied) {
+    headers.insert(
+        VERSION_POLICY_HEADER,
+        HeaderValue::from_static(applied.as_str()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&crate::token_spec::bundled().api_version) {
+        headers.insert(SPEC_VERSION_HEADER, v);
+    }
+}
+
+/// The [`Applied`] version policy for a request with these headers under `unknown`.
+pub fn applied_policy(headers: &HeaderMap, unknown: UnknownVersion) -> Applied {
+    let requested = headers
+        .get("stripe-version")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    crate::api_version::applied(
+        requested,
+        &crate::token_spec::bundled().api_version,
+        unknown,
+    )
 }
 
 impl fmt::Display for Rejection {
@@ -218,15 +354,29 @@ pub struct Config {
     pub limits: Limits,
     /// The longest time allowed to read a body.
     pub read_timeout: Duration,
+    /// How requests for a newer API version than the bundled spec's are handled.
+    pub unknown_version: UnknownVersion,
+    /// Whether the layer's answers carry Stripe's response headers and the version-policy
+    /// headers (see the [module docs](self#stripes-response-headers)).
+    pub stripe_headers: bool,
+    /// Whether a valid request reaches the inner service with its typed [`Request`] in the
+    /// extensions (built in the same pass as the verdict), or with its [`Kind`](crate::Kind)
+    /// only (the verdict path, [`check_form`](crate::check_form): nothing is allocated for
+    /// it). The kind is always there.
+    pub typed_request: bool,
 }
 
 impl Default for Config {
-    /// `/v1/tokens`, default limits (64 KiB body), 10 s read timeout.
+    /// `/v1/tokens`, default limits (64 KiB body), 10 s read timeout, newer API versions
+    /// validated strictly, no Stripe headers.
     fn default() -> Self {
         Config {
             path: DEFAULT_PATH.to_string(),
             limits: Limits::default(),
             read_timeout: DEFAULT_READ_TIMEOUT,
+            unknown_version: UnknownVersion::Strict,
+            stripe_headers: false,
+            typed_request: true,
         }
     }
 }
@@ -257,6 +407,25 @@ impl PreflightLayerBuilder {
     /// The longest time allowed to read a body (default 10 s); after it the answer is 408.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.config.read_timeout = timeout;
+        self
+    }
+    /// How a request for a newer API version than the bundled spec's is handled (default
+    /// [`UnknownVersion::Strict`]).
+    pub fn unknown_version(mut self, policy: UnknownVersion) -> Self {
+        self.config.unknown_version = policy;
+        self
+    }
+    /// Whether the layer's answers carry Stripe's response headers and the version-policy
+    /// headers (default off).
+    pub fn stripe_headers(mut self, on: bool) -> Self {
+        self.config.stripe_headers = on;
+        self
+    }
+    /// Whether a valid request reaches the inner service with its typed [`Request`] in the
+    /// extensions (default), or only with its [`Kind`](crate::Kind) (`false`: the verdict
+    /// path, for a proxy that forwards the body as it is).
+    pub fn typed_request(mut self, on: bool) -> Self {
+        self.config.typed_request = on;
         self
     }
     /// The layer.
@@ -356,20 +525,49 @@ where
             return Box::pin(async move { fut.await.map(|res| res.map(Either::Right)) });
         }
         let config = Arc::clone(&self.config);
+        let applied = applied_policy(req.headers(), config.unknown_version);
+        let stripe = config.stripe_headers;
+        let mark = move |mut res: http::Response<PreflightResponseBody<ResBody>>| {
+            if stripe {
+                add_policy_headers(res.headers_mut(), applied);
+            }
+            res
+        };
+        if !applied.validates() {
+            let mut req = req;
+            req.extensions_mut().insert(applied);
+            let fut = inner.call(req.map(Either::Right));
+            return Box::pin(async move { fut.await.map(|res| mark(res.map(Either::Right))) });
+        }
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            match preflight(&parts.headers, body, &config).await {
+            match preflight_applied(&parts.headers, body, &config, applied).await {
                 Ok(Validated {
                     body,
+                    kind,
                     request,
                     context,
                 }) => {
-                    parts.extensions.insert(request);
+                    parts.extensions.insert(kind);
+                    if let Some(request) = request {
+                        parts.extensions.insert(request);
+                    }
                     parts.extensions.insert(context);
+                    parts.extensions.insert(applied);
                     let req = http::Request::from_parts(parts, Either::Left(Full::new(body)));
-                    inner.call(req).await.map(|res| res.map(Either::Right))
+                    inner
+                        .call(req)
+                        .await
+                        .map(|res| mark(res.map(Either::Right)))
                 }
-                Err(rejection) => Ok(rejection.to_response().map(Either::Left)),
+                Err(rejection) => {
+                    let res = if stripe {
+                        rejection.to_stripe_response(&parts.headers)
+                    } else {
+                        rejection.to_response()
+                    };
+                    Ok(mark(res.map(Either::Left)))
+                }
             }
         })
     }
@@ -400,8 +598,10 @@ fn normalize_path(path: &str) -> String {
 pub(crate) struct Validated {
     /// The body, byte for byte as received.
     pub body: Bytes,
-    /// The typed request.
-    pub request: Request,
+    /// The token kind.
+    pub kind: crate::Kind,
+    /// The typed request, when the layer builds it.
+    pub request: Option<Request>,
     /// The context it was validated in.
     pub context: Context,
 }
@@ -418,16 +618,27 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     let Some(auth) = headers.get(AUTHORIZATION) else {
         return Err(Rejection::MissingApiKey);
     };
+    // A key is short: a long header is refused unread (a 100 KiB "key" is not a key).
+    if auth.len() > MAX_AUTHORIZATION_LEN {
+        return Err(Rejection::InvalidApiKey);
+    }
     let auth = auth.to_str().map_err(|_| Rejection::InvalidApiKey)?.trim();
     let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
     let rest = rest.trim();
+    let from_key = |key: &str| {
+        if key.chars().count() > MAX_API_KEY_LEN {
+            Err(crate::KeyError)
+        } else {
+            Context::from_key(key)
+        }
+    };
     let ctx = if scheme.eq_ignore_ascii_case("bearer") {
-        Context::from_key(rest)
+        from_key(rest)
     } else if scheme.eq_ignore_ascii_case("basic") {
         let decoded = base64_decode(rest).ok_or(Rejection::InvalidApiKey)?;
         let decoded = String::from_utf8(decoded).map_err(|_| Rejection::InvalidApiKey)?;
         let user = decoded.split_once(':').map_or(decoded.as_str(), |(u, _)| u);
-        Context::from_key(user)
+        from_key(user)
     } else {
         return Err(Rejection::InvalidApiKey);
     };
@@ -496,11 +707,28 @@ where
     }
 }
 
-/// The whole check of one request: key, content type, body, validation.
+/// The whole check of one request: key, content type, body, validation, with the version
+/// policy from the request's `Stripe-Version` (a request under `Pass` is validated
+/// strictly here: only the layer passes it on unvalidated). Used by the axum extractor.
+#[cfg(feature = "axum")]
 pub(crate) async fn preflight<B>(
     headers: &HeaderMap,
     body: B,
     config: &Config,
+) -> Result<Validated, Rejection>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let applied = applied_policy(headers, config.unknown_version);
+    preflight_applied(headers, body, config, applied).await
+}
+
+async fn preflight_applied<B>(
+    headers: &HeaderMap,
+    body: B,
+    config: &Config,
+    applied: Applied,
 ) -> Result<Validated, Rejection>
 where
     B: Body,
@@ -521,15 +749,29 @@ where
     let body = read_body(body, config).await?;
     let options = Options {
         limits: config.limits.clone(),
-        ..Options::default()
+        unknown_params: if applied.ignores_unknown() {
+            UnknownParams::Ignore
+        } else {
+            UnknownParams::Reject
+        },
     };
-    let result = match format {
-        BodyFormat::Form => crate::validate_form_with(&body, &context, &options),
-        BodyFormat::Json => crate::validate_json_with(&body, &context, &options),
-    };
+    let result =
+        match (format, config.typed_request) {
+            (BodyFormat::Form, true) => crate::validate_form_with(&body, &context, &options)
+                .map(|r| (r.token_kind(), Some(r))),
+            (BodyFormat::Json, true) => crate::validate_json_with(&body, &context, &options)
+                .map(|r| (r.token_kind(), Some(r))),
+            (BodyFormat::Form, false) => {
+                crate::check_form_with(&body, &context, &options).map(|k| (k, None))
+            }
+            (BodyFormat::Json, false) => {
+                crate::check_json_with(&body, &context, &options).map(|k| (k, None))
+            }
+        };
     match result {
-        Ok(request) => Ok(Validated {
+        Ok((kind, request)) => Ok(Validated {
             body,
+            kind,
             request,
             context,
         }),
@@ -657,6 +899,72 @@ mod tests {
             assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
             assert_eq!(&body[..], b"not[a=form");
         }
+    }
+
+    #[tokio::test]
+    async fn stripe_headers_and_version_policies() {
+        let newer = ("stripe-version", "2099-01-01.zeta");
+        let unknown = "pii[id_number]=000000000&pii[new_param]=1";
+        // The defaults: no Stripe headers, newer versions validated strictly (as before).
+        let layer = PreflightLayer::new();
+        let mut svc = layer.layer(Echo);
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, newer], unknown))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.headers().get(REQUEST_ID_HEADER).is_none());
+        assert!(res.headers().get(VERSION_POLICY_HEADER).is_none());
+        // Lenient with Stripe headers.
+        let layer = PreflightLayer::builder()
+            .unknown_version(UnknownVersion::Lenient)
+            .stripe_headers(true)
+            .build();
+        let mut svc = layer.layer(Echo);
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, newer], unknown))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[VERSION_POLICY_HEADER], "lenient");
+        assert_eq!(res.headers()["x-kind"], "pii");
+        let bad = CARD.replace("4242424242424242", "4242424242424241");
+        let key = ("idempotency-key", "k-1");
+        let res = svc
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, key], &bad))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PAYMENT_REQUIRED);
+        let h = res.headers();
+        assert!(h[REQUEST_ID_HEADER].to_str().unwrap().starts_with("req_"));
+        assert_eq!(h["stripe-should-retry"], "false");
+        assert_eq!(h["idempotency-key"], "k-1");
+        assert_eq!(h["cache-control"], "no-cache, no-store");
+        assert_eq!(h[VERSION_POLICY_HEADER], "bundled");
+        let info = res.extensions().get::<AnsweredError>().unwrap();
+        assert_eq!(info.code.as_deref(), Some("incorrect_number"));
+        // Pass: not validated, no typed request for the inner service.
+        let layer = PreflightLayer::builder()
+            .unknown_version(UnknownVersion::Pass)
+            .build();
+        let (s, kind, body) =
+            call(&layer, req(Method::POST, "/v1/tokens", &[newer], "junk[")).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
+        assert_eq!(&body[..], b"junk[");
+    }
+
+    #[test]
+    fn keys_are_capped() {
+        let mut h = HeaderMap::new();
+        let long = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&long).unwrap());
+        assert!(matches!(
+            context_from_headers(&h),
+            Err(Rejection::InvalidApiKey)
+        ));
+        let ok = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN - 8));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&ok).unwrap());
+        assert!(context_from_headers(&h).is_ok());
     }
 
     #[test]

@@ -77,6 +77,10 @@ enum Command {
         #[arg(long, short, value_name = "OUT")]
         out: Option<PathBuf>,
     },
+    /// Run the pre-flight proxy (default: in front of https://api.stripe.com) or, with
+    /// --mock, a strict test double of POST /v1/tokens. Prints `listening on http://ADDR`;
+    /// stops on SIGTERM or Ctrl-C after the requests in flight.
+    Serve(token_validate::serve::Args),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +110,7 @@ fn main() -> ExitCode {
         Command::ImportOpenapi { file, rules, out } => {
             import_cmd(&file, rules.as_deref(), out.as_deref())
         }
+        Command::Serve(args) => return token_validate::serve::main(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,211 @@
+//! Stripe API versions (`Stripe-Version: 2026-07-29.dahlia`) and how a request for a
+//! version other than the bundled spec's is validated.
+//!
+//! The spec records the API version it describes
+//! ([`token_spec::bundled()`](crate::token_spec::bundled)`.api_version`). A request names
+//! its version in the `Stripe-Version` header, or none (the account's default version,
+//! taken here to be the bundled one):
+//!
+//! - the bundled version, or none: validated as always ([`Applied::Bundled`]);
+//! - an older version: validated as the bundled one ([`Applied::Older`]); the spec
+//!   describes one version only, so it cannot tell what an older one lacked;
+//! - a newer version, a version with a beta suffix (`; name=v1`), or one this module cannot
+//!   read: the [`UnknownVersion`] policy decides ([`Applied::Strict`], [`Applied::Lenient`]
+//!   or [`Applied::Pass`]).
+//!
+//! ```
+//! use token_validate::api_version::{Applied, UnknownVersion, applied};
+//!
+//! let bundled = token_validate::token_spec::bundled().api_version.as_str();
+//! assert_eq!(applied(None, bundled, UnknownVersion::Lenient), Applied::Bundled);
+//! assert_eq!(applied(Some("2099-01-01.zeta"), bundled, UnknownVersion::Lenient), Applied::Lenient);
+//! assert_eq!(applied(Some("2020-08-27"), bundled, UnknownVersion::Strict), Applied::Older);
+//! ```
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// What to do with a request for an API version newer than the bundled spec's (or one
+/// that cannot be read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum UnknownVersion {
+    /// Validate it as the bundled version: a parameter the newer version added is refused
+    /// as unknown. (The tower layer's default: its behaviour before versions were read.)
+    #[default]
+    Strict,
+    /// Validate every parameter the spec knows and let unknown ones through: a newer
+    /// version may have added them. (`token-validate serve`'s default.)
+    Lenient,
+    /// Do not validate it: pass it on untouched.
+    Pass,
+}
+
+impl UnknownVersion {
+    /// `strict`, `lenient` or `pass`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownVersion::Strict => "strict",
+            UnknownVersion::Lenient => "lenient",
+            UnknownVersion::Pass => "pass",
+        }
+    }
+}
+
+impl fmt::Display for UnknownVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The validation that applied to one request, from its `Stripe-Version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Applied {
+    /// The bundled version (or no `Stripe-Version`): validated as always.
+    Bundled,
+    /// An older version, validated as the bundled one.
+    Older,
+    /// A newer or unreadable version, validated as the bundled one ([`UnknownVersion::Strict`]).
+    Strict,
+    /// A newer or unreadable version, validated with unknown parameters let through
+    /// ([`UnknownVersion::Lenient`]).
+    Lenient,
+    /// A newer or unreadable version, not validated ([`UnknownVersion::Pass`]).
+    Pass,
+}
+
+impl Applied {
+    /// `bundled`, `older`, `strict`, `lenient` or `pass`: the value of the policy header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applied::Bundled => "bundled",
+            Applied::Older => "older",
+            Applied::Strict => "strict",
+            Applied::Lenient => "lenient",
+            Applied::Pass => "pass",
+        }
+    }
+
+    /// Whether the request is validated at all.
+    pub fn validates(self) -> bool {
+        self != Applied::Pass
+    }
+
+    /// Whether parameters the spec does not know are let through.
+    pub fn ignores_unknown(self) -> bool {
+        self == Applied::Lenient
+    }
+}
+
+impl fmt::Display for Applied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The longest `Stripe-Version` value read (Stripe's are about 20 characters; a beta
+/// list can be longer). A longer one is unreadable.
+pub const MAX_VERSION_LEN: usize = 200;
+
+/// A version's release date, `YYYY-MM-DD`, as `(year, month, day)`, when the text is
+/// `YYYY-MM-DD` or `YYYY-MM-DD.name` with a name of ASCII letters and digits.
+pub fn release_date(version: &str) -> Option<(u16, u8, u8)> {
+    let (date, name) = match version.split_once('.') {
+        Some((d, n)) => (d, Some(n)),
+        None => (version, None),
+    };
+    if let Some(n) = name
+        && (n.is_empty() || !n.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return None;
+    }
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u16> {
+        let s = &date[r];
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m as u8, d as u8))
+}
+
+/// Which validation applies to a request whose `Stripe-Version` header is `requested`
+/// (`None`: no header), when the spec describes version `bundled`.
+pub fn applied(requested: Option<&str>, bundled: &str, unknown: UnknownVersion) -> Applied {
+    let unknown = match unknown {
+        UnknownVersion::Strict => Applied::Strict,
+        UnknownVersion::Lenient => Applied::Lenient,
+        UnknownVersion::Pass => Applied::Pass,
+    };
+    let Some(requested) = requested.map(str::trim) else {
+        return Applied::Bundled;
+    };
+    if requested.is_empty() || requested == bundled {
+        return Applied::Bundled;
+    }
+    // A beta suffix (`2026-07-29.dahlia; feature_beta=v1`) may add parameters.
+    if requested.len() > MAX_VERSION_LEN || requested.contains(';') {
+        return unknown;
+    }
+    match (release_date(requested), release_date(bundled)) {
+        (Some(r), Some(b)) => match r.cmp(&b) {
+            Ordering::Less => Applied::Older,
+            // Same day, another name (a preview release): not the version described.
+            Ordering::Equal | Ordering::Greater => unknown,
+        },
+        _ => unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: &str = "2026-07-29.dahlia";
+
+    #[test]
+    fn dates() {
+        assert_eq!(release_date("2026-07-29.dahlia"), Some((2026, 7, 29)));
+        assert_eq!(release_date("2020-08-27"), Some((2020, 8, 27)));
+        for bad in [
+            "",
+            "2026-7-29",
+            "2026-13-01",
+            "2026-07-29.",
+            "2026-07-29.a b",
+            "x",
+            "2026/07/29",
+        ] {
+            assert_eq!(release_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn policies() {
+        use UnknownVersion::*;
+        assert_eq!(applied(None, B, Pass), Applied::Bundled);
+        assert_eq!(applied(Some(B), B, Pass), Applied::Bundled);
+        assert_eq!(applied(Some(" "), B, Pass), Applied::Bundled);
+        assert_eq!(applied(Some("2024-06-20"), B, Lenient), Applied::Older);
+        for newer in [
+            "2026-10-28.endive",
+            "2026-07-29.preview",
+            "2026-07-29.dahlia; x_beta=v1",
+            "garbage",
+        ] {
+            assert_eq!(applied(Some(newer), B, Strict), Applied::Strict, "{newer}");
+            assert_eq!(
+                applied(Some(newer), B, Lenient),
+                Applied::Lenient,
+                "{newer}"
+            );
+            assert_eq!(applied(Some(newer), B, Pass), Applied::Pass, "{newer}");
+        }
+        assert!(!Applied::Pass.validates() && Applied::Older.validates());
+        assert!(Applied::Lenient.ignores_unknown() && !Applied::Strict.ignores_unknown());
+    }
+}

@@ -1,0 +1,76 @@
+//! The answers `serve` makes itself, shaped like Stripe's: the JSON body and Stripe's
+//! headers (see [`add_stripe_headers`]).
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Response, StatusCode};
+use http_body_util::Full;
+use serde_json::json;
+
+use super::log::safe_path;
+use crate::tower::{AnsweredError, add_stripe_headers};
+
+/// A JSON answer (already encoded) with Stripe's headers.
+pub fn json_bytes(status: StatusCode, body: Bytes, request: &HeaderMap) -> Response<Full<Bytes>> {
+    let mut res = Response::new(Full::new(body));
+    *res.status_mut() = status;
+    add_stripe_headers(res.headers_mut(), request, status);
+    res
+}
+
+/// A JSON answer with Stripe's headers. An `{"error": …}` body is recorded in the response
+/// extensions ([`AnsweredError`]) for the log line.
+pub fn json(
+    status: StatusCode,
+    body: &serde_json::Value,
+    request: &HeaderMap,
+) -> Response<Full<Bytes>> {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut res = json_bytes(status, Bytes::from(bytes), request);
+    if let Some(err) = body.get("error") {
+        let error_type = match err.get("type").and_then(|t| t.as_str()) {
+            Some("api_error") => "api_error",
+            Some("idempotency_error") => "idempotency_error",
+            Some("card_error") => "card_error",
+            _ => "invalid_request_error",
+        };
+        res.extensions_mut().insert(AnsweredError {
+            error_type,
+            code: err.get("code").and_then(|c| c.as_str()).map(str::to_string),
+        });
+    }
+    res
+}
+
+/// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The path
+/// is quoted through [`safe_path`]: capped, long digit runs masked.
+pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
+    let message = format!(
+        "Unrecognized request URL ({method}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+        safe_path(path)
+    );
+    json(
+        StatusCode::NOT_FOUND,
+        &json!({"error": {"type": "invalid_request_error", "message": message}}),
+        request,
+    )
+}
+
+/// The 502 answered when the upstream cannot be reached or fails (this crate's wording).
+pub const UPSTREAM_FAILED_MESSAGE: &str = "The request could not be completed: token-validate could not reach Stripe or got no valid answer from it. It was not retried; check the proxy's --upstream and network, then retry (with the same Idempotency-Key).";
+
+/// The 504 answered when the upstream does not answer in time (this crate's wording).
+pub const UPSTREAM_TIMEOUT_MESSAGE: &str = "The request timed out: Stripe did not answer token-validate in time. It was not retried; Stripe may still have processed it, so retry with the same Idempotency-Key.";
+
+/// A Stripe-shaped `api_error`: 502 (failed) or 504 (timed out).
+pub fn upstream_error(timed_out: bool, request: &HeaderMap) -> Response<Full<Bytes>> {
+    let (status, message) = if timed_out {
+        (StatusCode::GATEWAY_TIMEOUT, UPSTREAM_TIMEOUT_MESSAGE)
+    } else {
+        (StatusCode::BAD_GATEWAY, UPSTREAM_FAILED_MESSAGE)
+    };
+    json(
+        status,
+        &json!({"error": {"type": "api_error", "message": message}}),
+        request,
+    )
+}

@@ -1,0 +1,176 @@
+//! One structured line per request on standard error: method, path, status, duration,
+//! error code, request id. Never a body, a query string, a header value or a key.
+
+use std::io::Write;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Date;
+
+/// The format of the log lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// `2026-11-29T10:00:00.123Z POST /v1/tokens 402 0.412ms code=incorrect_number
+    /// request_id=req_…`
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The longest path logged or quoted, in characters.
+pub const MAX_PATH_CHARS: usize = 200;
+
+/// What is logged of one request.
+#[derive(Debug, Clone)]
+pub struct Record<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path, already passed through [`safe_path`].
+    pub path: &'a str,
+    /// The status answered.
+    pub status: u16,
+    /// Time from the request head to the response head.
+    pub duration: Duration,
+    /// Stripe's error code of an answer made here, if any.
+    pub error_code: Option<&'a str>,
+    /// The answer's `Request-Id` (ours, or the upstream's).
+    pub request_id: Option<&'a str>,
+    /// The version policy that applied to a validated request.
+    pub policy: Option<&'a str>,
+}
+
+/// The path as it may be logged or quoted: at most [`MAX_PATH_CHARS`] characters, control
+/// characters replaced by `?`, and every run of 12 or more digits (a card or account
+/// number in a URL) replaced by as many `*`. The query string is never part of it.
+pub fn safe_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len().min(MAX_PATH_CHARS));
+    let chars: Vec<char> = path.chars().take(MAX_PATH_CHARS).collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = i - start;
+            if run >= 12 {
+                out.extend(std::iter::repeat_n('*', run));
+            } else {
+                out.extend(&chars[start..i]);
+            }
+            continue;
+        }
+        out.push(if chars[i].is_control() { '?' } else { chars[i] });
+        i += 1;
+    }
+    out
+}
+
+/// The UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn timestamp(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let date = Date::from_unix_days((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    format!(
+        "{date}T{:02}:{:02}:{:02}.{:03}Z",
+        s / 3600,
+        (s / 60) % 60,
+        s % 60,
+        d.subsec_millis()
+    )
+}
+
+/// The line of a record, without the newline.
+pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
+    let ms = r.duration.as_secs_f64() * 1000.0;
+    match format {
+        LogFormat::Json => {
+            /// The JSON line, its fields in this order.
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                ts: String,
+                method: &'a str,
+                path: &'a str,
+                status: u16,
+                duration_ms: f64,
+                error_code: Option<&'a str>,
+                request_id: Option<&'a str>,
+                policy: Option<&'a str>,
+            }
+            serde_json::to_string(&Json {
+                ts: timestamp(at),
+                method: r.method,
+                path: r.path,
+                status: r.status,
+                duration_ms: (ms * 1000.0).round() / 1000.0,
+                error_code: r.error_code,
+                request_id: r.request_id,
+                policy: r.policy,
+            })
+            .unwrap_or_default()
+        }
+        LogFormat::Text => format!(
+            "{} {} {} {} {ms:.3}ms code={} request_id={} policy={}",
+            timestamp(at),
+            r.method,
+            r.path,
+            r.status,
+            r.error_code.unwrap_or("-"),
+            r.request_id.unwrap_or("-"),
+            r.policy.unwrap_or("-"),
+        ),
+    }
+}
+
+/// Writes a record to standard error (errors writing are ignored).
+pub fn write(format: LogFormat, r: &Record<'_>) {
+    let mut text = line(format, SystemTime::now(), r);
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_masked_and_capped() {
+        assert_eq!(safe_path("/v1/tokens"), "/v1/tokens");
+        assert_eq!(
+            safe_path("/v1/tokens/4242424242424242"),
+            "/v1/tokens/****************"
+        );
+        assert_eq!(safe_path("/v1/x/12345678901"), "/v1/x/12345678901");
+        assert_eq!(safe_path("/a\nb"), "/a?b");
+        assert_eq!(safe_path(&"a".repeat(1000)).len(), MAX_PATH_CHARS);
+    }
+
+    #[test]
+    fn lines() {
+        let r = Record {
+            method: "POST",
+            path: "/v1/tokens",
+            status: 402,
+            duration: Duration::from_micros(412),
+            error_code: Some("incorrect_number"),
+            request_id: Some("req_abc"),
+            policy: Some("bundled"),
+        };
+        // 1795000000 s is 2026-11-18 11:06:40 UTC (Python: datetime.utcfromtimestamp).
+        let at = UNIX_EPOCH + Duration::from_millis(1_795_000_000_123);
+        assert_eq!(
+            line(LogFormat::Text, at, &r),
+            "2026-11-18T11:06:40.123Z POST /v1/tokens 402 0.412ms code=incorrect_number request_id=req_abc policy=bundled"
+        );
+        let text = line(LogFormat::Json, at, &r);
+        assert!(
+            text.starts_with("{\"ts\":\"2026-11-18T11:06:40.123Z\",\"method\":\"POST\""),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["status"], 402);
+        assert_eq!(v["error_code"], "incorrect_number");
+        assert_eq!(v["duration_ms"], 0.412);
+    }
+}

@@ -1,0 +1,692 @@
+//! `token-validate serve` (feature `serve`): a pre-flight proxy for Stripe's API, or a
+//! strict test double of `POST /v1/tokens`, for servers written in any language.
+//!
+//! - **Proxy mode** (`--upstream URL`, default `https://api.stripe.com`): `POST /v1/tokens`
+//!   is validated by the [tower layer](crate::tower::PreflightLayer); a valid request is
+//!   forwarded with its body byte for byte and its headers, and the upstream's answer is
+//!   streamed back unchanged ([`proxy`]). Every other method and path is passed through
+//!   untouched, so a client sets one base URL for the whole API.
+//! - **Mock mode** (`--mock`): a valid request gets the token object Stripe documents for
+//!   its kind, with Stripe's idempotency ([`mock`]); other paths get Stripe's 404.
+//!
+//! In both modes the answers made here look like Stripe's (`Request-Id`,
+//! `Stripe-Should-Retry: false` on a 4xx, `Idempotency-Key` and `Stripe-Version` echoed,
+//! `Cache-Control: no-cache, no-store`, `Content-Type: application/json`), the
+//! `Stripe-Version` of a request chooses how it is validated ([`api_version`]), and the
+//! answer says which policy applied (`Token-Preflight-Version-Policy`). One line per
+//! request is logged ([`log`]); `GET /healthz` (a path no Stripe API uses) answers 200;
+//! SIGTERM or Ctrl-C stops accepting and finishes the requests in flight. The accept loop
+//! is [`listen::serve`]: header-read timeout, connection cap, keep-alive limits.
+//!
+//! [`api_version`]: crate::api_version
+
+pub mod answer;
+pub mod listen;
+pub mod log;
+pub mod mock;
+pub mod proxy;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+use std::time::{Duration, Instant};
+
+use ::tower::{Layer, Service};
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::Limits;
+use crate::tower::{
+    AnsweredError, PreflightBody, PreflightLayer, REQUEST_ID_HEADER, UnknownVersion,
+    VERSION_POLICY_HEADER,
+};
+use crate::{Context, Request as TokenRequest};
+use listen::ServerLimits;
+use log::LogFormat;
+use mock::idempotency::{self, Cache, Lookup, Saved};
+use proxy::{Proxy, ProxyConfig, ServeBody, boxed};
+
+/// The health endpoint: a path no Stripe API uses.
+pub const HEALTH_PATH: &str = "/healthz";
+
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:4242";
+
+/// The default upstream.
+pub const DEFAULT_UPSTREAM: &str = "https://api.stripe.com";
+
+/// The default number of idempotency keys remembered in mock mode.
+pub const DEFAULT_IDEMPOTENCY_ENTRIES: usize = 10_000;
+
+/// How long an idempotency key is remembered in mock mode: 24 hours, as Stripe.
+pub const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `token-validate serve`'s flags; each can also be set by its environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "ADDR", env = "TOKEN_VALIDATE_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Proxy mode: the Stripe API to forward to (ignored with --mock).
+    #[arg(long, value_name = "URL", env = "TOKEN_VALIDATE_UPSTREAM", default_value = DEFAULT_UPSTREAM)]
+    pub upstream: String,
+    /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing.
+    #[arg(long, env = "TOKEN_VALIDATE_MOCK")]
+    pub mock: bool,
+    /// PEM file of certificates to trust for the upstream, besides the webpki roots.
+    #[arg(long, value_name = "FILE", env = "TOKEN_VALIDATE_UPSTREAM_CA")]
+    pub upstream_ca: Option<PathBuf>,
+    /// Largest `POST /v1/tokens` body accepted, in bytes (413 beyond it).
+    #[arg(long, value_name = "BYTES", env = "TOKEN_VALIDATE_MAX_BODY", default_value_t = 64 * 1024)]
+    pub max_body: usize,
+    /// Time allowed to read a request body, and to wait for the upstream's answer and each
+    /// read of its body: `10s`, `500ms` or seconds.
+    #[arg(long, value_name = "DURATION", env = "TOKEN_VALIDATE_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub read_timeout: Duration,
+    /// Time allowed to connect to the upstream.
+    #[arg(long, value_name = "DURATION", env = "TOKEN_VALIDATE_CONNECT_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+    /// Time a client has to send a request's headers; also how long an idle keep-alive
+    /// connection is kept.
+    #[arg(long, value_name = "DURATION", env = "TOKEN_VALIDATE_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+    /// The most client connections served at once (others wait to be accepted).
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TOKEN_VALIDATE_MAX_CONNECTIONS",
+        default_value_t = 1024
+    )]
+    pub max_connections: usize,
+    /// Requests served on one keep-alive connection before it is closed.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TOKEN_VALIDATE_MAX_REQUESTS_PER_CONNECTION",
+        default_value_t = 1000
+    )]
+    pub max_requests_per_connection: usize,
+    /// How validation treats a request for an API version newer than the bundled spec's:
+    /// `strict` refuses parameters the spec does not know, `lenient` lets them through and
+    /// checks the rest, `pass` forwards the request unvalidated (proxy mode only).
+    #[arg(
+        long,
+        value_enum,
+        env = "TOKEN_VALIDATE_UNKNOWN_VERSION",
+        default_value = "lenient"
+    )]
+    pub unknown_version: VersionPolicyArg,
+    /// The format of the one log line per request, on standard error.
+    #[arg(
+        long,
+        value_enum,
+        env = "TOKEN_VALIDATE_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    /// Mock mode: the most idempotency keys remembered (each for 24 hours).
+    #[arg(long, value_name = "N", env = "TOKEN_VALIDATE_IDEMPOTENCY_ENTRIES", default_value_t = DEFAULT_IDEMPOTENCY_ENTRIES)]
+    pub idempotency_entries: usize,
+}
+
+/// `--unknown-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VersionPolicyArg {
+    /// Validate as the bundled version.
+    Strict,
+    /// Let unknown parameters through, check the rest.
+    Lenient,
+    /// Do not validate (proxy mode only).
+    Pass,
+}
+
+impl From<VersionPolicyArg> for UnknownVersion {
+    fn from(a: VersionPolicyArg) -> Self {
+        match a {
+            VersionPolicyArg::Strict => UnknownVersion::Strict,
+            VersionPolicyArg::Lenient => UnknownVersion::Lenient,
+            VersionPolicyArg::Pass => UnknownVersion::Pass,
+        }
+    }
+}
+
+/// Parses `10s`, `500ms`, `2m` or a number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration such as 10s, 500ms or 2m"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("{s:?}: the unit must be ms, s or m")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("{s:?} is out of range"))
+}
+
+/// What `serve` forwards to, or that it answers itself.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Forward to an upstream.
+    Proxy(ProxyConfig),
+    /// Answer as a test double.
+    Mock,
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// Proxy or mock.
+    pub mode: Mode,
+    /// The body limit and read timeout of `POST /v1/tokens`.
+    pub max_body: usize,
+    /// Time allowed to read a body.
+    pub read_timeout: Duration,
+    /// The policy for newer API versions.
+    pub unknown_version: UnknownVersion,
+    /// The accept loop's limits.
+    pub server: ServerLimits,
+    /// The log format, or no log.
+    pub log: Option<LogFormat>,
+    /// Mock mode: the most idempotency keys remembered.
+    pub idempotency_entries: usize,
+}
+
+impl Config {
+    /// The configuration of the command-line flags.
+    pub fn from_args(a: &Args) -> Config {
+        let mode = if a.mock {
+            Mode::Mock
+        } else {
+            Mode::Proxy(ProxyConfig {
+                upstream: a.upstream.clone(),
+                upstream_ca: a.upstream_ca.clone(),
+                connect_timeout: a.connect_timeout,
+                read_timeout: a.read_timeout,
+            })
+        };
+        Config {
+            listen: a.listen,
+            mode,
+            max_body: a.max_body,
+            read_timeout: a.read_timeout,
+            unknown_version: a.unknown_version.into(),
+            server: ServerLimits {
+                header_read_timeout: a.header_timeout,
+                max_connections: a.max_connections,
+                max_requests_per_connection: a.max_requests_per_connection,
+                ..ServerLimits::default()
+            },
+            log: Some(a.log_format),
+            idempotency_entries: a.idempotency_entries,
+        }
+    }
+
+    /// Mock mode with the defaults, listening on `listen`, no log.
+    pub fn mock(listen: SocketAddr) -> Config {
+        Config {
+            listen,
+            mode: Mode::Mock,
+            max_body: 64 * 1024,
+            read_timeout: Duration::from_secs(10),
+            unknown_version: UnknownVersion::Lenient,
+            server: ServerLimits::default(),
+            log: None,
+            idempotency_entries: DEFAULT_IDEMPOTENCY_ENTRIES,
+        }
+    }
+
+    /// Proxy mode to `upstream` with the defaults, listening on `listen`, no log.
+    pub fn proxy(listen: SocketAddr, upstream: &str) -> Config {
+        Config {
+            mode: Mode::Proxy(ProxyConfig {
+                upstream: upstream.to_string(),
+                upstream_ca: None,
+                connect_timeout: Duration::from_secs(5),
+                read_timeout: Duration::from_secs(10),
+            }),
+            ..Config::mock(listen)
+        }
+    }
+}
+
+/// Why `serve` cannot start.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+enum Backend {
+    Proxy(Proxy),
+    Mock(MockState),
+}
+
+struct MockState {
+    maker: mock::Maker,
+    cache: Mutex<Cache>,
+}
+
+struct App {
+    backend: Backend,
+    layer: PreflightLayer,
+    log: Option<LogFormat>,
+    mode_name: &'static str,
+}
+
+/// A bound server, ready to [`run`](Server::run).
+pub struct Server {
+    app: Arc<App>,
+    listener: TcpListener,
+    limits: ServerLimits,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("addr", &self.listener.local_addr().ok())
+            .field("mode", &self.app.mode_name)
+            .finish()
+    }
+}
+
+impl Server {
+    /// Checks the configuration and binds the listen address.
+    pub async fn bind(config: Config) -> Result<Server, StartError> {
+        let (backend, mode_name) = match &config.mode {
+            Mode::Proxy(p) => (
+                Backend::Proxy(Proxy::new(p).map_err(|e| StartError(e.0))?),
+                "proxy",
+            ),
+            Mode::Mock => {
+                if config.unknown_version == UnknownVersion::Pass {
+                    return Err(StartError(
+                        "--unknown-version pass forwards requests unvalidated, which a mock cannot do: use strict or lenient with --mock".into(),
+                    ));
+                }
+                let maker = mock::Maker::new()
+                    .map_err(|_| StartError("no random source for the fingerprint key".into()))?;
+                (
+                    Backend::Mock(MockState {
+                        maker,
+                        cache: Mutex::new(Cache::new(config.idempotency_entries, IDEMPOTENCY_TTL)),
+                    }),
+                    "mock",
+                )
+            }
+        };
+        let layer = PreflightLayer::builder()
+            .limits(Limits {
+                max_body_bytes: config.max_body,
+                ..Limits::default()
+            })
+            .read_timeout(config.read_timeout)
+            .unknown_version(config.unknown_version)
+            .stripe_headers(true)
+            // The proxy forwards the body as it came: the verdict is enough. The mock builds
+            // its token from the typed request.
+            .typed_request(matches!(backend, Backend::Mock(_)))
+            .build();
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
+        Ok(Server {
+            app: Arc::new(App {
+                backend,
+                layer,
+                log: config.log,
+                mode_name,
+            }),
+            listener,
+            limits: config.server,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+        let app = self.app;
+        listen::serve(
+            self.listener,
+            move |peer| Conn {
+                app: Arc::clone(&app),
+                peer,
+            },
+            &self.limits,
+            shutdown,
+        )
+        .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// `token-validate serve`: binds, prints `listening on http://ADDR`, serves until SIGTERM
+/// or Ctrl-C. Exit status 0 after a graceful stop, 2 when it cannot start.
+pub fn main(args: &Args) -> ExitCode {
+    let config = Config::from_args(args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("token-validate serve: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async move {
+        let unknown = config.unknown_version;
+        let mode = match &config.mode {
+            Mode::Mock => "mock (test double)".to_string(),
+            Mode::Proxy(p) => format!("proxy to {}", p.upstream),
+        };
+        let server = match Server::bind(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("token-validate serve: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let addr = match server.local_addr() {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("token-validate serve: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        println!("listening on http://{addr}");
+        eprintln!(
+            "token-validate serve: {mode}; spec {}; newer API versions: {unknown}; health: GET {HEALTH_PATH}",
+            crate::token_spec::bundled().api_version
+        );
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        match server.run(shutdown_signal()).await {
+            Ok(()) => {
+                eprintln!("token-validate serve: stopped");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("token-validate serve: {e}");
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
+/// The service of one client connection.
+#[derive(Clone)]
+struct Conn {
+    app: Arc<App>,
+    peer: SocketAddr,
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+impl hyper::service::Service<Request<Incoming>> for Conn {
+    type Response = Response<ServeBody>;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response<ServeBody>, Infallible>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let app = Arc::clone(&self.app);
+        let peer = self.peer;
+        Box::pin(async move { Ok(handle(app, peer, req).await) })
+    }
+}
+
+async fn handle(app: Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Response<ServeBody> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = log::safe_path(req.uri().path());
+    let res = if req.uri().path() == HEALTH_PATH {
+        boxed(health(&app, &req))
+    } else {
+        let mut svc = app.layer.layer(Inner {
+            app: Arc::clone(&app),
+            peer,
+        });
+        // The inner service is always ready.
+        let ready = std::future::poll_fn(|cx| svc.poll_ready(cx)).await;
+        match ready {
+            Ok(()) => match svc.call(req).await {
+                Ok(res) => res.map(|b| b.boxed_unsync()),
+                Err(never) => match never {},
+            },
+            Err(never) => match never {},
+        }
+    };
+    if let Some(format) = app.log {
+        let header = |n: &http::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok());
+        let code = res
+            .extensions()
+            .get::<AnsweredError>()
+            .map(|e| e.code.as_deref().unwrap_or(e.error_type));
+        log::write(
+            format,
+            &log::Record {
+                method: method.as_str(),
+                path: &path,
+                status: res.status().as_u16(),
+                duration: start.elapsed(),
+                error_code: code,
+                request_id: header(&REQUEST_ID_HEADER),
+                policy: header(&VERSION_POLICY_HEADER),
+            },
+        );
+    }
+    res
+}
+
+fn health(app: &App, req: &Request<Incoming>) -> Response<http_body_util::Full<Bytes>> {
+    answer::json(
+        StatusCode::OK,
+        &json!({
+            "status": "ok",
+            "mode": app.mode_name,
+            "api_version": crate::token_spec::bundled().api_version,
+        }),
+        req.headers(),
+    )
+}
+
+/// Behind the layer: the upstream, or the mock.
+#[derive(Clone)]
+struct Inner {
+    app: Arc<App>,
+    peer: SocketAddr,
+}
+
+impl Service<Request<PreflightBody<Incoming>>> for Inner {
+    type Response = Response<ServeBody>;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response<ServeBody>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<PreflightBody<Incoming>>) -> Self::Future {
+        let app = Arc::clone(&self.app);
+        let peer = self.peer;
+        Box::pin(async move {
+            Ok(match &app.backend {
+                Backend::Proxy(p) => p.forward(req).await,
+                Backend::Mock(m) => m.answer(req, peer).await,
+            })
+        })
+    }
+}
+
+impl MockState {
+    async fn answer(
+        &self,
+        req: Request<PreflightBody<Incoming>>,
+        peer: SocketAddr,
+    ) -> Response<ServeBody> {
+        let Some(request) = req.extensions().get::<TokenRequest>().cloned() else {
+            return boxed(answer::not_found(
+                req.method(),
+                req.uri().path(),
+                req.headers(),
+            ));
+        };
+        let ctx = req
+            .extensions()
+            .get::<Context>()
+            .cloned()
+            .unwrap_or_else(Context::test_secret);
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers;
+        let key = match headers.get("idempotency-key") {
+            None => None,
+            Some(v) => match v.to_str() {
+                Ok(k) if !k.is_empty() && k.chars().count() <= idempotency::MAX_KEY_LEN => {
+                    Some(k.to_string())
+                }
+                _ => {
+                    return boxed(answer::json(
+                        StatusCode::BAD_REQUEST,
+                        &json!({"error": {"type": "invalid_request_error", "message": idempotency::KEY_TOO_LONG_MESSAGE}}),
+                        &headers,
+                    ));
+                }
+            },
+        };
+        let create = || -> Bytes {
+            let token = self.maker.token(&request, &ctx, Some(peer.ip()));
+            Bytes::from(token.to_json())
+        };
+        let Some(key) = key else {
+            return boxed(answer::json_bytes(StatusCode::OK, create(), &headers));
+        };
+        // The validated body is buffered: this does not wait on the client.
+        let body = body
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        let text = |n: &str| headers.get(n).map_or(&b""[..], |v| v.as_bytes());
+        let scope = self
+            .maker
+            .digest(&[text("authorization"), text("stripe-account")], true);
+        let digest = self.maker.digest(
+            &[
+                parts.method.as_str().as_bytes(),
+                parts.uri.path().as_bytes(),
+                text("content-type"),
+                &body,
+            ],
+            false,
+        );
+        let now = Instant::now();
+        let mut cache = match self.cache.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match cache.lookup(scope, &key, &digest, now) {
+            Lookup::Replay(saved) => {
+                let mut res = Response::new(http_body_util::Full::new(saved.body.clone()));
+                *res.status_mut() = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
+                let status = res.status();
+                crate::tower::add_stripe_headers(res.headers_mut(), &headers, status);
+                if let Ok(v) = HeaderValue::from_str(&saved.request_id) {
+                    res.headers_mut().insert("original-request", v);
+                }
+                res.headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+                boxed(res)
+            }
+            Lookup::Conflict => boxed(answer::json(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": {"type": "idempotency_error", "message": idempotency::mismatch_message(&key)}}),
+                &headers,
+            )),
+            Lookup::Miss => {
+                let bytes = create();
+                let res = answer::json_bytes(StatusCode::OK, bytes.clone(), &headers);
+                let request_id = res
+                    .headers()
+                    .get(REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                cache.save(
+                    scope,
+                    &key,
+                    Saved {
+                        request: digest,
+                        status: res.status().as_u16(),
+                        body: bytes,
+                        request_id,
+                    },
+                    now,
+                );
+                drop(cache);
+                boxed(res)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("x").is_err() && parse_duration("5h").is_err());
+    }
+}

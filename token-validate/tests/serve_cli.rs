@@ -1,0 +1,177 @@
+//! `token-validate serve` as a user runs it: the binary, configured from environment
+//! variables, answering on loopback, logging one line per request, stopping on SIGTERM.
+//! No timing assertions: waits are guarded.
+
+#![cfg(all(feature = "cli", unix))]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+const NUMBER: &str = "4242424242424242";
+
+/// One HTTP/1.1 request with `Connection: close`; the whole answer.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+    tcp.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    tcp.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_from_env_answers_logs_and_stops_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(["serve", "--log-format", "json"])
+        .env("TOKEN_VALIDATE_MOCK", "true")
+        .env("TOKEN_VALIDATE_LISTEN", "127.0.0.1:0")
+        .env("TOKEN_VALIDATE_UNKNOWN_VERSION", "strict")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+
+    let auth = format!("Bearer {KEY}");
+    let form = [
+        ("authorization", auth.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let ok = http(
+        &addr,
+        "POST",
+        "/v1/tokens",
+        &form,
+        &format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123"),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(
+        ok.contains("\"last4\":\"4242\"") && !ok.contains(NUMBER),
+        "{ok}"
+    );
+    let bad = http(
+        &addr,
+        "POST",
+        "/v1/tokens",
+        &form,
+        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034",
+    );
+    assert!(bad.starts_with("HTTP/1.1 402"), "{bad}");
+    // --unknown-version strict from the environment: a newer version's unknown parameter
+    // is refused.
+    let strict = http(
+        &addr,
+        "POST",
+        "/v1/tokens",
+        &[form[0], form[1], ("stripe-version", "2099-01-01.zeta")],
+        "pii[id_number]=000000000&pii[new_field]=1",
+    );
+    assert!(strict.starts_with("HTTP/1.1 400"), "{strict}");
+    assert!(
+        strict
+            .to_ascii_lowercase()
+            .contains("token-preflight-version-policy: strict")
+    );
+    let health = http(&addr, "GET", "/healthz", &[], "");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(exit.code(), Some(0), "a graceful stop exits 0");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let logs: Vec<serde_json::Value> = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(logs.len(), 4, "one line per request: {err}");
+    let statuses: Vec<u64> = logs.iter().map(|l| l["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [200, 402, 400, 200]);
+    assert_eq!(logs[1]["error_code"], "incorrect_number");
+    assert_eq!(logs[2]["policy"], "strict");
+    for l in &logs {
+        assert!(l["request_id"].as_str().unwrap().starts_with("req_"), "{l}");
+        assert!(l["duration_ms"].as_f64().is_some());
+        assert!(l["method"].is_string() && l["path"].is_string());
+    }
+    assert!(
+        !err.contains(NUMBER) && !err.contains(KEY) && !err.contains("000000000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_help_names_every_flag_and_its_variable() {
+    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--listen <ADDR>",
+        "--upstream <URL>",
+        "--mock",
+        "--upstream-ca <FILE>",
+        "--max-body <BYTES>",
+        "--read-timeout <DURATION>",
+        "--log-format <LOG_FORMAT>",
+        "--unknown-version <UNKNOWN_VERSION>",
+        "TOKEN_VALIDATE_LISTEN",
+        "TOKEN_VALIDATE_UPSTREAM",
+        "TOKEN_VALIDATE_MOCK",
+        "[default: 127.0.0.1:4242]",
+        "[default: https://api.stripe.com]",
+        "[default: lenient]",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+    // A usage error exits 2 and says why.
+    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args([
+            "serve",
+            "--mock",
+            "--unknown-version",
+            "pass",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--unknown-version pass"));
+}
