@@ -360,7 +360,8 @@ impl<'a> Run<'a> {
                 }
             }
             Ty::Number => {
-                if !is_number(text) {
+                // The one grammar of decimals, also `Decimal`'s.
+                if !crate::decimal::is_decimal(text) {
                     bad(self, "parameter_invalid_number", None);
                 }
             }
@@ -649,19 +650,6 @@ fn is_integer(t: &str) -> bool {
     !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_number(t: &str) -> bool {
-    let body = t.strip_prefix('-').unwrap_or(t);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    !int.is_empty()
-        && int.len() <= 18
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac
-            .is_none_or(|f| !f.is_empty() && f.len() <= 18 && f.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn one_of(values: &[String]) -> String {
     match values {
         [] => String::new(),
@@ -679,7 +667,6 @@ mod tests {
     fn formats() {
         assert!(is_integer("12") && is_integer("-3") && !is_integer("1.5") && !is_integer(""));
         assert!(!is_integer("abc") && !is_integer("1e3") && !is_integer("9999999999999999999"));
-        assert!(is_number("1.5") && is_number("10") && !is_number("1.") && !is_number(".5"));
         assert_eq!(one_of(&["a".into(), "b".into(), "c".into()]), "a, b, or c");
     }
 }

@@ -5,6 +5,8 @@ use std::fmt;
 use serde::Serialize;
 use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
 
+use crate::quote;
+
 /// Where in Stripe's order of checks an error arises. Errors are reported in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Phase {
@@ -34,8 +36,10 @@ impl From<Stage> for Phase {
 
 /// One error, as Stripe returns it in `{"error": {...}}`.
 ///
-/// It never holds a secret value (card number, CVC, account or id number): messages
-/// that quote a value redact the value of a secret parameter.
+/// It never holds a secret value (card number, CVC, account or id number): a secret
+/// parameter's value is never quoted, and whatever else is quoted from the input follows
+/// the rule of [`quote`](crate::quote) (capped, paths reduced to parameter names, digit runs
+/// masked).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     /// `invalid_request_error` or `card_error`.
@@ -96,9 +100,6 @@ pub(crate) struct Fill<'a> {
     pub limit: Option<u64>,
 }
 
-/// The longest quoted value, in characters; longer values are cut with `...`.
-const MAX_QUOTED_CHARS: usize = 40;
-
 impl Error {
     /// The HTTP status Stripe answers with: 400 for `invalid_request_error`, 402 for
     /// `card_error`.
@@ -106,26 +107,20 @@ impl Error {
         self.status
     }
 
-    /// Builds an error from a spec error definition.
+    /// Builds an error from a spec error definition. What it quotes of the input (the
+    /// parameter path, the value) goes through [`quote`](crate::quote), the one rule of
+    /// what an answer may repeat; a secret parameter's value is not quoted at all.
     pub(crate) fn from_def(def: &ErrorDef, phase: Phase, fill: Fill<'_>) -> Error {
-        let field = fill
-            .param
-            .rsplit('[')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(']');
+        let path = quote::path(fill.param);
+        let field = path.rsplit('[').next().unwrap_or("").trim_end_matches(']');
         let param = match def.param {
-            ParamForm::Path if !fill.param.is_empty() => Some(fill.param.to_string()),
+            ParamForm::Path if !path.is_empty() => Some(path.clone()),
             ParamForm::Field if !field.is_empty() => Some(field.to_string()),
             _ => None,
         };
         let value = match fill.value {
-            _ if fill.secret => "(redacted)".to_string(),
-            Some(v) if v.chars().count() > MAX_QUOTED_CHARS => {
-                let cut: String = v.chars().take(MAX_QUOTED_CHARS).collect();
-                format!("{cut}...")
-            }
-            Some(v) => v.to_string(),
+            _ if fill.secret => quote::MASK.to_string(),
+            Some(v) => quote::value(v),
             None => String::new(),
         };
         let mut message = String::with_capacity(def.message.len() + 16);
@@ -139,7 +134,7 @@ impl Error {
                 break;
             };
             match &after[..j] {
-                "param" => message.push_str(fill.param),
+                "param" => message.push_str(&path),
                 "value" => message.push_str(&value),
                 "values" => message.push_str(fill.values.as_deref().unwrap_or("")),
                 "limit" => message.push_str(&fill.limit.map(|l| l.to_string()).unwrap_or_default()),

@@ -72,15 +72,21 @@ extern crate self as token_validate;
 pub mod axum;
 pub mod checks;
 mod context;
+pub mod decimal;
+mod empty;
 mod engine;
 mod error;
+mod json_number;
 pub mod param;
+pub mod quote;
 mod request;
+mod secret;
 #[cfg(feature = "tower")]
 pub mod tower;
 pub mod tree;
 
 pub use context::{Context, Date, KeyError, KeyType, Mode};
+pub use decimal::{Decimal, DecimalError};
 pub use error::{Error, Errors};
 pub use param::{MaybeUnset, ToParam};
 pub use request::*;
@@ -121,8 +127,25 @@ pub trait TokenObject: ToParam {
 }
 
 /// Validates a parameter tree and returns its token kind.
+///
+/// An empty object or array that the form encoding could not send stands for nothing sent
+/// (`{"person": {}}` is an empty body), unless it has required parameters
+/// (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
 pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Errors> {
-    engine::validate(token_spec::bundled(), body, ctx).map(|v| v.kind.name.as_str())
+    let spec = token_spec::bundled();
+    if empty::has_empty(spec, body) {
+        let mut body = body.clone();
+        empty::drop_empty(spec, &mut body);
+        return engine::validate(spec, &body, ctx).map(|v| v.kind.name.as_str());
+    }
+    engine::validate(spec, body, ctx).map(|v| v.kind.name.as_str())
+}
+
+/// Validates a parsed body and reads it into its typed request.
+fn validate_body(mut tree: Object, ctx: &Context) -> Result<Request, Errors> {
+    empty::drop_empty(token_spec::bundled(), &mut tree);
+    let kind = validate_tree(&tree, ctx)?;
+    Request::from_tree(kind, tree)
 }
 
 /// Options for [`validate_form_with`] and [`validate_json_with`].
@@ -145,8 +168,7 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_form`] with options.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_form(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    validate_body(tree, ctx)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -158,13 +180,13 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_json`] with options.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_json(body, &opts.limits).map_err(|e| body_error(&e))?;
-    let kind = validate_tree(&tree, ctx)?;
-    Request::from_tree(kind, tree)
+    validate_body(tree, ctx)
 }
 
 #[doc(hidden)]
 pub mod __private {
     pub use crate::param::put;
+    pub use crate::secret::deserialize as deserialize_secret;
     pub use crate::tree::{Object, Value};
     pub use schemars;
     pub use serde;

@@ -32,8 +32,11 @@
 //!
 //! A [`ParseError`] carries a byte offset into the body and, when there is one,
 //! the bracket path concerned. Its [`ParseError::message`] never contains a
-//! value from the body, only keys (keys are not secret). Likewise the `Debug`
-//! output of a [`Scalar`] redacts its text, so trees can be logged safely.
+//! value from the body, only keys, and those only as [`crate::quote::path`] lets
+//! them through (a secret sent inside a key is masked). Likewise the `Debug`
+//! output of a [`Scalar`] redacts its text, so trees can be logged safely. A
+//! form body that looks like JSON is refused before parsing, quoting nothing
+//! ([`ParseErrorKind::JsonAsForm`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -307,6 +310,21 @@ impl Object {
         self.entries.is_empty()
     }
 
+    /// Keeps only the keys for which `keep` returns `true` (it may change their values),
+    /// in their order and with their spans.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
+        let before = self.entries.len();
+        self.entries.retain_mut(|e| keep(&e.key, &mut e.value));
+        if self.entries.len() != before {
+            self.index = KeyIndex::default();
+            for i in 0..self.entries.len() {
+                let (seen, rest) = self.entries.split_at(i);
+                self.index
+                    .add(&rest[0].key, i, seen.iter().map(|e| e.key.as_str()));
+            }
+        }
+    }
+
     /// Insert for building trees in code: replaces the value of an existing
     /// key in place (keeping its position and span), or appends a new key with
     /// span `0..0`.
@@ -348,6 +366,10 @@ pub enum ParseErrorKind {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A form body that looks like JSON (`{…}` or `[…]` after optional whitespace, see
+    /// [`crate::quote::looks_like_json`]): JSON sent without
+    /// `Content-Type: application/json`. Checked before parsing; nothing is quoted.
+    JsonAsForm,
     /// Bytes that are not UTF-8 (after percent-decoding, for form bodies).
     InvalidUtf8,
     /// A `%` not followed by two hex digits.
@@ -397,40 +419,35 @@ pub struct ParseError {
     /// Byte offset in the body where the problem is (see [`parse_form`] and
     /// [`parse_json`] for what each kind points at).
     pub offset: usize,
-    /// The bracket path concerned, like `card[number]`, when there is one.
+    /// The bracket path concerned, like `card[number]`, when there is one, as
+    /// [`crate::quote::path`] lets it through: a segment that is not a parameter name is
+    /// `(redacted)`, and the path is at most 100 characters.
     pub key: Option<String>,
 }
 
-/// Quote a key for a message: escaped control characters, at most 100 chars.
+/// Quote a key for a message: the key as [`crate::quote::path`] lets it through (segments
+/// that are not parameter names masked, at most 100 characters), in single quotes.
 fn quote_key(key: &str) -> String {
-    let mut out = String::from("'");
-    for (count, c) in key.chars().enumerate() {
-        if count == 100 {
-            out.push_str("...");
-            break;
-        }
-        if c == '\'' || c == '\\' || c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
+    format!("'{}'", crate::quote::path(key))
 }
 
 impl ParseError {
+    /// The key is kept only as [`crate::quote::path`] lets it through, so that neither the
+    /// message nor the `Debug` of the error can carry a secret sent inside a key.
     fn new(kind: ParseErrorKind, offset: usize, key: Option<String>) -> Self {
+        let key = key.map(|k| crate::quote::path(&k));
         ParseError { kind, offset, key }
     }
 
     /// Clear English in Stripe's style saying what and where, e.g.
     /// `Invalid form body: unbalanced '[' or ']' in key 'card[number' at byte 12.`
-    /// Never includes a value from the body, only keys.
+    /// Never includes a value from the body, only keys, as [`crate::quote::path`] lets
+    /// them through.
     pub fn message(&self) -> String {
         use ParseErrorKind::*;
         let at = self.offset;
-        let k = self.key.as_deref().map(quote_key);
+        // The key is already quoted (see `new`).
+        let k = self.key.as_deref().map(|k| format!("'{k}'"));
         let in_param = k
             .as_ref()
             .map(|k| format!(" in parameter {k}"))
@@ -440,6 +457,7 @@ impl ParseError {
             BodyTooLarge { limit } => {
                 format!("Invalid request body: the body is larger than the limit of {limit} bytes.")
             }
+            JsonAsForm => "Invalid form body: the body looks like JSON. To send JSON, set the header `Content-Type: application/json`; to send a form, encode the parameters as card[number]=...&card[exp_month]=... pairs.".to_string(),
             InvalidUtf8 => format!("Invalid request body: invalid UTF-8{in_param} at byte {at}."),
             BadPercentEscape => format!(
                 "Invalid form body: malformed percent-escape ('%' must be followed by two hex digits){in_param} at byte {at}."
@@ -952,6 +970,9 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 /// would silently repair them). Values are decoded with
 /// `percent_encoding::percent_decode` after the escape check.
 ///
+/// A body that is `{…}` or `[…]` after optional whitespace is `JsonAsForm`
+/// (JSON sent as a form), at its first byte.
+///
 /// Error offsets: `BadPercentEscape` points at the `%`; `InvalidUtf8` at the
 /// first raw byte of the bad sequence; `UnbalancedBracket` at the offending
 /// bracket (an unclosed `[`, a stray `]`, a nested `[`) or at the character
@@ -962,6 +983,13 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 /// offending pair; `BodyTooLarge` at `max_body_bytes`.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     check_body_size(body, limits)?;
+    if crate::quote::looks_like_json(body) {
+        let at = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        return Err(ParseError::new(ParseErrorKind::JsonAsForm, at, None));
+    }
     let mut root = BObj::default();
     let mut params = 0usize;
     let mut start = 0usize;
@@ -1008,6 +1036,8 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
 
 struct JState<'l> {
     limits: &'l Limits,
+    /// The text of each number of the body, in the order serde_json visits them.
+    numbers: crate::json_number::NumberLiterals<'l>,
     max_depth: usize,
     params: usize,
     path: Vec<String>,
@@ -1025,6 +1055,15 @@ impl JState<'_> {
         } else {
             Some(path_string(&self.path))
         }
+    }
+    /// A JSON number, as its text in the body (`fallback` should the scan and serde_json
+    /// ever disagree).
+    fn number<E: de::Error>(&mut self, fallback: impl FnOnce() -> String) -> Result<Value, E> {
+        let text = match self.numbers.next() {
+            Some(t) => t.to_string(),
+            None => fallback(),
+        };
+        self.scalar(text, Origin::JsonNumber)
     }
     fn scalar<E: de::Error>(&mut self, text: String, origin: Origin) -> Result<Value, E> {
         if self.params >= self.limits.max_params {
@@ -1122,19 +1161,19 @@ impl<'de> Visitor<'de> for JVisitor<'_, '_> {
         self.st.scalar(v.to_string(), Origin::JsonBool)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
+        self.st.number(|| v.to_string())
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
+        self.st.number(|| v.to_string())
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
+        self.st.number(|| v.to_string())
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        self.st.scalar(v.to_string(), Origin::JsonNumber)
+        self.st.number(|| v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.st.scalar(format_f64(v), Origin::JsonNumber)
+        self.st.number(|| format_f64(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
         self.st.scalar(v.to_string(), Origin::JsonString)
@@ -1260,11 +1299,10 @@ fn json_message(e: &serde_json::Error) -> String {
 /// The top level must be an object (else `JsonNotObject`, at the first
 /// non-blank byte). Strings become [`Origin::JsonString`] scalars; booleans
 /// `true`/`false` [`Origin::JsonBool`]; numbers [`Origin::JsonNumber`] with
-/// integers written in decimal and other numbers in Rust's shortest
-/// round-trip `f64` form (so `1.50` becomes `1.5`, `1.0` becomes `1`,
-/// `1e300` stays `1e300`, and integers beyond 64 bits lose precision, e.g.
-/// `12345678901234567890123` becomes `1.2345678901234568e22` — send such
-/// values as strings).
+/// their text exactly as written in the body (so `1.50` stays `1.50`, `1.0`
+/// stays `1.0`, `0.0000001` stays `0.0000001`, `1e300` stays `1e300`, and
+/// integers beyond 64 bits keep every digit): a number is judged by the same
+/// grammar as the same text in a form body.
 /// `null` is `JsonNull`; a repeated key is `DuplicateKey`; an empty key is
 /// `EmptyKey`; a key containing `[` or `]` is a `Json` error (it could not be
 /// sent as a form parameter). Depth, leaf-count and array-length limits
@@ -1281,6 +1319,7 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
         .map_err(|e| ParseError::new(ParseErrorKind::InvalidUtf8, e.valid_up_to(), None))?;
     let mut st = JState {
         limits,
+        numbers: crate::json_number::NumberLiterals::new(text),
         max_depth: limits.depth(),
         params: 0,
         path: Vec::new(),
@@ -1654,15 +1693,22 @@ mod tests {
     #[test]
     fn array_index_too_large() {
         let limit = ParseErrorKind::ArrayIndexTooLarge { limit: 256 };
-        kind_at("x=1&a[256]=x", limit.clone(), 5, Some("a[256]"));
+        // An index of three digits is masked in the key (it could be a CVC).
+        kind_at("x=1&a[256]=x", limit.clone(), 5, Some("a[(redacted)]"));
         kind_at(
             "a[99999999999999999999999]=x",
             limit.clone(),
             1,
-            Some("a[99999999999999999999999]"),
+            Some("a[(redacted)]"),
         );
         // a[255] alone is a valid index but leaves a gap
-        kind_at("a[255]=x", ParseErrorKind::ArrayIndexGap, 1, Some("a[255]"));
+        kind_at(
+            "a[255]=x",
+            ParseErrorKind::ArrayIndexGap,
+            1,
+            Some("a[(redacted)]"),
+        );
+        kind_at("a[25]=x", ParseErrorKind::ArrayIndexGap, 1, Some("a[25]"));
         let limits = Limits {
             max_array_len: 2,
             ..Limits::default()
@@ -1737,9 +1783,9 @@ mod tests {
         assert!(!e.message().contains(secret));
         let e = json_err(format!("\"{secret}\"").as_bytes(), &Limits::default());
         assert!(!e.message().contains(secret));
-        // keys are quoted with control characters escaped
+        // a key segment that is not a parameter name is masked
         let e = form_err(b"a%0A[=1", &Limits::default());
-        assert!(e.message().contains("'a\\n['"), "{}", e.message());
+        assert!(e.message().contains("'(redacted)['"), "{}", e.message());
     }
 
     // ----- JSON -----
@@ -1747,7 +1793,7 @@ mod tests {
     #[test]
     fn json_scalars() {
         let o = json(
-            r#"{"s":"4242","i":12,"n":-5,"f":1.5,"z":1.0,"big":1e300,"tiny":1.5e-7,"t":true,"b":false}"#,
+            r#"{"s":"4242","i":12,"n":-5,"f":1.5,"z":1.0,"big":1e300,"tiny":1.5e-7,"t":true,"b":false,"d":0.0000001,"h":12345678901234567890123,"x":1.50}"#,
         );
         let get = |k: &str| o.get(k).and_then(Value::as_scalar).unwrap();
         assert_eq!(
@@ -1760,9 +1806,13 @@ mod tests {
         );
         assert_eq!(get("n").text, "-5");
         assert_eq!(get("f").text, "1.5");
-        assert_eq!(get("z").text, "1");
+        assert_eq!(get("z").text, "1.0");
         assert_eq!(get("big").text, "1e300");
         assert_eq!(get("tiny").text, "1.5e-7");
+        // Numbers keep their text: exact decimals, big integers.
+        assert_eq!(get("d").text, "0.0000001");
+        assert_eq!(get("h").text, "12345678901234567890123");
+        assert_eq!(get("x").text, "1.50");
         assert_eq!(
             (get("t").text.as_str(), get("t").origin),
             ("true", Origin::JsonBool)
@@ -1981,7 +2031,9 @@ mod tests {
         let body = &body[..body[..64 * 1024].rfind('&').unwrap_or(0)];
         let e = form_err(body.as_bytes(), &Limits::default());
         assert_eq!(e.kind, ParseErrorKind::TooManyParams { limit: 1024 });
-        assert_eq!(e.key.as_deref(), Some("k1024"));
+        // The key is quoted as `quote::path` lets it through: `k1024` has a digit run.
+        assert_eq!(e.key.as_deref(), Some("(redacted)"));
+        assert_eq!(e.offset, body.find("k1024=").unwrap());
         // the same body is fine when the limit allows it
         let roomy = Limits {
             max_params: 100_000,
