@@ -1102,6 +1102,16 @@ fn json_object<'de, A: MapAccess<'de>>(
             let here = st.here();
             return Err(st.fail(ParseErrorKind::Json(msg), here));
         }
+        if !st.path.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+            // In a form body `a[123]` is an array index: such an object could not be
+            // re-encoded as the same form parameters.
+            let msg = format!(
+                "object key {} is made only of digits, which a form parameter reads as an array index (use a key with a letter),",
+                quote_key(&key)
+            );
+            let here = st.here();
+            return Err(st.fail(ParseErrorKind::Json(msg), here));
+        }
         if obj.get(&key).is_some() {
             st.path.push(key);
             let here = st.here();
@@ -1304,8 +1314,9 @@ fn json_message(e: &serde_json::Error) -> String {
 /// integers beyond 64 bits keep every digit): a number is judged by the same
 /// grammar as the same text in a form body.
 /// `null` is `JsonNull`; a repeated key is `DuplicateKey`; an empty key is
-/// `EmptyKey`; a key containing `[` or `]` is a `Json` error (it could not be
-/// sent as a form parameter). Depth, leaf-count and array-length limits
+/// `EmptyKey`; a key containing `[` or `]`, or a nested key made only of digits
+/// (which a form reads as an array index), is a `Json` error (it could not be sent as the same
+/// form parameter). Depth, leaf-count and array-length limits
 /// apply as for forms: a leaf may sit `max_depth` levels deep, a container
 /// may not. Scalar spans and key spans are `0..0` (serde_json exposes no
 /// offsets); error offsets come from serde_json's line/column: the last
@@ -1820,6 +1831,20 @@ mod tests {
         assert_eq!(get("b").text, "false");
         assert_eq!(get("s").span, 0..0);
         assert_eq!(o.iter().next().map(|(k, _)| k), Some("s"));
+    }
+
+    #[test]
+    fn json_digit_keys() {
+        // Nested: a form would read it as an array index.
+        let e = json_err(br#"{"m": {"123": "x"}}"#, &Limits::default());
+        assert!(
+            matches!(&e.kind, ParseErrorKind::Json(m) if m.contains("only of digits")),
+            "{e:?}"
+        );
+        assert!(!e.message().contains("123"), "{}", e.message());
+        // Top level: a form reads `123=x` as a name too.
+        assert!(parse_json(br#"{"123": "x"}"#, &Limits::default()).is_ok());
+        assert!(parse_json(br#"{"m": {"k1": "x"}}"#, &Limits::default()).is_ok());
     }
 
     #[test]
