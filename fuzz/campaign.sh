@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One fuzz campaign on one target: form, json, brackets or roundtrip.
 #
-#   fuzz/campaign.sh TARGET [RUNS]     # RUNS executions, 10^7 by default
+#   fuzz/campaign.sh TARGET [RUNS [LIBFUZZER_ARGS...]]   # RUNS executions, 10^7 by default
 #
 # New inputs go to a work corpus ($FUZZ_WORK/TARGET, /tmp/token-preflight-fuzz by default);
 # the committed corpus fuzz/corpus/TARGET is read as seeds and left alone. A failing input
@@ -13,7 +13,7 @@ runs=${2:-10000000}
 cd "$(dirname "$0")/.."
 work=${FUZZ_WORK:-/tmp/token-preflight-fuzz}/$target
 mkdir -p "$work"
-args=(-runs="$runs" -max_len=4096 -print_final_stats=1)
+args=(-runs="$runs" -max_len=4096 -print_final_stats=1 "${@:3}")
 if [ -f "fuzz/dict/$target.dict" ]; then
     args+=(-dict="fuzz/dict/$target.dict")
 fi

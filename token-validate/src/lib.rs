@@ -141,10 +141,14 @@ pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Error
     engine::validate(spec, body, ctx).map(|v| v.kind.name.as_str())
 }
 
-/// Validates a parsed body and reads it into its typed request.
-fn validate_body(mut tree: Object, ctx: &Context) -> Result<Request, Errors> {
-    empty::drop_empty(token_spec::bundled(), &mut tree);
-    let kind = validate_tree(&tree, ctx)?;
+/// Validates a parsed body and reads it into its typed request. Only JSON can hold empty
+/// objects and arrays (a form body cannot send one), so only JSON needs them dropped.
+fn validate_body(mut tree: Object, ctx: &Context, json: bool) -> Result<Request, Errors> {
+    let spec = token_spec::bundled();
+    if json {
+        empty::drop_empty(spec, &mut tree);
+    }
+    let kind = engine::validate(spec, &tree, ctx)?.kind.name.as_str();
     Request::from_tree(kind, tree)
 }
 
@@ -168,7 +172,7 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_form`] with options.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_form(body, &opts.limits).map_err(|e| body_error(&e))?;
-    validate_body(tree, ctx)
+    validate_body(tree, ctx, false)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -180,7 +184,7 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// [`validate_json`] with options.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     let tree = tree::parse_json(body, &opts.limits).map_err(|e| body_error(&e))?;
-    validate_body(tree, ctx)
+    validate_body(tree, ctx, true)
 }
 
 #[doc(hidden)]
