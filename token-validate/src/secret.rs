@@ -14,7 +14,8 @@ pub const SECRET_FIELD_MESSAGE: &str =
     "invalid value for a secret parameter (not repeated here): send it as a string";
 
 /// Deserializes `T` (a secret field's type: `String`, `Option<String>`, …), replacing any
-/// error with [`SECRET_FIELD_MESSAGE`], which does not contain the value.
+/// error with one that names nothing from the input ("invalid value for a secret parameter
+/// (not repeated here): send it as a string").
 pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     T::deserialize(d).map_err(|_| D::Error::custom(SECRET_FIELD_MESSAGE))
 }
