@@ -67,7 +67,7 @@ pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
     let base = match &node.ty {
         Ty::String { .. } => quote!(::std::string::String),
         Ty::Integer { min, max, .. } => int_type(*min, *max),
-        Ty::Number => quote!(f64),
+        Ty::Number => quote!(::token_validate::Decimal),
         Ty::Boolean => quote!(bool),
         Ty::Enum { .. } => {
             let n = type_name(&node.path);
@@ -77,7 +77,7 @@ pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
             let item = match &items.ty {
                 ItemTy::String { .. } => quote!(::std::string::String),
                 ItemTy::Integer => quote!(i64),
-                ItemTy::Number => quote!(f64),
+                ItemTy::Number => quote!(::token_validate::Decimal),
                 ItemTy::Boolean => quote!(bool),
                 ItemTy::Enum { .. } => {
                     let n = item_enum_name(&node.path);
@@ -276,9 +276,16 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
             )
         };
+        // A secret field's serde errors must not quote its value.
+        let secret_attr = if child.secret {
+            quote!(#[serde(deserialize_with = "::token_validate::__private::deserialize_secret")])
+        } else {
+            quote!()
+        };
         fields.push(quote! {
             #[doc = #fdoc]
             #serde_attr
+            #secret_attr
             pub #f: #ty,
         });
         debug_fields.push(if child.secret {

@@ -584,6 +584,8 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
         .filter(|(_, r)| r.scope == id && !r.check.is_local() && r.check != Check::NoUnset)
         .map(|(i, _)| scope_rule(spec, i, &node.children))
         .collect();
+    let all: Vec<proc_macro2::Ident> = node.children.iter().map(|&c| field(spec, c)).collect();
+    let has_required = node.children.iter().any(|&c| spec.node(c).required);
     let kind_logic = if id == NodeId::ROOT {
         kind_logic(spec)
     } else {
@@ -635,6 +637,12 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
             fn structure(&self, run: &mut #v::Run<'_>, offset_of: &mut dyn FnMut(&str) -> usize) {
                 #(#gaps)*
             }
+
+            fn is_empty(&self) -> bool {
+                true #(&& self.#all.is_absent())*
+            }
+
+            const REQUIRED: bool = #has_required;
 
             #[allow(unused_variables)]
             fn finish(&self, run: &mut #v::Run<'_>) {
@@ -746,7 +754,7 @@ fn from_text(spec: &Spec, id: NodeId) -> TokenStream {
             let t = int_type(*min, *max);
             quote!(#v::build::parse::<#t>)
         }
-        Ty::Number => quote!(#v::build::parse::<f64>),
+        Ty::Number => quote!(#v::build::parse::<::token_validate::Decimal>),
         Ty::Boolean => quote!(#v::build::boolean),
         Ty::Enum { .. } => {
             let n = type_name(&node.path);
@@ -772,7 +780,7 @@ fn build_expr(spec: &Spec, id: NodeId) -> TokenStream {
                 }
                 ItemTy::String { .. } => quote!(#v::build::string),
                 ItemTy::Integer => quote!(#v::build::parse::<i64>),
-                ItemTy::Number => quote!(#v::build::parse::<f64>),
+                ItemTy::Number => quote!(#v::build::parse::<::token_validate::Decimal>),
                 ItemTy::Boolean => quote!(#v::build::boolean),
             };
             let item = if items.unset {

@@ -5,6 +5,8 @@ use std::fmt::{self, Write as _};
 use serde::Serialize;
 use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
 
+use crate::quote;
+
 /// Where in Stripe's order of checks an error arises. Errors are reported in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Phase {
@@ -37,8 +39,10 @@ impl From<Stage> for Phase {
 
 /// One error, as Stripe returns it in `{"error": {...}}`.
 ///
-/// It never holds a secret value (card number, CVC, account or id number): messages
-/// that quote a value redact the value of a secret parameter.
+/// It never holds a secret value (card number, CVC, account or id number): a secret
+/// parameter's value is never quoted, and whatever else is quoted from the input follows
+/// the rule of [`quote`](crate::quote) (capped, paths reduced to parameter names, digit runs
+/// masked).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     /// `invalid_request_error` or `card_error`.
@@ -104,24 +108,6 @@ pub(crate) struct Fill<'a> {
     pub suggestion: Option<&'a str>,
 }
 
-/// The longest quoted value, in characters; longer values are cut with `...`.
-const MAX_QUOTED_CHARS: usize = 40;
-
-/// A quoted value: redacted for a secret parameter, cut at [`MAX_QUOTED_CHARS`].
-fn push_value(message: &mut String, value: Option<&str>, secret: bool) {
-    match value {
-        _ if secret => message.push_str("(redacted)"),
-        Some(v) => match v.char_indices().nth(MAX_QUOTED_CHARS) {
-            Some((cut, _)) => {
-                message.push_str(&v[..cut]);
-                message.push_str("...");
-            }
-            None => message.push_str(v),
-        },
-        None => {}
-    }
-}
-
 impl Error {
     /// The HTTP status Stripe answers with: 400 for `invalid_request_error`, 402 for
     /// `card_error`.
@@ -130,15 +116,15 @@ impl Error {
     }
 
     /// Builds an error from a spec error definition.
+    ///
+    /// What it quotes of the input (the parameter path, the value) goes through
+    /// [`quote`](crate::quote), the one rule of what an answer may repeat; a secret
+    /// parameter's value is not quoted at all.
     pub(crate) fn from_def(def: &ErrorDef, phase: Phase, order: u32, fill: Fill<'_>) -> Error {
-        let field = fill
-            .param
-            .rsplit('[')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(']');
+        let path = quote::path(fill.param);
+        let field = path.rsplit('[').next().unwrap_or("").trim_end_matches(']');
         let param = match def.param {
-            ParamForm::Path if !fill.param.is_empty() => Some(fill.param.to_string()),
+            ParamForm::Path if !path.is_empty() => Some(path.clone()),
             ParamForm::Field if !field.is_empty() => Some(field.to_string()),
             _ => None,
         };
@@ -153,8 +139,12 @@ impl Error {
                 break;
             };
             match &after[..j] {
-                "param" => message.push_str(fill.param),
-                "value" => push_value(&mut message, fill.value, fill.secret),
+                "param" => message.push_str(&path),
+                "value" => match fill.value {
+                    _ if fill.secret => message.push_str(quote::MASK),
+                    Some(v) => message.push_str(&quote::value(v)),
+                    None => {}
+                },
                 "values" => message.push_str(fill.values.as_deref().unwrap_or("")),
                 "limit" => {
                     if let Some(l) = fill.limit {

@@ -270,6 +270,16 @@ fn parse_key_into<'k, 'de>(
     Ok(())
 }
 
+/// Where a body that looks like JSON starts (JSON sent as a form: `curl -d '{…}'`, or no
+/// `Content-Type`), if it does: it gets one error that quotes nothing.
+pub(crate) fn json_as_form(body: &[u8]) -> Option<usize> {
+    crate::quote::looks_like_json(body).then(|| {
+        body.iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0)
+    })
+}
+
 /// One pair of the body: where it starts, its raw key and its raw value.
 pub(crate) struct Pair<'de> {
     pub(crate) start: usize,
@@ -334,6 +344,10 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
     if body.len() > limits.max_body_bytes {
         let limit = limits.max_body_bytes;
         run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
+        return;
+    }
+    if let Some(at) = json_as_form(body) {
+        run.abort_at(ParseErrorKind::JsonAsForm, at, None);
         return;
     }
     let text = checked(body);

@@ -593,10 +593,17 @@ impl<'de, S: State<'de>> Visitor<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         *self.slot = ObjectSlot::Object(S::default());
-        match self.slot {
-            ObjectSlot::Object(state) => state.visit_json(self.run, map),
-            _ => Ok(()),
+        let unknown = self.run.unknown_met;
+        if let ObjectSlot::Object(state) = self.slot {
+            state.visit_json(self.run, map)?;
+            // A form body cannot send an object that holds nothing: such a JSON object
+            // stands for nothing sent (`{"person": {}}` is an empty body), unless it has
+            // required parameters (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
+            if !S::REQUIRED && state.is_empty() && self.run.unknown_met == unknown {
+                *self.slot = ObjectSlot::Absent;
+            }
         }
+        Ok(())
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
         self.value(Cow::Borrowed(v))
@@ -687,7 +694,10 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
                 ScalarSeed::new(self.run, self.depth + 1, item)
             };
             match seq.next_element_seed(seed)? {
-                None => return Ok(()),
+                None => {
+                    self.run.array_close(self.slot);
+                    return Ok(());
+                }
                 Some(JsonScalar::Text(v)) => self.run.item(self.slot, self.ty, i, v),
                 Some(JsonScalar::Shape(_)) => self.run.item_shape(self.slot, self.ty.node, i),
             }
@@ -784,6 +794,7 @@ impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
                 };
             self.run.entry(self.slot, key, value, self.node);
         }
+        self.run.map_close(self.slot);
         Ok(())
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {

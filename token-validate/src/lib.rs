@@ -77,6 +77,7 @@ pub mod axum;
 pub mod build;
 pub mod checks;
 mod context;
+pub mod decimal;
 mod error;
 mod form;
 #[cfg(feature = "tower")]
@@ -85,9 +86,11 @@ pub mod ids;
 pub mod json;
 pub mod param;
 mod parse_error;
+pub mod quote;
 mod request;
 pub mod rules;
 mod run;
+mod secret;
 #[cfg(feature = "serve")]
 pub mod serve;
 #[cfg(feature = "tower")]
@@ -97,6 +100,7 @@ pub mod tree;
 use std::borrow::Cow;
 
 pub use context::{Context, Date, KeyError, KeyType, Mode};
+pub use decimal::{Decimal, DecimalError};
 pub use error::{Error, Errors};
 pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
@@ -388,6 +392,7 @@ fn validate_params<'de>(
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::secret::deserialize as deserialize_secret;
     pub use crate::tree::{Object, Value};
     pub use schemars;
     pub use serde;

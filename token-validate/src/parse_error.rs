@@ -8,11 +8,16 @@ use std::fmt;
 /// What went wrong while parsing a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseErrorKind {
-    /// The body is over [`Limits::max_body_bytes`]; checked before parsing.
+    /// The body is over [`Limits::max_body_bytes`](crate::Limits::max_body_bytes); checked
+    /// before parsing.
     BodyTooLarge {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A form body that looks like JSON (`{…}` or `[…]` after optional whitespace, see
+    /// [`crate::quote::looks_like_json`]): JSON sent without
+    /// `Content-Type: application/json`. Checked before parsing; nothing is quoted.
+    JsonAsForm,
     /// Bytes that are not UTF-8 (after percent-decoding, for form bodies).
     InvalidUtf8,
     /// A `%` not followed by two hex digits.
@@ -62,30 +67,23 @@ pub struct ParseError {
     /// Byte offset in the body where the problem is (see [`crate::tree::parse_form`] and
     /// [`crate::tree::parse_json`] for what each kind points at).
     pub offset: usize,
-    /// The bracket path concerned, like `card[number]`, when there is one.
+    /// The bracket path concerned, like `card[number]`, when there is one, as
+    /// [`crate::quote::path`] lets it through: a segment that is not a parameter name is
+    /// `(redacted)`, and the path is at most 100 characters.
     pub key: Option<String>,
 }
 
-/// Quote a key for a message: escaped control characters, at most 100 chars.
+/// Quote a key for a message: the key as [`crate::quote::path`] lets it through (segments
+/// that are not parameter names masked, at most 100 characters), in single quotes.
 pub(crate) fn quote_key(key: &str) -> String {
-    let mut out = String::from("'");
-    for (count, c) in key.chars().enumerate() {
-        if count == 100 {
-            out.push_str("...");
-            break;
-        }
-        if c == '\'' || c == '\\' || c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
+    format!("'{}'", crate::quote::path(key))
 }
 
 impl ParseError {
+    /// The key is kept only as [`crate::quote::path`] lets it through, so that neither the
+    /// message nor the `Debug` of the error can carry a secret sent inside a key.
     pub(crate) fn new(kind: ParseErrorKind, offset: usize, key: Option<String>) -> Self {
+        let key = key.map(|k| crate::quote::path(&k));
         ParseError { kind, offset, key }
     }
 
@@ -95,7 +93,8 @@ impl ParseError {
     pub fn message(&self) -> String {
         use ParseErrorKind::*;
         let at = self.offset;
-        let k = self.key.as_deref().map(quote_key);
+        // The key is already quoted (see `new`).
+        let k = self.key.as_deref().map(|k| format!("'{k}'"));
         let in_param = k
             .as_ref()
             .map(|k| format!(" in parameter {k}"))
@@ -105,6 +104,7 @@ impl ParseError {
             BodyTooLarge { limit } => {
                 format!("Invalid request body: the body is larger than the limit of {limit} bytes.")
             }
+            JsonAsForm => "Invalid form body: the body looks like JSON. To send JSON, set the header `Content-Type: application/json`; to send a form, encode the parameters as card[number]=...&card[exp_month]=... pairs.".to_string(),
             InvalidUtf8 => format!("Invalid request body: invalid UTF-8{in_param} at byte {at}."),
             BadPercentEscape => format!(
                 "Invalid form body: malformed percent-escape ('%' must be followed by two hex digits){in_param} at byte {at}."

@@ -60,19 +60,6 @@ pub fn parse_integer(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
-/// A decimal: an optional `-`, 1 to [`MAX_DIGITS`] digits, and optionally `.` and 1 to
-/// [`MAX_DIGITS`] digits; no exponent, in JSON as in forms.
-pub fn is_decimal(text: &str) -> bool {
-    let body = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    let digits =
-        |s: &str| !s.is_empty() && s.len() <= MAX_DIGITS && s.bytes().all(|b| b.is_ascii_digit());
-    digits(int) && frac.is_none_or(digits)
-}
-
 // ---------------------------------------------------------------------------------------
 // Slots: where a parameter's value waits for the end of the body
 // ---------------------------------------------------------------------------------------
@@ -497,6 +484,12 @@ pub trait State<'de>: Default {
     /// The end of the body: required parameters, and the rules judged at this object's end
     /// (its parts' first).
     fn finish(&self, run: &mut Run<'_>);
+
+    /// Whether none of the object's parameters was sent.
+    fn is_empty(&self) -> bool;
+
+    /// Whether the object has required parameters.
+    const REQUIRED: bool;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -521,6 +514,8 @@ pub struct Run<'a> {
     unknown_set: Option<HashSet<String>>,
     /// The address of a JSON body's first byte (for the offsets of raw values).
     pub(crate) json_base: usize,
+    /// How many unknown parameters were met, reported or let through.
+    pub(crate) unknown_met: usize,
 }
 
 impl<'a> Run<'a> {
@@ -538,6 +533,7 @@ impl<'a> Run<'a> {
             unknowns: Vec::new(),
             unknown_set: None,
             json_base: 0,
+            unknown_met: 0,
         }
     }
 
@@ -722,6 +718,7 @@ impl<'a> Run<'a> {
     /// unknown path (its deeper keys are not looked at), unless unknown parameters are let
     /// through.
     pub fn unknown(&mut self, parent: NodeId, name: &str) {
+        self.unknown_met += 1;
         if self.unknown == UnknownParams::Ignore {
             return;
         }
@@ -877,7 +874,7 @@ impl<'a> Run<'a> {
                 Verdict::Pass
             }
             ScalarTy::Number => {
-                if !is_decimal(text) {
+                if !crate::decimal::is_decimal(text) {
                     return bad(self, Generic::ParameterInvalidNumber, None);
                 }
                 Verdict::Pass
@@ -957,6 +954,20 @@ impl<'a> Run<'a> {
     /// A list sent as a list (its items follow).
     pub fn array_open(&mut self, slot: &mut ArraySlot<'_>) {
         slot.state = ListState::Items;
+    }
+
+    /// A JSON `[]`: a form body cannot send an empty list, so nothing was sent.
+    pub(crate) fn array_close(&mut self, slot: &mut ArraySlot<'_>) {
+        if slot.state == ListState::Items && slot.items.is_empty() {
+            slot.state = ListState::Absent;
+        }
+    }
+
+    /// A JSON `{}` for a map: a form body cannot send an empty map, so nothing was sent.
+    pub(crate) fn map_close(&mut self, slot: &mut MapSlot<'_>) {
+        if slot.state == MapState::Entries && slot.entries.is_empty() {
+            slot.state = MapState::Absent;
+        }
     }
 
     /// One entry of a map (its value needs no check: any string).
@@ -1402,6 +1413,7 @@ mod tests {
         ] {
             assert_eq!(parse_integer(bad), None, "{bad}");
         }
+        use crate::decimal::is_decimal;
         assert!(is_decimal("1.5") && is_decimal("10") && is_decimal("-0.0000001"));
         assert!(is_decimal("999999999999999999.999999999999999999"));
         for bad in ["1.", ".5", "1e-7", "1.5e3", "", "-", "1..2", "1.2.3", "1 "] {
