@@ -1,4 +1,5 @@
-//! Emit: the `TokenRequest` (and, for objects, `ToParam` and `TokenObject`) impls.
+//! Emit: the `TokenRequest` (and, for objects, `ToParam` and `TokenObject`) impls, and the
+//! reverse: `FromParam` (objects) and `FromParams` (whole requests).
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -117,6 +118,113 @@ fn path_asserts(c: &Checked<'_>) -> TokenStream {
         .collect()
 }
 
+/// The struct literal's fields built from the object `__o` at `__at`: each mapped field
+/// read with `FromParam`, each skipped one its `Default`.
+fn from_inits(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    cont.fields
+        .iter()
+        .map(|f| {
+            let member = &f.member;
+            match c.fields.iter().find(|m| m.field.member == *member) {
+                Some(m) => {
+                    let segs = &m.segments;
+                    quote_spanned! {f.ty.span()=>
+                        #member: ::token_validate::__private::from::field(__o, &[#(#segs),*], __at)?,
+                    }
+                }
+                None => quote_spanned! {f.ty.span()=>
+                    #member: ::core::default::Default::default(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The where clause of the `FromParam`/`FromParams` impls: the struct's own predicates, and
+/// that each mapped field's type implements `FromParam` and each skipped one `Default`.
+/// The bounds are under `for<'__token_p>`, so a struct with a field that does not meet them
+/// still compiles (and only building it from a body, as the axum extractor does, reports
+/// the unmet bound), as serde's derive does for `#[serde(skip)]`.
+fn from_where(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    let own = cont
+        .input
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| {
+            let p = w.predicates.iter();
+            quote!(#(#p,)*)
+        })
+        .unwrap_or_default();
+    // One bound per distinct type and trait.
+    let mut seen = std::collections::BTreeSet::new();
+    let bounds = cont.fields.iter().filter_map(|f| {
+        let ty = f.ty;
+        let mapped = c.fields.iter().any(|m| m.field.member == f.member);
+        if !seen.insert((mapped, quote!(#ty).to_string())) {
+            return None;
+        }
+        Some(if mapped {
+            quote!(for<'__token_p> #ty: ::token_validate::FromParam,)
+        } else {
+            quote!(for<'__token_p> #ty: ::core::default::Default,)
+        })
+    });
+    let bounds: Vec<TokenStream> = bounds.collect();
+    quote!(where #own #(#bounds)*)
+}
+
+/// `FromParam` for an object (and a kind's struct), `FromParams` for a whole request.
+fn from_params(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    let ident = &cont.input.ident;
+    let (impl_g, ty_g, _) = cont.input.generics.split_for_impl();
+    let kind = &c.kind;
+    let inits = from_inits(cont, c);
+    let where_c = from_where(cont, c);
+    let result = quote!(::core::result::Result<Self, ::token_validate::Errors>);
+    let from_param = quote! {
+        impl #impl_g ::token_validate::FromParam for #ident #ty_g #where_c {
+            fn from_param(
+                __v: &::token_validate::__private::Value,
+                __at: ::token_validate::Loc<'_>,
+            ) -> #result {
+                let __o = ::token_validate::__private::from::object(__v, __at)?;
+                ::core::result::Result::Ok(Self { #inits })
+            }
+        }
+    };
+    let from_params = |body: TokenStream| {
+        quote! {
+            impl #impl_g ::token_validate::FromParams for #ident #ty_g #where_c {
+                fn from_params(
+                    __body: &::token_validate::__private::Object,
+                    __kind: ::token_validate::Kind,
+                ) -> #result {
+                    ::token_validate::__private::from::kind_of(__kind, #kind)?;
+                    #body
+                }
+            }
+        }
+    };
+    match c.scope {
+        Scope::Object => from_param,
+        Scope::Kind => {
+            let params = from_params(quote! {
+                <Self as ::token_validate::FromParam>::from_param(
+                    ::token_validate::__private::from::kind_value(__body, #kind),
+                    ::token_validate::Loc::ROOT.child(#kind),
+                )
+            });
+            quote!(#from_param #params)
+        }
+        Scope::Body => from_params(quote! {
+            let __o = __body;
+            let __at = ::token_validate::Loc::ROOT;
+            ::core::result::Result::Ok(Self { #inits })
+        }),
+    }
+}
+
 pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     let ident = &cont.input.ident;
     let (impl_g, ty_g, where_g) = cont.input.generics.split_for_impl();
@@ -166,10 +274,12 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
         Scope::Body => quote! {},
         _ => to_param,
     };
+    let from = from_params(cont, c);
     quote! {
         #asserts
         #request
         #objects
+        #from
     }
 }
 

@@ -181,6 +181,11 @@ fn enum_type(
     } else {
         quote! { ::core::option::Option::None }
     };
+    let param_other = if open {
+        quote! { ::core::result::Result::Ok(#name::Other(::std::string::ToString::to_string(t))) }
+    } else {
+        quote! { ::core::result::Result::Err(::token_validate::__private::from::invalid_enum(t, at)) }
+    };
     let derives = if open {
         quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)])
     } else {
@@ -219,6 +224,18 @@ fn enum_type(
                 out: &mut dyn ::token_validate::ParamSink<'__a>,
             ) {
                 ::token_validate::ToParam::to_param(self.as_str(), path, out)
+            }
+        }
+        impl ::token_validate::FromParam for #name {
+            fn from_param(
+                v: &::token_validate::__private::Value,
+                at: ::token_validate::Loc<'_>,
+            ) -> ::core::result::Result<Self, ::token_validate::Errors> {
+                let t = ::token_validate::__private::from::text(v, at)?;
+                match t {
+                    #( #values => ::core::result::Result::Ok(#name::#variants), )*
+                    _ => #param_other,
+                }
             }
         }
         impl ::token_validate::__private::serde::Serialize for #name {
@@ -392,6 +409,19 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
                 }
             }
         }
+        impl ::token_validate::FromParam for #name {
+            fn from_param(
+                v: &::token_validate::__private::Value,
+                at: ::token_validate::Loc<'_>,
+            ) -> ::core::result::Result<Self, ::token_validate::Errors> {
+                match v {
+                    ::token_validate::__private::Value::Object(_) => {
+                        <#details as ::token_validate::FromParam>::from_param(v, at).map(#name::Details)
+                    }
+                    _ => <::std::string::String as ::token_validate::FromParam>::from_param(v, at).map(#name::Id),
+                }
+            }
+        }
         impl ::token_validate::__private::serde::Serialize for #name {
             fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
@@ -549,6 +579,17 @@ pub fn generate(spec: &Spec) -> TokenStream {
         #[derive(Debug, Clone, PartialEq)]
         pub enum Request {
             #( #[doc = #vdocs] #vnames(#tnames), )*
+        }
+
+        impl ::token_validate::FromParams for Request {
+            fn from_params(
+                body: &::token_validate::__private::Object,
+                kind: Kind,
+            ) -> ::core::result::Result<Self, ::token_validate::Errors> {
+                match kind {
+                    #( Kind::#vnames => <#tnames as ::token_validate::FromParams>::from_params(body, kind).map(Request::#vnames), )*
+                }
+            }
         }
 
         impl Request {

@@ -1,15 +1,23 @@
 //! An axum extractor for validated token requests (feature `axum`), in the style of
 //! `axum-valid`.
 //!
-//! [`Preflight`] takes the typed [`Request`] that a
-//! [`PreflightLayer`](crate::tower::PreflightLayer) in front of the handler put in the
-//! request extensions; without the layer it does the same checks itself (API key,
+//! [`Preflight<T>`](Preflight) hands a handler a validated request: the built-in
+//! [`Request`] (the default, `Preflight` alone), or your own struct that derives
+//! `TokenRequest` (`Preflight<CheckoutCard>`). The body is validated with the whole spec
+//! first, so every refusal is the error Stripe would return; then `T` is built from it
+//! ([`FromParams`]: parameters `T` does not map are left out, a body of another token kind
+//! or a value `T`'s field type cannot hold is a 400 on that parameter).
+//!
+//! Behind a [`PreflightLayer`](crate::tower::PreflightLayer) the extractor takes the typed
+//! [`Request`] the layer put in the request extensions (or builds `T` from the body the
+//! layer checked); without the layer it does the same checks itself (API key,
 //! `Content-Type`, body limit and read timeout, validation) with the settings of a
 //! [`Config`] found in the request extensions, else the defaults. A failure is a
 //! [`PreflightRejection`], answered with Stripe's error JSON and status.
 //!
 //! ```
 //! use axum::{Router, routing::post};
+//! use token_validate::TokenRequest;
 //! use token_validate::axum::Preflight;
 //! use token_validate::tower::PreflightLayer;
 //!
@@ -17,70 +25,129 @@
 //!     format!("a {} token", request.kind())
 //! }
 //!
+//! #[derive(TokenRequest)]
+//! #[token(kind = "card")]
+//! struct CheckoutCard {
+//!     number: String,
+//!     exp_month: u8,
+//!     exp_year: u16,
+//!     #[token(param = "address_zip")]
+//!     postal_code: Option<String>,
+//! }
+//!
+//! async fn checkout(Preflight(card): Preflight<CheckoutCard>) -> String {
+//!     format!("card ending {}", &card.number[card.number.len() - 4..])
+//! }
+//!
 //! let app: Router = Router::new()
 //!     .route("/v1/tokens", post(create_token))
+//!     .route("/checkout", post(checkout))
 //!     .layer(PreflightLayer::new());
 //! # let _ = app;
 //! ```
 
+use std::any::Any;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 use axum::body::Body;
 use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 
-use crate::tower::{Config, Rejection, preflight};
-use crate::{Errors, Request};
+use crate::tower::{BodyFormat, Config, Rejection, body_format, preflight, read_body};
+use crate::{Errors, FromParams, Kind, Request, tree};
 
 /// A validated `POST /v1/tokens` request: the extractor (see the [module docs](self)).
+/// `T` is the built-in [`Request`] (the default) or a struct that derives `TokenRequest`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Preflight(pub Request);
+pub struct Preflight<T = Request>(pub T);
 
-impl Preflight {
+impl<T> Preflight<T> {
     /// The typed request.
-    pub fn into_inner(self) -> Request {
+    pub fn into_inner(self) -> T {
         self.0
     }
 }
 
-impl Deref for Preflight {
-    type Target = Request;
-    fn deref(&self) -> &Request {
+impl<T> Deref for Preflight<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
         &self.0
     }
 }
 
-impl DerefMut for Preflight {
-    fn deref_mut(&mut self) -> &mut Request {
+impl<T> DerefMut for Preflight<T> {
+    fn deref_mut(&mut self) -> &mut T {
         &mut self.0
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for Preflight {
+/// Whether `T` is the built-in [`Request`], which the validators build in the same pass.
+fn is_builtin<T: 'static>() -> bool {
+    std::any::TypeId::of::<T>() == std::any::TypeId::of::<Request>()
+}
+
+/// The built-in request as `T`, when `T` is [`Request`].
+fn cast<T: 'static>(request: Request) -> Option<T> {
+    let boxed: Box<dyn Any> = Box::new(request);
+    boxed.downcast::<T>().ok().map(|t| *t)
+}
+
+/// `T` from a body that validated as `kind`.
+fn build<T: FromParams>(
+    body: &Bytes,
+    format: BodyFormat,
+    kind: Kind,
+    config: &Config,
+) -> Result<T, PreflightRejection> {
+    let tree = match format {
+        BodyFormat::Form => tree::parse_form(body, &config.limits),
+        BodyFormat::Json => tree::parse_json(body, &config.limits),
+    }
+    .map_err(|e| PreflightRejection(Rejection::Invalid(Errors::invalid_body(e.message()))))?;
+    T::from_params(&tree, kind).map_err(|e| PreflightRejection(Rejection::Invalid(e)))
+}
+
+impl<S, T> FromRequest<S> for Preflight<T>
+where
+    S: Send + Sync,
+    T: FromParams + Send + 'static,
+{
     type Rejection = PreflightRejection;
 
     async fn from_request(
         mut req: axum::extract::Request,
         _state: &S,
     ) -> Result<Self, PreflightRejection> {
-        if let Some(request) = req.extensions_mut().remove::<Request>() {
-            return Ok(Preflight(request));
-        }
         let mut config = req
             .extensions()
             .get::<Config>()
             .cloned()
             .unwrap_or_default();
-        // The handler asks for the typed request: build it.
-        config.typed_request = true;
+        // Behind the layer: its typed request, or the body it checked.
+        if is_builtin::<T>()
+            && let Some(request) = req.extensions_mut().remove::<Request>().and_then(cast::<T>)
+        {
+            return Ok(Preflight(request));
+        }
+        if let Some(kind) = req.extensions().get::<Kind>().copied() {
+            let format = body_format(req.headers()).map_err(PreflightRejection)?;
+            let body = read_body(req.into_body(), &config)
+                .await
+                .map_err(PreflightRejection)?;
+            return build(&body, format, kind, &config).map(Preflight);
+        }
+        // Alone: every check here. The built-in request is built in the validators' pass.
+        config.typed_request = is_builtin::<T>();
         let (parts, body) = req.into_parts();
+        let format = body_format(&parts.headers).map_err(PreflightRejection)?;
         let v = preflight(&parts.headers, body, &config)
             .await
             .map_err(PreflightRejection)?;
-        match v.request {
+        match v.request.and_then(cast::<T>) {
             Some(request) => Ok(Preflight(request)),
-            None => Err(PreflightRejection(Rejection::BodyRead)),
+            None => build(&v.body, format, v.kind, &config).map(Preflight),
         }
     }
 }
@@ -92,8 +159,12 @@ pub struct PreflightRejection(pub Rejection);
 
 impl PreflightRejection {
     /// The HTTP status (400, 401, 402, 408, 413 or 415).
-    pub fn status(&self) -> http::StatusCode {
+    pub fn status(&self) -> u16 {
         self.0.status()
+    }
+    /// The HTTP status as an [`http::StatusCode`].
+    pub fn status_code(&self) -> http::StatusCode {
+        self.0.status_code()
     }
     /// The validation errors, when the body was read (and is invalid or too large).
     pub fn errors(&self) -> Option<&Errors> {
@@ -185,13 +256,90 @@ mod tests {
         }
     }
 
+    #[derive(Debug, PartialEq, crate::TokenRequest)]
+    #[token(kind = "card")]
+    struct CheckoutCard {
+        number: String,
+        exp_month: u8,
+        exp_year: u16,
+        #[token(param = "address_zip")]
+        postal_code: Option<String>,
+        #[token(skip)]
+        cart_id: u64,
+    }
+
+    async fn checkout(Preflight(card): Preflight<CheckoutCard>) -> String {
+        format!(
+            "{} {}/{} {:?} {}",
+            &card.number[12..],
+            card.exp_month,
+            card.exp_year,
+            card.postal_code,
+            card.cart_id
+        )
+    }
+
+    async fn send_json(app: Router, body: &'static str) -> (u16, String) {
+        let req = http::Request::builder()
+            .method("POST")
+            .uri("/v1/tokens")
+            .header("authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn the_extractor_hands_out_a_users_struct() {
+        let key = Some("Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+        let body = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[address_zip]=94107&card[name]=Jenny";
+        let bare = Router::new().route("/v1/tokens", post(checkout));
+        let typed = bare.clone().layer(crate::tower::PreflightLayer::new());
+        let verdict = bare.clone().layer(
+            crate::tower::PreflightLayer::builder()
+                .typed_request(false)
+                .build(),
+        );
+        for app in [bare, typed, verdict] {
+            let (s, text) = send(app.clone(), key, body).await;
+            assert_eq!((s, text.as_str()), (200, "4242 12/2034 Some(\"94107\") 0"));
+            let (s, text) = send_json(
+                app.clone(),
+                r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034}}"#,
+            )
+            .await;
+            assert_eq!((s, text.as_str()), (200, "4242 12/2034 None 0"));
+            // Stripe's own errors first.
+            let (s, text) = send(
+                app.clone(),
+                key,
+                "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034",
+            )
+            .await;
+            assert_eq!(s, 402, "{text}");
+            assert!(text.contains("incorrect_number"), "{text}");
+            // A valid body of another kind: a 400 that names both.
+            let (s, text) = send(app.clone(), key, "cvc_update[cvc]=123").await;
+            assert_eq!(s, 400, "{text}");
+            assert!(text.contains("takes card token requests"), "{text}");
+            // No key: 401.
+            let (s, _) = send(app, None, body).await;
+            assert_eq!(s, 401);
+        }
+    }
+
     #[test]
     fn rejection_keeps_errors() {
         let ctx = crate::Context::test_secret();
         let errors = crate::validate_form(b"card[number]=1", &ctx).unwrap_err();
         let r = PreflightRejection::from(errors.clone());
         assert_eq!(r.errors(), Some(&errors));
-        assert_eq!(r.status().as_u16(), errors.status());
+        assert_eq!(r.status(), errors.status());
+        assert_eq!(r.status_code().as_u16(), errors.status());
         assert_eq!(r.to_stripe_json(), errors.to_stripe_json());
         let res = r.into_response();
         assert_eq!(res.status().as_u16(), errors.status());

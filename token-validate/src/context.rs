@@ -64,15 +64,68 @@ impl fmt::Display for Date {
     }
 }
 
-/// Why an API key was refused. It never contains the key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyError;
+/// The longest API key [`Context::from_key`] takes, in characters (Stripe's are about 30 to
+/// 110 long); a longer "key" is refused unread.
+pub const MAX_API_KEY_LEN: usize = 255;
+
+/// Why [`Context::from_key`] refused an API key: what is wrong with it, never the key or
+/// any of its characters (its `Display` and `Debug` say the same).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key is empty.
+    Empty,
+    /// The key has more than [`MAX_API_KEY_LEN`] characters.
+    TooLong {
+        /// How many characters it has.
+        chars: usize,
+    },
+    /// The key does not start with `sk_`, `pk_` or `rk_`.
+    UnknownType,
+    /// After its type the key does not say `test_` or `live_`.
+    UnknownMode,
+    /// Nothing follows the key's type and mode (`sk_test_`).
+    NoSecret,
+    /// A character other than an ASCII letter or digit follows the type and mode (a
+    /// placeholder such as `sk_test_...`, a space, a quote).
+    InvalidCharacter {
+        /// Its position in the key, in characters, from 1.
+        position: usize,
+    },
+}
 
 impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "Invalid API Key provided: a Stripe API key starts with sk_test_, sk_live_, pk_test_, pk_live_, rk_test_ or rk_live_ followed by the key's characters.",
-        )
+        f.write_str("Invalid API Key provided: ")?;
+        match self {
+            KeyError::Empty => f.write_str(
+                "the key is empty; a Stripe API key looks like sk_test_ followed by letters and digits.",
+            ),
+            KeyError::TooLong { chars } => write!(
+                f,
+                "the key has {chars} characters, and a Stripe API key has at most {MAX_API_KEY_LEN}."
+            ),
+            KeyError::UnknownType => f.write_str(
+                "a Stripe API key starts with sk_ (secret), pk_ (publishable) or rk_ (restricted).",
+            ),
+            KeyError::UnknownMode => f.write_str(
+                "after sk_, pk_ or rk_ a Stripe API key says its mode: test_ or live_.",
+            ),
+            KeyError::NoSecret => f.write_str(
+                "the key ends after its type and mode; a Stripe API key has letters and digits after them (sk_test_4eC3...).",
+            ),
+            KeyError::InvalidCharacter { position } => write!(
+                f,
+                "character {position} of the key is not an ASCII letter or digit; a Stripe API key has only letters and digits after its type and mode (a placeholder such as sk_test_... is not a key: use a key from your Stripe dashboard)."
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for KeyError {
+    // What `main` prints for `Err(e)`: the message, which says what to fix.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyError({self})")
     }
 }
 
@@ -104,6 +157,13 @@ impl Context {
     /// `rk_test_…`, `rk_live_…`), with no Connect account and today's date (UTC). The key
     /// itself is not kept.
     pub fn from_key(key: &str) -> Result<Context, KeyError> {
+        if key.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        let chars = key.chars().count();
+        if chars > MAX_API_KEY_LEN {
+            return Err(KeyError::TooLong { chars });
+        }
         let (key_type, rest) = if let Some(r) = key.strip_prefix("sk_") {
             (KeyType::Secret, r)
         } else if let Some(r) = key.strip_prefix("pk_") {
@@ -111,17 +171,24 @@ impl Context {
         } else if let Some(r) = key.strip_prefix("rk_") {
             (KeyType::Restricted, r)
         } else {
-            return Err(KeyError);
+            return Err(KeyError::UnknownType);
         };
         let (mode, tail) = if let Some(t) = rest.strip_prefix("test_") {
             (Mode::Test, t)
         } else if let Some(t) = rest.strip_prefix("live_") {
             (Mode::Live, t)
         } else {
-            return Err(KeyError);
+            return Err(KeyError::UnknownMode);
         };
-        if tail.is_empty() || !tail.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(KeyError);
+        if tail.is_empty() {
+            return Err(KeyError::NoSecret);
+        }
+        // `sk_test_` is 8 ASCII characters.
+        let head = key.len() - tail.len();
+        if let Some(i) = tail.chars().position(|c| !c.is_ascii_alphanumeric()) {
+            return Err(KeyError::InvalidCharacter {
+                position: head + i + 1,
+            });
         }
         Ok(Context::new(key_type, mode))
     }
@@ -188,20 +255,41 @@ mod tests {
         assert_eq!((c.key_type(), c.mode()), (KeyType::Publishable, Mode::Live));
         let c = Context::from_key("rk_live_abc").unwrap();
         assert_eq!(c.key_type(), KeyType::Restricted);
-        for bad in [
-            "",
-            "sk_",
-            "sk_test_",
-            "sk_prod_SECRETVALUE",
-            "uk_test_SECRETVALUE",
-            "sk_test_SECRET VALUE",
-            "sk_test_SECRETVALUE\u{e9}",
+        let long = format!("sk_test_{}", "SECRET".repeat(50));
+        for (bad, why) in [
+            ("", KeyError::Empty),
+            ("sk_", KeyError::UnknownMode),
+            ("sk_test_", KeyError::NoSecret),
+            ("sk_prod_SECRETVALUE", KeyError::UnknownMode),
+            ("uk_test_SECRETVALUE", KeyError::UnknownType),
+            (
+                "sk_test_SECRET VALUE",
+                KeyError::InvalidCharacter { position: 15 },
+            ),
+            (
+                "sk_test_SECRETVALUE\u{e9}",
+                KeyError::InvalidCharacter { position: 20 },
+            ),
+            ("sk_test_...", KeyError::InvalidCharacter { position: 9 }),
+            (long.as_str(), KeyError::TooLong { chars: 308 }),
         ] {
             let e = Context::from_key(bad).unwrap_err();
-            assert!(!e.to_string().contains("SECRET"), "{bad}");
-            assert!(!format!("{e:?}").contains("SECRET"), "{bad}");
+            assert_eq!(e, why, "{bad}");
+            for shown in [e.to_string(), format!("{e:?}")] {
+                assert!(!shown.contains("SECRET"), "{bad}: {shown}");
+                assert!(
+                    shown.starts_with("Invalid API Key provided: ")
+                        || shown.starts_with("KeyError(Invalid API Key provided: "),
+                    "{shown}"
+                );
+            }
         }
-        assert!(!KeyError.to_string().contains("4eC39"));
+        assert!(
+            KeyError::InvalidCharacter { position: 9 }
+                .to_string()
+                .contains("placeholder")
+        );
+        assert!(Context::from_key(&format!("sk_test_{}", "a".repeat(MAX_API_KEY_LEN - 8))).is_ok());
     }
 
     #[test]

@@ -115,6 +115,12 @@ impl Error {
         self.status
     }
 
+    /// The HTTP status as an [`http::StatusCode`] (feature `tower`).
+    #[cfg(feature = "tower")]
+    pub fn status_code(&self) -> http::StatusCode {
+        http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::BAD_REQUEST)
+    }
+
     /// Builds an error from a spec error definition.
     ///
     /// What it quotes of the input (the parameter path, the value) goes through
@@ -224,6 +230,12 @@ impl Errors {
     /// The HTTP status of the first error.
     pub fn status(&self) -> u16 {
         self.first().status()
+    }
+
+    /// The HTTP status of the first error as an [`http::StatusCode`] (feature `tower`).
+    #[cfg(feature = "tower")]
+    pub fn status_code(&self) -> http::StatusCode {
+        self.first().status_code()
     }
     /// The JSON body Stripe answers with: `{"error": {...}}` of the first error.
     pub fn to_stripe_json(&self) -> serde_json::Value {

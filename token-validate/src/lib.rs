@@ -63,8 +63,8 @@
 //!
 //! Codes and messages follow Stripe's own where they are known; every error definition in
 //! the spec records its source and a confidence (H observed, M seen on a sibling endpoint,
-//! L our wording in Stripe's style). `token-validate` prints them with
-//! `token-validate schema` and the spec's `rules.json` lists them.
+//! L our wording in Stripe's style). `token-validate errors` lists them all (`--json` for
+//! JSON lines, `--confidence H|M|L` to filter); they live in the spec's `rules.json`.
 
 #![warn(missing_docs)]
 
@@ -80,6 +80,7 @@ mod context;
 pub mod decimal;
 mod error;
 mod form;
+mod from_param;
 #[cfg(feature = "tower")]
 pub mod ids;
 #[doc(hidden)]
@@ -99,9 +100,10 @@ pub mod tree;
 
 use std::borrow::Cow;
 
-pub use context::{Context, Date, KeyError, KeyType, Mode};
+pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
 pub use decimal::{Decimal, DecimalError};
 pub use error::{Error, Errors};
+pub use from_param::{FromParam, FromParams, Loc};
 pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
 pub use request::*;
@@ -332,6 +334,63 @@ pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<
     run(body, Format::Json, ctx, opts, typed)
 }
 
+/// Validates a form-encoded body with the whole spec, as [`validate_form`] does, then builds
+/// your own request type from it: a struct that derives `TokenRequest` (parameters it does
+/// not map are left out), or [`Request`]. A body of another token kind than `T`'s, or a
+/// value that `T`'s field type cannot hold (a `u8` for a year), is an error on the
+/// parameter (see [`FromParams`]).
+///
+/// ```
+/// use token_validate::{Context, TokenRequest, validate_form_as};
+///
+/// #[derive(TokenRequest)]
+/// #[token(kind = "card")]
+/// struct CheckoutCard {
+///     number: String,
+///     exp_month: u8,
+///     exp_year: u16,
+///     cvc: Option<String>,
+/// }
+///
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
+/// let card: CheckoutCard = validate_form_as(body, &ctx)?;
+/// assert_eq!(card.exp_month, 12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate_form_as<T: FromParams>(body: &[u8], ctx: &Context) -> Result<T, Errors> {
+    validate_form_as_with(body, ctx, &Options::default())
+}
+
+/// [`validate_form_as`] with options.
+pub fn validate_form_as_with<T: FromParams>(
+    body: &[u8],
+    ctx: &Context,
+    opts: &Options,
+) -> Result<T, Errors> {
+    let kind = check_form_with(body, ctx, opts)?;
+    let tree =
+        tree::parse_form(body, &opts.limits).map_err(|e| Errors::invalid_body(e.message()))?;
+    T::from_params(&tree, kind)
+}
+
+/// [`validate_form_as`] for a JSON body.
+pub fn validate_json_as<T: FromParams>(body: &[u8], ctx: &Context) -> Result<T, Errors> {
+    validate_json_as_with(body, ctx, &Options::default())
+}
+
+/// [`validate_json_as`] with options.
+pub fn validate_json_as_with<T: FromParams>(
+    body: &[u8],
+    ctx: &Context,
+    opts: &Options,
+) -> Result<T, Errors> {
+    let kind = check_json_with(body, ctx, opts)?;
+    let tree =
+        tree::parse_json(body, &opts.limits).map_err(|e| Errors::invalid_body(e.message()))?;
+    T::from_params(&tree, kind)
+}
+
 /// Validates a parameter tree and returns its token kind's name.
 pub fn validate_tree(body: &Object, ctx: &Context) -> Result<&'static str, Errors> {
     validate_params(ctx, |out| body.to_params(out)).map(|k| k.as_str())
@@ -392,6 +451,7 @@ fn validate_params<'de>(
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::from_param::derive as from;
     pub use crate::secret::deserialize as deserialize_secret;
     pub use crate::tree::{Object, Value};
     pub use schemars;

@@ -1329,7 +1329,7 @@ fn too_long(text: &str, max: u64) -> bool {
 }
 
 /// An enum's values for a message: `a, b, or c` (`a or b` for two).
-fn enum_values(node: NodeId) -> String {
+pub(crate) fn enum_values(node: NodeId) -> String {
     let values: &[String] = match &spec().node(node).ty {
         token_spec::Ty::Enum { values, .. } => values,
         token_spec::Ty::Array { items } => match &items.ty {

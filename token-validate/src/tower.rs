@@ -1,7 +1,7 @@
 //! A tower [`Layer`] that validates `POST /v1/tokens` in front of any `http` 1.x service
 //! (feature `tower`).
 //!
-//! For a `POST` to the configured path (default `/v1/tokens`) the [`Preflight`] service:
+//! For a `POST` to the configured path (default `/v1/tokens`) the [`PreflightService`] service:
 //!
 //! 1. reads the API key from `Authorization: Bearer <key>` (or HTTP Basic auth with the key
 //!    as the user name, as Stripe accepts) and builds the [`Context`] with
@@ -92,8 +92,7 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// an invalid key, without being read further.
 pub const MAX_AUTHORIZATION_LEN: usize = 1024;
 
-/// The longest API key accepted, in characters (Stripe's are about 30 to 110 long).
-pub const MAX_API_KEY_LEN: usize = 255;
+pub use crate::context::MAX_API_KEY_LEN;
 
 /// The longest `Idempotency-Key` or `Stripe-Version` echoed in an answer, in bytes (Stripe
 /// allows idempotency keys of up to 255 characters); a longer one is not echoed.
@@ -171,8 +170,15 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The HTTP status to answer with, as a number: 400, 401, 402, 408, 413 or 415 (every
+    /// `status()` of this crate is a `u16`; [`Rejection::status_code`] is the same as an
+    /// [`http::StatusCode`]).
+    pub fn status(&self) -> u16 {
+        self.status_code().as_u16()
+    }
+
     /// The HTTP status to answer with.
-    pub fn status(&self) -> StatusCode {
+    pub fn status_code(&self) -> StatusCode {
         match self {
             Rejection::MissingApiKey | Rejection::InvalidApiKey => StatusCode::UNAUTHORIZED,
             Rejection::InvalidAccount | Rejection::BodyRead => StatusCode::BAD_REQUEST,
@@ -229,10 +235,10 @@ impl Rejection {
     pub fn to_response(&self) -> http::Response<Full<Bytes>> {
         let body = serde_json::to_vec(&self.to_stripe_json()).unwrap_or_default();
         let mut res = http::Response::new(Full::new(Bytes::from(body)));
-        *res.status_mut() = self.status();
+        *res.status_mut() = self.status_code();
         let headers = res.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if self.status() == StatusCode::UNAUTHORIZED {
+        if self.status_code() == StatusCode::UNAUTHORIZED {
             headers.insert(
                 http::header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"Stripe\""),
@@ -339,7 +345,7 @@ pub fn applied_policy(headers: &HeaderMap, unknown: UnknownVersion) -> Applied {
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.status().as_u16(), self.message())
+        write!(f, "{}: {}", self.status(), self.message())
     }
 }
 
@@ -459,9 +465,9 @@ impl PreflightLayer {
 }
 
 impl<S> Layer<S> for PreflightLayer {
-    type Service = Preflight<S>;
-    fn layer(&self, inner: S) -> Preflight<S> {
-        Preflight {
+    type Service = PreflightService<S>;
+    fn layer(&self, inner: S) -> PreflightService<S> {
+        PreflightService {
             inner,
             config: Arc::clone(&self.config),
         }
@@ -477,12 +483,17 @@ pub type PreflightResponseBody<B> = Either<Full<Bytes>, B>;
 
 /// The service made by [`PreflightLayer`].
 #[derive(Debug, Clone)]
-pub struct Preflight<S> {
+pub struct PreflightService<S> {
     inner: S,
     config: Arc<Config>,
 }
 
-impl<S> Preflight<S> {
+/// The old name of [`PreflightService`] (the axum extractor `axum::Preflight` had the same
+/// name).
+#[deprecated(since = "0.2.0", note = "renamed `PreflightService`")]
+pub type Preflight<S> = PreflightService<S>;
+
+impl<S> PreflightService<S> {
     /// The inner service.
     pub fn get_ref(&self) -> &S {
         &self.inner
@@ -493,10 +504,10 @@ impl<S> Preflight<S> {
     }
 }
 
-/// The boxed future of [`Preflight`].
+/// The boxed future of [`PreflightService`].
 pub type ResponseFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'static>>;
 
-impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for Preflight<S>
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for PreflightService<S>
 where
     S: Service<http::Request<PreflightBody<ReqBody>>, Response = http::Response<ResBody>>
         + Clone
@@ -625,13 +636,7 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     let auth = auth.to_str().map_err(|_| Rejection::InvalidApiKey)?.trim();
     let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
     let rest = rest.trim();
-    let from_key = |key: &str| {
-        if key.chars().count() > MAX_API_KEY_LEN {
-            Err(crate::KeyError)
-        } else {
-            Context::from_key(key)
-        }
-    };
+    let from_key = Context::from_key;
     let ctx = if scheme.eq_ignore_ascii_case("bearer") {
         from_key(rest)
     } else if scheme.eq_ignore_ascii_case("basic") {

@@ -195,3 +195,67 @@ fn diff_and_import() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not fit the rule layer"));
 }
+
+#[test]
+fn schema_lists_its_kinds_in_help() {
+    let out = run(&["schema", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    let kinds: Vec<&str> = token_validate::Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert!(
+        help.contains(&format!("[possible values: {}]", kinds.join(", "))),
+        "{help}"
+    );
+}
+
+#[test]
+fn errors_lists_every_definition_with_its_source_and_confidence() {
+    let spec = token_validate::token_spec::bundled();
+    let rule_ids: std::collections::BTreeSet<&str> =
+        spec.rules.iter().map(|r| r.id.as_str()).collect();
+    let keys = spec.kinds.iter().filter(|k| k.key_error.is_some()).count();
+    let want = spec.errors.len() + rule_ids.len() + keys;
+
+    let out = run(&["errors", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), want);
+    for l in &lines {
+        for field in ["origin", "name", "type", "param", "message", "source"] {
+            assert!(
+                l[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field}: {l}"
+            );
+        }
+        assert!(
+            matches!(l["confidence"].as_str(), Some("H" | "M" | "L")),
+            "{l}"
+        );
+    }
+    // Every rule id is listed once, with the spec's message.
+    for r in &spec.rules {
+        let line = lines
+            .iter()
+            .find(|l| l["origin"] == "rule" && l["name"] == r.id.as_str())
+            .expect("the rule is listed");
+        assert_eq!(line["message"], r.error.message.as_str());
+    }
+    // The filter keeps one confidence, and the three add up.
+    let count = |c: &str| {
+        let out = run(&["errors", "--json", "--confidence", c]);
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    assert_eq!(count("H") + count("M") + count("L"), want);
+    // The text form names each definition.
+    let text = String::from_utf8_lossy(&run(&["errors"]).stdout).into_owned();
+    assert!(
+        text.contains("luhn") || text.contains("incorrect_number"),
+        "{text}"
+    );
+    assert_eq!(run(&["errors", "--confidence", "X"]).status.code(), Some(2));
+}

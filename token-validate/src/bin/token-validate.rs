@@ -51,8 +51,21 @@ enum Command {
     /// Print the JSON Schema (draft 2020-12) of a token kind's request body, or of the
     /// whole request body when no kind is given.
     Schema {
-        /// card, bank_account, cvc_update, pii, person or account.
+        /// The token kind (the spec's kinds).
+        #[arg(value_parser = kind_names())]
         kind: Option<String>,
+    },
+    /// List every error definition of the spec (generic errors, rules and key rules): its
+    /// type, code, param form and message template, where the wording comes from, and how
+    /// sure we are of it (H observed from Stripe, M seen on a sibling endpoint, L our
+    /// wording in Stripe's style).
+    Errors {
+        /// Print one JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Only the definitions of this confidence.
+        #[arg(long, value_parser = ["H", "M", "L"])]
+        confidence: Option<String>,
     },
     /// Print what changed between two specs: each is a structure file (`params.json`) or a
     /// Stripe OpenAPI document (a whole `spec3.json` or an extract).
@@ -83,6 +96,11 @@ enum Command {
     Serve(token_validate::serve::Args),
 }
 
+/// The spec's token kinds, the closed set of values of `schema KIND` (listed by `--help`).
+fn kind_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(token_validate::Kind::ALL.iter().map(|k| k.as_str()))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// `application/x-www-form-urlencoded` in Stripe's bracket notation.
@@ -106,6 +124,7 @@ fn main() -> ExitCode {
             files,
         } => check(key, account, format, now, max_body, files),
         Command::Schema { kind } => schema(kind.as_deref()),
+        Command::Errors { json, confidence } => errors_cmd(json, confidence.as_deref()),
         Command::Diff { old, new, json } => diff_cmd(&old, &new, json),
         Command::ImportOpenapi { file, rules, out } => {
             import_cmd(&file, rules.as_deref(), out.as_deref())
@@ -257,6 +276,87 @@ fn schema(kind: Option<&str>) -> Result<ExitCode, Fatal> {
                 )))
             }
         },
+    }
+}
+
+/// One error definition of the spec, as `errors` prints it.
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    /// `generic`, `rule` or `key`.
+    origin: &'static str,
+    /// The generic error's name, the rule's id, or the token kind of a key rule.
+    name: &'a str,
+    #[serde(rename = "type")]
+    ty: &'static str,
+    code: Option<&'a str>,
+    param: String,
+    message: &'a str,
+    source: &'a str,
+    confidence: String,
+}
+
+fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
+    use token_spec::model::ErrorDef;
+    let spec = token_spec::bundled();
+    // The spec's own serialized names (`path`, `H`): one spelling, the spec's.
+    let label = |v: serde_json::Result<serde_json::Value>| match v {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let line = |origin, name, def: &'static ErrorDef| ErrorLine {
+        origin,
+        name,
+        ty: def.ty.as_str(),
+        code: def.code.as_deref(),
+        param: label(serde_json::to_value(def.param)),
+        message: &def.message,
+        source: &def.source,
+        confidence: label(serde_json::to_value(def.confidence)),
+    };
+    let mut lines: Vec<ErrorLine<'_>> = spec
+        .errors
+        .iter()
+        .map(|(name, def)| line("generic", name.as_str(), def))
+        .collect();
+    // A rule is expanded once per target: list each rule id once.
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &spec.rules {
+        if seen.insert(r.id.as_str()) {
+            lines.push(line("rule", &r.id, &r.error));
+        }
+    }
+    for k in &spec.kinds {
+        if let Some(def) = &k.key_error {
+            lines.push(line("key", &k.name, def));
+        }
+    }
+    lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
+    let mut out = io::stdout().lock();
+    let written: io::Result<()> = lines.iter().try_for_each(|l| {
+        if json {
+            let text = serde_json::to_string(l).map_err(io::Error::other)?;
+            writeln!(out, "{text}")
+        } else {
+            writeln!(
+                out,
+                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n",
+                l.confidence,
+                l.name,
+                l.origin,
+                l.ty,
+                l.code.map(|c| format!(" {c}")).unwrap_or_default(),
+                l.param,
+                l.message,
+                l.source
+            )
+        }
+    });
+    match written {
+        // `token-validate errors | head`: the reader has what it wanted.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
