@@ -24,7 +24,8 @@
 //!    secret parameters (those with at least 6 characters and 3 digits that the body does
 //!    not also send elsewhere) and the planted markers;
 //! 4. an accepted body always converts to its typed request (the validator never answers
-//!    that a valid request "does not fit its token type");
+//!    that a valid request "does not fit its token type"), and the request built from its
+//!    parameter tree with `FromParams` (`validate_form_as::<Request>`) is the same;
 //! 5. the differential round trip: an accepted request's `to_form()` and its `serde_json`
 //!    validate back to an equal request, its JSON reads back with serde into an equal typed
 //!    value, and the derive's `validate` accepts it; and a body built by [`roundtrip`] is
@@ -349,6 +350,13 @@ pub fn check_body(
                 accepted += 1;
                 check_request(what, &req, &secrets, request_markers);
                 round_trip(what, &req, ctx);
+                // The request built from the parameter tree (`FromParams`, what the axum
+                // extractor and `validate_*_as` use) is the validators' own.
+                let built = match format {
+                    Format::Form => token_validate::validate_form_as::<Request>(body, ctx),
+                    Format::Json => token_validate::validate_json_as::<Request>(body, ctx),
+                };
+                assert_eq!(built.as_ref(), Ok(&req), "{what}: FromParams differs");
             }
             Err(e) => check_errors(what, &e, error_markers),
         }

@@ -450,9 +450,11 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 }
 
 /// Parses an `application/x-www-form-urlencoded` body in Stripe's bracket notation into a
-/// tree, knowing nothing of Stripe's parameters: a segment made only of ASCII digits is an
-/// array index, `[]` pushes, anything else is an object key. (The validators decide what a
-/// segment is from the spec instead: under a map, `metadata[2024]` is a key.)
+/// tree: a segment made only of ASCII digits is an array index, `[]` pushes, anything else
+/// is an object key; except that under a parameter the bundled spec declares a map
+/// (`person[metadata]`), every segment is a key, as the validators read it
+/// (`person[metadata][2024]=x` is the key `2024`). Nothing else of the spec is used: unknown
+/// parameters are kept, and nothing is validated.
 ///
 /// The same scanner as the validators' (strict percent-decoding, the same limits and the
 /// same body errors at the same offsets, see [`crate::form`]'s docs); conflicts between keys
@@ -525,16 +527,54 @@ fn segs_path(segs: &[KeySeg]) -> String {
     path_string(&v)
 }
 
+/// Where a key is in the bundled spec, segment by segment: only to tell a map's keys (every
+/// segment right under a map parameter is a key, digits or not) from array indexes.
+struct SpecWalk(Option<token_spec::NodeId>);
+
+impl SpecWalk {
+    fn start(first: &str) -> SpecWalk {
+        SpecWalk(token_spec::bundled().lookup(first))
+    }
+
+    /// Whether the next segment is a map key; then steps over it.
+    fn next_is_key(&mut self, segment: &str) -> bool {
+        let spec = token_spec::bundled();
+        let Some(node) = self.0 else {
+            return false;
+        };
+        match spec.node(node).ty {
+            token_spec::Ty::Map => {
+                self.0 = None;
+                true
+            }
+            // An index or `[]` stays on the array (its items' fields are its children).
+            token_spec::Ty::Array { .. }
+                if segment.is_empty() || segment.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                false
+            }
+            _ => {
+                self.0 = spec.child(node, segment);
+                false
+            }
+        }
+    }
+}
+
 fn key_segs<'k>(
     segs: &[crate::run::Seg<'k, '_>],
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {
+    let mut walk = SpecWalk(None);
     segs.iter()
         .enumerate()
         .map(|(i, s)| {
             let span = s.raw.0 as usize..s.raw.1 as usize;
-            let seg = if i == 0 {
+            if i == 0 {
+                walk = SpecWalk::start(s.text);
+            }
+            let seg = if i == 0 || walk.next_is_key(s.text) {
                 Seg::Name(s.text)
             } else if s.text.is_empty() {
                 Seg::Push
@@ -613,7 +653,7 @@ impl ToParam for Value {
 }
 
 /// Builds a tree from the parameters a value writes (`TokenRequest::to_body`): segments
-/// made of digits are array indexes.
+/// made of digits are array indexes, but under a map of the spec (see [`parse_form`]).
 #[derive(Default)]
 pub(crate) struct TreeBuilder {
     root: BObj,
@@ -637,11 +677,15 @@ impl<'a> ParamSink<'a> for TreeBuilder {
             max_params: usize::MAX,
             ..Limits::default()
         };
+        let mut walk = SpecWalk(None);
         let segs: Vec<KeySeg<'_>> = path
             .iter()
             .enumerate()
             .map(|(i, s)| KeySeg {
                 seg: if i == 0 {
+                    walk = SpecWalk::start(s);
+                    Seg::Name(s)
+                } else if walk.next_is_key(s) {
                     Seg::Name(s)
                 } else if s.is_empty() {
                     Seg::Push
@@ -999,6 +1043,26 @@ mod tests {
         assert_eq!(e.offset, 8);
         assert_eq!(e.key.as_deref(), Some("c"));
         assert!(parse_form(b"a=1&&b=2&", &limits).is_ok());
+    }
+
+    /// Under a map of the spec every segment is a key, as the validators read it; elsewhere
+    /// digits are an index.
+    #[test]
+    fn map_keys_of_the_spec_are_keys() {
+        let o = form("person[metadata][4000056655665556]=a&person[metadata][0]=b&expand[0]=c");
+        let meta = o
+            .get("person")
+            .and_then(Value::as_object)
+            .and_then(|p| p.get("metadata"))
+            .and_then(Value::as_object)
+            .expect("metadata is an object");
+        assert_eq!(meta.get("4000056655665556").and_then(Value::as_str), Some("a"));
+        assert_eq!(meta.get("0").and_then(Value::as_str), Some("b"));
+        assert!(o.get("expand").and_then(Value::as_array).is_some());
+        // The same through the builder of `to_body`.
+        let mut b = TreeBuilder::default();
+        o.to_params(&mut b);
+        assert_eq!(b.finish(), o);
     }
 
     #[test]
