@@ -1,2 +1,7 @@
 //! Examples and end-to-end tests of the token-preflight crates live in `examples/` and
-//! `tests/`; this library is empty on purpose.
+//! `tests/`; this library holds no code. It compiles and runs every Rust block of the
+//! README as a doctest, so the README cannot drift from the API.
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
