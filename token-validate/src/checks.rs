@@ -578,20 +578,17 @@ pub fn check_test_bank_number(
 }
 
 /// True for a real date of the proleptic Gregorian calendar with a year in
-/// `1..=9999`, leap years included (divisible by 4, except centuries not
-/// divisible by 400).
+/// `1..=9999`, leap years included (the `time` crate's calendar).
 pub fn is_calendar_date(year: i64, month: i64, day: i64) -> bool {
-    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+    if !(1..=9999).contains(&year) {
         return false;
     }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return false;
     };
-    (1..=days_in_month).contains(&day)
+    time::Month::try_from(month)
+        .and_then(|m| time::Date::from_calendar_date(year as i32, m, day))
+        .is_ok()
 }
 
 /// Which bound of a range a value breaks.

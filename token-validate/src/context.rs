@@ -2,7 +2,6 @@
 //! account, and today's date.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use token_spec::model::{KeyType, Mode};
 
@@ -26,35 +25,44 @@ impl Date {
 
     /// Today in UTC, from the system clock.
     pub fn today_utc() -> Date {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        Date::from_unix_days((secs / 86_400) as i64)
+        Date::from_time(time::OffsetDateTime::now_utc().date())
     }
 
-    /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    /// The date `days` days after 1970-01-01 (before it for negative `days`), saturating at
+    /// the years -9999 and 9999.
     pub fn from_unix_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        // 1970-01-01 is Julian day 2 440 588.
+        let jd = (days.saturating_add(2_440_588)).clamp(
+            i64::from(time::Date::MIN.to_julian_day()),
+            i64::from(time::Date::MAX.to_julian_day()),
+        );
+        let date = i32::try_from(jd)
+            .ok()
+            .and_then(|jd| time::Date::from_julian_day(jd).ok())
+            .unwrap_or(time::Date::MIN);
+        Date::from_time(date)
     }
 
-    /// Parses `YYYY-MM-DD`.
+    fn from_time(d: time::Date) -> Date {
+        Date {
+            year: d.year(),
+            month: u8::from(d.month()),
+            day: d.day(),
+        }
+    }
+
+    /// Parses `YYYY-MM-DD` (exactly four, two and two digits).
     pub fn parse(s: &str) -> Option<Date> {
-        let mut it = s.splitn(3, '-');
-        let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        // `[year]` alone would also take a sign and more digits.
+        if s.len() != 10 || !s.is_char_boundary(4) {
             return None;
         }
-        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        let format = time::format_description::parse_borrowed::<2>(
+            "[year repr:full sign:automatic]-[month]-[day]",
+        )
+        .ok()?;
+        let d = time::Date::parse(s, &format).ok()?;
+        Date::new(d.year(), u8::from(d.month()), d.day())
     }
 }
 

@@ -625,6 +625,12 @@ fn is_account_id(s: &str) -> bool {
 
 /// The API key of an `Authorization` header: `Bearer <key>`, or Basic auth with the key as
 /// the user name. The key itself is never put in an error.
+///
+/// Written here rather than with the `headers` crate's `Authorization<Bearer>` and
+/// `Authorization<Basic>`: those match the scheme case-sensitively (RFC 9110 11.1 makes it
+/// case-insensitive, and clients send `bearer`), and `Basic` refuses credentials without a
+/// `:`, which `curl -u sk_test_…` style clients do not always send. Base64 is the `base64`
+/// crate's; the rest is a split at the first space.
 pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejection> {
     let Some(auth) = headers.get(AUTHORIZATION) else {
         return Err(Rejection::MissingApiKey);
@@ -671,6 +677,10 @@ pub(crate) fn body_format(headers: &HeaderMap) -> Result<BodyFormat, Rejection> 
     let Some(ct) = headers.get(CONTENT_TYPE) else {
         return Ok(BodyFormat::Form);
     };
+    // Only the essence matters (RFC 9110 8.3.1: case-insensitive type and subtype, then
+    // parameters after `;` with optional white space around it). Kept by hand: the `mime`
+    // crate refuses the white space before `;` that RFC 9110 allows
+    // (`application/json ; charset=utf-8`, tested below), which this split takes.
     let ct = ct.to_str().map_err(|_| Rejection::UnsupportedMediaType)?;
     let essence = ct.split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
@@ -692,6 +702,10 @@ fn too_large(limit: usize) -> Rejection {
 }
 
 /// Reads the body within the limit and the timeout.
+///
+/// The timeout is `tokio::time::timeout` around http-body-util's `Limited::collect`, one
+/// future; tower-http's `RequestBodyTimeoutLayer` would do the same through a body wrapper
+/// whose error we would then map back to this 408, for one more dependency.
 pub(crate) async fn read_body<B>(body: B, config: &Config) -> Result<Bytes, Rejection>
 where
     B: Body,
@@ -977,6 +991,33 @@ mod tests {
         assert_eq!(base64_decode("cGtfdGVzdF9hYmM6").unwrap(), b"pk_test_abc:");
         assert_eq!(base64_decode("YQ==").unwrap(), b"a");
         assert!(base64_decode("*").is_none());
+    }
+
+    #[test]
+    fn content_types() {
+        let format = |ct: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+            body_format(&h).ok()
+        };
+        assert_eq!(
+            format("application/x-www-form-urlencoded"),
+            Some(BodyFormat::Form)
+        );
+        assert_eq!(
+            format("Application/X-WWW-Form-URLEncoded; charset=utf-8"),
+            Some(BodyFormat::Form)
+        );
+        assert_eq!(format("application/json"), Some(BodyFormat::Json));
+        assert_eq!(
+            format("application/json ; charset=\"utf-8\""),
+            Some(BodyFormat::Json)
+        );
+        assert_eq!(format("application/json garbage"), None);
+        assert_eq!(format("application/jsonx"), None);
+        assert_eq!(format("text/plain"), None);
+        assert_eq!(format(""), None);
+        assert_eq!(body_format(&HeaderMap::new()).ok(), Some(BodyFormat::Form));
     }
 
     #[test]

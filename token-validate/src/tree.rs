@@ -1056,7 +1056,10 @@ mod tests {
             .and_then(|p| p.get("metadata"))
             .and_then(Value::as_object)
             .expect("metadata is an object");
-        assert_eq!(meta.get("4000056655665556").and_then(Value::as_str), Some("a"));
+        assert_eq!(
+            meta.get("4000056655665556").and_then(Value::as_str),
+            Some("a")
+        );
         assert_eq!(meta.get("0").and_then(Value::as_str), Some("b"));
         assert!(o.get("expand").and_then(Value::as_array).is_some());
         // The same through the builder of `to_body`.

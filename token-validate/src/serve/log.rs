@@ -2,9 +2,7 @@
 //! error code, request id. Never a body, a query string, a header value or a key.
 
 use std::io::Write;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use crate::Date;
+use std::time::{Duration, SystemTime};
 
 /// The format of the log lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -66,19 +64,21 @@ pub fn safe_path(path: &str) -> String {
     out
 }
 
-/// The UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+/// The UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, always three digits of
+/// milliseconds, so lines stay aligned).
 pub fn timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let date = Date::from_unix_days((secs / 86_400) as i64);
-    let s = secs % 86_400;
-    format!(
-        "{date}T{:02}:{:02}:{:02}.{:03}Z",
-        s / 3600,
-        (s / 60) % 60,
-        s % 60,
-        d.subsec_millis()
-    )
+    use time::format_description::BorrowedFormatItem;
+    static FORMAT: std::sync::OnceLock<Vec<BorrowedFormatItem<'static>>> =
+        std::sync::OnceLock::new();
+    let format = FORMAT.get_or_init(|| {
+        time::format_description::parse_borrowed::<2>(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z",
+        )
+        .unwrap_or_default()
+    });
+    time::OffsetDateTime::from(t)
+        .format(format.as_slice())
+        .unwrap_or_default()
 }
 
 /// The line of a record, without the newline.
@@ -158,11 +158,14 @@ mod tests {
             policy: Some("bundled"),
         };
         // 1795000000 s is 2026-11-18 11:06:40 UTC (Python: datetime.utcfromtimestamp).
-        let at = UNIX_EPOCH + Duration::from_millis(1_795_000_000_123);
+        let at = std::time::UNIX_EPOCH + Duration::from_millis(1_795_000_000_123);
         assert_eq!(
             line(LogFormat::Text, at, &r),
             "2026-11-18T11:06:40.123Z POST /v1/tokens 402 0.412ms code=incorrect_number request_id=req_abc policy=bundled"
         );
+        // Whole seconds keep their three digits.
+        let whole = std::time::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        assert_eq!(timestamp(whole), "2026-11-18T11:06:40.000Z");
         let text = line(LogFormat::Json, at, &r);
         assert!(
             text.starts_with("{\"ts\":\"2026-11-18T11:06:40.123Z\",\"method\":\"POST\""),
