@@ -56,7 +56,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
 use crate::tower::{BodyFormat, Config, Rejection, body_format, preflight, read_body};
-use crate::{Errors, FromParams, Kind, Request, tree};
+use crate::{Errors, FromParams, Kind, Request};
 
 /// A validated `POST /v1/tokens` request: the extractor (see the [module docs](self)).
 /// `T` is the built-in [`Request`] (the default) or a struct that derives `TokenRequest`.
@@ -101,12 +101,8 @@ fn build<T: FromParams>(
     kind: Kind,
     config: &Config,
 ) -> Result<T, PreflightRejection> {
-    let tree = match format {
-        BodyFormat::Form => tree::parse_form(body, &config.limits),
-        BodyFormat::Json => tree::parse_json(body, &config.limits),
-    }
-    .map_err(|e| PreflightRejection(Rejection::Invalid(Errors::invalid_body(e.message()))))?;
-    T::from_params(&tree, kind).map_err(|e| PreflightRejection(Rejection::Invalid(e)))
+    crate::build_as(body, format == BodyFormat::Json, &config.limits, kind)
+        .map_err(|e| PreflightRejection(Rejection::Invalid(e)))
 }
 
 impl<S, T> FromRequest<S> for Preflight<T>

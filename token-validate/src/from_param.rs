@@ -60,17 +60,8 @@ impl<'a> Loc<'a> {
             }
             at = l.parent;
         }
-        let mut out = String::new();
-        for (i, s) in segments.iter().rev().enumerate() {
-            if i == 0 {
-                out.push_str(s);
-            } else {
-                out.push('[');
-                out.push_str(s);
-                out.push(']');
-            }
-        }
-        out
+        segments.reverse();
+        crate::tree::bracket_path(&segments)
     }
 }
 

@@ -240,7 +240,7 @@ impl Options {
 }
 
 /// The body format.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
     Form,
     Json,
@@ -368,10 +368,7 @@ pub fn validate_form_as_with<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<T, Errors> {
-    let kind = check_form_with(body, ctx, opts)?;
-    let tree =
-        tree::parse_form(body, &opts.limits).map_err(|e| Errors::invalid_body(e.message()))?;
-    T::from_params(&tree, kind)
+    validate_as(body, Format::Form, ctx, opts)
 }
 
 /// [`validate_form_as`] for a JSON body.
@@ -385,9 +382,33 @@ pub fn validate_json_as_with<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<T, Errors> {
-    let kind = check_json_with(body, ctx, opts)?;
-    let tree =
-        tree::parse_json(body, &opts.limits).map_err(|e| Errors::invalid_body(e.message()))?;
+    validate_as(body, Format::Json, ctx, opts)
+}
+
+/// The whole spec first, then `T` from the body's parameter tree.
+fn validate_as<T: FromParams>(
+    body: &[u8],
+    format: Format,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<T, Errors> {
+    let kind = run(body, format, ctx, opts, |_, kind| Ok(kind))?;
+    build_as(body, format == Format::Json, &opts.limits, kind)
+}
+
+/// `T` from a body that validated as `kind` (a JSON body if `json`, else a form body).
+pub(crate) fn build_as<T: FromParams>(
+    body: &[u8],
+    json: bool,
+    limits: &Limits,
+    kind: Kind,
+) -> Result<T, Errors> {
+    let tree = if json {
+        tree::parse_json(body, limits)
+    } else {
+        tree::parse_form(body, limits)
+    }
+    .map_err(|e| Errors::invalid_body(e.message()))?;
     T::from_params(&tree, kind)
 }
 
