@@ -1,11 +1,20 @@
 //! The `token-validate` command line, run as a user would.
+//!
+//! The files these tests read are inside this package, so that the published crate's tests
+//! run on their own: `tests/data/` mirrors the workspace's layout with symbolic links
+//! (`examples/requests`, `token-spec/spec`, `token-spec/tests/data`), which `cargo package`
+//! replaces with the files themselves. The commands run from `tests/data/`, so the paths
+//! they are given and print are the workspace's own (`examples/requests/valid/card.form`).
 
 use std::process::{Command, Output};
+
+/// Where the commands run: this package's mirror of the workspace's files.
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_token-validate"))
         .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .current_dir(DATA)
         .output()
         .expect("the binary runs")
 }
@@ -13,7 +22,7 @@ fn run(args: &[&str]) -> Output {
 fn example_requests() -> Vec<String> {
     let mut files = Vec::new();
     for dir in ["valid", "invalid"] {
-        let path = format!("{}/../examples/requests/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{DATA}/examples/requests/{dir}");
         let mut names: Vec<String> = std::fs::read_dir(&path)
             .unwrap()
             .map(|e| {
@@ -188,7 +197,7 @@ fn diff_and_import() {
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        std::fs::read_to_string(format!("{}/../{current}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        token_validate::token_spec::BUNDLED_STRUCTURE
     );
     // The 2023 structure lacks parameters the rule layer names: the import says so.
     let out = run(&["import-openapi", older]);
