@@ -5,3 +5,9 @@
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The code blocks of `token-derive/README.md`, run as doctests here: the derive is used
+/// through `token-validate`, which `token-derive` itself cannot depend on.
+#[cfg(doctest)]
+#[doc = include_str!("../token-derive/README.md")]
+pub struct TokenDeriveReadme;

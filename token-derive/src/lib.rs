@@ -26,10 +26,12 @@
 //!   `expand`).
 //! - on a field: `param = "dob[day]"` (a path relative to the struct's place), `object =
 //!   "address"` (the field's type is a struct with `#[token(object = "address")]`), `skip`.
-//!
-//! The pipeline follows garde_derive: [`syntax`] parses, [`check`] checks against the spec
-//! and collects every error (as serde_derive's `Ctxt`), [`emit`] writes the impls, or a
-//! fallback impl when checking failed so that only the real errors show.
+
+// The pipeline follows garde_derive: `syntax` parses, `check` checks against the spec and
+// collects every error (as serde_derive's `Ctxt`), `emit` writes the impls, or a fallback
+// impl when checking failed so that only the real errors show.
+
+#![warn(missing_docs)]
 
 mod check;
 mod emit;

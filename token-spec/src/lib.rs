@@ -1,17 +1,15 @@
-//! The declarative spec of every parameter of Stripe's `POST /v1/tokens`, with the
-//! semantic and context rules Stripe enforces beyond its OpenAPI schema.
+#![doc = include_str!("../README.md")]
 //!
-//! The spec is data: `spec/params.json` (the structure, written by the OpenAPI importer)
-//! and `spec/rules.json` (refinements, rules and errors, written by hand). This crate loads
-//! and checks them ([`Spec::from_texts`]), and emits JSON Schema ([`Spec::kind_schema`]) and
-//! the difference between two structures ([`diff::diff`]).
+//! # Where things are
 //!
-//! ```
-//! let spec = token_spec::bundled();
-//! assert_eq!(spec.api_version, "2026-07-29.dahlia");
-//! let number = spec.lookup("card[number]").unwrap();
-//! assert!(spec.node(number).secret);
-//! ```
+//! - [`bundled`] (the spec as shipped), [`Spec::from_texts`] (any pair of files, every
+//!   problem reported as a [`SpecErrors`]), and the loaded form: [`Spec`], its [`Node`]s by
+//!   [`NodeId`], [`Kind`]s and [`Rule`]s.
+//! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`]) and
+//!   their meta-schemas, [`meta_schemas`].
+//! - JSON Schema: [`Spec::kind_schema`], [`Spec::request_schema`], [`Spec::node_schema`].
+//! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
+//! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.
 
 #![warn(missing_docs)]
 

@@ -1,63 +1,23 @@
-//! Pre-flight validation of Stripe `POST /v1/tokens` requests: reject a bad request
-//! locally, before any network transport, with the error Stripe would have returned.
+#![doc = include_str!("../README.md")]
 //!
-//! Everything is driven by the bundled spec (`token-spec`, Stripe API version
-//! `2026-07-29.dahlia`): the parameter tree, the limits and enums, and the semantic and
-//! context rules.
+//! # Where things are
 //!
-//! ```
-//! use token_validate::{Context, Date, Request, validate_form};
-//!
-//! let ctx = Context::from_key("sk_test_abc123")
-//!     .unwrap()
-//!     .with_today(Date::new(2026, 11, 29).unwrap());
-//! let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
-//! let Request::Card(card) = validate_form(body, &ctx).unwrap() else { panic!() };
-//! // The verdict alone, with no allocation on a valid body:
-//! assert_eq!(token_validate::check_form(body, &ctx), Ok(token_validate::Kind::Card));
-//! assert!(card.card.is_some());
-//!
-//! let errors = validate_form(b"card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034", &ctx)
-//!     .unwrap_err();
-//! assert_eq!(errors.first().code.as_deref(), Some("incorrect_number"));
-//! assert_eq!(errors.first().status(), 402);
-//! ```
-//!
-//! # Your own request types
-//!
-//! `#[derive(TokenRequest)]` checks a struct against the spec at compile time and
-//! generates its validation and form encoding:
-//!
-//! ```
-//! use token_validate::{Context, TokenRequest};
-//!
-//! #[derive(TokenRequest)]
-//! #[token(kind = "card")]
-//! struct CheckoutCard {
-//!     number: String,
-//!     exp_month: u8,
-//!     exp_year: u16,
-//!     cvc: Option<String>,
-//!     #[token(param = "address_zip")]
-//!     postal_code: Option<String>,
-//!     #[token(skip)]
-//!     cart_id: u64,
-//! }
-//!
-//! let card = CheckoutCard {
-//!     number: "4242424242424242".into(),
-//!     exp_month: 12,
-//!     exp_year: 2034,
-//!     cvc: Some("123".into()),
-//!     postal_code: Some("94107".into()),
-//!     cart_id: 7,
-//! };
-//! card.validate(&Context::test_secret()).unwrap();
-//! assert_eq!(
-//!     card.to_form(),
-//!     "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[address_zip]=94107"
-//! );
-//! ```
+//! - Validation: [`validate_form`], [`validate_json`] (the typed [`Request`]),
+//!   [`check_form`], [`check_json`] (the [`Kind`] alone), their `_with` variants taking
+//!   [`Options`] and [`Limits`], and [`validate_tree`] for a parameter [`tree`].
+//! - The request's circumstances: [`Context`] (from an API key with
+//!   [`Context::from_key`], a Connect account, today's [`Date`]).
+//! - The answer: [`Errors`] (every problem in Stripe's order), each an [`Error`] with
+//!   Stripe's `type`, `code`, `param` and `message`; [`Errors::to_stripe_json`] is
+//!   Stripe's response body.
+//! - The request types generated from the spec ([`CardTokenRequest`], [`Card`], …) and
+//!   [`TokenRequest`], the trait the derive implements; [`ToParam`] and [`MaybeUnset`] for
+//!   field types; [`Decimal`] for decimal amounts.
+//! - The checks behind the rules ([`checks`]: card numbers, expiry dates, bank numbers),
+//!   how `Stripe-Version` is read ([`api_version`]), how input is quoted in messages
+//!   ([`quote`]).
+//! - Behind features (see [Features](#features)): the modules `tower`, `axum` and
+//!   `serve`.
 //!
 //! # Wording
 //!
@@ -66,12 +26,14 @@
 //! L our wording in Stripe's style). `token-validate errors` lists them all (`--json` for
 //! JSON lines, `--confidence H|M|L` to filter); they live in the spec's `rules.json`.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 extern crate self as token_validate;
 
 pub mod api_version;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[doc(hidden)]
 pub mod build;
@@ -82,6 +44,7 @@ mod error;
 mod form;
 mod from_param;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod ids;
 #[doc(hidden)]
 pub mod json;
@@ -93,8 +56,10 @@ pub mod rules;
 mod run;
 mod secret;
 #[cfg(feature = "serve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
 pub mod serve;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 pub mod tree;
 
@@ -519,7 +484,6 @@ pub mod __private {
     }
 }
 
-#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use super::*;

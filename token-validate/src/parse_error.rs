@@ -27,17 +27,17 @@ pub enum ParseErrorKind {
     UnbalancedBracket,
     /// A parameter with an empty name (`=v`, `[a]=v`, or a JSON key `""`).
     EmptyKey,
-    /// A path deeper than [`Limits::max_depth`].
+    /// A path deeper than [`Limits::max_depth`](crate::Limits::max_depth).
     TooDeep {
         /// The depth limit in force.
         limit: usize,
     },
-    /// More leaf values than [`Limits::max_params`].
+    /// More leaf values than [`Limits::max_params`](crate::Limits::max_params).
     TooManyParams {
         /// The limit.
         limit: usize,
     },
-    /// An array index (or array length) at or over [`Limits::max_array_len`].
+    /// An array index (or array length) at or over [`Limits::max_array_len`](crate::Limits::max_array_len).
     ArrayIndexTooLarge {
         /// The limit: indexes must be below it.
         limit: usize,

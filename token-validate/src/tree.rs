@@ -457,7 +457,7 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 /// parameters are kept, and nothing is validated.
 ///
 /// The same scanner as the validators' (strict percent-decoding, the same limits and the
-/// same body errors at the same offsets, see [`crate::form`]'s docs); conflicts between keys
+/// same body errors at the same offsets, as the validators' form reader); conflicts between keys
 /// (`a=1&a[b]=2`, `a[0]=x&a[b]=y`, a value given twice, array indexes with a gap) are body
 /// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
