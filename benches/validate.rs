@@ -369,11 +369,11 @@ fn benches(c: &mut Criterion) {
 
     // Growth: the same pathological pattern at 1, 8 and 64 KiB, with limits that let every
     // value through, so the whole body is read. Time per byte should stay flat.
-    let roomy = Options::new().limits(Limits {
-        max_params: 1 << 20,
-        max_array_len: 1 << 20,
-        ..Limits::default()
-    });
+    let roomy = Options::new().limits(
+        Limits::default()
+            .with_max_params(1 << 20)
+            .with_max_array_len(1 << 20),
+    );
     let mut g = c.benchmark_group("growth");
     for (name, json) in GROWTH {
         for kib in GROWTH_SIZES {

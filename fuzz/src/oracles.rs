@@ -283,6 +283,8 @@ pub fn request_json(req: &Request) -> Vec<u8> {
         Request::Pii(x) => serde_json::to_vec(x),
         Request::Person(x) => serde_json::to_vec(x),
         Request::Account(x) => serde_json::to_vec(x),
+        // `Request` is non-exhaustive: a kind added to the spec lands here until listed.
+        other => panic!("request_json does not know the {} kind yet", other.kind()),
     };
     r.expect("a typed request serializes")
 }
@@ -296,6 +298,10 @@ fn request_from_json(req: &Request, json: &[u8]) -> Result<Request, serde_json::
         Request::Pii(_) => Request::Pii(serde_json::from_slice(json)?),
         Request::Person(_) => Request::Person(serde_json::from_slice(json)?),
         Request::Account(_) => Request::Account(serde_json::from_slice(json)?),
+        other => panic!(
+            "request_from_json does not know the {} kind yet",
+            other.kind()
+        ),
     })
 }
 
@@ -307,6 +313,7 @@ fn typed_validate(req: &Request, ctx: &Context) -> Result<(), Errors> {
         Request::Pii(x) => x.validate(ctx),
         Request::Person(x) => x.validate(ctx),
         Request::Account(x) => x.validate(ctx),
+        other => panic!("typed_validate does not know the {} kind yet", other.kind()),
     }
 }
 

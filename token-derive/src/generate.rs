@@ -194,6 +194,7 @@ fn enum_type(
     quote! {
         #[doc = #doc]
         #derives
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #docs] #variants, )*
             #other_variant
@@ -367,6 +368,7 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
         #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
         #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
         #object_attr
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -495,6 +497,7 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
             #[derive(Debug, Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
             #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
             #[token(kind = #kname, body)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
@@ -577,6 +580,7 @@ pub fn generate(spec: &Spec) -> TokenStream {
         /// A validated request, by token kind: what [`validate_form`](crate::validate_form) and
         /// [`validate_json`](crate::validate_json) return.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum Request {
             #( #[doc = #vdocs] #vnames(#tnames), )*
         }

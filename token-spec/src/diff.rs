@@ -13,6 +13,7 @@ use crate::model::{IdDef, ParamDef, StructureFile, TypeName};
 
 /// One parameter, summarised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ParamSummary {
     /// The bracket path.
     pub path: String,
@@ -22,6 +23,7 @@ pub struct ParamSummary {
 
 /// One change to a node present in both structures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// The bracket path.
     pub path: String,
@@ -39,6 +41,7 @@ pub struct Change {
 
 /// The difference between two structures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SpecDiff {
     /// The old API version.
     pub from_version: String,

@@ -11,6 +11,7 @@ use crate::model::{IdDef, ItemDef, ParamDef, StructureFile, TypeName};
 
 /// Why an OpenAPI document could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ImportError {
     /// The JSON pointer of the place concerned (empty for the document).
     pub pointer: String,

@@ -67,6 +67,7 @@ impl ItemTy {
 
 /// An array item.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Item {
     /// The item's type.
     pub ty: ItemTy,
@@ -144,6 +145,7 @@ impl Ty {
 
 /// One parameter node.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Node {
     /// The full bracket path, `person[dob][day]`; empty for the root.
     pub path: String,
@@ -180,6 +182,7 @@ impl Node {
 
 /// A token kind.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Kind {
     /// The kind's name, `card`.
     pub name: String,
@@ -205,6 +208,7 @@ impl Kind {
 /// One named rule of the spec, compiled for one of its target parameters (a rule of
 /// `rules.json` with several `params` gives one [`Rule`] per parameter, in order).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Rule {
     /// The rule's id in `rules.json`.
     pub id: String,
@@ -228,6 +232,7 @@ pub struct Rule {
 /// The generic errors the runtime raises, each defined once in `rules.json` `errors` under
 /// its [`Generic::name`]; the loader refuses a rules file that lacks one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Generic {
     /// A body that cannot be read (the message is the parser's).
     InvalidBody,
@@ -313,6 +318,7 @@ impl Generic {
 
 /// The whole checked spec.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Spec {
     /// Stripe API version.
     pub api_version: String,

@@ -171,6 +171,7 @@ fn compile(
 
 /// One problem found while loading a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpecError {
     /// The file (as given to the loader).
     pub file: String,

@@ -19,6 +19,7 @@ fn is_false(b: &bool) -> bool {
 /// One entry per parameter node (objects included), in the order of Stripe's schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StructureFile {
     /// The Stripe API version the structure was imported from, e.g. `2026-07-29.dahlia`.
     pub api_version: String,
@@ -70,6 +71,7 @@ impl TypeName {
 /// One parameter node of the structure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ParamDef {
     /// The parameter's path in Stripe's bracket notation, e.g. `card[number]`.
     pub path: String,
@@ -110,6 +112,7 @@ pub struct ParamDef {
 /// The item type of an array.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ItemDef {
     /// The item's type: a scalar type name (`string`, `integer`, `number`, `boolean`, `enum`).
     #[serde(rename = "type")]
@@ -128,6 +131,7 @@ pub struct ItemDef {
 /// The id alternative of an object-or-id union.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct IdDef {
     /// Maximum length of the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +141,7 @@ pub struct IdDef {
 /// The hand-written layer of the spec: refinements, semantic and context rules, errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RulesFile {
     /// Per-parameter refinements of the imported structure, keyed by bracket path.
     #[serde(default)]
@@ -155,6 +160,7 @@ pub struct RulesFile {
 /// The texts a boolean parameter accepts. Any other text is Stripe's "Invalid boolean".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BooleanDef {
     /// The texts read as `true`.
     #[serde(rename = "true")]
@@ -181,6 +187,7 @@ impl Default for BooleanDef {
 /// A refinement of one imported parameter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Refinement {
     /// The value is secret (card number, CVC, account number, id numbers): it never appears
     /// in an error message, a `Debug` output or a log line.
@@ -206,6 +213,7 @@ pub struct Refinement {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KeyType {
     /// `pk_…`
     Publishable,
@@ -220,6 +228,7 @@ pub enum KeyType {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Mode {
     /// `…_test_…`
     Test,
@@ -230,6 +239,7 @@ pub enum Mode {
 /// One token kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct KindDef {
     /// The kind's name (`card`, `bank_account`, `cvc_update`, `pii`, `person`, `account`).
     pub name: String,
@@ -259,6 +269,7 @@ pub struct KindDef {
 /// Stripe's error types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ErrorType {
     /// HTTP 400.
     InvalidRequestError,
@@ -286,6 +297,7 @@ impl ErrorType {
 /// How an error's `param` is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ParamForm {
     /// The full bracket path, `person[dob][month]` (request errors).
     #[default]
@@ -310,6 +322,7 @@ pub enum Confidence {
 /// The error a rule produces, as Stripe shapes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ErrorDef {
     /// Stripe's error `type`.
     #[serde(rename = "type")]
@@ -362,6 +375,7 @@ pub enum ArgValue {
 /// One named, parameterised rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleDef {
     /// A unique id for this use of the rule.
     pub id: String,

@@ -9,6 +9,7 @@ use crate::model::Stage;
 
 /// A rule the runtime implements. The spec names it in `rules[].rule`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RuleName {
     /// No token kind in the request (and no `customer`).
     TokenKindRequired,

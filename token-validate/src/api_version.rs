@@ -28,6 +28,7 @@ use std::fmt;
 /// What to do with a request for an API version newer than the bundled spec's (or one
 /// that cannot be read).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UnknownVersion {
     /// Validate it as the bundled version: a parameter the newer version added is refused
     /// as unknown. (The tower layer's default: its behaviour before versions were read.)
@@ -59,6 +60,7 @@ impl fmt::Display for UnknownVersion {
 
 /// The validation that applied to one request, from its `Stripe-Version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Applied {
     /// The bundled version (or no `Stripe-Version`): validated as always.
     Bundled,

@@ -28,6 +28,7 @@ use core::str::FromStr;
 /// Brand detection and lengths follow the static account ranges that Stripe
 /// ships in stripe-android (`DefaultStaticCardAccountRanges`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CardBrand {
     /// `Visa`: IIN prefix 4.
     Visa,
@@ -143,6 +144,7 @@ impl CardBrand {
 
 /// Outcome of a card-number check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CardNumberCheck {
     /// Well-formed and Luhn-valid; carries the detected brand.
     Ok(CardBrand),
@@ -302,6 +304,7 @@ pub fn parse_exp_year(raw: &str, today_year: i32) -> Option<i32> {
 
 /// Outcome of an expiry-date check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExpiryCheck {
     /// The card has not expired and the year is plausible.
     Ok,
@@ -490,6 +493,7 @@ pub struct TestBankNumbers<'a> {
 
 /// The verdict on a bank account number in test mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TestBankCheck {
     /// One of Stripe's test numbers for the country (or a test IBAN).
     Test,

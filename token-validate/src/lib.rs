@@ -86,7 +86,18 @@ pub const HARD_MAX_DEPTH: usize = 64;
 
 /// Body limits, with safe defaults. Every limit is enforced while the body is read: no
 /// body is materialised past them.
+///
+/// Built from the defaults with the `with_*` methods (the struct may gain limits, so it
+/// cannot be written as a literal outside this crate):
+///
+/// ```
+/// use token_validate::Limits;
+///
+/// let limits = Limits::default().with_max_params(100).with_max_body_bytes(16 * 1024);
+/// assert_eq!((limits.max_params, limits.max_depth), (100, 8));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest body accepted, in bytes (default 64 KiB). Checked before reading.
     pub max_body_bytes: usize,
@@ -113,6 +124,32 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The default limits (as [`Limits::default`]).
+    pub fn new() -> Self {
+        Limits::default()
+    }
+    /// With this body size limit, in bytes ([`Limits::max_body_bytes`]).
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+    /// With this depth limit ([`Limits::max_depth`]; clamped to [`HARD_MAX_DEPTH`] when
+    /// applied).
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+    /// With this limit on the number of values ([`Limits::max_params`]).
+    pub fn with_max_params(mut self, params: usize) -> Self {
+        self.max_params = params;
+        self
+    }
+    /// With this array length limit ([`Limits::max_array_len`]).
+    pub fn with_max_array_len(mut self, len: usize) -> Self {
+        self.max_array_len = len;
+        self
+    }
+
     /// The depth limit in force: [`Limits::max_depth`] clamped to [`HARD_MAX_DEPTH`].
     pub(crate) fn depth(&self) -> usize {
         self.max_depth.min(HARD_MAX_DEPTH)
@@ -121,6 +158,7 @@ impl Limits {
 
 /// A token kind name that the spec does not have (from [`Kind`]'s `FromStr`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownKind;
 
 impl std::fmt::Display for UnknownKind {
@@ -178,7 +216,20 @@ pub trait TokenObject: ToParam {
 }
 
 /// Options for the `_with` functions ([`validate_form_with`], [`check_json_with`], …).
+///
+/// Built with its methods (the struct may gain options, so it cannot be written as a
+/// literal outside this crate):
+///
+/// ```
+/// use token_validate::{Limits, Options, UnknownParams};
+///
+/// let options = Options::new()
+///     .limits(Limits::default().with_max_params(100))
+///     .unknown_params(UnknownParams::Ignore);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// Body limits (size, depth, number of values, array length).
     pub limits: Limits,

@@ -7,6 +7,7 @@ use std::fmt;
 
 /// What went wrong while parsing a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ParseErrorKind {
     /// The body is over [`Limits::max_body_bytes`](crate::Limits::max_body_bytes); checked
     /// before parsing.
