@@ -20,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build -q -p token-validate --bin token-validate
+cargo build -q -p token-validate --features cli --bin token-validate
 bin=target/debug/token-validate
 
 echo "== installing stripe==$PY_STRIPE (pip) and stripe@$NODE_STRIPE (npm) into a temporary folder"

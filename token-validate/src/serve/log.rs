@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::{Duration, SystemTime};
 
 /// The format of the log lines.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum LogFormat {
     /// `2026-11-29T10:00:00.123Z POST /v1/tokens 402 0.412ms code=incorrect_number
     /// request_id=req_…`

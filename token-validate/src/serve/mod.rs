@@ -29,6 +29,7 @@ pub mod proxy;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+#[cfg(feature = "cli")]
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
@@ -70,7 +71,10 @@ pub const DEFAULT_IDEMPOTENCY_ENTRIES: usize = 10_000;
 /// How long an idempotency key is remembered in mock mode: 24 hours, as Stripe.
 pub const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// `token-validate serve`'s flags; each can also be set by its environment variable.
+/// `token-validate serve`'s flags; each can also be set by its environment variable
+/// (feature `cli`: the command-line parser is clap's, which a library user of `serve` does
+/// not compile; build a [`Config`] instead).
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// The address to listen on (port 0: any free port; the address is printed).
@@ -138,7 +142,8 @@ pub struct Args {
     pub idempotency_entries: usize,
 }
 
-/// `--unknown-version`.
+/// `--unknown-version` (feature `cli`).
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum VersionPolicyArg {
     /// Validate as the bundled version.
@@ -149,6 +154,7 @@ pub enum VersionPolicyArg {
     Pass,
 }
 
+#[cfg(feature = "cli")]
 impl From<VersionPolicyArg> for UnknownVersion {
     fn from(a: VersionPolicyArg) -> Self {
         match a {
@@ -209,7 +215,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// The configuration of the command-line flags.
+    /// The configuration of the command-line flags (feature `cli`).
+    #[cfg(feature = "cli")]
     pub fn from_args(a: &Args) -> Config {
         let mode = if a.mock {
             Mode::Mock
@@ -408,10 +415,16 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// `token-validate serve`: binds, prints `listening on http://ADDR`, serves until SIGTERM
-/// or Ctrl-C. Exit status 0 after a graceful stop, 2 when it cannot start.
+/// `token-validate serve` (feature `cli`): [`run`] with the configuration of the flags.
+#[cfg(feature = "cli")]
 pub fn main(args: &Args) -> ExitCode {
-    let config = Config::from_args(args);
+    run(Config::from_args(args))
+}
+
+/// What `token-validate serve` does once its flags are read: starts a multi-threaded
+/// runtime, binds, prints `listening on http://ADDR`, serves until SIGTERM or Ctrl-C.
+/// Exit status 0 after a graceful stop, 2 when it cannot start.
+pub fn run(config: Config) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

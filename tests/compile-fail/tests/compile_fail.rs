@@ -1,8 +1,8 @@
 //! `#[derive(TokenRequest)]`'s compile errors, pinned with trybuild: every file in
 //! `tests/ui/` must fail to build with exactly its `.stderr`, and every file in
-//! `tests/ui/pass/` must build.
+//! `tests/ui/pass/` must build and run.
 //!
-//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test -p token-preflight
+//! Regenerate the `.stderr` files with `TRYBUILD=overwrite cargo test -p token-compile-fail
 //! --test compile_fail`, then read every diff.
 
 #[test]
