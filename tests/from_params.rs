@@ -109,6 +109,28 @@ fn the_built_in_request_builds_the_same_from_every_valid_example() {
     assert!(n >= 10, "{n} examples");
 }
 
+/// JSON's empty containers stand for nothing sent (a form body cannot send them): the
+/// request built from the tree leaves them out, as the validators do. Found by the `json`
+/// fuzz target (`fuzz/corpus/json/regress-full-name-aliases-empty`).
+#[test]
+fn empty_containers_build_as_absent() {
+    for body in [
+        r#"{"person":{"first_name":"Jenny","full_name_aliases":[]}}"#,
+        r#"{"person":{"first_name":"Jenny","metadata":{}}}"#,
+        r#"{"person":{"first_name":"Jenny","address":{}},"expand":[]}"#,
+        r#"{"person":{"first_name":"Jenny","relationship":{"owner":true},"verification":{"document":{}}}}"#,
+    ] {
+        let direct =
+            validate_json(body.as_bytes(), &ctx()).unwrap_or_else(|e| panic!("{body}: {e:?}"));
+        let built = validate_json_as::<Request>(body.as_bytes(), &ctx());
+        assert_eq!(built.as_ref(), Ok(&direct), "{body}");
+        let without = validate_json(br#"{"person":{"first_name":"Jenny"}}"#, &ctx()).unwrap();
+        if !body.contains("relationship") {
+            assert_eq!(direct, without, "{body}");
+        }
+    }
+}
+
 #[test]
 fn a_user_struct_gets_its_fields_and_its_defaults() {
     let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[address_zip]=94107&card[name]=Jenny+Rosen&expand[0]=card";

@@ -9,8 +9,8 @@
 //!   (`GB82WEST12345698765432`)
 //! - ABA: https://en.wikipedia.org/wiki/ABA_routing_transit_number (`110000000` valid,
 //!   `111000000` fails the check digit; stripe-rules.md 6.4)
-//! - RULES: /work/shared/reference/stripe-rules.md, section given.
-//! - OBS row N: row N of /work/shared/reference/stripe-errors-observed.md (what Stripe
+//! - RULES: docs/reference/stripe-rules.md, section given.
+//! - OBS row N: row N of docs/reference/stripe-errors-observed.md (what Stripe
 //!   really answered, from public material); every change made for issue 10 names its row.
 
 use std::collections::BTreeSet;

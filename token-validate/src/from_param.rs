@@ -315,9 +315,23 @@ pub mod derive {
         };
         let here = at.child(first);
         match object.get(first) {
+            // As the validators read it: what holds nothing was not sent.
             None => absent(&here, rest),
+            Some(v) if holds_nothing(v) => absent(&here, rest),
             Some(v) if rest.is_empty() => T::from_param(v, here),
             Some(v) => field(object_of(v, here)?, rest, here),
+        }
+    }
+
+    /// Whether a value stands for nothing sent: an empty list, or an object or map whose
+    /// members all hold nothing (JSON's `[]`, `{}`, `{"metadata": {}}`). A form body cannot
+    /// send these, so the validators read them as absent; a body that validated with one
+    /// builds the same value as without it.
+    fn holds_nothing(value: &Value) -> bool {
+        match value {
+            Value::Scalar(_) => false,
+            Value::Array(items) => items.is_empty(),
+            Value::Object(o) => o.iter().all(|(_, v)| holds_nothing(v)),
         }
     }
 
