@@ -131,6 +131,36 @@ fn empty_containers_build_as_absent() {
     }
 }
 
+/// A JSON number is read as the body has it, by the validators and by the tree alike, for
+/// text parameters as for numbers: every digit of a long integer, `1.10` with its zero,
+/// `0.0000001` without an exponent. Found by the `json` fuzz target
+/// (`fuzz/corpus/json/regress-long-number-as-text`: the validators wrote `5000…000` and the
+/// tree `5e+113` for a 114-digit integer).
+#[test]
+fn json_numbers_keep_their_text() {
+    let long = format!("5{}89", "0".repeat(111));
+    let body = format!(
+        r#"{{"person":{{"last_name_kana":{long},"first_name":1.10,"relationship":{{"percent_ownership":0.0000001}}}}}}"#
+    );
+    let direct = validate_json(body.as_bytes(), &ctx()).unwrap_or_else(|e| panic!("{e:?}"));
+    let built = validate_json_as::<Request>(body.as_bytes(), &ctx());
+    assert_eq!(built.as_ref(), Ok(&direct));
+    let Request::Person(p) = &direct else {
+        panic!("{direct:?}")
+    };
+    assert_eq!(p.person.last_name_kana.as_deref(), Some(long.as_str()));
+    assert_eq!(p.person.first_name.as_deref(), Some("1.10"));
+    let pct = p
+        .person
+        .relationship
+        .as_ref()
+        .and_then(|r| r.percent_ownership.as_ref());
+    let Some(MaybeUnset::Set(pct)) = pct else {
+        panic!("{pct:?}")
+    };
+    assert_eq!(pct.to_string(), "0.0000001");
+}
+
 #[test]
 fn a_user_struct_gets_its_fields_and_its_defaults() {
     let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[address_zip]=94107&card[name]=Jenny+Rosen&expand[0]=card";

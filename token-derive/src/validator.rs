@@ -454,11 +454,6 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 fields.push(quote!(pub #f: #v::Slot<'de>,));
                 puts.push(put_method(spec, c));
                 let put = format_ident!("put_{}", child.name);
-                // A number's exact text, as the body has it; other values as JSON reads them.
-                let seed = match child.ty {
-                    Ty::Integer { .. } | Ty::Number => format_ident!("number"),
-                    _ => format_ident!("new"),
-                };
                 form_arms.push(quote! {
                     #key => {
                         if let ::core::option::Option::Some(value) = run.form_scalar(&mut self.#f, #n, rest, value) {
@@ -471,7 +466,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
                         }
-                        match map.next_value_seed(#v::json::ScalarSeed::#seed(run, #depth, #v::json::JPath::Node(#n)))? {
+                        match map.next_value_seed(#v::json::ScalarSeed::new(run, #depth, #v::json::JPath::Node(#n)))? {
                             #v::json::JsonScalar::Text(value) => self.#put(run, value),
                             #v::json::JsonScalar::Shape(shape) => run.scalar_shape(&mut self.#f, #n, shape),
                         }

@@ -25,7 +25,7 @@ use token_spec::NodeId;
 
 use crate::parse_error::{ParseErrorKind, quote_key};
 use crate::run::{
-    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Shape, State, Text, Unset,
+    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
 };
 
 /// Where a JSON value is, for the keys that body errors name.
@@ -286,85 +286,20 @@ pub enum JsonScalar<'de> {
 }
 
 /// A single value at `depth` levels: a string (borrowed unless it has escapes), a boolean,
-/// or a number. For a parameter whose value is a number (`exact`), a JSON number is taken as
-/// its exact text, as the body has it (`0.0000001` stays `0.0000001`); for the others, a
-/// JSON number is written in decimal (integers exactly, other numbers in the shortest text
-/// that reads back as the same `f64`).
+/// or a number, each as the body has it: a JSON number is taken as its exact text
+/// (`0.0000001` stays `0.0000001`, `1.10` stays `1.10`, an integer of any length keeps every
+/// digit), whatever the parameter's type, so a text parameter sent as a number reads the
+/// same digits a form body would carry.
 pub struct ScalarSeed<'r, 'a, 'p> {
     run: &'r mut Run<'a>,
     depth: usize,
     at: JPath<'p>,
-    exact: bool,
 }
 
 impl<'r, 'a, 'p> ScalarSeed<'r, 'a, 'p> {
-    /// The value of the parameter at `at`, `depth` levels deep, whose value is text.
+    /// The value of the parameter at `at`, `depth` levels deep.
     pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
-        ScalarSeed {
-            run,
-            depth,
-            at,
-            exact: false,
-        }
-    }
-    /// The value of the parameter at `at`, `depth` levels deep, whose value is a number.
-    pub fn number(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
-        ScalarSeed {
-            run,
-            depth,
-            at,
-            exact: true,
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for ScalarSeed<'_, '_, '_> {
-    type Value = JsonScalar<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Owned(v)))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Borrowed(if v {
-            "true"
-        } else {
-            "false"
-        })))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar<'de>, E> {
-        count(self.run, &self.at)?;
-        Ok(JsonScalar::Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<JsonScalar<'de>, E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<JsonScalar<'de>, A::Error> {
-        skip_items(self.run, self.depth, &self.at, seq)?;
-        Ok(JsonScalar::Shape(Shape::Array))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JsonScalar<'de>, A::Error> {
-        skip_members(self.run, self.depth, self.at, map)?;
-        Ok(JsonScalar::Shape(Shape::Object))
+        ScalarSeed { run, depth, at }
     }
 }
 
@@ -372,9 +307,6 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
     type Value = JsonScalar<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<JsonScalar<'de>, D::Error> {
         deep(self.run, self.depth, &self.at)?;
-        if !self.exact {
-            return d.deserialize_any(self);
-        }
         let run = self.run;
         let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
         let text = raw.get();
@@ -688,11 +620,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
         loop {
             let item = JPath::Index(&at, i);
             index_limit(self.run, i, &item)?;
-            let seed = if matches!(self.ty.item, ScalarTy::Integer { .. } | ScalarTy::Number) {
-                ScalarSeed::number(self.run, self.depth + 1, item)
-            } else {
-                ScalarSeed::new(self.run, self.depth + 1, item)
-            };
+            let seed = ScalarSeed::new(self.run, self.depth + 1, item);
             match seq.next_element_seed(seed)? {
                 None => {
                     self.run.array_close(self.slot);

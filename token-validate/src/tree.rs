@@ -715,7 +715,7 @@ impl<'a> ParamSink<'a> for TreeBuilder {
 
 /// Parses a JSON body into a tree, knowing nothing of Stripe's parameters: objects are
 /// objects, arrays arrays, and strings, numbers and booleans become [`Scalar`]s of their
-/// text (numbers as `serde_json` writes them). The top level must be an object; `null` and
+/// text (numbers as the body has them: `1.10` stays `1.10`). The top level must be an object; `null` and
 /// bodies over [`Limits::max_body_bytes`] are refused. For code that wants to look at a JSON
 /// body generically: the validators read JSON directly ([`crate::validate_json`]).
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
@@ -727,42 +727,85 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
             None,
         ));
     }
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+    let node: JsonNode = serde_json::from_slice(body).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let msg = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
         ParseError::new(ParseErrorKind::Json(msg), 0, None)
     })?;
-    fn convert(v: serde_json::Value) -> Result<Value, ParseErrorKind> {
-        Ok(match v {
-            serde_json::Value::Null => return Err(ParseErrorKind::JsonNull),
-            serde_json::Value::Bool(b) => Value::Scalar(Scalar::new(b.to_string())),
-            serde_json::Value::Number(n) => Value::Scalar(Scalar {
-                text: n.to_string(),
-                span: 0..0,
-                origin: Origin::JsonNumber,
-            }),
-            serde_json::Value::String(s) => Value::Scalar(Scalar {
-                text: s,
-                span: 0..0,
-                origin: Origin::JsonString,
-            }),
-            serde_json::Value::Array(a) => {
-                Value::Array(a.into_iter().map(convert).collect::<Result<_, _>>()?)
-            }
-            serde_json::Value::Object(m) => {
-                let mut o = Object::new();
-                for (k, v) in m {
-                    o.insert(k, convert(v)?);
-                }
-                Value::Object(o)
-            }
-        })
-    }
-    match convert(value) {
+    match node.0 {
         Ok(Value::Object(o)) => Ok(o),
         Ok(_) => Err(ParseError::new(ParseErrorKind::JsonNotObject, 0, None)),
         Err(kind) => Err(ParseError::new(kind, 0, None)),
+    }
+}
+
+/// One JSON value read into the tree, as the body has it: a number keeps its exact text
+/// (`0.0000001`, `1.10`, an integer of any length), as the validators read it
+/// ([`crate::json`]); objects keep their keys in first-seen order. `null` anywhere is an
+/// error, kept here and returned once the whole value is read.
+struct JsonNode(Result<Value, ParseErrorKind>);
+
+impl<'de> serde::Deserialize<'de> for JsonNode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let raw: &'de serde_json::value::RawValue = serde::Deserialize::deserialize(d)?;
+        let text = raw.get();
+        let scalar = |text: String, origin| {
+            Ok(Value::Scalar(Scalar {
+                text,
+                span: 0..0,
+                origin,
+            }))
+        };
+        let value = match text.as_bytes().first() {
+            // Read again from its own text (it is valid JSON: serde_json just checked it).
+            Some(b'{') | Some(b'[') => serde::Deserializer::deserialize_any(
+                &mut serde_json::Deserializer::from_str(text),
+                Containers,
+            )
+            .map_err(D::Error::custom)?,
+            Some(b'"') => scalar(
+                serde_json::from_str(text).map_err(D::Error::custom)?,
+                Origin::JsonString,
+            ),
+            Some(b't') | Some(b'f') => Ok(Value::Scalar(Scalar::new(text.to_string()))),
+            Some(b'n') => Err(ParseErrorKind::JsonNull),
+            _ => scalar(text.to_string(), Origin::JsonNumber),
+        };
+        Ok(JsonNode(value))
+    }
+}
+
+/// The objects and arrays of [`JsonNode`].
+struct Containers;
+
+impl<'de> serde::de::Visitor<'de> for Containers {
+    type Value = Result<Value, ParseErrorKind>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object or an array")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut o = Object::new();
+        let mut failed = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match map.next_value::<JsonNode>()?.0 {
+                Ok(v) => o.insert(key, v),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        Ok(failed.map_or(Ok(Value::Object(o)), Err))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        let mut failed = None;
+        while let Some(item) = seq.next_element::<JsonNode>()? {
+            match item.0 {
+                Ok(v) => items.push(v),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        Ok(failed.map_or(Ok(Value::Array(items)), Err))
     }
 }
 
