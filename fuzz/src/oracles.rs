@@ -351,11 +351,16 @@ pub fn check_body(
         .map(|t| secret_values(&t))
         .unwrap_or_default();
     let mut accepted = 0;
+    // Oracle 3's `Debug` check depends only on the request: once per distinct request.
+    let mut checked: Vec<Request> = Vec::new();
     for ctx in CONTEXTS.iter() {
         match validate(format, body, ctx) {
             Ok(req) => {
                 accepted += 1;
-                check_request(what, &req, &secrets, request_markers);
+                if !checked.contains(&req) {
+                    check_request(what, &req, &secrets, request_markers);
+                    checked.push(req.clone());
+                }
                 round_trip(what, &req, ctx);
                 // The request built from the parameter tree (`FromParams`, what the axum
                 // extractor and `validate_*_as` use) is the validators' own.
@@ -417,17 +422,23 @@ pub fn roundtrip(data: &[u8]) {
     let form = tree.form();
     let json = tree.json();
     let what = format!("roundtrip form {form} json {json}");
+    // The `Debug` check of oracle 3 depends only on the request: once per distinct request
+    // (the contexts that accept a body mostly accept it as the same request).
+    let mut checked: Vec<Request> = Vec::new();
     for ctx in CONTEXTS.iter() {
         let f = validate_form(form.as_bytes(), ctx);
         let j = validate_json(json.as_bytes(), ctx);
         for (r, format) in [(&f, Format::Form), (&j, Format::Json)] {
             match r {
                 Ok(req) => {
-                    let body = if format == Format::Form { &form } else { &json };
-                    let secrets = parse(format, body.as_bytes())
-                        .map(|t| secret_values(&t))
-                        .unwrap_or_default();
-                    check_request(&what, req, &secrets, &[]);
+                    if !checked.contains(req) {
+                        let body = if format == Format::Form { &form } else { &json };
+                        let secrets = parse(format, body.as_bytes())
+                            .map(|t| secret_values(&t))
+                            .unwrap_or_default();
+                        check_request(&what, req, &secrets, &[]);
+                        checked.push(req.clone());
+                    }
                     round_trip(&what, req, ctx);
                 }
                 Err(e) => check_errors(&what, e, &[]),
