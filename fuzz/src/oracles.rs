@@ -560,18 +560,21 @@ pub struct Generated {
 impl Generated {
     /// Markers no error may show: every digit marker (but a short one planted only as whole
     /// values or secret values), and the letter markers planted only as secret values.
+    ///
+    /// A short digit marker planted as the whole value of a non-secret parameter may be
+    /// quoted from there (`Country 8642 not supported`), and a quote does not say which
+    /// occurrence it comes from: such a marker is checked only where it is planted nowhere
+    /// as a whole value.
     pub fn error_markers(&self) -> Vec<&'static str> {
         let short = |m: &str| m.len() < token_validate::quote::MIN_LONG_DIGITS;
+        let planted_as =
+            |m: &str, place: Place| self.planted.iter().any(|(n, p)| *n == m && *p == place);
         let mut v: Vec<&'static str> = self
             .planted
             .iter()
             .filter(|(m, _)| DIGIT_MARKERS.contains(m))
             .filter(|(m, _)| {
-                !short(m)
-                    || self
-                        .planted
-                        .iter()
-                        .any(|(n, p)| n == m && *p == Place::Elsewhere)
+                !short(m) || (planted_as(m, Place::Elsewhere) && !planted_as(m, Place::WholeValue))
             })
             .map(|(m, _)| *m)
             .collect();
