@@ -1072,10 +1072,6 @@ fn date_parts_have_their_ranges() {
 /// `metadata[2024]=x` is what Stripe's Python and Node SDKs send for a numeric key. The
 /// keys below look like array indexes (out of order, with gaps, `0`) and must be taken as
 /// keys, through the form and JSON, and kept in the typed request.
-///
-/// The current form parser decides "index or key" by the look of a segment before it
-/// knows the spec, so this test fails on it; the spec-driven scanner of issue 8 is to
-/// make it pass.
 #[test]
 fn map_parameters_take_any_key() {
     use token_validate::token_spec::{Ty, split_path};

@@ -258,6 +258,53 @@ mod tests {
         assert!(!digits("12a", 1, 5, ""));
     }
 
+    /// Card numbers through the validators, so through the spec's `digits`,
+    /// `card_length_by_brand` and `luhn` rules with the spec's own arguments: the code of
+    /// the first error, or `None` for a valid number.
+    #[test]
+    fn card_number_table() {
+        let ctx = crate::Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc").unwrap();
+        let code = |number: &str| {
+            let body = format!(
+                r#"{{"card":{{"number":{},"exp_month":12,"exp_year":2034,"cvc":"123"}}}}"#,
+                serde_json::to_string(number).unwrap()
+            );
+            crate::check_json(body.as_bytes(), &ctx)
+                .err()
+                .and_then(|e| e.first().code.clone())
+        };
+        let (incorrect, invalid) = (Some("incorrect_number"), Some("invalid_number"));
+        let cases: &[(&str, Option<&str>)] = &[
+            // https://docs.stripe.com/testing: 4242... with the last digit changed fails
+            // Luhn (Stripe's `incorrect_number`).
+            ("4242424242424241", incorrect),
+            // Stripe accepts spaces (https://docs.stripe.com/testing shows
+            // "4242 4242 4242 4242"); hyphens are stripped the same way.
+            ("4242 4242 4242 4242", None),
+            ("4242-4242-4242-4242", None),
+            // Non-digits and other whitespace.
+            ("4242a42424242424", invalid),
+            ("4242\t4242424242424242", invalid),
+            ("４２４２４２４２４２４２４２４２", invalid), // full-width digits
+            // Length outside 12..=19.
+            ("42424242424", invalid),
+            ("42424242424242424242", invalid),
+            // Wrong length for a known brand (stripe-android
+            // DefaultStaticCardAccountRanges): Visa 15, Amex 16, MC 15.
+            ("424242424242426", invalid),
+            ("3782822463100005", invalid),
+            ("555555555555444", invalid),
+            // Unknown IIN: any length 12..=19, only Luhn matters.
+            ("990000000002", None),
+            ("990000000003", incorrect),
+            // Visa 13 digits (classic Visa length), Luhn-valid.
+            ("4222222222222", None),
+        ];
+        for &(number, expected) in cases {
+            assert_eq!(code(number).as_deref(), expected, "{number:?}");
+        }
+    }
+
     #[test]
     fn presence_rules() {
         assert!(!required_if(false, Some("us"), "US"));
