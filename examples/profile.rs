@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use token_validate::{Context, Date, check_form, check_json, validate_json};
+use token_validate::{Context, Date, check_form, check_json, validate_form, validate_json};
 
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
@@ -23,6 +23,9 @@ fn main() {
                 usize::from(validate_json(black_box(CARD_JSON.as_bytes()), &ctx).is_ok())
             }
             "card_form" => usize::from(check_form(black_box(CARD_FORM.as_bytes()), &ctx).is_ok()),
+            "card_form_typed" => {
+                usize::from(validate_form(black_box(CARD_FORM.as_bytes()), &ctx).is_ok())
+            }
             "ignored_any" => usize::from(
                 serde_json::from_slice::<serde::de::IgnoredAny>(black_box(CARD_JSON.as_bytes()))
                     .is_ok(),
@@ -37,6 +40,8 @@ fn main() {
                 .map(|(k, v)| black_box(k.len() + v.len()))
                 .sum::<usize>(),
             "invalid" => check_json(black_box(PERSON_INVALID_JSON.as_bytes()), &ctx)
+                .map_or_else(|e| e.len(), |_| 0),
+            "invalid_typed" => validate_json(black_box(PERSON_INVALID_JSON.as_bytes()), &ctx)
                 .map_or_else(|e| e.len(), |_| 0),
             "sizes" => {
                 sizes();
@@ -60,7 +65,9 @@ fn main() {
                 return;
             }
             other => {
-                eprintln!("unknown body {other}: card_json, card_json_typed, card_form, invalid");
+                eprintln!(
+                    "unknown body {other}: card_json, card_json_typed, card_form, card_form_typed, ignored_any, serde_floor, form_floor, invalid, invalid_typed, sizes"
+                );
                 std::process::exit(2);
             }
         };
