@@ -27,6 +27,6 @@ for which in valid invalid; do
   body=${!which}
   echo "== $which card token: $n requests, concurrency $c"
   oha --no-tui -n "$n" -c "$c" -m POST -H "$key" -H "$ct" -d "$body" "$addr/v1/tokens" |
-    grep -E 'Success rate|Total:|Requests/sec|Slowest|Fastest|Average|50.00%|90.00%|99.00%|99.90%|\[[0-9]{3}\]'
+    grep -E 'Success rate|Total:|Requests/sec|Slowest|Fastest|Average|50.00%|90.00%|99.00%|99.90%|\[[0-9]{3}\] [0-9]+ responses'
 done
 echo "server peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
