@@ -11,8 +11,8 @@
 //! * no panic on any input (empty, huge, non-ASCII, ...);
 //! * bounded work: inputs longer than any value that could be valid are
 //!   rejected before they are scanned in full or handed to a dependency;
-//! * no heap allocation that grows with the input (the card-number check
-//!   works in a fixed 19-byte buffer).
+//! * no heap allocation that grows with the input ([`card_digits`] works in a
+//!   fixed buffer of 20 bytes).
 //!
 //! Registries that change over time (ISO 3166-1, ISO 4217, the IBAN formats
 //! of ISO 13616) come from maintained crates (`iso_currency` and its `iso_country`,
@@ -235,9 +235,9 @@ pub fn check_cvc(raw: &str, brand: Option<CardBrand>) -> bool {
 /// four-digit year.
 ///
 /// Two-digit years are read as `20YY` (`"34"` is 2034), Stripe's
-/// "two- or four-digit" convention; the result is not range-checked here
-/// (the `expiry_year` rule of the spec does that, with its own bounds). `today_year` is accepted for a future sliding
-/// century window and is currently not used.
+/// "two- or four-digit" convention; the result is not range-checked here (the
+/// spec's `expiry_year` rule does that, with its own bounds). `today_year` is
+/// accepted for a future sliding century window and is currently not used.
 pub fn parse_exp_year(raw: &str, today_year: i32) -> Option<i32> {
     let _ = today_year;
     match raw.len() {

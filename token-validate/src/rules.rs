@@ -263,7 +263,7 @@ mod tests {
     /// the first error, or `None` for a valid number.
     #[test]
     fn card_number_table() {
-        let ctx = crate::Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc").unwrap();
+        let ctx = crate::Context::test_secret().with_today(day(2026, 11));
         let code = |number: &str| {
             let body = format!(
                 r#"{{"card":{{"number":{},"exp_month":12,"exp_year":2034,"cvc":"123"}}}}"#,
@@ -282,6 +282,10 @@ mod tests {
             // "4242 4242 4242 4242"); hyphens are stripped the same way.
             ("4242 4242 4242 4242", None),
             ("4242-4242-4242-4242", None),
+            (" 4242424242424242 ", None),
+            // Empty and blank: the generic errors, before any card rule.
+            ("", Some("parameter_invalid_empty")),
+            ("   ", Some("parameter_invalid_string_blank")),
             // Non-digits and other whitespace.
             ("4242a42424242424", invalid),
             ("4242\t4242424242424242", invalid),
