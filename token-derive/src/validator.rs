@@ -187,6 +187,7 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         Check::CountryCode => quote!(!#v::rules::country_code(t)),
         Check::CurrencyCode => quote!(!#v::rules::currency_code(t)),
         Check::Email => quote!(!#v::rules::email(t)),
+        Check::JsonObject => quote!(!#v::rules::json_object(t)),
         // Judged at the end of their object (see `scope_rule`).
         Check::TokenKindRequired
         | Check::RequiredIf { .. }
@@ -222,9 +223,10 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
         .map(|&r| {
             let fails = local_rule_fails(&spec.rules[r].check);
             let idx = lit_usize(r);
+            // A problem below the enforcement threshold is a warning: the value goes on to
+            // its next rules.
             quote! {
-                if #fails {
-                    run.rule(#idx, ::core::option::Option::Some(t));
+                if #fails && run.rule(#idx, ::core::option::Option::Some(t)) {
                     return;
                 }
             }
@@ -427,7 +429,8 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
         | Check::ExpiryYear { .. }
         | Check::CountryCode
         | Check::CurrencyCode
-        | Check::Email => quote!(),
+        | Check::Email
+        | Check::JsonObject => quote!(),
     }
 }
 
@@ -558,13 +561,41 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
         .map(|&c| {
             let f = field(spec, c);
             let n = nid(c);
+            // A top-level parameter (`pk_token`) may stand in for it: the body marked it
+            // before its objects finish.
+            let lifters: Vec<TokenStream> = spec
+                .node(c)
+                .required_unless
+                .iter()
+                .map(|&l| {
+                    let l = nid(l);
+                    quote!(&& !run.marked(#l))
+                })
+                .collect();
             quote! {
-                if self.#f.is_absent() {
+                if self.#f.is_absent() #(#lifters)* {
                     run.missing(#n);
                 }
             }
         })
         .collect();
+    // The body marks the parameters that lift a requirement, before its objects finish.
+    let marks: Vec<TokenStream> = if id == NodeId::ROOT {
+        spec.requirement_lifters()
+            .into_iter()
+            .map(|l| {
+                let f = field(spec, l);
+                let n = nid(l);
+                quote! {
+                    if self.#f.is_present() {
+                        run.mark(#n);
+                    }
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let exclusive: Vec<proc_macro2::Ident> = node
         .children
         .iter()
@@ -641,6 +672,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
 
             #[allow(unused_variables)]
             fn finish(&self, run: &mut #v::Run<'_>) {
+                #(#marks)*
                 #(#finish_children)*
                 #alone
                 if !alone {
@@ -830,11 +862,19 @@ fn build_impl(spec: &Spec, id: NodeId) -> TokenStream {
     let fields: Vec<TokenStream> = node
         .children
         .iter()
+        .filter(|&&c| !spec.is_alias(c))
         .map(|&c| {
             let f = field(spec, c);
-            let e = build_expr(spec, c);
-            let required = spec.node(c).required && !spec.has_exclusive_child(id);
-            if required {
+            // A parameter sent under an older name (an alias) is held under today's.
+            let e = spec
+                .node(c)
+                .aliases
+                .iter()
+                .fold(build_expr(spec, c), |e, &a| {
+                    let alias = build_expr(spec, a);
+                    quote!(#v::build::either(#e, #alias))
+                });
+            if spec.always_required(c) {
                 quote!(#f: #v::build::required(#e)?,)
             } else {
                 quote!(#f: #e?,)
@@ -862,8 +902,12 @@ fn request_build(
     let arms: Vec<TokenStream> = kinds
         .iter()
         .map(|(variant, body, knode)| {
-            let mut params = vec![*knode];
-            params.extend(spec.common_params());
+            let params = spec
+                .kinds
+                .iter()
+                .find(|k| k.node == *knode)
+                .map(|k| spec.body_params(k))
+                .unwrap_or_default();
             let fields: Vec<TokenStream> = params
                 .iter()
                 .map(|&p| {

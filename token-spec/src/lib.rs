@@ -23,7 +23,7 @@ mod schema;
 
 use std::sync::LazyLock;
 
-pub use ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+pub use ir::{Accepted, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
     GENERIC_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path, split_path,
     strsim_distance,
@@ -35,12 +35,15 @@ pub use schema::DIALECT;
 pub const BUNDLED_STRUCTURE: &str = include_str!("../spec/params.json");
 /// The bundled rules file (`spec/rules.json`).
 pub const BUNDLED_RULES: &str = include_str!("../spec/rules.json");
+/// The bundled file of what Stripe accepts beyond its OpenAPI (`spec/accepted.json`).
+pub const BUNDLED_ACCEPTED: &str = include_str!("../spec/accepted.json");
 
 static BUNDLED: LazyLock<Spec> = LazyLock::new(|| {
-    match Spec::from_texts(
+    match Spec::from_all_texts(
         BUNDLED_STRUCTURE,
         BUNDLED_RULES,
-        ("spec/params.json", "spec/rules.json"),
+        BUNDLED_ACCEPTED,
+        ("spec/params.json", "spec/rules.json", "spec/accepted.json"),
     ) {
         Ok(spec) => spec,
         // The bundled files are checked by this crate's tests; reaching this is a build of a
@@ -61,4 +64,10 @@ pub fn meta_schemas() -> (schemars::Schema, schemars::Schema) {
         schemars::schema_for!(model::StructureFile),
         schemars::schema_for!(model::RulesFile),
     )
+}
+
+/// The meta-schema of `spec/accepted.json` ([`model::AcceptedFile`]), derived with
+/// `schemars`.
+pub fn accepted_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(model::AcceptedFile)
 }

@@ -59,6 +59,8 @@ pub enum RuleName {
     /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
     /// with no documented numbers and no IBAN format are not checked.
     TestBankAccountNumber,
+    /// A value that is the text of a JSON object (an Apple Pay payment token).
+    JsonObject,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -250,6 +252,13 @@ pub const SIGNATURES: &[Signature] = &[
             ("any_country_ibans", List, true),
         ],
     ),
+    sig(
+        RuleName::JsonObject,
+        "json_object",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
 ];
 
 const fn sig(
@@ -402,6 +411,8 @@ pub enum Check {
         /// Documented test IBANs that take any IBAN country's prefix.
         any_country_ibans: Vec<String>,
     },
+    /// The value is the text of a JSON object.
+    JsonObject,
 }
 
 impl Check {
@@ -428,7 +439,8 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => Vec::new(),
+            | Check::Email
+            | Check::JsonObject => Vec::new(),
         }
     }
 
@@ -443,7 +455,8 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => true,
+            | Check::Email
+            | Check::JsonObject => true,
             Check::TokenKindRequired
             | Check::RequiredIf { .. }
             | Check::NoUnset

@@ -76,7 +76,7 @@ use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, Limited};
 
 pub use crate::api_version::{Applied, UnknownVersion};
-use crate::{Context, Errors, Options, Request, UnknownParams};
+use crate::{Confidence, Context, Errors, Input, Options, Request, UnknownParams, Warnings};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 /// The default path: `/v1/tokens`.
@@ -136,14 +136,16 @@ pub const BODY_READ_MESSAGE: &str = "Invalid request body: the body could not be
 pub const INVALID_ACCOUNT_MESSAGE: &str =
     "Invalid Stripe-Account header: it must be a connected account id such as acct_123.";
 
-/// The body format, chosen from `Content-Type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyFormat {
-    /// `application/x-www-form-urlencoded` (or no `Content-Type`).
-    Form,
-    /// `application/json`.
-    Json,
-}
+/// The body format, chosen from `Content-Type`: form (`application/x-www-form-urlencoded`,
+/// or no `Content-Type`) or JSON (`application/json`).
+pub use crate::BodyFormat;
+
+/// The response header that lists, comma-separated, the codes of the problems found below
+/// the enforcement threshold ([`PreflightLayerBuilder::enforce`]) of a request that was let
+/// through: each error's Stripe code, or for one Stripe gives no code the name of its
+/// definition in the spec (`Token-Preflight-Warnings: invalid_expiry_month,
+/// parameter_invalid_enum`).
+pub const WARNINGS_HEADER: HeaderName = HeaderName::from_static("token-preflight-warnings");
 
 /// Why the layer (or the axum extractor) answered instead of the inner service.
 ///
@@ -370,6 +372,9 @@ pub struct Config {
     /// only (the verdict path, [`check_form`](crate::check_form): nothing is allocated for
     /// it). The kind is always there.
     pub typed_request: bool,
+    /// The enforcement threshold (see [`PreflightLayerBuilder::enforce`]): `L`, strict, by
+    /// default.
+    pub enforce: Confidence,
 }
 
 impl Default for Config {
@@ -383,6 +388,7 @@ impl Default for Config {
             unknown_version: UnknownVersion::Strict,
             stripe_headers: false,
             typed_request: true,
+            enforce: Confidence::L,
         }
     }
 }
@@ -432,6 +438,20 @@ impl PreflightLayerBuilder {
     /// path, for a proxy that forwards the body as it is).
     pub fn typed_request(mut self, on: bool) -> Self {
         self.config.typed_request = on;
+        self
+    }
+    /// The enforcement threshold (default [`Confidence::L`]: every problem is refused).
+    /// A problem whose error definition's confidence is below it is a warning: the request
+    /// passes on, with the [`Warnings`] in its extensions, and the answer carries
+    /// [`WARNINGS_HEADER`] with their codes. With [`Confidence::M`] the layer refuses what
+    /// the spec is sure of (H and M) and lets through, with a warning, what it only
+    /// infers (L): what `token-validate serve` does in front of Stripe.
+    ///
+    /// A body that cannot be read at all is let through with its warning only on the
+    /// verdict path ([`typed_request(false)`](Self::typed_request)), where the body goes on
+    /// as it is; an inner service that expects the typed request gets the error.
+    pub fn enforce(mut self, threshold: Confidence) -> Self {
+        self.config.enforce = threshold;
         self
     }
     /// The layer.
@@ -552,24 +572,36 @@ where
         }
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            match preflight_applied(&parts.headers, body, &config, applied).await {
+            let query = parts.uri.query().map(str::to_owned);
+            match preflight_applied(&parts.headers, query.as_deref(), body, &config, applied).await
+            {
                 Ok(Validated {
                     body,
                     kind,
                     request,
                     context,
+                    warnings,
                 }) => {
-                    parts.extensions.insert(kind);
+                    if let Some(kind) = kind {
+                        parts.extensions.insert(kind);
+                    }
                     if let Some(request) = request {
                         parts.extensions.insert(request);
                     }
                     parts.extensions.insert(context);
                     parts.extensions.insert(applied);
+                    let header = warnings_header(&warnings);
+                    if !warnings.is_empty() {
+                        parts.extensions.insert(warnings);
+                    }
                     let req = http::Request::from_parts(parts, Either::Left(Full::new(body)));
-                    inner
-                        .call(req)
-                        .await
-                        .map(|res| mark(res.map(Either::Right)))
+                    inner.call(req).await.map(|res| {
+                        let mut res = mark(res.map(Either::Right));
+                        if let Some(v) = header {
+                            res.headers_mut().insert(WARNINGS_HEADER, v);
+                        }
+                        res
+                    })
                 }
                 Err(rejection) => {
                     let res = if stripe {
@@ -609,12 +641,22 @@ fn normalize_path(path: &str) -> String {
 pub(crate) struct Validated {
     /// The body, byte for byte as received.
     pub body: Bytes,
-    /// The token kind.
-    pub kind: crate::Kind,
+    /// The token kind (none for a body let through unread, with its warning).
+    pub kind: Option<crate::Kind>,
     /// The typed request, when the layer builds it.
     pub request: Option<Request>,
     /// The context it was validated in.
     pub context: Context,
+    /// The problems below the enforcement threshold.
+    pub warnings: Warnings,
+}
+
+/// The value of [`WARNINGS_HEADER`] for these warnings, if there are any.
+pub fn warnings_header(warnings: &Warnings) -> Option<HeaderValue> {
+    if warnings.is_empty() {
+        return None;
+    }
+    HeaderValue::from_str(&warnings.codes().join(",")).ok()
 }
 
 /// A connected account id: `acct_` and letters and digits.
@@ -732,6 +774,7 @@ where
 #[cfg(feature = "axum")]
 pub(crate) async fn preflight<B>(
     headers: &HeaderMap,
+    query: Option<&str>,
     body: B,
     config: &Config,
 ) -> Result<Validated, Rejection>
@@ -740,11 +783,24 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let applied = applied_policy(headers, config.unknown_version);
-    preflight_applied(headers, body, config, applied).await
+    preflight_applied(headers, query, body, config, applied).await
+}
+
+/// The validation options of the layer's settings under a version policy.
+pub(crate) fn options(config: &Config, applied: Applied) -> Options {
+    Options::new()
+        .limits(config.limits.clone())
+        .unknown_params(if applied.ignores_unknown() {
+            UnknownParams::Ignore
+        } else {
+            UnknownParams::Reject
+        })
+        .enforce(config.enforce)
 }
 
 async fn preflight_applied<B>(
     headers: &HeaderMap,
+    query: Option<&str>,
     body: B,
     config: &Config,
     applied: Applied,
@@ -766,34 +822,40 @@ where
         return Err(too_large(limit));
     }
     let body = read_body(body, config).await?;
-    let options = Options {
-        limits: config.limits.clone(),
-        unknown_params: if applied.ignores_unknown() {
-            UnknownParams::Ignore
-        } else {
-            UnknownParams::Reject
-        },
+    let options = options(config, applied);
+    let input = Input {
+        body: &body,
+        format,
+        query: query.unwrap_or("").as_bytes(),
     };
-    let result =
-        match (format, config.typed_request) {
-            (BodyFormat::Form, true) => crate::validate_form_with(&body, &context, &options)
-                .map(|r| (r.token_kind(), Some(r))),
-            (BodyFormat::Json, true) => crate::validate_json_with(&body, &context, &options)
-                .map(|r| (r.token_kind(), Some(r))),
-            (BodyFormat::Form, false) => {
-                crate::check_form_with(&body, &context, &options).map(|k| (k, None))
-            }
-            (BodyFormat::Json, false) => {
-                crate::check_json_with(&body, &context, &options).map(|k| (k, None))
-            }
-        };
+    let result = if config.typed_request {
+        crate::validate_request(input, &context, &options)
+            .map(|a| (a.value.token_kind(), Some(a.value), a.warnings))
+    } else {
+        crate::check_request(input, &context, &options).map(|a| (a.value, None, a.warnings))
+    };
     match result {
-        Ok((kind, request)) => Ok(Validated {
+        Ok((kind, request, warnings)) => Ok(Validated {
             body,
-            kind,
+            kind: Some(kind),
             request,
             context,
+            warnings,
         }),
+        // A body that cannot be read, with only problems below the threshold: on the
+        // verdict path it goes on as it is, with its warnings.
+        Err(errors)
+            if !config.typed_request
+                && errors.iter().all(|e| !e.confidence().meets(config.enforce)) =>
+        {
+            Ok(Validated {
+                body,
+                kind: None,
+                request: None,
+                context,
+                warnings: errors.into_warnings(),
+            })
+        }
         Err(errors) => Err(Rejection::Invalid(errors)),
     }
 }

@@ -170,7 +170,17 @@ fn schema_prints_each_kind() {
     }
     let out = run(&["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(schema["properties"].as_object().unwrap().len(), 8);
+    // Stripe's 8 top-level parameters, and those of accepted.json (client fields, Apple
+    // Pay).
+    let spec = token_validate::token_spec::bundled();
+    let top = spec.nodes()[0].children.len();
+    assert_eq!(schema["properties"].as_object().unwrap().len(), top);
+    let accepted = spec.nodes()[0]
+        .children
+        .iter()
+        .filter(|c| spec.is_accepted(**c))
+        .count();
+    assert_eq!(top - accepted, 8);
 }
 
 #[test]
@@ -229,10 +239,33 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
 
     let out = run(&["errors", "--json"]);
     assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let all: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
+    // After the error definitions, the parameters accepted beyond Stripe's OpenAPI, each
+    // with its source and confidence.
+    let (accepted, lines): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|l| l["origin"] == "accepted");
+    let want_accepted = spec.nodes().iter().filter(|n| n.accepted.is_some()).count();
+    assert_eq!(accepted.len(), want_accepted);
+    for l in &accepted {
+        for field in ["name", "what", "source"] {
+            assert!(
+                l[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field}: {l}"
+            );
+        }
+        assert!(
+            matches!(l["confidence"].as_str(), Some("H" | "M" | "L")),
+            "{l}"
+        );
+    }
+    let alias = accepted
+        .iter()
+        .find(|l| l["name"] == "pii[personal_id_number]")
+        .expect("the alias is listed");
+    assert_eq!(alias["alias_of"], "pii[id_number]");
     assert_eq!(lines.len(), want);
     for l in &lines {
         for field in ["origin", "name", "type", "param", "message", "source"] {
@@ -259,11 +292,15 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
         let out = run(&["errors", "--json", "--confidence", c]);
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
-    assert_eq!(count("H") + count("M") + count("L"), want);
+    assert_eq!(count("H") + count("M") + count("L"), want + want_accepted);
     // The text form names each definition.
     let text = String::from_utf8_lossy(&run(&["errors"]).stdout).into_owned();
     assert!(
         text.contains("luhn") || text.contains("incorrect_number"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pii[personal_id_number] [accepted] alias of pii[id_number]"),
         "{text}"
     );
     assert_eq!(run(&["errors", "--confidence", "X"]).status.code(), Some(2));
