@@ -276,6 +276,7 @@ fn secrets_never_leak_from_parsed_requests() {
         // The older name of pii[id_number] (accepted.json), and the secret fields of
         // accepted.json: a key sent in the body, a wallet cryptogram.
         ("pii[personal_id_number]=SECRET918273645", &[MARKER]),
+        ("pii[ssn_last_4]=SECRETLAST4", &["SECRETLAST4"]),
         (
             "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[tokenization_method]=android_pay&card[cryptogram]=SECRET918273645&key=sk_test_SECRETKEY123",
             &[MARKER, "SECRETKEY123"],

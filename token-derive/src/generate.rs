@@ -273,10 +273,9 @@ fn field_doc(spec: &Spec, id: NodeId) -> String {
     };
     if let Some(a) = &node.accepted {
         doc.push_str(&format!(
-            " Not in Stripe's OpenAPI; accepted by Stripe ({}, confidence {}): {}.",
+            " Not in Stripe's OpenAPI; Stripe accepts it ({}, confidence {}; the evidence is in `token-spec/spec/accepted.json`, and `token-validate errors` lists it).",
             a.what.as_str().replace('_', " "),
             a.confidence.as_str(),
-            a.source
         ));
     }
     for &alias in &node.aliases {

@@ -160,7 +160,14 @@ fn array_ty(spec: &Spec, id: NodeId) -> TokenStream {
         return quote!();
     };
     let item = scalar_ty(&items.ty.as_ty());
-    let unset = unset_of(spec, id, node.unset);
+    // A list's `""` is how a form sends an empty list (stripe-go, stripe-java and
+    // stripe-dotnet send an explicitly empty list as `key=`; JSON's `[]` is read as
+    // nothing sent): no unset that `no_unset` forbids (tokens cannot unset values).
+    let unset = if node.unset {
+        quote!(#v::Unset::Accept)
+    } else {
+        unset_of(spec, id, false)
+    };
     let item_unset = unset_of(spec, id, items.unset);
     quote!(&#v::ArrayTy { node: #n, unset: #unset, item: #item, item_unset: #item_unset })
 }
@@ -188,6 +195,10 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         Check::CurrencyCode => quote!(!#v::rules::currency_code(t)),
         Check::Email => quote!(!#v::rules::email(t)),
         Check::JsonObject => quote!(!#v::rules::json_object(t)),
+        Check::ApplePaySignedWithin { hours } => {
+            let hours = Literal::i64_unsuffixed(*hours);
+            quote!(!#v::rules::apple_pay_signed_within(t, #hours, run.ctx().today()))
+        }
         // Judged at the end of their object (see `scope_rule`).
         Check::TokenKindRequired
         | Check::RequiredIf { .. }
@@ -410,10 +421,11 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
             }
         },
         Check::OneTokenKind => quote! {
-            if !#v::rules::one_token_kind(present.iter().filter(|p| **p).count()) {
+            let sent = self.sent_kinds();
+            if !#v::rules::one_token_kind(sent.iter().filter(|p| **p).count()) {
                 let names: ::std::vec::Vec<&str> = KIND_NAMES
                     .iter()
-                    .zip(present.iter())
+                    .zip(sent.iter())
                     .filter(|(_, p)| **p)
                     .map(|(n, _)| *n)
                     .collect();
@@ -430,7 +442,8 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
         | Check::CountryCode
         | Check::CurrencyCode
         | Check::Email
-        | Check::JsonObject => quote!(),
+        | Check::JsonObject
+        | Check::ApplePaySignedWithin { .. } => quote!(),
     }
 }
 
@@ -727,6 +740,23 @@ fn kind_methods(
 ) -> TokenStream {
     let present: Vec<proc_macro2::Ident> = spec.kinds.iter().map(|k| field(spec, k.node)).collect();
     let n = lit_usize(present.len());
+    // A kind's parameters sent: its own, or a top-level one of its alone (`pk_token` and
+    // its companions for `card`).
+    let sent: Vec<TokenStream> = spec
+        .kinds
+        .iter()
+        .map(|k| {
+            let own = field(spec, k.node);
+            let others: Vec<proc_macro2::Ident> = spec
+                .node(NodeId::ROOT)
+                .children
+                .iter()
+                .filter(|&&c| spec.only_kind(c) == Some(k.name.as_str()))
+                .map(|&c| field(spec, c))
+                .collect();
+            quote!(self.#own.is_present() #(|| self.#others.is_present())*)
+        })
+        .collect();
     let implied: Vec<TokenStream> = spec
         .kinds
         .iter()
@@ -749,6 +779,11 @@ fn kind_methods(
             /// Which kinds' parameters the body has, in spec order.
             fn present(&self) -> [bool; #n] {
                 [#(self.#present.is_present()),*]
+            }
+            /// Which kinds the body sends parameters of: a kind's own, or a top-level
+            /// parameter of that kind alone (one kind per request).
+            fn sent_kinds(&self) -> [bool; #n] {
+                [#(#sent),*]
             }
             /// The index of the request's kind.
             fn kind_index(&self) -> ::core::option::Option<usize> {

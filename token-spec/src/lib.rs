@@ -5,8 +5,9 @@
 //! - [`bundled`] (the spec as shipped), [`Spec::from_texts`] (any pair of files, every
 //!   problem reported as a [`SpecErrors`]), and the loaded form: [`Spec`], its [`Node`]s by
 //!   [`NodeId`], [`Kind`]s and [`Rule`]s.
-//! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`]) and
-//!   their meta-schemas, [`meta_schemas`].
+//! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`],
+//!   [`model::AcceptedFile`]) and their meta-schemas, [`meta_schemas`] and
+//!   [`accepted_meta_schema`]; [`Spec::from_all_texts`] loads the three files.
 //! - JSON Schema: [`Spec::kind_schema`], [`Spec::request_schema`], [`Spec::node_schema`].
 //! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
 //! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.

@@ -163,6 +163,9 @@ fn compile(
         },
         RuleName::Email => Check::Email,
         RuleName::JsonObject => Check::JsonObject,
+        RuleName::ApplePaySignedWithin => Check::ApplePaySignedWithin {
+            hours: int("hours")?,
+        },
         RuleName::TestBankAccountNumber => Check::TestBankAccountNumber {
             country: sibling("country")?,
             numbers: list("numbers")?,

@@ -61,6 +61,9 @@ pub enum RuleName {
     TestBankAccountNumber,
     /// A value that is the text of a JSON object (an Apple Pay payment token).
     JsonObject,
+    /// An Apple Pay payment token signed at most `hours` hours ago, when that can be told
+    /// from its signature's signing time at a date's precision.
+    ApplePaySignedWithin,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -259,6 +262,13 @@ pub const SIGNATURES: &[Signature] = &[
         Stage::Semantic,
         &[],
     ),
+    sig(
+        RuleName::ApplePaySignedWithin,
+        "apple_pay_signed_within",
+        Scalar,
+        Stage::Semantic,
+        &[("hours", Int, true)],
+    ),
 ];
 
 const fn sig(
@@ -413,6 +423,12 @@ pub enum Check {
     },
     /// The value is the text of a JSON object.
     JsonObject,
+    /// An Apple Pay payment token (the JSON of `PKPaymentToken.paymentData`) whose
+    /// signature's signing time is not certainly more than `hours` hours before today.
+    ApplePaySignedWithin {
+        /// How many hours after the user's approval a token may be made.
+        hours: i64,
+    },
 }
 
 impl Check {
@@ -440,7 +456,8 @@ impl Check {
             | Check::CountryCode
             | Check::CurrencyCode
             | Check::Email
-            | Check::JsonObject => Vec::new(),
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. } => Vec::new(),
         }
     }
 
@@ -456,7 +473,8 @@ impl Check {
             | Check::CountryCode
             | Check::CurrencyCode
             | Check::Email
-            | Check::JsonObject => true,
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. } => true,
             Check::TokenKindRequired
             | Check::RequiredIf { .. }
             | Check::NoUnset

@@ -344,6 +344,42 @@ mod tests {
         }
     }
 
+    /// Issue 16: the extractor reads the URL query with the body, alone and behind the
+    /// layer, for the built-in request and for a user's struct.
+    #[tokio::test]
+    async fn the_query_string_counts() {
+        let query = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+        let bare = Router::new()
+            .route("/v1/tokens", post(handler))
+            .route("/checkout", post(checkout));
+        let typed = bare.clone().layer(crate::tower::PreflightLayer::new());
+        let verdict = bare.clone().layer(
+            crate::tower::PreflightLayer::builder()
+                .typed_request(false)
+                .build(),
+        );
+        for app in [bare, typed, verdict] {
+            for (path, want) in [
+                (format!("/v1/tokens?{query}"), "card"),
+                (format!("/checkout?{query}"), "4242 12/2034 None 0"),
+            ] {
+                let req = http::Request::builder()
+                    .method("POST")
+                    .uri(path)
+                    .header("authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+                    .body(Body::empty())
+                    .unwrap();
+                let res = app.clone().oneshot(req).await.unwrap();
+                let status = res.status().as_u16();
+                let bytes = res.into_body().collect().await.unwrap().to_bytes();
+                assert_eq!(
+                    (status, String::from_utf8_lossy(&bytes).as_ref()),
+                    (200, want)
+                );
+            }
+        }
+    }
+
     #[test]
     fn rejection_keeps_errors() {
         let ctx = crate::Context::test_secret();

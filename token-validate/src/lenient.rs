@@ -9,7 +9,7 @@
 //! - `""` unsets a [`MaybeUnset`] value; empty lists and maps are absent, as a form body
 //!   cannot send them;
 //! - a value that does not fit its type is an error that quotes nothing (and a secret
-//!   field's error says nothing else either, [`crate::secret`]).
+//!   field's error says nothing else either).
 //!
 //! The conversion of each text into its type is the one the validators' typed request
 //! uses ([`crate::build`]): a value the validators accept always deserializes, into the

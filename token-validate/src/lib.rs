@@ -5,6 +5,10 @@
 //! - Validation: [`validate_form`], [`validate_json`] (the typed [`Request`]),
 //!   [`check_form`], [`check_json`] (the [`Kind`] alone), their `_with` variants taking
 //!   [`Options`] and [`Limits`], and [`validate_tree`] for a parameter [`tree`].
+//! - A whole request, body and URL query ([`Input`]): [`check_request`],
+//!   [`validate_request`] and [`validate_request_as`], which return the verdict with its
+//!   [`Warnings`] ([`Accepted`]): the problems below the enforcement threshold
+//!   ([`Options::enforce`], a [`Confidence`]).
 //! - The request's circumstances: [`Context`] (from an API key with
 //!   [`Context::from_key`], a Connect account, today's [`Date`]).
 //! - The answer: [`Errors`] (every problem in Stripe's order), each an [`Error`] with

@@ -375,6 +375,9 @@ pub struct Config {
     /// The enforcement threshold (see [`PreflightLayerBuilder::enforce`]): `L`, strict, by
     /// default.
     pub enforce: Confidence,
+    /// Today's date for the checks that read it (card expiry, Apple Pay tokens), instead of
+    /// the system clock's (see [`PreflightLayerBuilder::today`]).
+    pub today: Option<crate::Date>,
 }
 
 impl Default for Config {
@@ -389,6 +392,7 @@ impl Default for Config {
             stripe_headers: false,
             typed_request: true,
             enforce: Confidence::L,
+            today: None,
         }
     }
 }
@@ -452,6 +456,13 @@ impl PreflightLayerBuilder {
     /// as it is; an inner service that expects the typed request gets the error.
     pub fn enforce(mut self, threshold: Confidence) -> Self {
         self.config.enforce = threshold;
+        self
+    }
+    /// Today's date, for the checks that read it (card expiry, Apple Pay tokens), instead of
+    /// the system clock's UTC date: to replay recorded requests as of their day, or in
+    /// tests.
+    pub fn today(mut self, today: crate::Date) -> Self {
+        self.config.today = Some(today);
         self
     }
     /// The layer.
@@ -809,7 +820,10 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let context = context_from_headers(headers)?;
+    let mut context = context_from_headers(headers)?;
+    if let Some(today) = config.today {
+        context = context.with_today(today);
+    }
     let format = body_format(headers)?;
     let limit = config.limits.max_body_bytes;
     // A declared length over the limit is refused before reading anything.
@@ -1032,6 +1046,65 @@ mod tests {
             call(&layer, req(Method::POST, "/v1/tokens", &[newer], "junk[")).await;
         assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
         assert_eq!(&body[..], b"junk[");
+    }
+
+    /// Issue 16: the threshold lets through, with a warning header, what the spec only
+    /// infers; the query string is read with the body.
+    #[tokio::test]
+    async fn warnings_and_the_query_string() {
+        let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+        let today = crate::Date::new(2026, 11, 29).unwrap();
+        let strict = PreflightLayer::builder().today(today).build();
+        let (s, _, _) = call(&strict, req(Method::POST, "/v1/tokens", &[AUTH], past)).await;
+        assert_eq!(s, StatusCode::PAYMENT_REQUIRED);
+        for typed in [true, false] {
+            let layer = PreflightLayer::builder()
+                .today(today)
+                .enforce(Confidence::M)
+                .typed_request(typed)
+                .build();
+            let mut svc = layer.layer(Echo);
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], past))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_expiry_month");
+            // A clean body has no such header.
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], CARD))
+                .await
+                .unwrap();
+            assert!(res.headers().get(WARNINGS_HEADER).is_none());
+        }
+        // A body that cannot be read: through on the verdict path only.
+        let dup = format!("{CARD}&card[name]=a&card[name]=b");
+        for (typed, want) in [(false, StatusCode::OK), (true, StatusCode::BAD_REQUEST)] {
+            let layer = PreflightLayer::builder()
+                .enforce(Confidence::M)
+                .typed_request(typed)
+                .build();
+            let mut svc = layer.layer(Echo);
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], &dup))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), want, "typed {typed}");
+            if typed {
+                assert!(res.headers().get(WARNINGS_HEADER).is_none());
+            } else {
+                assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_body");
+            }
+        }
+        // The query string.
+        let layer = PreflightLayer::new();
+        let query = format!("/v1/tokens?{CARD}");
+        let (s, kind, body) = call(&layer, req(Method::POST, &query, &[AUTH], "")).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("card")));
+        assert!(body.is_empty());
+        let bad = query.replace("4242424242424242", "4242424242424241");
+        let (s, _, _) = call(&layer, req(Method::POST, &bad, &[AUTH], "")).await;
+        assert_eq!(s, StatusCode::PAYMENT_REQUIRED);
     }
 
     #[test]

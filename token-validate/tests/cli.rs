@@ -305,3 +305,52 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
     );
     assert_eq!(run(&["errors", "--confidence", "X"]).status.code(), Some(2));
 }
+
+/// Issue 16: `check --enforce` makes problems below the threshold warnings, printed in the
+/// body's line; `--query` sends a URL query with the bodies.
+#[test]
+fn check_enforce_and_query() {
+    use std::io::Write;
+    let check = |args: &[&str], body: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+            .args(["check", "--now", "2026-11-29", "--format", "form"])
+            .args(args)
+            .arg("-")
+            .current_dir(DATA)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let line: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code(), line)
+    };
+    // A past month of this year: an L problem.
+    let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+    let (code, line) = check(&[], past);
+    assert_eq!((code, &line["valid"]), (Some(1), &serde_json::json!(false)));
+    let (code, line) = check(&["--enforce", "M"], past);
+    assert_eq!(code, Some(0), "{line}");
+    assert_eq!(line["valid"], true);
+    assert_eq!(line["warnings"][0]["code"], "invalid_expiry_month");
+    // No warnings: no `warnings` key (the line is unchanged).
+    let (_, line) = check(&["--enforce", "M"], "cvc_update[cvc]=123");
+    assert!(line.get("warnings").is_none(), "{line}");
+    assert_eq!(check(&["--enforce", "X"], "").0, Some(2));
+    // The query string.
+    let (code, line) = check(
+        &[
+            "--query",
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034",
+        ],
+        "",
+    );
+    assert_eq!((code, &line["kind"]), (Some(0), &serde_json::json!("card")));
+}

@@ -237,6 +237,9 @@ pub struct Config {
     /// The enforcement threshold ([`DEFAULT_PROXY_ENFORCE`] in proxy mode,
     /// [`DEFAULT_MOCK_ENFORCE`] in mock mode).
     pub enforce: Confidence,
+    /// Today's date for the checks that read it, instead of the system clock's (to replay
+    /// recorded requests as of their day, or in tests); `None`: the clock.
+    pub today: Option<crate::Date>,
 }
 
 impl Config {
@@ -260,6 +263,7 @@ impl Config {
         Config {
             listen: a.listen,
             enforce,
+            today: None,
             mode,
             max_body: a.max_body,
             read_timeout: a.read_timeout,
@@ -287,6 +291,7 @@ impl Config {
             log: None,
             idempotency_entries: DEFAULT_IDEMPOTENCY_ENTRIES,
             enforce: DEFAULT_MOCK_ENFORCE,
+            today: None,
         }
     }
 
@@ -375,7 +380,11 @@ impl Server {
                 )
             }
         };
-        let layer = PreflightLayer::builder()
+        let mut builder = PreflightLayer::builder();
+        if let Some(today) = config.today {
+            builder = builder.today(today);
+        }
+        let layer = builder
             .limits(Limits {
                 max_body_bytes: config.max_body,
                 ..Limits::default()
