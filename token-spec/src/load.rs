@@ -874,12 +874,12 @@ fn check_param(cx: &mut Ctx<'_>, place: &str, p: &ParamDef) -> Option<Ty> {
         p.format.is_some(),
         t == TypeName::String || t == TypeName::Integer,
     );
+    // Refused, but the node is kept so that its children are not reported as orphans.
     if p.list && t == TypeName::Object {
         cx.err(
             place,
             "`list` (a list of objects, kept from an older API version by the importer) is not checked by the validators yet",
         );
-        ok = false;
     }
     if p.max_length == Some(0) || p.or_id.as_ref().and_then(|i| i.max_length) == Some(0) {
         cx.err(place, "impossible limit: max_length 0 admits no value");

@@ -414,3 +414,24 @@ fn boolean_spellings() {
         assert_eq!(spec.parse_boolean(text), want, "{text:?}");
     }
 }
+
+/// A list of objects (kept by the importer from Stripe's older versions) is refused by the
+/// loader, once, without its children reported as orphans.
+#[test]
+fn lists_of_objects_are_refused_once() {
+    let structure = serde_json::json!({"api_version": "2018-11-08", "params": [
+        {"path": "owners", "type": "object", "list": true},
+        {"path": "owners[first_name]", "type": "string"}
+    ]});
+    let rules = serde_json::json!({"kinds": [], "errors": {}, "rules": []});
+    let errors =
+        Spec::from_texts(&structure.to_string(), &rules.to_string(), ("p", "r")).unwrap_err();
+    let about_params: Vec<&str> = errors
+        .0
+        .iter()
+        .filter(|e| e.file == "p")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(about_params.len(), 1, "{errors}");
+    assert!(about_params[0].contains("`list`"), "{errors}");
+}

@@ -430,10 +430,17 @@ fn diff_cmd(old: &Path, new: &Path, json: bool, no_docs: bool) -> Result<ExitCod
     if no_docs {
         d = d.without_docs();
     }
-    if json {
-        print_json(&d)?;
+    let text = if json {
+        serde_json::to_string_pretty(&d).map_err(|e| Fatal(e.to_string()))? + "\n"
     } else {
-        print!("{d}");
+        d.to_string()
+    };
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        // `token-validate diff OLD NEW | head`: the reader has what it wanted.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(Fatal(format!("writing to standard output: {e}")));
+        }
+        _ => {}
     }
     Ok(if d.is_empty() {
         ExitCode::SUCCESS
