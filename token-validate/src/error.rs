@@ -285,6 +285,7 @@ impl Errors {
     }
 
     /// These errors as warnings (each is below the enforcement threshold).
+    #[cfg(feature = "tower")]
     pub(crate) fn into_warnings(self) -> Warnings {
         Warnings(self.0)
     }
