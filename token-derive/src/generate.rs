@@ -278,6 +278,25 @@ fn field_doc(spec: &Spec, id: NodeId) -> String {
             a.confidence.as_str(),
         ));
     }
+    if let Some(g) = node.until.and_then(|g| spec.gates.get(g)) {
+        doc.push_str(&format!(
+            " Only for requests of a Stripe API version before `{}` ({}): refused as unknown since.",
+            g.version, g.id
+        ));
+    }
+    if let Some(g) = node.added_at.and_then(|g| spec.gates.get(g)) {
+        doc.push_str(&format!(
+            " Came with Stripe API version `{}` ({}): a request of an older version that sends it gets a warning.",
+            g.version, g.id
+        ));
+    }
+    if !node.inferred.is_empty() {
+        let facts: Vec<&str> = node.inferred.iter().map(|f| f.as_str()).collect();
+        doc.push_str(&format!(
+            " Newer than Stripe's public OpenAPI; inferred from Stripe's convention: {} (see `source` in `params.json`).",
+            facts.join(", ")
+        ));
+    }
     for &alias in &node.aliases {
         doc.push_str(&format!(
             " Also accepted under its older name `{}`, validated as this one; the value is held here.",
@@ -356,8 +375,13 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
     };
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
-    // An alias (an older name) is no field of its own: its value is its parameter's.
-    for &c in node.children.iter().filter(|&&c| !spec.is_alias(c)) {
+    // An alias (an older name) is no field of its own: its value is its parameter's. A
+    // list of objects of an older API version is accepted unchecked and not held.
+    for &c in node
+        .children
+        .iter()
+        .filter(|&&c| !spec.is_alias(c) && !spec.node(c).list)
+    {
         let child = spec.node(c);
         let fdoc = doc_text(&field_doc(spec, c));
         // A child that a sibling (`exclusive`) or a top-level parameter (`pk_token`) can

@@ -37,19 +37,6 @@ pub fn state_name(spec: &Spec, id: NodeId) -> proc_macro2::Ident {
     }
 }
 
-/// Whether `n` is `ancestor` or under it.
-fn is_within(spec: &Spec, mut n: NodeId, ancestor: NodeId) -> bool {
-    loop {
-        if n == ancestor {
-            return true;
-        }
-        match spec.node(n).parent {
-            Some(p) => n = p,
-            None => return false,
-        }
-    }
-}
-
 /// What `""` means for a node (or its items): refused, accepted, or forbidden by the
 /// `no_unset` rule whose object holds it.
 fn unset_of(spec: &Spec, id: NodeId, allowed: bool) -> TokenStream {
@@ -60,7 +47,7 @@ fn unset_of(spec: &Spec, id: NodeId, allowed: bool) -> TokenStream {
     let forbid = spec
         .rules
         .iter()
-        .position(|r| r.check == Check::NoUnset && is_within(spec, id, r.target));
+        .position(|r| r.check == Check::NoUnset && spec.is_within(id, r.target));
     match forbid {
         Some(i) => {
             let i = lit_usize(i);
@@ -122,14 +109,48 @@ enum Field {
     Object,
     Array,
     Map,
+    /// A list of objects of an older API version: accepted, its elements not checked.
+    Unchecked,
 }
 
-fn field_of(ty: &Ty) -> Field {
-    match ty {
+fn field_of(spec: &Spec, id: NodeId) -> Field {
+    let node = spec.node(id);
+    match &node.ty {
+        Ty::Object { .. } if node.list => Field::Unchecked,
         Ty::Object { .. } => Field::Object,
         Ty::Array { .. } => Field::Array,
         Ty::Map => Field::Map,
         _ => Field::Scalar,
+    }
+}
+
+/// The guard of a child's match arms: a parameter of an older API version only (a gate's
+/// `removed`) is known only to a request of a version before that gate; for the others the
+/// arm falls through to the unknown parameter's.
+fn version_guard(spec: &Spec, id: NodeId) -> TokenStream {
+    match spec.node(id).until {
+        Some(g) => {
+            let g = lit_usize(g);
+            quote!(if run.before(#g))
+        }
+        None => quote!(),
+    }
+}
+
+/// What a child's arms do first: one of today's parameters that came with a breaking change
+/// (a gate's `added`), sent by a request of an older version, gets the gate's warning.
+fn version_note(spec: &Spec, id: NodeId) -> TokenStream {
+    match spec.node(id).added_at {
+        Some(g) => {
+            let g = lit_usize(g);
+            let n = nid(id);
+            quote! {
+                if run.before(#g) {
+                    run.gate_added(#g, #n);
+                }
+            }
+        }
+        None => quote!(),
     }
 }
 
@@ -465,20 +486,24 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
         let f = field_ident(&child.name);
         let key = &child.name;
         let n = nid(c);
-        match field_of(&child.ty) {
+        let guard = version_guard(spec, c);
+        let note = version_note(spec, c);
+        match field_of(spec, c) {
             Field::Scalar => {
                 fields.push(quote!(pub #f: #v::Slot<'de>,));
                 puts.push(put_method(spec, c));
                 let put = format_ident!("put_{}", child.name);
                 form_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if let ::core::option::Option::Some(value) = run.form_scalar(&mut self.#f, #n, rest, value) {
                             self.#put(run, value);
                         }
                     }
                 });
                 json_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
                         }
@@ -494,14 +519,16 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 fields.push(quote!(pub #f: #v::ObjectSlot<'de, #st<'de>>,));
                 let ty = object_ty(spec, c);
                 form_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if let ::core::option::Option::Some((state, value)) = run.form_object(&mut self.#f, #ty, rest, value) {
                             #v::State::dispatch(state, run, rest, value);
                         }
                     }
                 });
                 json_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
                         }
@@ -523,10 +550,14 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 fields.push(quote!(pub #f: #v::ArraySlot<'de>,));
                 let ty = array_ty(spec, c);
                 form_arms.push(quote! {
-                    #key => run.form_array(&mut self.#f, #ty, rest, value),
+                    #key #guard => {
+                        #note
+                        run.form_array(&mut self.#f, #ty, rest, value)
+                    }
                 });
                 json_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
                         }
@@ -541,14 +572,37 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 fields.push(quote!(pub #f: #v::MapSlot<'de>,));
                 let unset = unset_of(spec, c, child.unset);
                 form_arms.push(quote! {
-                    #key => run.form_map(&mut self.#f, #n, #unset, rest, value),
+                    #key #guard => {
+                        #note
+                        run.form_map(&mut self.#f, #n, #unset, rest, value)
+                    }
                 });
                 json_arms.push(quote! {
-                    #key => {
+                    #key #guard => {
+                        #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
                         }
                         map.next_value_seed(#v::json::MapSeed::new(run, &mut self.#f, #n, #unset, #depth))?;
+                    }
+                });
+            }
+            Field::Unchecked => {
+                fields.push(quote!(pub #f: #v::Unchecked,));
+                form_arms.push(quote! {
+                    #key #guard => {
+                        #note
+                        self.#f.sent();
+                    }
+                });
+                json_arms.push(quote! {
+                    #key #guard => {
+                        #note
+                        if self.#f.is_present() {
+                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                        }
+                        self.#f.sent();
+                        map.next_value_seed(#v::json::Skip::new(run, #depth, #v::json::JPath::Node(#n)))?;
                     }
                 });
             }
@@ -585,9 +639,18 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     quote!(&& !run.marked(#l))
                 })
                 .collect();
+            // Before a gate that changed the error (card fields before 2015-10-12: 402),
+            // the gate's error.
+            let missing = match spec.missing_gate(c) {
+                Some(g) => {
+                    let g = lit_usize(g);
+                    quote!(run.missing_gated(#n, #g))
+                }
+                None => quote!(run.missing(#n)),
+            };
             quote! {
                 if self.#f.is_absent() #(#lifters)* {
-                    run.missing(#n);
+                    #missing;
                 }
             }
         })
@@ -630,6 +693,15 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
     } else {
         quote!()
     };
+    // A parameter the spec does not know: refused, unless the request's version is before a
+    // gate under which Stripe ignored unknown parameters here.
+    let unknown_gate = match spec.unknown_gate(id) {
+        Some(g) => {
+            let g = lit_usize(g);
+            quote!(::core::option::Option::Some(#g))
+        }
+        None => quote!(::core::option::Option::None),
+    };
 
     quote! {
         #[doc(hidden)]
@@ -649,7 +721,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 };
                 match seg.text {
                     #(#form_arms)*
-                    other => run.unknown(#this, other),
+                    other => run.unknown_gated(#this, other, #unknown_gate),
                 }
             }
 
@@ -663,7 +735,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                         #(#json_arms)*
                         other => {
                             #v::json::unknown_key(run, #v::json::JPath::Node(#this), other)?;
-                            run.unknown(#this, other);
+                            run.unknown_gated(#this, other, #unknown_gate);
                             let here = #v::json::JPath::Node(#this);
                             map.next_value_seed(#v::json::Skip::new(run, #depth, #v::json::JPath::Key(&here, other)))?;
                         }
@@ -897,7 +969,8 @@ fn build_impl(spec: &Spec, id: NodeId) -> TokenStream {
     let fields: Vec<TokenStream> = node
         .children
         .iter()
-        .filter(|&&c| !spec.is_alias(c))
+        // A list of objects of an older version is not held (its elements are not checked).
+        .filter(|&&c| !spec.is_alias(c) && !spec.node(c).list)
         .map(|&c| {
             let f = field(spec, c);
             // A parameter sent under an older name (an alias) is held under today's.
@@ -982,7 +1055,8 @@ pub fn validators(
         .nodes()
         .iter()
         .enumerate()
-        .filter(|(_, n)| matches!(n.ty, Ty::Object { .. }))
+        // A list of objects of an older version is accepted unchecked: no state of its own.
+        .filter(|(_, n)| matches!(n.ty, Ty::Object { .. }) && !n.list)
         .map(|(i, _)| NodeId(i as u32))
         .collect();
     let states: Vec<TokenStream> = objects.iter().map(|&id| state(spec, id)).collect();

@@ -69,8 +69,8 @@ pub struct SpecDiff {
     pub removed_objects: Vec<ParamSummary>,
     /// Changes to nodes (parameters and objects) in both, by path.
     pub changed: Vec<Change>,
-    /// Documentation changes of nodes in both, by path (`what` is `doc`; `from` and `to`
-    /// the whole texts).
+    /// Documentation and history changes of nodes in both, by path (`what` is `doc`,
+    /// `since`, `source` or `inferred`; `from` and `to` the whole texts).
     pub docs: Vec<Change>,
 }
 
@@ -262,13 +262,31 @@ pub fn diff(old: &StructureFile, new: &StructureFile) -> SpecDiff {
     for (path, o) in &old_by {
         if let Some(n) = new_by.get(path) {
             changes(o, n, &mut changed);
-            if o.doc != n.doc {
-                docs.push(Change {
-                    path: n.path.clone(),
-                    what: "doc",
-                    from: o.doc.clone(),
-                    to: n.doc.clone(),
-                });
+            let inferred = |p: &ParamDef| {
+                p.inferred
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            for (what, from, to) in [
+                ("doc", o.doc.clone(), n.doc.clone()),
+                (
+                    "since",
+                    o.since.clone().unwrap_or_default(),
+                    n.since.clone().unwrap_or_default(),
+                ),
+                ("source", o.source.clone(), n.source.clone()),
+                ("inferred", inferred(o), inferred(n)),
+            ] {
+                if from != to {
+                    docs.push(Change {
+                        path: n.path.clone(),
+                        what,
+                        from,
+                        to,
+                    });
+                }
             }
         }
     }
@@ -376,7 +394,16 @@ impl fmt::Display for SpecDiff {
         if !self.docs.is_empty() {
             writeln!(f, "\nDocumentation changed ({}):", self.docs.len())?;
             for c in &self.docs {
-                writeln!(f, "  ~ {}\n      - {}\n      + {}", c.path, c.from, c.to)?;
+                let what = if c.what == "doc" {
+                    String::new()
+                } else {
+                    format!(" ({})", c.what)
+                };
+                writeln!(
+                    f,
+                    "  ~ {}{what}\n      - {}\n      + {}",
+                    c.path, c.from, c.to
+                )?;
             }
         }
         Ok(())

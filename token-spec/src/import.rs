@@ -8,7 +8,8 @@
 //!
 //! It copies no descriptions: every parameter's `doc` is a link to its entry in Stripe's API
 //! reference ([`link_doc`]); [`carry_docs`] then puts back the words we wrote for the
-//! parameters a previous structure already had.
+//! parameters a previous structure already had, and [`carry_since`] their `since` (a new
+//! parameter's is the imported version).
 //!
 //! # Shapes
 //!
@@ -370,6 +371,28 @@ pub fn carry_docs(into: &mut StructureFile, from: &StructureFile) -> usize {
     carried
 }
 
+/// Puts back the `since` of `from` (the structure being replaced) on the parameters of
+/// `into` that it has at the same path, and gives the others the version being imported
+/// (the first source we know that lists them). Returns how many were carried over.
+pub fn carry_since(into: &mut StructureFile, from: &StructureFile) -> usize {
+    let since: BTreeMap<&str, &str> = from
+        .params
+        .iter()
+        .filter_map(|p| Some((p.path.as_str(), p.since.as_deref()?)))
+        .collect();
+    let mut carried = 0;
+    for p in &mut into.params {
+        match since.get(p.path.as_str()) {
+            Some(s) => {
+                p.since = Some((*s).to_string());
+                carried += 1;
+            }
+            None => p.since = Some(into.api_version.clone()),
+        }
+    }
+    carried
+}
+
 fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
@@ -629,6 +652,9 @@ impl<'a> Importer<'a> {
             or_id: None,
             list: false,
             doc: String::new(),
+            since: None,
+            source: String::new(),
+            inferred: Vec::new(),
         };
         let (mut objects, mut lists, mut strs, mut scalars) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
-    AcceptedWhat, BooleanDef, Confidence, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName,
+    AcceptedWhat, BooleanDef, Confidence, ErrorDef, IdDef, InferredFact, KeyType, Mode, Stage,
+    TypeName,
 };
 use crate::rules::{Check, RuleName};
 
@@ -179,6 +180,23 @@ pub struct Node {
     /// Top-level parameters whose presence lifts this one's requirement (`pk_token` for
     /// `card[number]`).
     pub required_unless: Vec<NodeId>,
+    /// The first Stripe API version known to have the parameter (`params.json` `since`).
+    pub since: Option<String>,
+    /// Where the parameter comes from when not the structure's source (a parameter newer
+    /// than the public OpenAPI, from Stripe's SDKs), and what is inferred.
+    pub source: Option<String>,
+    /// The facts of the parameter that no source gives (`max_length`).
+    pub inferred: Vec<InferredFact>,
+    /// For a parameter of an older API version (a gate's `removed`): the index of that
+    /// gate in [`Spec::gates`]. It exists only for requests of a version before the gate.
+    pub until: Option<usize>,
+    /// For one of today's parameters that came with a breaking change (a gate's `added`):
+    /// the index of that gate. A request of an older version that sends it gets the gate's
+    /// warning.
+    pub added_at: Option<usize>,
+    /// A list of objects of an older API version (`account[legal_entity][additional_owners]`),
+    /// accepted without checking its elements: no children.
+    pub list: bool,
 }
 
 /// Where a parameter accepted beyond Stripe's OpenAPI comes from (`accepted.json`).
@@ -344,6 +362,40 @@ impl Generic {
     }
 }
 
+/// A breaking change of Stripe's API that touches `POST /v1/tokens` (`versions.json`): a
+/// request whose API version is before it is validated as before it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Gate {
+    /// The API version that made the change.
+    pub version: String,
+    /// The version's release date, `(year, month, day)`: a request is before the gate when
+    /// its version's date is earlier.
+    pub date: (u16, u8, u8),
+    /// The gate's name.
+    pub id: String,
+    /// What changed, in one line.
+    pub change: String,
+    /// Where the change is documented or seen.
+    pub source: String,
+    /// How sure we are that it touches token requests as described.
+    pub confidence: Confidence,
+    /// Decisions where the sources say nothing.
+    pub notes: String,
+    /// Objects under which unknown parameters were ignored before it (their nested objects
+    /// included; [`NodeId::ROOT`] for the whole body).
+    pub unknown_ignored_before: Vec<NodeId>,
+    /// The objects whose missing required parameters got another error before it, and
+    /// that error.
+    pub missing_before: Option<(Vec<NodeId>, ErrorDef)>,
+    /// The parameters that existed only before it (every node of their subtrees).
+    pub removed: Vec<NodeId>,
+    /// Today's parameters that came with it.
+    pub added: Vec<NodeId>,
+    /// The warning for one of `added` sent under an older version (never a refusal).
+    pub added_before: Option<ErrorDef>,
+}
+
 /// The whole checked spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -364,6 +416,8 @@ pub struct Spec {
     pub rules: Vec<Rule>,
     /// The texts a boolean parameter accepts (`rules.json` `booleans`).
     pub booleans: BooleanDef,
+    /// The version gates (`versions.json`), oldest first.
+    pub gates: Vec<Gate>,
 }
 
 impl Spec {
@@ -471,8 +525,9 @@ impl Spec {
     pub fn generic(&self, which: Generic) -> &ErrorDef {
         &self.generics[which as usize]
     }
-    /// The number of leaf parameters under a node: every non-object node counts one, and an
-    /// object-or-id union counts one more for its id form.
+    /// The number of today's leaf parameters under a node (not those of older API versions
+    /// only): every non-object node counts one, and an object-or-id union counts one more
+    /// for its id form.
     pub fn leaf_count(&self, id: NodeId) -> usize {
         let node = self.node(id);
         match &node.ty {
@@ -481,6 +536,7 @@ impl Spec {
                     + node
                         .children
                         .iter()
+                        .filter(|&&c| self.is_current(c))
                         .map(|c| self.leaf_count(*c))
                         .sum::<usize>()
             }
@@ -563,6 +619,58 @@ impl Spec {
             && node.required_unless.is_empty()
             && !node.parent.is_some_and(|p| self.has_exclusive_child(p))
     }
+    /// Whether the parameter is one of today's: not a parameter of an older API version
+    /// only (a gate's `removed`).
+    pub fn is_current(&self, id: NodeId) -> bool {
+        self.node(id).until.is_none()
+    }
+
+    /// The gate before whose version unknown parameters under `object` were ignored: the
+    /// newest of the gates whose `unknown_ignored_before` holds the object or one of its
+    /// ancestors.
+    pub fn unknown_gate(&self, object: NodeId) -> Option<usize> {
+        self.gates
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                g.unknown_ignored_before
+                    .iter()
+                    .any(|&o| self.is_within(object, o))
+            })
+            .map(|(i, _)| i)
+            .next_back()
+    }
+
+    /// The gate before whose version a missing `node` got that gate's error instead of
+    /// `parameter_missing`: the newest of the gates whose `missing_before` holds one of the
+    /// node's ancestors.
+    pub fn missing_gate(&self, node: NodeId) -> Option<usize> {
+        let parent = self.node(node).parent?;
+        self.gates
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                g.missing_before
+                    .as_ref()
+                    .is_some_and(|(within, _)| within.iter().any(|&o| self.is_within(parent, o)))
+            })
+            .map(|(i, _)| i)
+            .next_back()
+    }
+
+    /// Whether `n` is `ancestor` or under it.
+    pub fn is_within(&self, mut n: NodeId, ancestor: NodeId) -> bool {
+        loop {
+            if n == ancestor {
+                return true;
+            }
+            match self.node(n).parent {
+                Some(p) => n = p,
+                None => return false,
+            }
+        }
+    }
+
     /// The ids of every node under `id` (itself included), depth first, in spec order.
     pub fn subtree(&self, id: NodeId) -> Vec<NodeId> {
         let mut out = vec![id];

@@ -6,8 +6,11 @@
 //!   problem reported as a [`SpecErrors`]), and the loaded form: [`Spec`], its [`Node`]s by
 //!   [`NodeId`], [`Kind`]s and [`Rule`]s.
 //! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`],
-//!   [`model::AcceptedFile`]) and their meta-schemas, [`meta_schemas`] and
-//!   [`accepted_meta_schema`]; [`Spec::from_all_texts`] loads the three files.
+//!   [`model::AcceptedFile`], [`model::VersionsFile`]) and their meta-schemas,
+//!   [`meta_schemas`], [`accepted_meta_schema`] and [`versions_meta_schema`];
+//!   [`Spec::from_versioned_texts`] loads the four files.
+//! - API versions: [`history`] (how a version is read, the version gates' changelog);
+//!   the gates themselves are [`Spec::gates`] ([`Gate`]).
 //! - JSON Schema: [`Spec::kind_schema`], [`Spec::request_schema`], [`Spec::node_schema`].
 //! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
 //! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.
@@ -15,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod diff;
+pub mod history;
 pub mod import;
 mod ir;
 mod load;
@@ -24,7 +28,7 @@ mod schema;
 
 use std::sync::LazyLock;
 
-pub use ir::{Accepted, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+pub use ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
     GENERIC_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path, split_path,
     strsim_distance,
@@ -38,13 +42,21 @@ pub const BUNDLED_STRUCTURE: &str = include_str!("../spec/params.json");
 pub const BUNDLED_RULES: &str = include_str!("../spec/rules.json");
 /// The bundled file of what Stripe accepts beyond its OpenAPI (`spec/accepted.json`).
 pub const BUNDLED_ACCEPTED: &str = include_str!("../spec/accepted.json");
+/// The bundled version gates (`spec/versions.json`).
+pub const BUNDLED_VERSIONS: &str = include_str!("../spec/versions.json");
 
 static BUNDLED: LazyLock<Spec> = LazyLock::new(|| {
-    match Spec::from_all_texts(
+    match Spec::from_versioned_texts(
         BUNDLED_STRUCTURE,
         BUNDLED_RULES,
         BUNDLED_ACCEPTED,
-        ("spec/params.json", "spec/rules.json", "spec/accepted.json"),
+        BUNDLED_VERSIONS,
+        (
+            "spec/params.json",
+            "spec/rules.json",
+            "spec/accepted.json",
+            "spec/versions.json",
+        ),
     ) {
         Ok(spec) => spec,
         // The bundled files are checked by this crate's tests; reaching this is a build of a
@@ -53,7 +65,8 @@ static BUNDLED: LazyLock<Spec> = LazyLock::new(|| {
     }
 });
 
-/// The bundled spec (Stripe API version `2026-07-29.dahlia`), loaded once.
+/// The bundled spec (Stripe API version `2026-11-18.endive`, with the version gates of
+/// `spec/versions.json`), loaded once.
 pub fn bundled() -> &'static Spec {
     &BUNDLED
 }
@@ -71,4 +84,10 @@ pub fn meta_schemas() -> (schemars::Schema, schemars::Schema) {
 /// `schemars`.
 pub fn accepted_meta_schema() -> schemars::Schema {
     schemars::schema_for!(model::AcceptedFile)
+}
+
+/// The meta-schema of `spec/versions.json` ([`model::VersionsFile`]), derived with
+/// `schemars`.
+pub fn versions_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(model::VersionsFile)
 }

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use crate::ir::{Accepted, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+use crate::history::release_date;
+use crate::ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 use crate::model::{
-    AcceptedDef, AcceptedFile, AcceptedWhat, ArgValue, ErrorDef, ParamDef, RuleDef, RulesFile,
-    StructureFile, TypeName,
+    AcceptedDef, AcceptedFile, AcceptedWhat, ArgValue, ErrorDef, InferredFact, ParamDef, RuleDef,
+    RulesFile, StructureFile, TypeName, VersionsFile,
 };
 use crate::rules::{ArgKind, CALENDAR_PARTS, Check, RuleName, Target};
 
@@ -339,31 +340,77 @@ impl Spec {
         }
     }
 
+    /// Loads a spec from the text of its four files: the structure, the rules, what Stripe
+    /// accepts beyond its OpenAPI (`accepted.json`) and the version gates
+    /// (`versions.json`). `names` are the file names used in error reports.
+    pub fn from_versioned_texts(
+        structure: &str,
+        rules: &str,
+        accepted: &str,
+        versions: &str,
+        names: (&str, &str, &str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        let s = parse_json::<StructureFile>(names.0, structure);
+        let r = parse_json::<RulesFile>(names.1, rules);
+        let a = parse_json::<AcceptedFile>(names.2, accepted);
+        let v = parse_json::<VersionsFile>(names.3, versions);
+        match (s, r, a, v) {
+            (Ok(s), Ok(r), Ok(a), Ok(v)) => Spec::load(&s, &r, Some(&a), Some(&v), names),
+            (s, r, a, v) => Err(SpecErrors(
+                s.err()
+                    .into_iter()
+                    .chain(r.err())
+                    .chain(a.err())
+                    .chain(v.err())
+                    .collect::<Vec<_>>(),
+            )),
+        }
+    }
+
     /// Loads a spec from its two parsed files, checking everything (no parameters accepted
-    /// beyond Stripe's OpenAPI: see [`Spec::from_all_files`]).
+    /// beyond Stripe's OpenAPI, no version gates: see [`Spec::from_versioned_files`]).
     pub fn from_files(
         structure: &StructureFile,
         rules: &RulesFile,
         names: (&str, &str),
     ) -> Result<Spec, SpecErrors> {
-        Spec::load(structure, rules, None, (names.0, names.1, ""))
+        Spec::load(structure, rules, None, None, (names.0, names.1, "", ""))
     }
 
-    /// Loads a spec from its three parsed files, checking everything.
+    /// Loads a spec from its three parsed files, checking everything (no version gates:
+    /// see [`Spec::from_versioned_files`]).
     pub fn from_all_files(
         structure: &StructureFile,
         rules: &RulesFile,
         accepted: &AcceptedFile,
         names: (&str, &str, &str),
     ) -> Result<Spec, SpecErrors> {
-        Spec::load(structure, rules, Some(accepted), names)
+        Spec::load(
+            structure,
+            rules,
+            Some(accepted),
+            None,
+            (names.0, names.1, names.2, ""),
+        )
+    }
+
+    /// Loads a spec from its four parsed files, checking everything.
+    pub fn from_versioned_files(
+        structure: &StructureFile,
+        rules: &RulesFile,
+        accepted: &AcceptedFile,
+        versions: &VersionsFile,
+        names: (&str, &str, &str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        Spec::load(structure, rules, Some(accepted), Some(versions), names)
     }
 
     fn load(
         structure: &StructureFile,
         rules: &RulesFile,
         accepted: Option<&AcceptedFile>,
-        names: (&str, &str, &str),
+        versions: Option<&VersionsFile>,
+        names: (&str, &str, &str, &str),
     ) -> Result<Spec, SpecErrors> {
         let mut sx = Ctx {
             errors: Vec::new(),
@@ -386,6 +433,12 @@ impl Spec {
             accepted: None,
             aliases: Vec::new(),
             required_unless: Vec::new(),
+            since: None,
+            source: None,
+            inferred: Vec::new(),
+            until: None,
+            added_at: None,
+            list: false,
         }];
         let mut by_path: HashMap<String, NodeId> = HashMap::new();
         let mut seen_paths = HashSet::new();
@@ -421,27 +474,28 @@ impl Spec {
                     }
                 }
             };
+            // Refused, but the node is kept so that its children are not reported as
+            // orphans: only a version gate's older parameters may be lists of objects.
+            if p.list {
+                sx.err(
+                    &place,
+                    "`list` (a list of objects, kept from an older API version by the importer) is not checked by the validators: such a parameter of an older version belongs to a version gate's `removed` (versions.json), where it is accepted unchecked",
+                );
+            }
             let Some(ty) = check_param(&mut sx, &place, p) else {
                 continue;
             };
+            check_history(
+                &mut sx,
+                &place,
+                p,
+                &structure.api_version,
+                nodes[parent.index()].since.as_deref(),
+            );
             let id = NodeId(nodes.len() as u32);
             nodes[parent.index()].children.push(id);
             by_path.insert(p.path.clone(), id);
-            nodes.push(Node {
-                path: p.path.clone(),
-                name: segs[segs.len() - 1].to_string(),
-                parent: Some(parent),
-                children: Vec::new(),
-                ty,
-                required: p.required,
-                unset: p.unset,
-                secret: false,
-                doc: p.doc.clone(),
-                rules: Vec::new(),
-                accepted: None,
-                aliases: Vec::new(),
-                required_unless: Vec::new(),
-            });
+            nodes.push(param_node(p, segs[segs.len() - 1], parent, ty));
         }
 
         let mut rx = Ctx {
@@ -621,6 +675,16 @@ impl Spec {
             );
         }
 
+        // The version gates.
+        let mut vx = Ctx {
+            errors: Vec::new(),
+            file: names.3,
+        };
+        let gates = match versions {
+            Some(v) => add_gates(&mut vx, v, &structure.api_version, &mut nodes, &mut by_path),
+            None => Vec::new(),
+        };
+
         // Booleans: each spelling reads as one value.
         let b = &rules.booleans;
         if b.true_texts.is_empty() || b.false_texts.is_empty() {
@@ -647,6 +711,7 @@ impl Spec {
         let mut errors = sx.errors;
         errors.extend(rx.errors);
         errors.extend(ax.errors);
+        errors.extend(vx.errors);
         if !errors.is_empty() {
             return Err(SpecErrors(errors));
         }
@@ -660,6 +725,7 @@ impl Spec {
             generics,
             rules: out_rules,
             booleans: rules.booleans.clone(),
+            gates,
         })
     }
 }
@@ -1062,6 +1128,12 @@ fn accepted_node(
         }),
         aliases: Vec::new(),
         required_unless: Vec::new(),
+        since: None,
+        source: None,
+        inferred: Vec::new(),
+        until: None,
+        added_at: None,
+        list: false,
     });
     if let Some(target) = alias_of {
         nodes[target.index()].aliases.push(id);
@@ -1075,6 +1147,292 @@ fn accepted_node(
         k.implied_by.push(id);
     }
     Some(id)
+}
+
+/// The node of a parameter definition (of the structure, or of a version gate).
+fn param_node(p: &ParamDef, name: &str, parent: NodeId, ty: Ty) -> Node {
+    Node {
+        path: p.path.clone(),
+        name: name.to_string(),
+        parent: Some(parent),
+        children: Vec::new(),
+        ty,
+        required: p.required,
+        unset: p.unset,
+        secret: false,
+        doc: p.doc.clone(),
+        rules: Vec::new(),
+        accepted: None,
+        aliases: Vec::new(),
+        required_unless: Vec::new(),
+        since: p.since.clone(),
+        source: (!p.source.is_empty()).then(|| p.source.clone()),
+        inferred: p.inferred.clone(),
+        until: None,
+        added_at: None,
+        list: p.list,
+    }
+}
+
+/// Checks a parameter's `since`, `source` and `inferred`: a version no later than the
+/// structure's and no earlier than its parent's; an inferred fact that the entry has, and a
+/// source that says why.
+fn check_history(
+    cx: &mut Ctx<'_>,
+    place: &str,
+    p: &ParamDef,
+    api_version: &str,
+    parent_since: Option<&str>,
+) {
+    if let Some(since) = &p.since {
+        match release_date(since) {
+            None => cx.err(
+                place,
+                format!("`since` `{since}` is not an API version (YYYY-MM-DD or YYYY-MM-DD.name)"),
+            ),
+            Some(d) => {
+                if release_date(api_version).is_some_and(|v| d > v) {
+                    cx.err(
+                        place,
+                        format!(
+                            "`since` `{since}` is after the structure's API version `{api_version}`"
+                        ),
+                    );
+                }
+                if let Some(ps) = parent_since.and_then(release_date)
+                    && d < ps
+                {
+                    cx.err(
+                        place,
+                        format!(
+                            "`since` `{since}` is before its parent's ({})",
+                            parent_since.unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for fact in &p.inferred {
+        let has = match fact {
+            InferredFact::MaxLength => p.max_length.is_some(),
+        };
+        if !has {
+            cx.err(
+                place,
+                format!(
+                    "`inferred` names `{}`, which the entry does not give",
+                    fact.as_str()
+                ),
+            );
+        }
+    }
+    if !p.inferred.is_empty() && p.source.trim().is_empty() {
+        cx.err(
+            place,
+            "an entry with `inferred` facts needs its `source` (where it comes from, and why the facts are inferred)",
+        );
+    }
+}
+
+/// Checks the version gates of `versions.json` and compiles them: each gate's older
+/// parameters become nodes that exist only before it, and today's parameters that came
+/// with it are marked.
+fn add_gates(
+    vx: &mut Ctx<'_>,
+    versions: &VersionsFile,
+    api_version: &str,
+    nodes: &mut Vec<Node>,
+    by_path: &mut HashMap<String, NodeId>,
+) -> Vec<Gate> {
+    let mut gates = Vec::new();
+    let mut ids = HashSet::new();
+    // A request's place among the gates is a bit each (`u64`).
+    if versions.gates.len() > 64 {
+        vx.err("gates", "at most 64 version gates");
+        return gates;
+    }
+    let mut last: Option<(u16, u8, u8)> = None;
+    for (gi, g) in versions.gates.iter().enumerate() {
+        let place = format!("gates[{gi}] ({})", g.version);
+        let Some(date) = release_date(&g.version) else {
+            vx.err(
+                &place,
+                format!(
+                    "`{}` is not an API version (YYYY-MM-DD or YYYY-MM-DD.name)",
+                    g.version
+                ),
+            );
+            continue;
+        };
+        if last.is_some_and(|l| date <= l) {
+            vx.err(&place, "gates are listed oldest first, one per version");
+        }
+        last = Some(date);
+        if release_date(api_version).is_some_and(|v| date > v) {
+            vx.err(
+                &place,
+                format!("the gate is after the structure's API version `{api_version}`"),
+            );
+        }
+        if g.id.trim().is_empty() || !ids.insert(g.id.clone()) {
+            vx.err(
+                &place,
+                format!("`id` must be unique and not empty (`{}`)", g.id),
+            );
+        }
+        for (field, text) in [("change", &g.change), ("source", &g.source)] {
+            if text.trim().is_empty() {
+                vx.err(&place, format!("every gate needs its `{field}`"));
+            }
+        }
+        let index = gates.len();
+        // Objects of today's structure (or the body).
+        let objects = |vx: &mut Ctx<'_>, field: &str, paths: &[String]| -> Vec<NodeId> {
+            let mut out = Vec::new();
+            for p in paths {
+                if p.is_empty() {
+                    out.push(NodeId::ROOT);
+                    continue;
+                }
+                match by_path.get(p) {
+                    Some(id)
+                        if matches!(nodes[id.index()].ty, Ty::Object { .. })
+                            && nodes[id.index()].until.is_none() =>
+                    {
+                        out.push(*id)
+                    }
+                    Some(_) => vx.err(
+                        &place,
+                        format!("`{field}`: `{p}` is not an object of today's spec"),
+                    ),
+                    None => vx.err(&place, format!("`{field}`: {}", unknown_param(p, by_path))),
+                }
+            }
+            out
+        };
+        let unknown_ignored_before =
+            objects(vx, "unknown_ignored_before", &g.unknown_ignored_before);
+        let missing_before = g.missing_before.as_ref().map(|m| {
+            check_template(vx, &place, &m.error, true);
+            (objects(vx, "missing_before", &m.within), m.error.clone())
+        });
+        // The older parameters.
+        let mut removed = Vec::new();
+        let mut skipped: Vec<&str> = Vec::new();
+        for (i, p) in g.removed.iter().enumerate() {
+            let place = format!("{place} removed[{i}] ({})", p.path);
+            let Some(segs) = split_path(&p.path) else {
+                vx.err(
+                    &place,
+                    format!("`{}` is not a bracket path like `a[b][c]`", p.path),
+                );
+                continue;
+            };
+            let parent_path = &p.path[..p.path.rfind('[').unwrap_or(0)];
+            // One element of a list of objects: the record of its shape, not checked.
+            if skipped.contains(&parent_path) {
+                skipped.push(&p.path);
+                continue;
+            }
+            if by_path.contains_key(&p.path) {
+                vx.err(&place, format!("`{}` is already a parameter", p.path));
+                continue;
+            }
+            let parent = if segs.len() == 1 {
+                NodeId::ROOT
+            } else {
+                match by_path.get(parent_path) {
+                    Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => *id,
+                    Some(_) => {
+                        vx.err(&place, format!("parent `{parent_path}` is not an object"));
+                        continue;
+                    }
+                    None => {
+                        vx.err(
+                            &place,
+                            format!("parent `{parent_path}` is not declared before it"),
+                        );
+                        continue;
+                    }
+                }
+            };
+            let Some(ty) = check_param(vx, &place, p) else {
+                continue;
+            };
+            check_history(vx, &place, p, api_version, None);
+            let id = NodeId(nodes.len() as u32);
+            nodes[parent.index()].children.push(id);
+            by_path.insert(p.path.clone(), id);
+            let mut node = param_node(p, segs[segs.len() - 1], parent, ty);
+            node.until = Some(index);
+            nodes.push(node);
+            removed.push(id);
+            if p.list {
+                skipped.push(&p.path);
+            }
+        }
+        for p in &g.secret {
+            match by_path.get(p) {
+                Some(id)
+                    if removed.contains(id)
+                        && !matches!(nodes[id.index()].ty, Ty::Object { .. }) =>
+                {
+                    nodes[id.index()].secret = true
+                }
+                _ => vx.err(
+                    &place,
+                    format!(
+                        "`secret`: `{p}` is not a single-value parameter of this gate's `removed`"
+                    ),
+                ),
+            }
+        }
+        // Today's parameters that came with it.
+        let mut added = Vec::new();
+        for p in &g.added {
+            match by_path.get(p) {
+                Some(id)
+                    if nodes[id.index()].until.is_none()
+                        && nodes[id.index()].accepted.is_none() =>
+                {
+                    if nodes[id.index()].added_at.is_some() {
+                        vx.err(
+                            &place,
+                            format!("`added`: `{p}` came with another gate already"),
+                        );
+                    }
+                    nodes[id.index()].added_at = Some(index);
+                    added.push(*id);
+                }
+                Some(_) => vx.err(
+                    &place,
+                    format!("`added`: `{p}` is not a parameter of today's structure"),
+                ),
+                None => vx.err(&place, format!("`added`: {}", unknown_param(p, by_path))),
+            }
+        }
+        match (&g.added_before, added.is_empty()) {
+            (Some(e), _) => check_template(vx, &place, e, true),
+            (None, false) => vx.err(&place, "a gate with `added` needs `added_before`, the warning for them under an older version"),
+            (None, true) => {}
+        }
+        gates.push(Gate {
+            version: g.version.clone(),
+            date,
+            id: g.id.clone(),
+            change: g.change.clone(),
+            source: g.source.clone(),
+            confidence: g.confidence,
+            notes: g.notes.clone(),
+            unknown_ignored_before,
+            missing_before,
+            removed,
+            added,
+            added_before: g.added_before.clone(),
+        });
+    }
+    gates
 }
 
 fn unknown_param(path: &str, known: &HashMap<String, NodeId>) -> String {
@@ -1227,13 +1585,6 @@ fn check_param(cx: &mut Ctx<'_>, place: &str, p: &ParamDef) -> Option<Ty> {
         p.format.is_some(),
         t == TypeName::String || t == TypeName::Integer,
     );
-    // Refused, but the node is kept so that its children are not reported as orphans.
-    if p.list && t == TypeName::Object {
-        cx.err(
-            place,
-            "`list` (a list of objects, kept from an older API version by the importer) is not checked by the validators yet",
-        );
-    }
     if p.max_length == Some(0) || p.or_id.as_ref().and_then(|i| i.max_length) == Some(0) {
         cx.err(place, "impossible limit: max_length 0 admits no value");
         ok = false;

@@ -116,6 +116,45 @@ pub struct ParamDef {
     /// parameter's entry in Stripe's API reference (Markdown).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+    /// The first Stripe API version known to have the parameter: the version declared by
+    /// the first Stripe source that lists it (a public `spec3` file's `info.version`, the
+    /// API version Stripe's SDK pinned when its types first had it). Stripe's public OpenAPI
+    /// starts at `2017-08-15`: a parameter older than that says `2017-08-15`. Adding an
+    /// optional parameter is not a breaking change, so a parameter is accepted under every
+    /// API version whatever its `since` (only the version gates of `versions.json` make an
+    /// older version differ); `since` is what `token-validate diff --changelog` groups by.
+    /// The importer keeps it from the structure it replaces and gives a new parameter the
+    /// imported version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Where this parameter comes from when it is not the structure's `source`: a parameter
+    /// Stripe shipped after the newest public OpenAPI, taken from Stripe's SDKs (which are
+    /// generated from Stripe's newer OpenAPI). The importer drops it: the OpenAPI then is
+    /// the source.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The facts of this entry that no source gives, taken from Stripe's convention for
+    /// its siblings (`max_length`), with the reason in `source`. The importer drops it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<InferredFact>,
+}
+
+/// A fact of a parameter that no source gives and the spec infers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InferredFact {
+    /// The maximum length (`max_length`).
+    MaxLength,
+}
+
+impl InferredFact {
+    /// The name as the file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InferredFact::MaxLength => "max_length",
+        }
+    }
 }
 
 /// The item type of an array.
@@ -568,4 +607,89 @@ pub struct AcceptedDef {
     pub confidence: Confidence,
     /// What it is, in one line (the generated field's documentation).
     pub doc: String,
+}
+
+/// The history of `POST /v1/tokens` across Stripe API versions (`spec/versions.json`): the
+/// breaking changes that touch it, each a **version gate** with its source. Written by hand
+/// with the evidence for each gate; the OpenAPI importer never writes it.
+///
+/// Stripe's versioning (its "API upgrades" page): a request is handled as the API version
+/// its `Stripe-Version` header names (none: the account's); adding an optional parameter is
+/// backwards-compatible and reaches every version, so only breaking changes get a new
+/// dated version. A request whose version is before a gate is validated as Stripe did
+/// then: the gate's older parameters (`removed`) are accepted with their old shape, and
+/// what the gate changed (`unknown_ignored_before`, `missing_before`, `added`) applies the
+/// old way. A request on or after the gate's version, or without a version, is validated
+/// as today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct VersionsFile {
+    /// What the file is, for a reader.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub about: String,
+    /// How the `since` of each parameter of `params.json` was established (the sources).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub since: String,
+    /// The version gates, oldest first.
+    pub gates: Vec<GateDef>,
+}
+
+/// One breaking change of Stripe's API that touches `POST /v1/tokens`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct GateDef {
+    /// The API version that made the change (`2019-02-19`, `2024-09-30.acacia`): requests
+    /// of an older version are validated as before it.
+    pub version: String,
+    /// A unique name for the gate (`legal_entity_replaced`), used in warnings.
+    pub id: String,
+    /// What changed, in one line (the changelog prints it).
+    pub change: String,
+    /// Where the change is documented or seen (Stripe's changelog entry, recorded answers).
+    pub source: String,
+    /// How sure we are that the change touches token requests as described.
+    pub confidence: Confidence,
+    /// What was decided where the sources say nothing, and why.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Objects (bracket paths; `""` for the request body) under which Stripe ignored
+    /// parameters it did not know before this version, instead of refusing them (their
+    /// nested objects included).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_ignored_before: Vec<String>,
+    /// The error Stripe gave before this version for a required parameter left out, under
+    /// some objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_before: Option<MissingBefore>,
+    /// The parameters that existed before this version and not since, with their shape then
+    /// (as `params.json` writes parameters), parents before children. An object with `list:
+    /// true` (a list of objects) is accepted without checking its elements: the validators
+    /// do not check lists of objects; its children are kept here as the record of one
+    /// element's shape.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<ParamDef>,
+    /// Which of `removed` are secret (never in an error, a `Debug` output or a log line).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret: Vec<String>,
+    /// Today's parameters that came with this version (paths of `params.json`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    /// What a request of an older version that sends one of `added` gets: always a warning
+    /// beside the verdict, never a refusal (whether Stripe accepted it then is not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_before: Option<ErrorDef>,
+}
+
+/// The error for a required parameter left out, before a version gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct MissingBefore {
+    /// The objects whose required parameters it concerns (their nested objects included).
+    #[serde(rename = "in")]
+    pub within: Vec<String>,
+    /// The error.
+    pub error: ErrorDef,
 }

@@ -98,7 +98,9 @@ impl Spec {
             Ty::Object { or_id, .. } => {
                 let mut props = Map::new();
                 let mut required = Vec::new();
-                for c in &node.children {
+                // Today's parameters: those of older API versions only (a version gate's)
+                // are not in the schema of the newest version.
+                for c in node.children.iter().filter(|&&c| self.is_current(c)) {
                     let child = self.node(*c);
                     props.insert(child.name.clone(), self.node_value(*c));
                     // A parameter that a top-level one can stand in for (`card[number]`,
@@ -222,7 +224,12 @@ impl Spec {
     /// (or a parameter that implies one, `customer`). That only one kind may be sent is left to the validator.
     pub fn request_schema(&self) -> Schema {
         let mut props = Map::new();
-        for c in &self.node(NodeId::ROOT).children {
+        for c in self
+            .node(NodeId::ROOT)
+            .children
+            .iter()
+            .filter(|&&c| self.is_current(c))
+        {
             props.insert(self.node(*c).name.clone(), self.node_value(*c));
         }
         let mut any: Vec<Value> = self

@@ -169,3 +169,116 @@ fn today_shapes_need_no_note() {
         }
     }
 }
+
+/// The version gate `legal_entity_replaced` keeps the older shape as Stripe's 2018 file
+/// states it: every one of its parameters (less the deliberate changes its notes give) is
+/// the 2018 import's, and every parameter of the 2017 and 2018 files under
+/// `account[legal_entity]` is in it.
+#[test]
+fn the_legal_entity_gate_is_stripes_2018_shape() {
+    let versions: token_spec::model::VersionsFile =
+        serde_json::from_str(token_spec::BUNDLED_VERSIONS).unwrap();
+    let gate = versions
+        .gates
+        .iter()
+        .find(|g| g.id == "legal_entity_replaced")
+        .unwrap();
+    for (name, version) in [
+        (
+            "openapi-history/spec3-2017-12-06-e9d2beb6.json.gz",
+            "2017-08-15",
+        ),
+        (
+            "openapi-history/spec3-2018-12-21-c45f4ed0.json.gz",
+            "2018-11-08",
+        ),
+    ] {
+        let Some(imp) = import_history(name, "the_legal_entity_gate_is_stripes_2018_shape") else {
+            continue;
+        };
+        let file: Vec<_> = imp
+            .structure
+            .params
+            .iter()
+            .filter(|p| p.path.starts_with("account[legal_entity]"))
+            .collect();
+        for p in &file {
+            let ours = gate
+                .removed
+                .iter()
+                .find(|r| r.path == p.path)
+                .unwrap_or_else(|| panic!("{} of {version} is not in the gate", p.path));
+            assert_eq!(ours.ty, p.ty, "{}", p.path);
+            assert_eq!(ours.values, p.values, "{}", p.path);
+            assert_eq!(ours.unset, p.unset, "{}", p.path);
+            assert_eq!(ours.list, p.list, "{}", p.path);
+            // `required` on legal_entity itself is left out on purpose (the gate's notes).
+            if p.path != "account[legal_entity]" {
+                assert_eq!(ours.required, p.required, "{}", p.path);
+            }
+            if version == "2018-11-08" {
+                assert_eq!(ours.max_length, p.max_length, "{}", p.path);
+            }
+        }
+        if version == "2018-11-08" {
+            assert_eq!(file.len(), gate.removed.len());
+        }
+    }
+}
+
+/// A parameter's `since` is never later than the first public spec3 file that lists it
+/// (the `info.version` each file declares): `since` says the first version known to
+/// have it.
+#[test]
+fn since_is_never_later_than_stripes_files() {
+    use token_spec::history::release_date;
+    let spec = token_spec::bundled();
+    let mut checked = 0;
+    for name in common::history_files() {
+        let Some(imp) = import_history(&name, "since_is_never_later_than_stripes_files") else {
+            continue;
+        };
+        let file_date = release_date(&imp.structure.api_version).unwrap();
+        for p in &imp.structure.params {
+            let Some(id) = spec.lookup(&p.path) else {
+                continue;
+            };
+            let node = spec.node(id);
+            if node.accepted.is_some() {
+                continue;
+            }
+            let since = node
+                .since
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}", p.path));
+            assert!(
+                release_date(since).unwrap() <= file_date,
+                "{}: since {since}, but {name} ({}) lists it",
+                p.path,
+                imp.structure.api_version
+            );
+            checked += 1;
+        }
+    }
+    eprintln!("since_is_never_later_than_stripes_files: {checked} parameter listings checked");
+}
+
+/// The changelog the spec gives, per API version (`token-validate diff --changelog`).
+#[test]
+fn changelog_snapshot() {
+    let spec = token_spec::bundled();
+    let log = token_spec::history::changelog(spec);
+    assert!(log.unknown_since.is_empty(), "{:?}", log.unknown_since);
+    insta::assert_snapshot!("changelog", log.to_string());
+    // What a team pinned to 2023-08-16 may not know of: the parameters added since, and no
+    // breaking change of a token request.
+    let after = token_spec::history::changelog(spec).after("2023-08-16");
+    assert!(after.versions.iter().all(|v| v.breaking.is_empty()));
+    let added: usize = after
+        .versions
+        .iter()
+        .flat_map(|v| &v.added)
+        .map(|a| a.parameters.unwrap_or(1))
+        .sum();
+    assert_eq!(added, 45, "{after}");
+}

@@ -110,18 +110,39 @@ fn bundled_spec_loads() {
     assert_eq!(spec.kinds.len(), rules.kinds.len());
     let accepted: token_spec::model::AcceptedFile =
         serde_json::from_str(token_spec::BUNDLED_ACCEPTED).unwrap();
+    // A version gate's older parameters, less the elements of its lists of objects (kept
+    // in the file as the record of their shape, not checked).
+    let versions: token_spec::model::VersionsFile =
+        serde_json::from_str(token_spec::BUNDLED_VERSIONS).unwrap();
+    let gated: usize = spec.gates.iter().map(|g| g.removed.len()).sum();
+    let lists: Vec<&str> = versions
+        .gates
+        .iter()
+        .flat_map(|g| &g.removed)
+        .filter(|p| p.list)
+        .map(|p| p.path.as_str())
+        .collect();
+    let in_lists = versions
+        .gates
+        .iter()
+        .flat_map(|g| &g.removed)
+        .filter(|p| lists.iter().any(|l| p.path.starts_with(&format!("{l}["))))
+        .count();
+    let removed: usize = versions.gates.iter().map(|g| g.removed.len()).sum();
+    assert_eq!(gated, removed - in_lists);
     assert_eq!(
         spec.nodes().len(),
-        file.params.len() + accepted.params.len() + 1,
-        "every parameter (params.json and accepted.json) and the root"
+        file.params.len() + accepted.params.len() + gated + 1,
+        "every parameter (params.json, accepted.json, versions.json) and the root"
     );
 }
 
-/// The leaves under `id` of Stripe's OpenAPI (not those of accepted.json).
+/// Today's leaves under `id` of Stripe's OpenAPI (not those of accepted.json, nor those of
+/// older API versions only).
 fn structure_leaves(spec: &Spec, id: NodeId) -> usize {
     spec.subtree(id)
         .into_iter()
-        .filter(|n| !spec.is_accepted(*n))
+        .filter(|n| !spec.is_accepted(*n) && spec.is_current(*n))
         .map(|n| match &spec.node(n).ty {
             Ty::Object { or_id, .. } => usize::from(or_id.is_some() && n != NodeId::ROOT),
             _ => 1,
@@ -312,6 +333,11 @@ fn shipped_files_conform_to_the_meta_schema() {
             token_spec::BUNDLED_ACCEPTED,
             "accepted.json",
         ),
+        (
+            token_spec::versions_meta_schema(),
+            token_spec::BUNDLED_VERSIONS,
+            "versions.json",
+        ),
     ] {
         let validator = jsonschema::validator_for(schema.as_value()).unwrap();
         let doc: Value = serde_json::from_str(text).unwrap();
@@ -328,6 +354,7 @@ fn meta_schema_files_are_current() {
         (structure, "params.schema.json"),
         (rules, "rules.schema.json"),
         (token_spec::accepted_meta_schema(), "accepted.schema.json"),
+        (token_spec::versions_meta_schema(), "versions.schema.json"),
     ] {
         let path = format!("{}/spec/{file}", env!("CARGO_MANIFEST_DIR"));
         let want = serde_json::to_string_pretty(&schema).unwrap() + "\n";

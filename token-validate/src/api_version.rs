@@ -108,31 +108,28 @@ impl fmt::Display for Applied {
 /// list can be longer). A longer one is unreadable.
 pub const MAX_VERSION_LEN: usize = 200;
 
-/// A version's release date, `YYYY-MM-DD`, as `(year, month, day)`, when the text is
-/// `YYYY-MM-DD` or `YYYY-MM-DD.name` with a name of ASCII letters and digits.
-pub fn release_date(version: &str) -> Option<(u16, u8, u8)> {
-    let (date, name) = match version.split_once('.') {
-        Some((d, n)) => (d, Some(n)),
-        None => (version, None),
+pub use token_spec::history::release_date;
+
+/// The release date of the version a request names, for the version gates: the part before
+/// a beta suffix (`2015-10-12; feature_beta=v1` is read as `2015-10-12`).
+pub fn request_date(version: &str) -> Option<(u16, u8, u8)> {
+    let v = version.split(';').next().unwrap_or("").trim();
+    release_date(v)
+}
+
+/// Which of the spec's version gates a request of `version` is before: bit `i` set for
+/// gate `i` of `token_spec::Spec::gates` (none without a version, or for one that cannot be
+/// read: validated as the newest version).
+pub fn gates_before(version: Option<&str>, gates: &[token_spec::Gate]) -> u64 {
+    let Some(date) = version.and_then(request_date) else {
+        return 0;
     };
-    if let Some(n) = name
-        && (n.is_empty() || !n.bytes().all(|b| b.is_ascii_alphanumeric()))
-    {
-        return None;
-    }
-    let b = date.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u16> {
-        let s = &date[r];
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m as u8, d as u8))
+    gates
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, g)| date < g.date)
+        .fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
 /// Which validation applies to a request whose `Stripe-Version` header is `requested`
@@ -170,20 +167,27 @@ mod tests {
     const B: &str = "2026-07-29.dahlia";
 
     #[test]
-    fn dates() {
-        assert_eq!(release_date("2026-07-29.dahlia"), Some((2026, 7, 29)));
-        assert_eq!(release_date("2020-08-27"), Some((2020, 8, 27)));
-        for bad in [
-            "",
-            "2026-7-29",
-            "2026-13-01",
-            "2026-07-29.",
-            "2026-07-29.a b",
-            "x",
-            "2026/07/29",
-        ] {
-            assert_eq!(release_date(bad), None, "{bad}");
+    fn gates_by_request_date() {
+        let gates = &token_validate::token_spec::bundled().gates;
+        let all = (1u64 << gates.len()) - 1;
+        assert_eq!(gates_before(None, gates), 0);
+        assert_eq!(gates_before(Some("garbage"), gates), 0);
+        assert_eq!(gates_before(Some("2026-11-18.endive"), gates), 0);
+        assert_eq!(gates_before(Some("2010-01-01"), gates), all);
+        // A gate's own version is on its far side.
+        for (i, g) in gates.iter().enumerate() {
+            assert_eq!(
+                gates_before(Some(&g.version), gates) & (1 << i),
+                0,
+                "{}",
+                g.version
+            );
         }
+        assert_eq!(
+            gates_before(Some("2015-10-12; x_beta=v1"), gates),
+            gates_before(Some("2015-10-12"), gates)
+        );
+        assert_eq!(request_date(" 2019-02-18 "), Some((2019, 2, 18)));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The context a request is validated in: the API key's type and mode, the Connect
-//! account, and today's date.
+//! account, today's date and the Stripe API version the request names.
 
 use std::fmt;
 
@@ -146,6 +146,7 @@ pub struct Context {
     mode: Mode,
     account: Option<String>,
     today: Date,
+    api_version: Option<String>,
 }
 
 impl fmt::Debug for Context {
@@ -156,6 +157,7 @@ impl fmt::Debug for Context {
             .field("mode", &self.mode)
             .field("account", &self.account)
             .field("today", &self.today)
+            .field("api_version", &self.api_version)
             .finish()
     }
 }
@@ -208,6 +210,7 @@ impl Context {
             mode,
             account: None,
             today: Date::today_utc(),
+            api_version: None,
         }
     }
 
@@ -231,6 +234,25 @@ impl Context {
     pub fn with_today(mut self, today: Date) -> Context {
         self.today = today;
         self
+    }
+
+    /// With the Stripe API version the request names (its `Stripe-Version` header, such as
+    /// `2015-10-12` or `2026-11-18.endive`): a version before one of the spec's version gates
+    /// is validated as Stripe did before it (`token_spec::Spec::gates`: for example
+    /// `account[legal_entity]` is an account token before `2019-02-19`). Without one, or
+    /// with a version the spec cannot read, the request is validated as the newest version.
+    /// A text longer than [`api_version::MAX_VERSION_LEN`](crate::api_version::MAX_VERSION_LEN)
+    /// is not kept.
+    pub fn with_api_version(mut self, version: &str) -> Context {
+        let v = version.trim();
+        self.api_version = (!v.is_empty() && v.len() <= crate::api_version::MAX_VERSION_LEN)
+            .then(|| v.to_string());
+        self
+    }
+
+    /// The Stripe API version the request names, if any.
+    pub fn api_version(&self) -> Option<&str> {
+        self.api_version.as_deref()
     }
 
     /// The key type.

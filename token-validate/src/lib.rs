@@ -686,7 +686,7 @@ pub mod __private {
         pub use crate::rules;
         pub use crate::run::{
             ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
-            Slot, State, Text, Unset,
+            Slot, State, Text, Unchecked, Unset,
         };
         pub use serde;
         pub use token_spec::NodeId;

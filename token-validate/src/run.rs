@@ -184,6 +184,29 @@ impl<'de, S> ObjectSlot<'de, S> {
     }
 }
 
+/// A list of objects of an older API version (`account[legal_entity][additional_owners]`):
+/// accepted without checking its elements; only whether it was sent is kept.
+#[derive(Default)]
+pub struct Unchecked(bool);
+
+impl Unchecked {
+    /// It was sent.
+    #[inline]
+    pub fn sent(&mut self) {
+        self.0 = true;
+    }
+    /// Whether it was sent.
+    #[inline]
+    pub fn is_present(&self) -> bool {
+        self.0
+    }
+    /// Whether it was not sent.
+    #[inline]
+    pub fn is_absent(&self) -> bool {
+        !self.0
+    }
+}
+
 /// One item of a list parameter.
 pub enum Item<'de> {
     /// `""`, where the list's items may be unset.
@@ -529,6 +552,10 @@ pub struct Run<'a> {
     pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
     pub(crate) unknown_met: usize,
+    /// The spec's version gates the request's API version is before (a bit each).
+    before: u64,
+    /// The parameters that came with a gate and got its warning already.
+    gated: NodeSet,
 }
 
 impl<'a> Run<'a> {
@@ -559,6 +586,79 @@ impl<'a> Run<'a> {
             unknown_set: None,
             json_base: 0,
             unknown_met: 0,
+            before: crate::api_version::gates_before(ctx.api_version(), &spec().gates),
+            gated: NodeSet::new(nodes),
+        }
+    }
+
+    /// Whether the request's API version is before the spec's version gate `gate` (then
+    /// the gate's older parameters and behaviour apply).
+    #[inline]
+    pub fn before(&self, gate: usize) -> bool {
+        gate < 64 && self.before & (1 << gate) != 0
+    }
+
+    /// One of today's parameters that came with the gate `gate`, sent by a request of an
+    /// older version: the gate's warning (never a refusal, whatever the enforcement
+    /// threshold), once per parameter.
+    pub fn gate_added(&mut self, gate: usize, node: NodeId) {
+        if self.gated.contains(node) {
+            return;
+        }
+        self.gated.insert(node);
+        let Some(g) = spec().gates.get(gate) else {
+            return;
+        };
+        if let Some(def) = &g.added_before {
+            let path = spec().node(node).path.as_str();
+            self.warnings.push(Error::from_def(
+                def,
+                Phase::Context,
+                0,
+                Fill {
+                    param: path,
+                    definition: Cow::Owned(format!("gate:{}", g.id)),
+                    ..Fill::default()
+                },
+            ));
+        }
+    }
+
+    /// A parameter the spec does not know under `parent`, where the request's version may
+    /// be before a gate (`gate`) under which Stripe ignored unknown parameters there: let
+    /// through then, else as [`Run::unknown`].
+    pub fn unknown_gated(&mut self, parent: NodeId, name: &str, gate: Option<usize>) {
+        if gate.is_some_and(|g| self.before(g)) {
+            self.unknown_met += 1;
+            return;
+        }
+        self.unknown(parent, name);
+    }
+
+    /// A required parameter that was not sent, where a gate (`gate`) gave another error
+    /// before its version (a card's missing number: 402 before `2015-10-12`).
+    pub fn missing_gated(&mut self, node: NodeId, gate: usize) {
+        let def = match spec()
+            .gates
+            .get(gate)
+            .and_then(|g| g.missing_before.as_ref())
+        {
+            Some((_, def)) if self.before(gate) => def,
+            _ => return self.missing(node),
+        };
+        let path = spec().node(node).path.as_str();
+        let enforced = self.push(
+            def,
+            Phase::Presence,
+            0,
+            Fill {
+                param: path,
+                definition: Cow::Owned(format!("gate:{}", spec().gates[gate].id)),
+                ..Fill::default()
+            },
+        );
+        if enforced {
+            self.failed.insert(node);
         }
     }
 

@@ -706,7 +706,11 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     } else {
         return Err(Rejection::InvalidApiKey);
     };
-    let ctx = ctx.map_err(|_| Rejection::InvalidApiKey)?;
+    let mut ctx = ctx.map_err(|_| Rejection::InvalidApiKey)?;
+    // The API version the request is validated as (its version gates).
+    if let Some(v) = headers.get("stripe-version").and_then(|v| v.to_str().ok()) {
+        ctx = ctx.with_api_version(v);
+    }
     match headers.get("stripe-account") {
         None => Ok(ctx),
         Some(v) => match v.to_str() {
