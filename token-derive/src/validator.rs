@@ -693,7 +693,8 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
     } else {
         quote!()
     };
-    // A parameter the spec does not know: refused, unless the request's version is before a
+    // A parameter the spec does not know: one learned from a newer OpenAPI document at run
+    // time (checked as it states), else refused, unless the request's version is before a
     // gate under which Stripe ignored unknown parameters here.
     let unknown_gate = match spec.unknown_gate(id) {
         Some(g) => {
@@ -721,7 +722,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 };
                 match seg.text {
                     #(#form_arms)*
-                    other => run.unknown_gated(#this, other, #unknown_gate),
+                    other => run.unknown_form(#this, other, rest, &value, #unknown_gate),
                 }
             }
 
@@ -733,12 +734,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 while let ::core::option::Option::Some(key) = map.next_key_seed(#v::json::KeySeed)? {
                     match &*key {
                         #(#json_arms)*
-                        other => {
-                            #v::json::unknown_key(run, #v::json::JPath::Node(#this), other)?;
-                            run.unknown_gated(#this, other, #unknown_gate);
-                            let here = #v::json::JPath::Node(#this);
-                            map.next_value_seed(#v::json::Skip::new(run, #depth, #v::json::JPath::Key(&here, other)))?;
-                        }
+                        other => #v::json::unknown_member(run, #this, other, &mut map, #depth, #unknown_gate)?,
                     }
                 }
                 ::core::result::Result::Ok(())

@@ -284,6 +284,27 @@ impl Errors {
         Some(Errors(in_stripe_order(v)))
     }
 
+    /// The same errors, with `hint` after the message of each unknown parameter's
+    /// (`parameter_unknown`, with or without a suggestion, and their merged form).
+    #[cfg(feature = "tower")]
+    pub(crate) fn with_unknown_hint(mut self, hint: &str) -> Errors {
+        use token_spec::Generic;
+        for e in &mut self.0 {
+            let unknown = [
+                Generic::ParameterUnknown,
+                Generic::ParameterUnknownSuggestion,
+                Generic::ParametersUnknown,
+            ]
+            .iter()
+            .any(|g| e.definition == g.name());
+            if unknown && !hint.is_empty() {
+                e.message.push(' ');
+                e.message.push_str(hint);
+            }
+        }
+        self
+    }
+
     /// These errors as warnings (each is below the enforcement threshold).
     #[cfg(feature = "tower")]
     pub(crate) fn into_warnings(self) -> Warnings {

@@ -23,10 +23,14 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 use token_spec::NodeId;
 
+use token_spec::Generic;
+
+use crate::error::Phase;
 use crate::parse_error::{ParseErrorKind, quote_key};
 use crate::run::{
-    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
+    ArraySlot, ArrayTy, LearnTarget, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
 };
+use crate::runtime_spec::RuntimeSpec;
 
 /// Where a JSON value is, for the keys that body errors name.
 #[derive(Clone, Copy)]
@@ -266,6 +270,187 @@ pub fn unknown_key<E: de::Error>(run: &mut Run<'_>, parent: JPath<'_>, key: &str
         return Err(stop(run, ParseErrorKind::Json(msg), &parent));
     }
     Ok(())
+}
+
+/// A member the object `parent` does not know: a parameter of the runtime spec, checked as
+/// the document states it ([`crate::runtime_spec`]); else an unknown parameter, refused or,
+/// before a version gate (`gate`), let through.
+pub fn unknown_member<'de, A: MapAccess<'de>>(
+    run: &mut Run<'_>,
+    parent: NodeId,
+    key: &str,
+    map: &mut A,
+    depth: usize,
+    gate: Option<usize>,
+) -> Result<(), A::Error> {
+    unknown_key(run, JPath::Node(parent), key)?;
+    let here = JPath::Node(parent);
+    let at = JPath::Key(&here, key);
+    if let Some((rt, i)) = run.learned_root(parent, key) {
+        let path = rt.nodes[i].path.clone();
+        return map.next_value_seed(Learn {
+            run,
+            rt,
+            target: LearnTarget::Node(i),
+            path,
+            depth,
+            at,
+        });
+    }
+    run.unknown_gated(parent, key, gate);
+    map.next_value_seed(Skip::new(run, depth, at))
+}
+
+/// A value of a learned parameter, checked as the runtime spec states it.
+struct Learn<'r, 'a, 'p> {
+    run: &'r mut Run<'a>,
+    rt: &'a RuntimeSpec,
+    target: LearnTarget,
+    path: String,
+    depth: usize,
+    at: JPath<'p>,
+}
+
+impl Learn<'_, '_, '_> {
+    fn text<E: de::Error>(self, text: &str) -> Result<(), E> {
+        count(self.run, &self.at)?;
+        self.run
+            .learned_text(self.rt, self.target, &self.path, text);
+        Ok(())
+    }
+    /// The learned node this value stands for, when it is a parameter (not an item or an
+    /// entry).
+    fn node(&self) -> Option<&crate::runtime_spec::Learned> {
+        match self.target {
+            LearnTarget::Node(i) => Some(&self.rt.nodes[i]),
+            _ => None,
+        }
+    }
+    /// The error for a value of the wrong shape, then the value skipped for the limits.
+    fn wrong(&mut self, shape: Shape) {
+        use token_spec::model::TypeName as T;
+        let which = match (self.node().map(|n| n.ty), shape) {
+            (Some(T::Object | T::Map), Shape::Array) => Generic::ParameterInvalidObject,
+            (Some(T::Array), Shape::Object) => Generic::ParameterInvalidArray,
+            _ => Generic::ParameterInvalidScalar,
+        };
+        self.run
+            .learned_error(which, Phase::Types, &self.path, None, None);
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Learn<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        deep(self.run, self.depth, &self.at)?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Learn<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.text(if v { "true" } else { "false" })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.text(&v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.text(&v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.text(&v.to_string())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.text(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        use token_spec::model::TypeName as T;
+        match self.node().map(|n| (n.ty, n.open)) {
+            Some((T::Array, _)) => {
+                let LearnTarget::Node(n) = self.target else {
+                    return Ok(());
+                };
+                let mut i = 0;
+                loop {
+                    let item = JPath::Index(&self.at, i);
+                    index_limit(self.run, i, &item)?;
+                    let seed = Learn {
+                        run: self.run,
+                        rt: self.rt,
+                        target: LearnTarget::Item(n),
+                        path: format!("{}[{i}]", self.path),
+                        depth: self.depth + 1,
+                        at: item,
+                    };
+                    if seq.next_element_seed(seed)?.is_none() {
+                        return Ok(());
+                    }
+                    i += 1;
+                }
+            }
+            // A list of objects the validators do not check.
+            Some((T::Object, true)) => skip_items(self.run, self.depth, &self.at, seq),
+            _ => {
+                self.wrong(Shape::Array);
+                skip_items(self.run, self.depth, &self.at, seq)
+            }
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        use token_spec::model::TypeName as T;
+        let (ty, open) = match self.node() {
+            Some(n) if matches!(n.ty, T::Object | T::Map) => (n.ty, n.open),
+            _ => {
+                self.wrong(Shape::Object);
+                return Visitor::visit_map(Skip::new(self.run, self.depth, self.at), map);
+            }
+        };
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            unknown_key(self.run, self.at, &key)?;
+            let at = JPath::Key(&self.at, &key);
+            if seen.iter().any(|k| *k == *key) {
+                return Err(duplicate(self.run, at));
+            }
+            seen.push(key.to_string());
+            let path = token_spec::join_path(&self.path, &key);
+            let target = match (ty, self.node().and_then(|n| n.children.get(&*key))) {
+                (T::Map, _) => Some(LearnTarget::Entry),
+                (_, Some(&c)) => Some(LearnTarget::Node(c)),
+                (_, None) => {
+                    if !open {
+                        self.run.learned_error(
+                            Generic::ParameterUnknown,
+                            Phase::Unknown,
+                            &path,
+                            None,
+                            None,
+                        );
+                    }
+                    None
+                }
+            };
+            match target {
+                Some(target) => map.next_value_seed(Learn {
+                    run: self.run,
+                    rt: self.rt,
+                    target,
+                    path,
+                    depth: self.depth + 1,
+                    at,
+                })?,
+                None => map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A member whose key was seen before in the same object: a body error.

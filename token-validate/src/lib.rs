@@ -60,6 +60,7 @@ pub mod quote;
 mod request;
 pub mod rules;
 mod run;
+pub mod runtime_spec;
 mod secret;
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
@@ -70,6 +71,7 @@ pub mod tower;
 pub mod tree;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
 pub use decimal::{Decimal, DecimalError};
@@ -79,6 +81,7 @@ pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
 pub use request::*;
 pub use run::UnknownParams;
+pub use runtime_spec::RuntimeSpec;
 pub use token_derive::TokenRequest;
 pub use token_spec;
 pub use token_spec::model::Confidence;
@@ -251,15 +254,20 @@ pub struct Options {
     /// every problem rejects. [`Confidence::M`] rejects on H and M problems only (what
     /// `token-validate serve` does in front of Stripe), [`Confidence::H`] on H only.
     pub enforce: Confidence,
+    /// Parameters learned from a Stripe OpenAPI document newer than the bundled spec
+    /// ([`Options::runtime_spec`]).
+    pub runtime_spec: Option<Arc<RuntimeSpec>>,
 }
 
 impl Default for Options {
-    /// Default limits, unknown parameters refused, every problem enforced (strict).
+    /// Default limits, unknown parameters refused, every problem enforced (strict), no
+    /// runtime spec.
     fn default() -> Self {
         Options {
             limits: Limits::default(),
             unknown_params: UnknownParams::default(),
             enforce: Confidence::L,
+            runtime_spec: None,
         }
     }
 }
@@ -283,6 +291,15 @@ impl Options {
     /// confidence are warnings.
     pub fn enforce(mut self, threshold: Confidence) -> Self {
         self.enforce = threshold;
+        self
+    }
+    /// With the parameters of a Stripe OpenAPI document newer than the bundled spec
+    /// ([`runtime_spec`]): a parameter it has and the bundled spec does not is checked as
+    /// the document states it (type, `maxLength`, enum) and accepted, and
+    /// [`Accepted::runtime_params`] names it; without one it would be unknown. What
+    /// `token-validate serve --openapi FILE` and `check --openapi FILE` do.
+    pub fn runtime_spec(mut self, spec: Arc<RuntimeSpec>) -> Self {
+        self.runtime_spec = Some(spec);
         self
     }
 }
@@ -360,8 +377,14 @@ impl<'a> Input<'a> {
 pub struct Accepted<T> {
     /// The token kind, or the typed request.
     pub value: T,
-    /// Problems below the enforcement threshold (none under the default, strict threshold).
+    /// Problems below the enforcement threshold (none under the default, strict threshold),
+    /// and notes that never reject (one of today's parameters that came with a breaking API
+    /// version, sent by a request of an older version).
     pub warnings: Warnings,
+    /// The parameters the request sent that were checked from the runtime spec
+    /// ([`Options::runtime_spec`]) rather than the bundled one (top-most paths), in the
+    /// order first sent. The typed request does not hold them.
+    pub runtime_params: Vec<String>,
 }
 
 /// Reads a request into the validators and judges it: the request's state, its kind and
@@ -372,7 +395,8 @@ fn run<'de, T>(
     opts: &Options,
     then: impl FnOnce(&mut RequestState<'de>, Kind, Warnings) -> Result<Accepted<T>, Errors>,
 ) -> Result<Accepted<T>, Errors> {
-    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params, opts.enforce);
+    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params, opts.enforce)
+        .with_runtime(opts.runtime_spec.as_deref());
     let mut root = RequestState::default();
     let query = !input.query.is_empty();
     match (input.format, query) {
@@ -395,9 +419,13 @@ fn run<'de, T>(
     if !run.aborted() {
         root.finish(&mut run);
     }
+    let runtime_params = run.take_runtime_used();
     let warnings = run.into_result()?;
     let kind = root.kind().ok_or_else(no_kind)?;
-    then(&mut root, kind, warnings)
+    then(&mut root, kind, warnings).map(|mut a| {
+        a.runtime_params = runtime_params;
+        a
+    })
 }
 
 /// Checks a request to `POST /v1/tokens`: its body (form or JSON) and its URL query
@@ -414,6 +442,7 @@ pub fn check_request(
         Ok(Accepted {
             value: kind,
             warnings,
+            runtime_params: Vec::new(),
         })
     })
 }
@@ -431,7 +460,11 @@ pub fn validate_request(
 ) -> Result<Accepted<Request>, Errors> {
     run(input, ctx, opts, |root, kind, warnings| {
         match typed(root, kind) {
-            Ok(value) => Ok(Accepted { value, warnings }),
+            Ok(value) => Ok(Accepted {
+                value,
+                warnings,
+                runtime_params: Vec::new(),
+            }),
             Err(e) => Err(warnings.into_errors().unwrap_or(e)),
         }
     })
@@ -578,6 +611,7 @@ pub fn validate_request_as<T: FromParams>(
     Ok(Accepted {
         value,
         warnings: accepted.warnings,
+        runtime_params: accepted.runtime_params,
     })
 }
 
@@ -726,7 +760,7 @@ mod tests {
     fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {
         let ctx = Context::test_secret();
         let ignore = Options::new().unknown_params(UnknownParams::Ignore);
-        let body = b"account[business_type]=company&account[company][name]=Acme&account[company][physical_address][line1]=1+Main&brand_new=1";
+        let body = b"account[business_type]=company&account[company][name]=Acme&account[company][future_address][line1]=1+Main&brand_new=1";
         let e = validate_form(body, &ctx).unwrap_err();
         assert_eq!(e.first().code.as_deref(), Some("parameter_unknown"));
         let r = validate_form_with(body, &ctx, &ignore).unwrap();
@@ -735,7 +769,7 @@ mod tests {
         let form = r.to_form();
         assert!(form.contains("account[company][name]=Acme"), "{form}");
         assert!(
-            !form.contains("physical_address") && !form.contains("brand_new"),
+            !form.contains("future_address") && !form.contains("brand_new"),
             "{form}"
         );
         // Metadata keys are a map's: all kept.

@@ -14,13 +14,14 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use smallvec::SmallVec;
-use token_spec::model::Confidence;
+use token_spec::model::{Confidence, TypeName};
 use token_spec::{Check, Generic, NodeId, Spec};
 
 use crate::Limits;
 use crate::context::Context;
 use crate::error::{Error, Errors, Fill, Phase, Warnings};
 use crate::parse_error::{ParseError, ParseErrorKind};
+use crate::runtime_spec::RuntimeSpec;
 
 /// A value as received: borrowed from the body, or owned when it had to be decoded
 /// (percent-escapes, `+`, JSON escapes).
@@ -552,6 +553,10 @@ pub struct Run<'a> {
     pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
     pub(crate) unknown_met: usize,
+    /// Parameters learned from a newer Stripe OpenAPI document, if any.
+    runtime: Option<&'a RuntimeSpec>,
+    /// The learned parameters the request sent (their top-most paths).
+    runtime_used: Vec<String>,
     /// The spec's version gates the request's API version is before (a bit each).
     before: u64,
     /// The parameters that came with a gate and got its warning already.
@@ -586,9 +591,244 @@ impl<'a> Run<'a> {
             unknown_set: None,
             json_base: 0,
             unknown_met: 0,
+            runtime: None,
+            runtime_used: Vec::new(),
             before: crate::api_version::gates_before(ctx.api_version(), &spec().gates),
             gated: NodeSet::new(nodes),
         }
+    }
+
+    /// With the parameters learned from a newer Stripe OpenAPI document.
+    pub(crate) fn with_runtime(mut self, runtime: Option<&'a RuntimeSpec>) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// The learned parameters the request sent (their top-most paths, as sent first).
+    pub(crate) fn take_runtime_used(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.runtime_used)
+    }
+
+    /// The learned parameter `name` under the object `parent`, if the run has a runtime
+    /// spec that has it: noted as used.
+    pub(crate) fn learned_root(
+        &mut self,
+        parent: NodeId,
+        name: &str,
+    ) -> Option<(&'a RuntimeSpec, usize)> {
+        let rt = self.runtime?;
+        let i = rt.root(parent, name)?;
+        self.unknown_met += 1;
+        let path = &rt.nodes[i].path;
+        if !self.runtime_used.iter().any(|p| p == path) {
+            self.runtime_used.push(path.clone());
+        }
+        Some((rt, i))
+    }
+
+    /// A form pair the object `parent` does not know, `name` then `rest`: a parameter of
+    /// the runtime spec, checked as the document states it; else an unknown parameter
+    /// (refused, or let through before a gate, see [`Run::unknown_gated`]).
+    pub fn unknown_form(
+        &mut self,
+        parent: NodeId,
+        name: &str,
+        rest: &[Seg<'_, '_>],
+        value: &str,
+        gate: Option<usize>,
+    ) {
+        let Some((rt, i)) = self.learned_root(parent, name) else {
+            return self.unknown_gated(parent, name, gate);
+        };
+        let mut path = rt.nodes[i].path.clone();
+        let mut target = LearnTarget::Node(i);
+        for seg in rest {
+            let LearnTarget::Node(n) = target else {
+                // An item or a map entry with more segments: a dictionary where a single
+                // value belongs.
+                return self.learned_error(
+                    Generic::ParameterInvalidScalar,
+                    Phase::Types,
+                    &path,
+                    None,
+                    None,
+                );
+            };
+            let node = &rt.nodes[n];
+            match node.ty {
+                TypeName::Object => match node.children.get(seg.text) {
+                    Some(&c) => {
+                        path = token_spec::join_path(&path, seg.text);
+                        target = LearnTarget::Node(c);
+                    }
+                    // A list of objects, or an object the document does not describe.
+                    None if node.open => return,
+                    None => {
+                        let p = token_spec::join_path(&path, seg.text);
+                        return self.learned_error(
+                            Generic::ParameterUnknown,
+                            Phase::Unknown,
+                            &p,
+                            None,
+                            None,
+                        );
+                    }
+                },
+                TypeName::Array if seg.text.bytes().all(|b| b.is_ascii_digit()) => {
+                    path = format!("{path}[{}]", seg.text);
+                    target = LearnTarget::Item(n);
+                }
+                TypeName::Array => {
+                    return self.learned_error(
+                        Generic::ParameterInvalidArray,
+                        Phase::Types,
+                        &path,
+                        None,
+                        None,
+                    );
+                }
+                TypeName::Map => {
+                    path = format!("{path}[{}]", seg.text);
+                    target = LearnTarget::Entry;
+                }
+                _ => {
+                    return self.learned_error(
+                        Generic::ParameterInvalidScalar,
+                        Phase::Types,
+                        &path,
+                        None,
+                        None,
+                    );
+                }
+            }
+        }
+        self.learned_text(rt, target, &path, value);
+    }
+
+    /// One value of a learned parameter (`target`): judged by what the document states.
+    pub(crate) fn learned_text(
+        &mut self,
+        rt: &RuntimeSpec,
+        target: LearnTarget,
+        path: &str,
+        text: &str,
+    ) {
+        use TypeName as T;
+        let (ty, max, values, open, unset, or_id) = match target {
+            LearnTarget::Entry => return,
+            LearnTarget::Item(n) => {
+                let Some(items) = &rt.nodes[n].items else {
+                    return;
+                };
+                (
+                    items.ty,
+                    items.max_length,
+                    &items.values[..],
+                    false,
+                    items.unset,
+                    None,
+                )
+            }
+            LearnTarget::Node(n) => {
+                let node = &rt.nodes[n];
+                (
+                    node.ty,
+                    node.max_length,
+                    &node.values[..],
+                    node.open,
+                    node.unset,
+                    node.or_id.as_ref(),
+                )
+            }
+        };
+        let err = |run: &mut Self, which: Generic, values: Option<String>, limit: Option<u64>| {
+            run.learned_error(
+                which,
+                Phase::Types,
+                path,
+                values,
+                limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX)),
+            );
+        };
+        if text.is_empty() {
+            if !unset {
+                self.learned_error(
+                    Generic::ParameterInvalidEmpty,
+                    Phase::Presence,
+                    path,
+                    None,
+                    None,
+                );
+            }
+            return;
+        }
+        if is_blank(text) {
+            return self.learned_error(
+                Generic::ParameterInvalidStringBlank,
+                Phase::Presence,
+                path,
+                None,
+                None,
+            );
+        }
+        match ty {
+            T::String | T::Enum if max.is_some_and(|m| too_long(text, m)) => {
+                err(self, Generic::ParameterInvalidStringLength, None, max)
+            }
+            T::Integer if parse_integer(text).is_none() => {
+                err(self, Generic::ParameterInvalidInteger, None, None)
+            }
+            T::Number if !crate::decimal::is_decimal(text) => {
+                err(self, Generic::ParameterInvalidNumber, None, None)
+            }
+            T::Boolean if spec().parse_boolean(text).is_none() => {
+                err(self, Generic::ParameterInvalidBoolean, None, None)
+            }
+            T::Enum if !open && !values.iter().any(|v| v == text) => err(
+                self,
+                Generic::ParameterInvalidEnum,
+                Some(values_text(values)),
+                None,
+            ),
+            T::Object => match or_id {
+                Some(id) if id.max_length.is_some_and(|m| too_long(text, m)) => err(
+                    self,
+                    Generic::ParameterInvalidStringLength,
+                    None,
+                    id.max_length,
+                ),
+                Some(_) => {}
+                None => err(self, Generic::ParameterInvalidObject, None, None),
+            },
+            T::Map => err(self, Generic::ParameterInvalidObject, None, None),
+            T::Array => err(self, Generic::ParameterInvalidArray, None, None),
+            _ => {}
+        }
+    }
+
+    /// A problem with a learned parameter: a generic error on its path. Its value is never
+    /// quoted (whether it is secret is not known).
+    pub(crate) fn learned_error(
+        &mut self,
+        which: Generic,
+        phase: Phase,
+        path: &str,
+        values: Option<String>,
+        limit: Option<i64>,
+    ) {
+        self.push(
+            spec().generic(which),
+            phase,
+            0,
+            Fill {
+                param: path,
+                secret: true,
+                values,
+                limit,
+                definition: Cow::Borrowed(which.name()),
+                ..Fill::default()
+            },
+        );
     }
 
     /// Whether the request's API version is before the spec's version gate `gate` (then
@@ -1510,6 +1750,27 @@ struct Extra<'v> {
     limit: Option<i64>,
 }
 
+/// What a value of a learned parameter stands for.
+#[derive(Clone, Copy)]
+pub(crate) enum LearnTarget {
+    /// The learned parameter of this index.
+    Node(usize),
+    /// An item of the learned list of this index.
+    Item(usize),
+    /// An entry of a learned map (any string).
+    Entry,
+}
+
+/// An enum's values for a message: `a, b, or c` (`a or b` for two).
+fn values_text(values: &[String]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
 /// Whether `text` is only white space (Unicode's, as `str::trim` reads it); a first byte
 /// that is printable ASCII answers at once.
 #[inline]
@@ -1535,12 +1796,7 @@ pub(crate) fn enum_values(node: NodeId) -> String {
         },
         _ => &[],
     };
-    match values {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} or {b}"),
-        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
-    }
+    values_text(values)
 }
 
 /// An object parameter, as the generated code describes it.

@@ -147,6 +147,17 @@ pub use crate::BodyFormat;
 /// parameter_invalid_enum`).
 pub const WARNINGS_HEADER: HeaderName = HeaderName::from_static("token-preflight-warnings");
 
+/// The header on the answer to a request that sent parameters checked from the runtime
+/// spec ([`PreflightLayerBuilder::runtime_spec`]) rather than the bundled one: their paths,
+/// comma-separated.
+pub const RUNTIME_PARAMS_HEADER: HeaderName =
+    HeaderName::from_static("token-preflight-runtime-params");
+
+/// What a refused unknown parameter's message says, by default, when the request names a
+/// newer API version than the spec's and the policy is [`UnknownVersion::Strict`]
+/// (`{version}` is the spec's version): how to relax it.
+pub const DEFAULT_UNKNOWN_HINT: &str = "(This pre-flight knows Stripe API version {version}; the request names a newer version, which may have added it: let such parameters through with UnknownVersion::Lenient, or teach it a newer Stripe OpenAPI with a runtime spec.)";
+
 /// Why the layer (or the axum extractor) answered instead of the inner service.
 ///
 /// No variant holds the API key or a value from the body.
@@ -335,14 +346,35 @@ pub fn add_policy_headers(headers: &mut HeaderMap, applied: Applied) {
 
 /// The [`Applied`] version policy for a request with these headers under `unknown`.
 pub fn applied_policy(headers: &HeaderMap, unknown: UnknownVersion) -> Applied {
+    applied_for(headers, unknown, None)
+}
+
+/// The [`Applied`] version policy for a request with these headers under `unknown`, when
+/// the newest version known is the runtime spec's if there is one (newer than the
+/// bundled spec's), else the bundled spec's.
+fn applied_for(
+    headers: &HeaderMap,
+    unknown: UnknownVersion,
+    runtime: Option<&crate::RuntimeSpec>,
+) -> Applied {
     let requested = headers
         .get("stripe-version")
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    crate::api_version::applied(
-        requested,
-        &crate::token_spec::bundled().api_version,
-        unknown,
-    )
+    crate::api_version::applied(requested, known_version(runtime), unknown)
+}
+
+/// The newest API version the layer knows: the runtime spec's, else the bundled spec's.
+fn known_version(runtime: Option<&crate::RuntimeSpec>) -> &str {
+    let bundled = crate::token_spec::bundled().api_version.as_str();
+    match runtime {
+        Some(rt)
+            if crate::api_version::release_date(rt.api_version())
+                > crate::api_version::release_date(bundled) =>
+        {
+            rt.api_version()
+        }
+        _ => bundled,
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -378,6 +410,13 @@ pub struct Config {
     /// Today's date for the checks that read it (card expiry, Apple Pay tokens), instead of
     /// the system clock's (see [`PreflightLayerBuilder::today`]).
     pub today: Option<crate::Date>,
+    /// Parameters learned from a newer Stripe OpenAPI document (see
+    /// [`PreflightLayerBuilder::runtime_spec`]).
+    pub runtime_spec: Option<Arc<crate::RuntimeSpec>>,
+    /// What is added to a refused unknown parameter's message when the request names a
+    /// newer API version than the spec's and the policy is [`UnknownVersion::Strict`]
+    /// (`{version}`: the newest version known); see [`DEFAULT_UNKNOWN_HINT`].
+    pub unknown_hint: String,
 }
 
 impl Default for Config {
@@ -393,6 +432,8 @@ impl Default for Config {
             typed_request: true,
             enforce: Confidence::L,
             today: None,
+            runtime_spec: None,
+            unknown_hint: DEFAULT_UNKNOWN_HINT.to_string(),
         }
     }
 }
@@ -463,6 +504,22 @@ impl PreflightLayerBuilder {
     /// tests.
     pub fn today(mut self, today: crate::Date) -> Self {
         self.config.today = Some(today);
+        self
+    }
+    /// The parameters of a Stripe OpenAPI document newer than the bundled spec
+    /// ([`RuntimeSpec`](crate::RuntimeSpec)): a parameter it has and the bundled spec does
+    /// not is checked as the document states it and accepted, and the answer names it in
+    /// [`RUNTIME_PARAMS_HEADER`]; a request of a version up to the document's is then no
+    /// longer "newer" ([`UnknownVersion`] applies only beyond it).
+    pub fn runtime_spec(mut self, spec: Arc<crate::RuntimeSpec>) -> Self {
+        self.config.runtime_spec = Some(spec);
+        self
+    }
+    /// What a refused unknown parameter's message says after Stripe's when the request
+    /// names a newer API version than the spec's under [`UnknownVersion::Strict`] (default
+    /// [`DEFAULT_UNKNOWN_HINT`]; `{version}` is replaced by the newest version known).
+    pub fn unknown_hint(mut self, hint: impl Into<String>) -> Self {
+        self.config.unknown_hint = hint.into();
         self
     }
     /// The layer.
@@ -567,7 +624,11 @@ where
             return Box::pin(async move { fut.await.map(|res| res.map(Either::Right)) });
         }
         let config = Arc::clone(&self.config);
-        let applied = applied_policy(req.headers(), config.unknown_version);
+        let applied = applied_for(
+            req.headers(),
+            config.unknown_version,
+            config.runtime_spec.as_deref(),
+        );
         let stripe = config.stripe_headers;
         let mark = move |mut res: http::Response<PreflightResponseBody<ResBody>>| {
             if stripe {
@@ -592,6 +653,7 @@ where
                     request,
                     context,
                     warnings,
+                    runtime_params,
                 }) => {
                     if let Some(kind) = kind {
                         parts.extensions.insert(kind);
@@ -605,11 +667,17 @@ where
                     if !warnings.is_empty() {
                         parts.extensions.insert(warnings);
                     }
+                    let learned = (!runtime_params.is_empty())
+                        .then(|| HeaderValue::from_str(&runtime_params.join(",")).ok())
+                        .flatten();
                     let req = http::Request::from_parts(parts, Either::Left(Full::new(body)));
                     inner.call(req).await.map(|res| {
                         let mut res = mark(res.map(Either::Right));
                         if let Some(v) = header {
                             res.headers_mut().insert(WARNINGS_HEADER, v);
+                        }
+                        if let Some(v) = learned {
+                            res.headers_mut().insert(RUNTIME_PARAMS_HEADER, v);
                         }
                         res
                     })
@@ -660,6 +728,8 @@ pub(crate) struct Validated {
     pub context: Context,
     /// The problems below the enforcement threshold.
     pub warnings: Warnings,
+    /// The parameters checked from the runtime spec.
+    pub runtime_params: Vec<String>,
 }
 
 /// The value of [`WARNINGS_HEADER`] for these warnings, if there are any.
@@ -797,20 +867,28 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let applied = applied_policy(headers, config.unknown_version);
+    let applied = applied_for(
+        headers,
+        config.unknown_version,
+        config.runtime_spec.as_deref(),
+    );
     preflight_applied(headers, query, body, config, applied).await
 }
 
 /// The validation options of the layer's settings under a version policy.
 pub(crate) fn options(config: &Config, applied: Applied) -> Options {
-    Options::new()
+    let options = Options::new()
         .limits(config.limits.clone())
         .unknown_params(if applied.ignores_unknown() {
             UnknownParams::Ignore
         } else {
             UnknownParams::Reject
         })
-        .enforce(config.enforce)
+        .enforce(config.enforce);
+    match &config.runtime_spec {
+        Some(rt) => options.runtime_spec(Arc::clone(rt)),
+        None => options,
+    }
 }
 
 async fn preflight_applied<B>(
@@ -847,18 +925,26 @@ where
         query: query.unwrap_or("").as_bytes(),
     };
     let result = if config.typed_request {
-        crate::validate_request(input, &context, &options)
-            .map(|a| (a.value.token_kind(), Some(a.value), a.warnings))
+        crate::validate_request(input, &context, &options).map(|a| {
+            (
+                a.value.token_kind(),
+                Some(a.value),
+                a.warnings,
+                a.runtime_params,
+            )
+        })
     } else {
-        crate::check_request(input, &context, &options).map(|a| (a.value, None, a.warnings))
+        crate::check_request(input, &context, &options)
+            .map(|a| (a.value, None, a.warnings, a.runtime_params))
     };
     match result {
-        Ok((kind, request, warnings)) => Ok(Validated {
+        Ok((kind, request, warnings, runtime_params)) => Ok(Validated {
             body,
             kind: Some(kind),
             request,
             context,
             warnings,
+            runtime_params,
         }),
         // A body that cannot be read, with only problems below the threshold: on the
         // verdict path it goes on as it is, with its warnings.
@@ -872,7 +958,16 @@ where
                 request: None,
                 context,
                 warnings: errors.into_warnings(),
+                runtime_params: Vec::new(),
             })
+        }
+        // A request of a newer API version than the spec's, validated strictly: the unknown
+        // parameters' messages say how to relax it.
+        Err(errors) if applied == Applied::Strict => {
+            let hint = config
+                .unknown_hint
+                .replace("{version}", known_version(config.runtime_spec.as_deref()));
+            Err(Rejection::Invalid(errors.with_unknown_hint(&hint)))
         }
         Err(errors) => Err(Rejection::Invalid(errors)),
     }

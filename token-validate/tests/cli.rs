@@ -406,8 +406,14 @@ fn update_procedure_on_stripe_files() {
     let out = run(&["diff", &path("params.old.json"), &path("params.json")]);
     assert_eq!(out.status.code(), Some(1));
     let (stdout, _) = text(&out);
+    // OLD is what the first import wrote: the extract's version.
+    let extract_version = serde_json::from_slice::<serde_json::Value>(&extract).unwrap()["source"]
+        ["api_version"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(
-        stdout.starts_with(&format!("Spec diff: {bundled_version} -> 2023-08-16\n")),
+        stdout.starts_with(&format!("Spec diff: {extract_version} -> 2023-08-16\n")),
         "{stdout}"
     );
     if same_version {
@@ -572,4 +578,102 @@ fn check_enforce_and_query() {
         "",
     );
     assert_eq!((code, &line["kind"]), (Some(0), &serde_json::json!("card")));
+}
+
+/// `check --stripe-version`: the request is validated as that API version (its version
+/// gates); `diff --changelog` prints the spec's changelog per version.
+#[test]
+fn check_as_a_version_and_the_changelog() {
+    let dir = scratch("check_as_a_version_and_the_changelog");
+    let body = dir.join("legal_entity.form");
+    std::fs::write(
+        &body,
+        "account[legal_entity][first_name]=Legal&account[legal_entity][last_name]=Eagle",
+    )
+    .unwrap();
+    let body = body.to_string_lossy().into_owned();
+    let out = run(&["check", "--stripe-version", "2015-10-12", &body]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.contains(r#""kind":"account""#));
+    let out = run(&["check", &body]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).0.contains(r#""param":"account[legal_entity]""#));
+
+    let out = run(&["diff", "--changelog"]);
+    assert_eq!(out.status.code(), Some(0));
+    let spec = token_validate::token_spec::bundled();
+    assert_eq!(
+        text(&out).0,
+        token_validate::token_spec::history::changelog(spec).to_string()
+    );
+    let out = run(&["diff", "--changelog", "--since", "2023-08-16", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let versions: Vec<&str> = json["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions.first(), Some(&"2023-10-16"), "{versions:?}");
+    assert_eq!(versions.last(), Some(&"2026-10-28.endive"), "{versions:?}");
+    let out = run(&["diff", "--changelog", "--since", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["diff"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `check --openapi FILE`: a Stripe OpenAPI document newer than the bundled spec teaches
+/// its extra parameters, checked as it states them and listed in the body's line. The
+/// document is our own (an invented future version and parameter).
+#[test]
+fn check_learns_from_a_newer_openapi() {
+    let dir = scratch("check_learns_from_a_newer_openapi");
+    let doc = dir.join("spec3.json");
+    std::fs::write(
+        &doc,
+        r#"{"source": {"repo": "tests", "path": "ours", "commit": "-", "api_version": "2099-01-01.zeta"},
+            "request": {"type": "object", "properties": {"card": {"type": "object", "properties": {
+              "nickname": {"type": "string", "maxLength": 10}}}}}}"#,
+    )
+    .unwrap();
+    let ok = dir.join("ok.form");
+    std::fs::write(
+        &ok,
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[nickname]=travel",
+    )
+    .unwrap();
+    let long = dir.join("long.form");
+    std::fs::write(
+        &long,
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[nickname]=far+too+long",
+    )
+    .unwrap();
+    let (doc, ok, long) = (
+        doc.to_string_lossy().into_owned(),
+        ok.to_string_lossy().into_owned(),
+        long.to_string_lossy().into_owned(),
+    );
+    let out = run(&["check", "--openapi", &doc, &ok, &long]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let lines: Vec<serde_json::Value> = text(&out)
+        .0
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(
+        lines[0]["runtime_params"],
+        serde_json::json!(["card[nickname]"])
+    );
+    assert_eq!(lines[1]["valid"], false);
+    assert_eq!(lines[1]["error"]["param"], "card[nickname]");
+    // Without it: unknown.
+    let out = run(&["check", &ok]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).0.contains("parameter_unknown"));
+    // A document that is not one: exit 2, saying why.
+    let out = run(&["check", "--openapi", &ok, &ok]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("--openapi"), "{:?}", text(&out));
 }

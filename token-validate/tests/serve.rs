@@ -89,7 +89,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
             &[
                 ("authorization", &format!("Bearer {SK_TEST}")),
                 ("content-type", ct),
-                ("stripe-version", "2026-07-29.dahlia"),
+                ("stripe-version", bundled_version()),
                 ("stripe-account", "acct_1032D82eZvKYlo2C"),
                 ("idempotency-key", "key-123"),
                 ("user-agent", "Stripe/v1 PythonBindings/16.1.0"),
@@ -114,7 +114,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
         for (k, v) in [
             ("authorization", format!("Bearer {SK_TEST}")),
             ("content-type", ct.to_string()),
-            ("stripe-version", "2026-07-29.dahlia".into()),
+            ("stripe-version", bundled_version().into()),
             ("stripe-account", "acct_1032D82eZvKYlo2C".into()),
             ("idempotency-key", "key-123".into()),
             ("user-agent", "Stripe/v1 PythonBindings/16.1.0".into()),
@@ -178,7 +178,7 @@ async fn invalid_bodies_never_reach_the_upstream() {
         assert_eq!(a.header("idempotency-key"), Some("k1"));
         assert_eq!(a.header("cache-control"), Some("no-cache, no-store"));
         assert_eq!(a.header("content-type"), Some("application/json"));
-        assert_eq!(a.header("stripe-version"), Some("2026-07-29.dahlia"));
+        assert_eq!(a.header("stripe-version"), Some(bundled_version()));
     }
     assert_eq!(up.count(), 0, "an invalid request reached the upstream");
     serve.stop().await;
@@ -463,9 +463,10 @@ async fn thousands_of_concurrent_requests_none_lost() {
 async fn api_versions_choose_the_policy() {
     let up = Upstream::start(Behaviour::Echo).await;
     let client = client();
-    let newer = "2026-10-28.endive";
-    // A parameter a newer version may have added, next to a valid account token.
-    let body = "account[business_type]=company&account[company][name]=Acme&account[company][physical_address][line1]=1+Main+St";
+    // A version after the spec's (an invented one) and a parameter it may have added, next
+    // to a valid account token.
+    let newer = "2099-01-01.zeta";
+    let body = "account[business_type]=company&account[company][name]=Acme&account[company][future_address][line1]=1+Main+St";
     for (policy, status, header, forwarded) in [
         (UnknownVersion::Lenient, 200, "lenient", true),
         (UnknownVersion::Strict, 400, "strict", false),
@@ -488,6 +489,14 @@ async fn api_versions_choose_the_policy() {
         } else {
             assert_eq!(a.json()["error"]["code"], "parameter_unknown");
             assert_eq!(a.header("stripe-version"), Some(newer), "echoed");
+            // The message says which version the spec is, and how to relax it.
+            let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+            assert!(
+                message.starts_with("Received unknown parameter: account[company][future_address]")
+                    && message.contains(bundled_version())
+                    && message.contains("--unknown-version lenient"),
+                "{message}"
+            );
         }
         // Known parameters are still checked under lenient; pass checks nothing.
         let a = post_form(
@@ -504,16 +513,21 @@ async fn api_versions_choose_the_policy() {
             402
         };
         assert_eq!(a.status.as_u16(), want, "{policy:?}");
-        // The bundled version and older ones are validated as always.
-        for v in ["2026-07-29.dahlia", "2024-06-20"] {
+        // The bundled version and older ones are validated as always (older ones as their
+        // version), whatever the policy for newer ones; their error is Stripe's alone.
+        for v in [bundled_version(), "2026-07-29.dahlia", "2024-06-20"] {
             let a = post_form(&client, &serve, SK_TEST, &[("stripe-version", v)], body).await;
             assert_eq!(a.status, StatusCode::BAD_REQUEST, "{v}");
-            let h = if v.starts_with("2026") {
+            let h = if v == bundled_version() {
                 "bundled"
             } else {
                 "older"
             };
             assert_eq!(a.header("token-preflight-version-policy"), Some(h));
+            assert_eq!(
+                a.json()["error"]["message"],
+                "Received unknown parameter: account[company][future_address]"
+            );
         }
         serve.stop().await;
     }
@@ -1029,4 +1043,9 @@ async fn a_huge_authorization_header_is_not_a_key() {
 
 async fn mock_with(c: Config) -> Running {
     Running::start(c).await
+}
+
+/// The bundled spec's API version.
+fn bundled_version() -> &'static str {
+    token_validate::token_spec::bundled().api_version.as_str()
 }

@@ -151,12 +151,17 @@ fn serve_help_names_every_flag_and_its_variable() {
         "--read-timeout <DURATION>",
         "--log-format <LOG_FORMAT>",
         "--unknown-version <UNKNOWN_VERSION>",
+        "--openapi <FILE>",
         "TOKEN_VALIDATE_LISTEN",
         "TOKEN_VALIDATE_UPSTREAM",
         "TOKEN_VALIDATE_MOCK",
+        "TOKEN_VALIDATE_UNKNOWN_VERSION",
+        "TOKEN_VALIDATE_OPENAPI",
         "[default: 127.0.0.1:4242]",
         "[default: https://api.stripe.com]",
-        "[default: lenient]",
+        // The default of --unknown-version depends on the mode, and the help says which.
+        "`strict` with --mock",
+        "`lenient` in proxy mode",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
@@ -174,4 +179,92 @@ fn serve_help_names_every_flag_and_its_variable() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--unknown-version pass"));
+}
+
+/// `serve --mock` refuses unknown parameters whatever the request's version (a test double
+/// is strict by default), and for a version newer than the spec's the message names the
+/// spec's version and how to relax it; `--openapi FILE` teaches a newer document's
+/// parameters, named in the answer's `Token-Preflight-Runtime-Params`.
+#[test]
+fn mock_is_strict_by_default_and_learns_from_openapi() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve_openapi");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = dir.join("spec3.json");
+    std::fs::write(
+        &doc,
+        r#"{"source": {"repo": "tests", "path": "ours", "commit": "-", "api_version": "2099-01-01.zeta"},
+            "request": {"type": "object", "properties": {"card": {"type": "object", "properties": {
+              "nickname": {"type": "string", "maxLength": 10}}}}}}"#,
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(["serve", "--mock", "--listen", "127.0.0.1:0", "--openapi"])
+        .arg(&doc)
+        .env_remove("TOKEN_VALIDATE_UNKNOWN_VERSION")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    let auth = format!("Bearer {KEY}");
+    let post = |version: &str, body: &str| {
+        http(
+            &addr,
+            "POST",
+            "/v1/tokens",
+            &[
+                ("authorization", auth.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("stripe-version", version),
+            ],
+            body,
+        )
+    };
+    let card = format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]=2034");
+    let bundled = token_validate::token_spec::bundled().api_version.as_str();
+    // Learned from the document.
+    let ok = post(bundled, &format!("{card}&card[nickname]=travel"));
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(
+        ok.to_ascii_lowercase()
+            .contains("token-preflight-runtime-params: card[nickname]"),
+        "{ok}"
+    );
+    // Unknown at the spec's version: Stripe's message alone.
+    let zip = post(bundled, &format!("{card}&card[zip]=94107"));
+    assert!(zip.starts_with("HTTP/1.1 400"), "{zip}");
+    assert!(
+        zip.contains(r#""message":"Received unknown parameter: card[zip]""#),
+        "{zip}"
+    );
+    // Newer than every spec it knows: still refused (strict), saying how to relax it.
+    let newer = post("2100-01-01.omega", &format!("{card}&card[zip]=94107"));
+    assert!(newer.starts_with("HTTP/1.1 400"), "{newer}");
+    assert!(
+        newer.contains("2099-01-01.zeta") && newer.contains("--unknown-version lenient"),
+        "{newer}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("runtime spec 2099-01-01.zeta") && err.contains("newer API versions: strict"),
+        "{err}"
+    );
 }

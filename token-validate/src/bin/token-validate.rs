@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use token_validate::token_spec::{self, Spec, diff, import, model::StructureFile};
-use token_validate::{Confidence, Context, Date, Error, Input, Options, validate_request};
+use token_validate::{
+    Confidence, Context, Date, Error, Input, Options, RuntimeSpec, validate_request,
+};
 
 /// Pre-flight validation of Stripe `POST /v1/tokens` requests, with Stripe's own errors.
 #[derive(Parser)]
@@ -28,7 +30,8 @@ enum Command {
     /// 2 on a usage or I/O error (message on stderr).
     ///
     /// The spec is compiled into this binary: after `import-openapi` has updated
-    /// token-spec/spec/params.json, rebuild (`cargo build`) to check against it.
+    /// token-spec/spec/params.json, rebuild (`cargo build`) to check against it, or give the
+    /// newer OpenAPI document to --openapi.
     Check {
         /// The API key the request is made with (its type and mode matter: person and
         /// account tokens need a publishable key in live mode). Default: a test secret key.
@@ -56,6 +59,17 @@ enum Command {
         /// its parameters with the body's.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
+        /// The Stripe API version the requests name (their `Stripe-Version`): a version
+        /// before one of the spec's version gates is validated as before it (for example
+        /// `2015-10-12` takes `account[legal_entity]`). Default: none, the newest version.
+        #[arg(long, value_name = "VERSION")]
+        stripe_version: Option<String>,
+        /// A Stripe OpenAPI document newer than the bundled spec (spec3.json, its YAML
+        /// form, or an extract): its parameters that the bundled spec lacks are checked as it
+        /// states them and accepted, listed in the body's line (`"runtime_params"`), without
+        /// a rebuild.
+        #[arg(long, value_name = "FILE")]
+        openapi: Option<PathBuf>,
         /// Files to check; `-` (or none) reads standard input.
         #[arg(value_name = "FILE|-")]
         files: Vec<PathBuf>,
@@ -82,16 +96,29 @@ enum Command {
         confidence: Option<String>,
     },
     /// Print what changed between two specs: parameters added and removed, type, limit,
-    /// enum and required-ness changes, and documentation and source changes.
+    /// enum and required-ness changes, and documentation and source changes. With
+    /// --changelog: what changed for token requests per Stripe API version, from the
+    /// bundled spec (each parameter's `since` and the version gates of versions.json).
     ///
     /// Each spec is a structure file (`params.json`) or a Stripe OpenAPI document (JSON or
     /// YAML: `spec3.json`, `latest/openapi.spec3.json`, `spec3.yaml`, or an extract).
-    /// Exit status: 0 when the specs are the same, 1 when they differ, 2 on an error.
+    /// Exit status: 0 when the specs are the same, 1 when they differ, 2 on an error
+    /// (--changelog: 0).
     Diff {
-        /// The old spec.
-        old: PathBuf,
-        /// The new spec.
-        new: PathBuf,
+        /// The old spec (not with --changelog).
+        #[arg(required_unless_present = "changelog")]
+        old: Option<PathBuf>,
+        /// The new spec (not with --changelog).
+        #[arg(required_unless_present = "changelog")]
+        new: Option<PathBuf>,
+        /// Print the bundled spec's changelog per API version instead: the breaking changes
+        /// (version gates, with their sources) and the parameters each version added.
+        #[arg(long, conflicts_with_all = ["old", "new", "no_docs"])]
+        changelog: bool,
+        /// With --changelog: only the versions after this one (what a team pinned to it
+        /// may not know of).
+        #[arg(long, value_name = "VERSION", requires = "changelog")]
+        since: Option<String>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -163,6 +190,8 @@ fn main() -> ExitCode {
             max_body,
             enforce,
             query,
+            stripe_version,
+            openapi,
             files,
         } => check(
             key,
@@ -172,6 +201,8 @@ fn main() -> ExitCode {
             max_body,
             enforce,
             query.unwrap_or_default(),
+            stripe_version,
+            openapi,
             files,
         ),
         Command::Schema { kind } => schema(kind.as_deref()),
@@ -179,9 +210,15 @@ fn main() -> ExitCode {
         Command::Diff {
             old,
             new,
+            changelog,
+            since,
             json,
             no_docs,
-        } => diff_cmd(&old, &new, json, no_docs),
+        } => match (changelog, old, new) {
+            (true, _, _) => changelog_cmd(since.as_deref(), json),
+            (false, Some(old), Some(new)) => diff_cmd(&old, &new, json, no_docs),
+            _ => Err(Fatal("diff needs OLD and NEW, or --changelog".into())),
+        },
         Command::ImportOpenapi {
             file,
             rules,
@@ -216,6 +253,9 @@ enum Line<'a> {
         /// Problems below the enforcement threshold (`--enforce`); left out when none.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<&'a Error>,
+        /// Parameters checked from `--openapi`'s document; left out when none.
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        runtime_params: &'a [String],
     },
     Invalid {
         input: &'a str,
@@ -261,6 +301,8 @@ fn check(
     max_body: usize,
     enforce: Confidence,
     query: String,
+    stripe_version: Option<String>,
+    openapi: Option<PathBuf>,
     files: Vec<PathBuf>,
 ) -> Result<ExitCode, Fatal> {
     let mut ctx = match key {
@@ -275,8 +317,15 @@ fn check(
             .ok_or_else(|| Fatal(format!("--now: `{n}` is not a date of the form YYYY-MM-DD")))?;
         ctx = ctx.with_today(d);
     }
+    if let Some(v) = stripe_version {
+        ctx = ctx.with_api_version(&v);
+    }
     let mut opts = Options::default().enforce(enforce);
     opts.limits.max_body_bytes = max_body;
+    if let Some(p) = openapi {
+        let rt = RuntimeSpec::from_path(&p).map_err(|e| Fatal(format!("--openapi: {e}")))?;
+        opts = opts.runtime_spec(std::sync::Arc::new(rt));
+    }
     let files = if files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -313,6 +362,7 @@ fn check(
                 valid: true,
                 kind: accepted.value.kind(),
                 warnings: accepted.warnings.iter().collect(),
+                runtime_params: &accepted.runtime_params,
             },
             Err(errors) => {
                 any_invalid = true;
@@ -545,6 +595,30 @@ fn diff_cmd(old: &Path, new: &Path, json: bool, no_docs: bool) -> Result<ExitCod
     })
 }
 
+fn changelog_cmd(since: Option<&str>, json: bool) -> Result<ExitCode, Fatal> {
+    let mut log = token_spec::history::changelog(token_spec::bundled());
+    if let Some(v) = since {
+        if token_spec::history::release_date(v).is_none() {
+            return Err(Fatal(format!(
+                "--since: `{v}` is not a Stripe API version (YYYY-MM-DD or YYYY-MM-DD.name)"
+            )));
+        }
+        log = log.after(v);
+    }
+    let text = if json {
+        serde_json::to_string_pretty(&log).map_err(|e| Fatal(e.to_string()))? + "\n"
+    } else {
+        log.to_string()
+    };
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        // `token-validate diff --changelog | head`: the reader has what it wanted.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("writing to standard output: {e}")))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
 fn import_cmd(
     file: &Path,
     rules: Option<&Path>,
@@ -568,6 +642,7 @@ fn import_cmd(
             .map_err(|e| Fatal(format!("the bundled params.json: {e}")))?,
     };
     let carried = import::carry_docs(&mut structure, &previous);
+    import::carry_since(&mut structure, &previous);
     let (rules_text, rules_name) = match rules {
         Some(p) => (
             std::fs::read_to_string(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
@@ -580,12 +655,19 @@ fn import_cmd(
     };
     let structure_text =
         serde_json::to_string_pretty(&structure).map_err(|e| Fatal(e.to_string()))? + "\n";
-    // The rule layer must still fit: a rule on a parameter that no longer exists fails here.
-    if let Err(errors) = Spec::from_all_texts(
+    // The rule layer must still fit: a rule (or a version gate) on a parameter that no
+    // longer exists fails here.
+    if let Err(errors) = Spec::from_versioned_texts(
         &structure_text,
         &rules_text,
         token_spec::BUNDLED_ACCEPTED,
-        ("imported structure", &rules_name, "accepted.json (bundled)"),
+        token_spec::BUNDLED_VERSIONS,
+        (
+            "imported structure",
+            &rules_name,
+            "accepted.json (bundled)",
+            "versions.json (bundled)",
+        ),
     ) {
         return Err(Fatal(format!(
             "the imported structure does not fit the rule layer; update the rules first:\n{errors}"

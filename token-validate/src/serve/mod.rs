@@ -73,6 +73,14 @@ pub const DEFAULT_PROXY_ENFORCE: Confidence = Confidence::M;
 /// problem it knows of).
 pub const DEFAULT_MOCK_ENFORCE: Confidence = Confidence::L;
 
+/// The default policy for a request of a newer API version than the spec's in mock mode:
+/// strict (a test double refuses what it does not know, whatever the version).
+pub const DEFAULT_MOCK_UNKNOWN_VERSION: UnknownVersion = UnknownVersion::Strict;
+
+/// The default policy for a request of a newer API version than the spec's in proxy mode:
+/// lenient (the newer version may have added parameters; Stripe judges them).
+pub const DEFAULT_PROXY_UNKNOWN_VERSION: UnknownVersion = UnknownVersion::Lenient;
+
 /// The default number of idempotency keys remembered in mock mode.
 pub const DEFAULT_IDEMPOTENCY_ENTRIES: usize = 10_000;
 
@@ -127,16 +135,22 @@ pub struct Args {
         default_value_t = 1000
     )]
     pub max_requests_per_connection: usize,
-    /// How validation treats a request for an API version newer than the bundled spec's:
-    /// `strict` refuses parameters the spec does not know, `lenient` lets them through and
-    /// checks the rest, `pass` forwards the request unvalidated (proxy mode only).
-    #[arg(
-        long,
-        value_enum,
-        env = "TOKEN_VALIDATE_UNKNOWN_VERSION",
-        default_value = "lenient"
-    )]
-    pub unknown_version: VersionPolicyArg,
+    /// How validation treats a request for an API version newer than the spec's (the
+    /// bundled one, or --openapi's): `strict` refuses parameters the spec does not know
+    /// (their message says how to relax it), `lenient` lets them through and checks the
+    /// rest, `pass` forwards the request unvalidated (proxy mode only). Default: `strict`
+    /// with --mock (a test double refuses what it does not know, whatever the version),
+    /// `lenient` in proxy mode. A request of the spec's version or an older one is always
+    /// validated strictly, as that version (its version gates).
+    #[arg(long, value_enum, env = "TOKEN_VALIDATE_UNKNOWN_VERSION")]
+    pub unknown_version: Option<VersionPolicyArg>,
+    /// A Stripe OpenAPI document newer than the bundled spec (`spec3.json`,
+    /// `latest/openapi.spec3.json`, their YAML forms, or an extract): its parameters that
+    /// the bundled spec lacks are checked as it states them (type, maxLength, enum) and
+    /// accepted, and named in the answer's Token-Preflight-Runtime-Params header; no
+    /// rebuild needed.
+    #[arg(long, value_name = "FILE", env = "TOKEN_VALIDATE_OPENAPI")]
+    pub openapi: Option<PathBuf>,
     /// The format of the one log line per request, on standard error.
     #[arg(
         long,
@@ -240,7 +254,14 @@ pub struct Config {
     /// Today's date for the checks that read it, instead of the system clock's (to replay
     /// recorded requests as of their day, or in tests); `None`: the clock.
     pub today: Option<crate::Date>,
+    /// Parameters learned from a Stripe OpenAPI document newer than the bundled spec
+    /// (`--openapi FILE`).
+    pub runtime_spec: Option<Arc<crate::RuntimeSpec>>,
 }
+
+/// What `serve` adds to the message of an unknown parameter it refuses in a request that
+/// names a newer API version than the spec's (`{version}`: the spec's version).
+pub const UNKNOWN_HINT: &str = "(token-validate serve validates against Stripe API version {version}; the request names a newer version, which may have added it: run serve with --unknown-version lenient to let such parameters through, or with --openapi FILE and Stripe's newer spec3.json to check them.)";
 
 impl Config {
     /// The configuration of the command-line flags (feature `cli`).
@@ -260,6 +281,11 @@ impl Config {
             Mode::Mock => DEFAULT_MOCK_ENFORCE,
             Mode::Proxy(_) => DEFAULT_PROXY_ENFORCE,
         });
+        let unknown_version = match (a.unknown_version, &mode) {
+            (Some(v), _) => v.into(),
+            (None, Mode::Mock) => DEFAULT_MOCK_UNKNOWN_VERSION,
+            (None, Mode::Proxy(_)) => DEFAULT_PROXY_UNKNOWN_VERSION,
+        };
         Config {
             listen: a.listen,
             enforce,
@@ -267,7 +293,8 @@ impl Config {
             mode,
             max_body: a.max_body,
             read_timeout: a.read_timeout,
-            unknown_version: a.unknown_version.into(),
+            unknown_version,
+            runtime_spec: None,
             server: ServerLimits {
                 header_read_timeout: a.header_timeout,
                 max_connections: a.max_connections,
@@ -286,12 +313,13 @@ impl Config {
             mode: Mode::Mock,
             max_body: 64 * 1024,
             read_timeout: Duration::from_secs(10),
-            unknown_version: UnknownVersion::Lenient,
+            unknown_version: DEFAULT_MOCK_UNKNOWN_VERSION,
             server: ServerLimits::default(),
             log: None,
             idempotency_entries: DEFAULT_IDEMPOTENCY_ENTRIES,
             enforce: DEFAULT_MOCK_ENFORCE,
             today: None,
+            runtime_spec: None,
         }
     }
 
@@ -305,6 +333,7 @@ impl Config {
                 read_timeout: Duration::from_secs(10),
             }),
             enforce: DEFAULT_PROXY_ENFORCE,
+            unknown_version: DEFAULT_PROXY_UNKNOWN_VERSION,
             ..Config::mock(listen)
         }
     }
@@ -384,7 +413,11 @@ impl Server {
         if let Some(today) = config.today {
             builder = builder.today(today);
         }
+        if let Some(rt) = &config.runtime_spec {
+            builder = builder.runtime_spec(Arc::clone(rt));
+        }
         let layer = builder
+            .unknown_hint(UNKNOWN_HINT)
             .limits(Limits {
                 max_body_bytes: config.max_body,
                 ..Limits::default()
@@ -457,10 +490,21 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// `token-validate serve` (feature `cli`): [`run`] with the configuration of the flags.
+/// `token-validate serve` (feature `cli`): [`run`] with the configuration of the flags
+/// (and the runtime spec of `--openapi FILE`, read here: exit status 2 when it cannot be).
 #[cfg(feature = "cli")]
 pub fn main(args: &Args) -> ExitCode {
-    run(Config::from_args(args))
+    let mut config = Config::from_args(args);
+    if let Some(path) = &args.openapi {
+        match crate::RuntimeSpec::from_path(path) {
+            Ok(rt) => config.runtime_spec = Some(Arc::new(rt)),
+            Err(e) => {
+                eprintln!("token-validate serve: --openapi: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    run(config)
 }
 
 /// What `token-validate serve` does once its flags are read: starts a multi-threaded
@@ -480,6 +524,16 @@ pub fn run(config: Config) -> ExitCode {
     runtime.block_on(async move {
         let unknown = config.unknown_version;
         let enforce = config.enforce;
+        let learned = config.runtime_spec.as_ref().map(|rt| {
+            format!(
+                "; runtime spec {} ({}): {} parameter(s) beyond the bundled spec{}{}",
+                rt.api_version(),
+                rt.source(),
+                rt.len(),
+                if rt.is_empty() { "" } else { ": " },
+                rt.paths().join(", ")
+            )
+        });
         let mode = match &config.mode {
             Mode::Mock => "mock (test double)".to_string(),
             Mode::Proxy(p) => format!("proxy to {}", p.upstream),
@@ -500,8 +554,9 @@ pub fn run(config: Config) -> ExitCode {
         };
         println!("listening on http://{addr}");
         eprintln!(
-            "token-validate serve: {mode}; spec {}; newer API versions: {unknown}; enforce: {enforce}; health: GET {HEALTH_PATH}",
-            crate::token_spec::bundled().api_version
+            "token-validate serve: {mode}; spec {}{}; newer API versions: {unknown}; enforce: {enforce}; health: GET {HEALTH_PATH}",
+            crate::token_spec::bundled().api_version,
+            learned.unwrap_or_default()
         );
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
