@@ -356,3 +356,30 @@ async fn the_layer_reads_the_version_from_the_header() {
         402
     );
 }
+
+/// The README says the spec's version, how many of today's parameters it has, and how many
+/// Stripe added since 2023-08-16: counted from the spec.
+#[test]
+fn the_readme_says_what_the_spec_counts() {
+    let spec = token_spec::bundled();
+    let accepted = spec.nodes().iter().filter(|n| n.accepted.is_some()).count();
+    let leaves = spec.leaf_count(token_spec::NodeId::ROOT) - accepted;
+    let readme = include_str!("../README.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let want = format!(
+        "({leaves} leaf parameters at Stripe API version `{}`,",
+        spec.api_version
+    );
+    assert!(readme.contains(&want), "README.md should say: {want}");
+    let since: usize = token_spec::history::changelog(spec)
+        .after("2023-08-16")
+        .versions
+        .iter()
+        .flat_map(|v| &v.added)
+        .map(|a| a.parameters.unwrap_or(1))
+        .sum();
+    let want = format!("Stripe added {since} token parameters and no breaking change");
+    assert!(readme.contains(&want), "README.md should say: {want}");
+}

@@ -111,12 +111,40 @@ await test('account token', async () => {
   expect(t.id.startsWith('ct_') && t.type === 'account', t);
 });
 
-await test("account token with a parameter of the SDK's newer API version (lenient)", async () => {
+await test("account token with account[company][physical_address] (2026-10-28.endive), at the SDK's own version", async () => {
   const t = await stripe.tokens.create({
-    account: { business_type: 'company', company: { name: 'Acme', physical_address: { line1: '1 Main St' } } },
+    account: {
+      business_type: 'company',
+      company: {
+        name: 'Acme',
+        physical_address: { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' },
+      },
+    },
   });
-  expect(t.id.startsWith('ct_'), t);
-  expect(t.lastResponse.headers['token-preflight-version-policy'] === 'lenient', t.lastResponse.headers);
+  expect(t.id.startsWith('ct_') && t.type === 'account', t);
+  const h = t.lastResponse.headers;
+  // 23.2.0 sends 2026-11-18.endive, the spec's own version.
+  expect(['bundled', 'older'].includes(h['token-preflight-version-policy']), h);
+  expect(h['token-preflight-warnings'] === undefined, h);
+});
+
+await test("card[zip] at the SDK's own version: StripeInvalidRequestError parameter_unknown", async () => {
+  const e = await rejects(E.StripeInvalidRequestError,
+    stripe.tokens.create({ card: card(undefined, { zip: '94107' }) }));
+  expect(e.code === 'parameter_unknown' && e.param === 'card[zip]' && e.statusCode === 400, [e.code, e.param]);
+});
+
+await test("a top-level amount at the SDK's own version: StripeInvalidRequestError parameter_unknown", async () => {
+  const e = await rejects(E.StripeInvalidRequestError,
+    stripe.tokens.create({ card: card(), amount: 100 }));
+  expect(e.code === 'parameter_unknown' && e.param === 'amount', [e.code, e.param]);
+});
+
+await test('card[zip] at a version newer than the spec: still parameter_unknown, saying how to relax it', async () => {
+  const e = await rejects(E.StripeInvalidRequestError,
+    stripe.tokens.create({ card: card(undefined, { zip: '94107' }) }, { apiVersion: '2099-01-01.zeta' }));
+  expect(e.code === 'parameter_unknown' && e.param === 'card[zip]', [e.code, e.param]);
+  expect(e.message.includes('--unknown-version lenient') && e.message.includes(BUNDLED), e.message);
 });
 
 await test('incorrect_number: StripeCardError, code, param, statusCode, requestId', async () => {

@@ -144,17 +144,45 @@ def _():
     expect(t.id.startswith("ct_") and t.type == "account", t)
 
 
-@case("account token with a parameter of the SDK's newer API version (lenient)")
+@case("account token with account[company][physical_address] (2026-10-28.endive), at the SDK's own version")
 def _():
     t = stripe.Token.create(
         account={
             "business_type": "company",
-            "company": {"name": "Acme", "physical_address": {"line1": "1 Main St"}},
+            "company": {
+                "name": "Acme",
+                "physical_address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"},
+            },
         }
     )
-    expect(t.id.startswith("ct_"), t)
-    policy = t.last_response.headers.get("Token-Preflight-Version-Policy")
-    expect(policy == "lenient", policy)
+    expect(t.id.startswith("ct_") and t.type == "account", t)
+    headers = t.last_response.headers
+    # 16.1.0 sends 2026-10-28.endive, older than the spec: validated as that version.
+    expect(headers.get("Token-Preflight-Version-Policy") in ("bundled", "older"), headers)
+    expect(headers.get("Token-Preflight-Warnings") is None, headers)
+
+
+@case("card[zip] at the SDK's own version: InvalidRequestError parameter_unknown")
+def _():
+    e = raises(stripe.InvalidRequestError, lambda: stripe.Token.create(card=card(zip="94107")))
+    expect(e.code == "parameter_unknown" and e.param == "card[zip]", (e.code, e.param))
+    expect(e.http_status == 400, e.http_status)
+
+
+@case("a top-level amount at the SDK's own version: InvalidRequestError parameter_unknown")
+def _():
+    e = raises(stripe.InvalidRequestError, lambda: stripe.Token.create(card=card(), amount=100))
+    expect(e.code == "parameter_unknown" and e.param == "amount", (e.code, e.param))
+
+
+@case("card[zip] at a version newer than the spec: still parameter_unknown, saying how to relax it")
+def _():
+    e = raises(
+        stripe.InvalidRequestError,
+        lambda: stripe.Token.create(card=card(zip="94107"), stripe_version="2099-01-01.zeta"),
+    )
+    expect(e.code == "parameter_unknown" and e.param == "card[zip]", (e.code, e.param))
+    expect("--unknown-version lenient" in str(e) and BUNDLED in str(e), str(e))
 
 
 @case("incorrect_number: CardError, code, param, http_status, request_id")

@@ -2,15 +2,17 @@
 # Stripe's own SDKs against `token-validate serve --mock`: installs the pinned Python
 # `stripe` and Node `stripe` packages into a temporary folder, starts the mock on a free
 # loopback port, runs check.py and check.mjs (every token kind and the usual errors,
-# checked on the SDKs' own objects), stops the mock with SIGTERM and checks its log (one
-# line per request, no secret). Exit status 0 when everything passed.
+# checked on the SDKs' own objects; at each SDK's own API version, card[zip] and a
+# top-level amount are parameter_unknown and account[company][physical_address] makes a
+# token), stops the mock with SIGTERM and checks its log (one line per request, no
+# secret). Exit status 0 when everything passed.
 #
 #   scripts/sdk-check/run.sh        # needs cargo, python3 with pip, node with npm
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PY_STRIPE=16.1.0   # pip: stripe==16.1.0
-NODE_STRIPE=23.1.0 # npm: stripe@23.1.0
+PY_STRIPE=16.1.0   # pip: stripe==16.1.0 (sends Stripe-Version 2026-10-28.endive)
+NODE_STRIPE=23.2.0 # npm: stripe@23.2.0 (sends Stripe-Version 2026-11-18.endive)
 
 work=$(mktemp -d)
 server_pid=""

@@ -1,17 +1,20 @@
-//! Stripe API versions (`Stripe-Version: 2026-07-29.dahlia`) and how a request for a
+//! Stripe API versions (`Stripe-Version: 2026-11-18.endive`) and how a request for a
 //! version other than the bundled spec's is validated.
 //!
-//! The spec records the API version it describes
-//! ([`token_spec::bundled()`](crate::token_spec::bundled)`.api_version`). A request names
-//! its version in the `Stripe-Version` header, or none (the account's default version,
-//! taken here to be the bundled one):
+//! The spec is Stripe's newest version
+//! ([`token_spec::bundled()`](crate::token_spec::bundled)`.api_version`), with the breaking
+//! changes of older versions as version gates (`Spec::gates`). A request names its version
+//! in the `Stripe-Version` header ([`Context::with_api_version`](crate::Context::with_api_version)),
+//! or none (the account's default version, taken here to be the newest):
 //!
 //! - the bundled version, or none: validated as always ([`Applied::Bundled`]);
-//! - an older version: validated as the bundled one ([`Applied::Older`]); the spec
-//!   describes one version only, so it cannot tell what an older one lacked;
+//! - an older version: validated as that version ([`Applied::Older`]): the gates after it
+//!   apply the old way ([`gates_before`]); optional parameters added since are accepted, as
+//!   Stripe's versioning has it;
 //! - a newer version, a version with a beta suffix (`; name=v1`), or one this module cannot
 //!   read: the [`UnknownVersion`] policy decides ([`Applied::Strict`], [`Applied::Lenient`]
-//!   or [`Applied::Pass`]).
+//!   or [`Applied::Pass`]). With a runtime spec (a newer Stripe OpenAPI,
+//!   [`RuntimeSpec`](crate::RuntimeSpec)), "newer" means newer than its version.
 //!
 //! ```
 //! use token_validate::api_version::{Applied, UnknownVersion, applied};
@@ -31,11 +34,11 @@ use std::fmt;
 #[non_exhaustive]
 pub enum UnknownVersion {
     /// Validate it as the bundled version: a parameter the newer version added is refused
-    /// as unknown. (The tower layer's default: its behaviour before versions were read.)
+    /// as unknown. (The tower layer's default, and `token-validate serve --mock`'s.)
     #[default]
     Strict,
     /// Validate every parameter the spec knows and let unknown ones through: a newer
-    /// version may have added them. (`token-validate serve`'s default.)
+    /// version may have added them. (`token-validate serve`'s default in proxy mode.)
     Lenient,
     /// Do not validate it: pass it on untouched.
     Pass,
@@ -64,7 +67,8 @@ impl fmt::Display for UnknownVersion {
 pub enum Applied {
     /// The bundled version (or no `Stripe-Version`): validated as always.
     Bundled,
-    /// An older version, validated as the bundled one.
+    /// An older version, validated as that version (the spec's version gates after it apply
+    /// the old way).
     Older,
     /// A newer or unreadable version, validated as the bundled one ([`UnknownVersion::Strict`]).
     Strict,

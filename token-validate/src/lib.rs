@@ -18,7 +18,9 @@
 //!   [`TokenRequest`], the trait the derive implements; [`ToParam`] and [`MaybeUnset`] for
 //!   field types; [`Decimal`] for decimal amounts.
 //! - The checks behind the rules ([`checks`]: card numbers, expiry dates, bank numbers),
-//!   how `Stripe-Version` is read ([`api_version`]), how input is quoted in messages
+//!   how `Stripe-Version` is read ([`api_version`]; a request is validated as its version,
+//!   [`Context::with_api_version`]), parameters learned from a newer Stripe OpenAPI
+//!   ([`runtime_spec`], [`Options::runtime_spec`]), how input is quoted in messages
 //!   ([`quote`]).
 //! - Behind features (see [Features](#features)): the modules `tower`, `axum` and
 //!   `serve`.

@@ -22,8 +22,11 @@
 //!
 //! # API versions
 //!
-//! The request's `Stripe-Version` is compared with the bundled spec's version (see
-//! [`api_version`](crate::api_version)). A request for a newer version is handled by the
+//! The request's `Stripe-Version` goes into the [`Context`]: a version before one of the
+//! spec's version gates is validated as before it (see [`api_version`](crate::api_version)).
+//! It is also compared with the newest version the layer knows (the bundled spec's, or a
+//! newer runtime spec's, [`PreflightLayerBuilder::runtime_spec`]). A request for a newer
+//! version is handled by the
 //! [`UnknownVersion`] policy set with
 //! [`PreflightLayerBuilder::unknown_version`]: `Strict` (the default: validated as the
 //! bundled version, as before versions were read), `Lenient` (unknown parameters let

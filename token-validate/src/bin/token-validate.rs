@@ -134,9 +134,12 @@ enum Command {
     /// repository stripe/openapi, their `.yaml` forms, or an extract with `request`. No
     /// description is copied: each parameter keeps the doc it has in the structure being
     /// replaced (--docs, default OUT, else the bundled params.json), and a new one gets a
-    /// link to its entry in Stripe's API reference. Older shapes (2017–2018) are kept as
-    /// the notes printed on stderr say. The spec is compiled into the crates and this
-    /// binary: rebuild (`cargo build`, `cargo test`) for `check` and `serve` to use it.
+    /// link to its entry in Stripe's API reference. Each parameter keeps its `since` (a new
+    /// one gets the imported version). Older shapes (2017–2018) are kept as the notes
+    /// printed on stderr say. The rule layer and the version gates (versions.json) must
+    /// still fit. The spec is compiled into the crates and this binary: rebuild (`cargo
+    /// build`, `cargo test`) for `check` and `serve` to use it, or give the document to
+    /// their --openapi meanwhile.
     ImportOpenapi {
         /// Stripe's OpenAPI document (JSON or YAML) or an extract with `request`.
         file: PathBuf,
@@ -158,8 +161,11 @@ enum Command {
     },
     /// Run the pre-flight proxy (default: in front of https://api.stripe.com) or, with
     /// --mock, a strict test double of POST /v1/tokens. Prints `listening on http://ADDR`;
-    /// stops on SIGTERM or Ctrl-C after the requests in flight. The spec is compiled into
-    /// this binary: after updating token-spec/spec/params.json, rebuild to serve it.
+    /// stops on SIGTERM or Ctrl-C after the requests in flight. A request is validated as
+    /// the Stripe API version its Stripe-Version header names (the spec's version gates).
+    /// The spec is compiled into this binary: after updating token-spec/spec/params.json,
+    /// rebuild to serve it; --openapi FILE checks a newer Stripe OpenAPI's extra parameters
+    /// without a rebuild.
     Serve(token_validate::serve::Args),
 }
 
