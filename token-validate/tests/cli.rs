@@ -460,7 +460,12 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
     let rule_ids: std::collections::BTreeSet<&str> =
         spec.rules.iter().map(|r| r.id.as_str()).collect();
     let keys = spec.kinds.iter().filter(|k| k.key_error.is_some()).count();
-    let want = spec.errors.len() + rule_ids.len() + keys;
+    let gates: usize = spec
+        .gates
+        .iter()
+        .map(|g| usize::from(g.missing_before.is_some()) + usize::from(g.added_before.is_some()))
+        .sum();
+    let want = spec.errors.len() + rule_ids.len() + keys + gates;
 
     let out = run(&["errors", "--json"]);
     assert_eq!(out.status.code(), Some(0));

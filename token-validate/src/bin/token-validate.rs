@@ -81,12 +81,12 @@ enum Command {
         #[arg(value_parser = kind_names())]
         kind: Option<String>,
     },
-    /// List every error definition of the spec (generic errors, rules and key rules): its
-    /// type, code, param form and message template, where the wording comes from, and how
-    /// sure we are of it (H observed from Stripe, M seen on a sibling endpoint, L our
-    /// wording in Stripe's style). Then the parameters Stripe accepts beyond its OpenAPI
-    /// (`accepted.json`: client fields, older names, wallet fields, Apple Pay), each with its
-    /// source and how sure we are that Stripe accepts it.
+    /// List every error definition of the spec (generic errors, rules, key rules and the
+    /// version gates' errors): its type, code, param form and message template, where the
+    /// wording comes from, and how sure we are of it (H observed from Stripe, M seen on a
+    /// sibling endpoint, L our wording in Stripe's style). Then the parameters Stripe
+    /// accepts beyond its OpenAPI (`accepted.json`: client fields, older names, wallet
+    /// fields, Apple Pay), each with its source and how sure we are that Stripe accepts it.
     Errors {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
@@ -419,9 +419,10 @@ fn schema(kind: Option<&str>) -> Result<ExitCode, Fatal> {
 /// One error definition of the spec, as `errors` prints it.
 #[derive(Serialize)]
 struct ErrorLine<'a> {
-    /// `generic`, `rule` or `key`.
+    /// `generic`, `rule`, `key` or `gate`.
     origin: &'static str,
-    /// The generic error's name, the rule's id, or the token kind of a key rule.
+    /// The generic error's name, the rule's id, the token kind of a key rule, or the
+    /// version gate's id.
     name: &'a str,
     #[serde(rename = "type")]
     ty: &'static str,
@@ -486,6 +487,16 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     for k in &spec.kinds {
         if let Some(def) = &k.key_error {
             lines.push(line("key", &k.name, def));
+        }
+    }
+    // The errors of the version gates: before a gate, a missing card or bank parameter's
+    // (refused, by the threshold) and the warning for today's parameters it brought.
+    for g in &spec.gates {
+        if let Some((_, def)) = &g.missing_before {
+            lines.push(line("gate", &g.id, def));
+        }
+        if let Some(def) = &g.added_before {
+            lines.push(line("gate", &g.id, def));
         }
     }
     lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
