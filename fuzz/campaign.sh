@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One fuzz campaign on one target: form, json, brackets or roundtrip.
+# One fuzz campaign on one target: form, json, brackets, roundtrip or serve.
 #
 #   fuzz/campaign.sh TARGET [RUNS [LIBFUZZER_ARGS...]]   # RUNS executions, 10^7 by default
 #
@@ -8,7 +8,7 @@
 # is written to fuzz/artifacts/TARGET/. FUZZ_SANITIZER=address for an ASan build (about 5
 # times slower; the crates have no unsafe code, so the default is none).
 set -euo pipefail
-target=${1:?usage: fuzz/campaign.sh form|json|brackets|roundtrip [RUNS]}
+target=${1:?usage: fuzz/campaign.sh form|json|brackets|roundtrip|serve [RUNS]}
 runs=${2:-10000000}
 cd "$(dirname "$0")/.."
 work=${FUZZ_WORK:-/tmp/token-preflight-fuzz}/$target

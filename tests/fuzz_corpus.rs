@@ -61,6 +61,11 @@ fn roundtrip_corpus() {
     assert!(replay("roundtrip", oracles::roundtrip) >= 27);
 }
 
+#[test]
+fn serve_corpus() {
+    assert!(replay("serve", oracles::serve) >= 1);
+}
+
 /// The seed corpora hold the example requests (examples/requests/), as the README says.
 #[test]
 fn seeds_are_the_examples() {
@@ -133,6 +138,19 @@ fn generators_reach_their_cases() {
         oracles::roundtrip(&data);
     }
     assert!(planted > 300, "{planted} markers planted");
+    // The serve generator plants secrets in the request line and headers, and some of its
+    // requests are heads hyper refuses.
+    let (mut planted, mut bad_heads) = (0, 0);
+    for _ in 0..200 {
+        let data = bytes(40);
+        let x = oracles::serve_request(&data);
+        planted += x.planted.len();
+        let text = String::from_utf8_lossy(&x.bytes).into_owned();
+        bad_heads += usize::from(text.contains("bad header:") || text.contains("(x):"));
+        oracles::serve(&data);
+    }
+    assert!(planted > 200, "{planted} secrets planted in requests");
+    assert!(bad_heads > 5, "{bad_heads} bad heads");
     assert!(
         accepted > 60,
         "{accepted} of 300 round-trip bodies accepted"

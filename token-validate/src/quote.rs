@@ -183,7 +183,7 @@ pub fn path(key: &str) -> String {
         return key.to_owned();
     }
     let cs: Vec<char> = key.chars().collect();
-    let masked = digit_run_mask(&cs, MIN_MASKED_DIGITS, 0);
+    let masked = digit_run_mask(&cs, MIN_MASKED_DIGITS, 0, 0);
     let mut out = String::with_capacity(key.len().min(MAX_PATH_CHARS + CUT.len()));
     let mut chars = 0;
     let mut i = 0;
@@ -248,6 +248,44 @@ pub fn value(text: &str) -> String {
 /// ```
 pub fn url_path(path: &str) -> String {
     quote_text(path, MAX_URL_PATH_CHARS)
+}
+
+/// The URL path of a request line judged with the line around it: a run of digits that
+/// the line's spaces split between the method, the path and what follows the path (the
+/// version, or anything a malformed line holds) is one run, so `40000566 /55665556
+/// HTTP/1.1` masks the path's digits. `method` and `rest` are not quoted here (the method
+/// through [`method`]; the rest never).
+///
+/// ```
+/// use token_validate::quote::url_path_in_line;
+/// assert_eq!(url_path_in_line("POST", "/v1/tokens", " HTTP/1.1"), "/v1/tokens");
+/// assert_eq!(url_path_in_line("40000566", "/55665556", " HTTP/1.1"), "/********");
+/// assert_eq!(url_path_in_line("GET", "/4000", " 0566 5566 5556"), "/****");
+/// ```
+pub fn url_path_in_line(method: &str, path: &str, rest: &str) -> String {
+    let before = {
+        let units: Vec<Unit<'_>> = units(method).collect();
+        edge_digits(units.iter().rev().map(|u| u.ch))
+    };
+    let after = edge_digits(units(rest).map(|u| u.ch));
+    if before == 0 && after == 0 {
+        return quote_text(path, MAX_URL_PATH_CHARS);
+    }
+    masked_text(path, MAX_URL_PATH_CHARS, before, after)
+}
+
+/// The digits at the start of `chars` (up to its first letter): how many a run that
+/// reaches that edge goes on with.
+fn edge_digits(chars: impl Iterator<Item = char>) -> usize {
+    let mut n = 0;
+    for c in chars {
+        if is_digit(c) {
+            n += 1;
+        } else if c.is_alphanumeric() {
+            break;
+        }
+    }
+    n
 }
 
 /// A request header's value as an answer may echo it (`Idempotency-Key`,
@@ -332,11 +370,12 @@ fn decode_escape(bytes: &[u8]) -> Option<(char, usize)> {
 
 /// The rule, capped at `cap` characters.
 fn quote_text(text: &str, cap: usize) -> String {
-    plain_text(text, cap).unwrap_or_else(|| masked_text(text, cap))
+    plain_text(text, cap).unwrap_or_else(|| masked_text(text, cap, 0, 0))
 }
 
-/// [`quote_text`] character by character: decodes, masks, escapes and cuts.
-fn masked_text(text: &str, cap: usize) -> String {
+/// [`quote_text`] character by character: decodes, masks, escapes and cuts; a run at the
+/// start of the text goes on with `before` digits before it, one at its end with `after`.
+fn masked_text(text: &str, cap: usize, before: usize, after: usize) -> String {
     let min = if carries_pairs(text) {
         MIN_MASKED_DIGITS
     } else {
@@ -349,17 +388,22 @@ fn masked_text(text: &str, cap: usize) -> String {
     let all: Vec<Unit<'_>> = rest.by_ref().take(cap + 1).collect();
     let cut = all.len() > cap;
     let mut more = 0;
+    let mut to_end = true;
     if cut {
         for u in rest {
             if is_digit(u.ch) {
                 more += 1;
             } else if u.ch.is_alphanumeric() {
+                to_end = false;
                 break;
             }
         }
     }
+    if to_end {
+        more += after;
+    }
     let cs: Vec<char> = all.iter().map(|u| u.ch).collect();
-    let masked = digit_run_mask(&cs, min, more);
+    let masked = digit_run_mask(&cs, min, before, more);
     let mut out = String::with_capacity(cap.min(all.len()) + 8);
     for (u, &m) in all.iter().zip(&masked).take(cap) {
         if m {
@@ -422,12 +466,17 @@ pub fn carries_pairs(text: &str) -> bool {
 
 /// For each character, whether it is a digit of a run of `min` or more digits, where any
 /// characters that are neither letters nor digits between two digits go on with the run.
-/// A run that reaches the end of `cs` has `more` digits after it (beyond a cut).
-fn digit_run_mask(cs: &[char], min: usize, more: usize) -> Vec<bool> {
+/// A run with no letter before it in `cs` has `before` digits before it; one that reaches
+/// the end of `cs` has `more` digits after it (beyond a cut, or around the text).
+fn digit_run_mask(cs: &[char], min: usize, before: usize, more: usize) -> Vec<bool> {
     let mut mask = vec![false; cs.len()];
+    let mut carry = before;
     let mut i = 0;
     while i < cs.len() {
         if !is_digit(cs[i]) {
+            if cs[i].is_alphanumeric() {
+                carry = 0;
+            }
             i += 1;
             continue;
         }
@@ -435,7 +484,7 @@ fn digit_run_mask(cs: &[char], min: usize, more: usize) -> Vec<bool> {
         // digit, and the scan goes on from the letter (or the end) that stopped it.
         let start = i;
         let mut end = i;
-        let mut digits = 0;
+        let mut digits = std::mem::take(&mut carry);
         let mut j = i;
         while j < cs.len() {
             if is_digit(cs[j]) {
@@ -704,7 +753,7 @@ mod tests {
         #[test]
         fn plain_text_agrees(text in "(1{1,12}|[ \\-]|a{1,20}|[=;é\n%:]){0,15}") {
             if let Some(plain) = plain_text(&text, MAX_VALUE_CHARS) {
-                proptest::prop_assert_eq!(plain, masked_text(&text, MAX_VALUE_CHARS));
+                proptest::prop_assert_eq!(plain, masked_text(&text, MAX_VALUE_CHARS, 0, 0));
             }
         }
 

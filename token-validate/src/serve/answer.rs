@@ -6,7 +6,7 @@ use http::{HeaderMap, Method, Response, StatusCode};
 use http_body_util::Full;
 use serde_json::json;
 
-use super::log::{safe_method, safe_path};
+use super::log::{safe_method, safe_path_in_line};
 use crate::tower::{AnsweredError, add_stripe_headers};
 
 /// A JSON answer (already encoded) with Stripe's headers.
@@ -42,13 +42,13 @@ pub fn json(
 }
 
 /// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The
-/// method and the path are quoted through [`safe_method`] and [`safe_path`]: the rule of
-/// [`crate::quote`].
+/// method and the path are quoted through [`safe_method`] and [`safe_path_in_line`]: the
+/// rule of [`crate::quote`].
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
     let message = format!(
         "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
         safe_method(method.as_str()),
-        safe_path(path)
+        safe_path_in_line(method.as_str(), path, "")
     );
     json(
         StatusCode::NOT_FOUND,

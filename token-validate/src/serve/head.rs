@@ -124,6 +124,11 @@ pub struct BadHead {
     /// The request target's path, if the request line got that far (raw, without the
     /// query string, at most [`crate::quote::MAX_URL_PATH_CHARS`] characters kept).
     pub path: Option<String>,
+    /// What follows the request target on the request line (raw, at most
+    /// [`crate::quote::MAX_URL_PATH_CHARS`] characters): judged with the path, so that a
+    /// number split by the line's spaces is one run of digits
+    /// ([`crate::quote::url_path_in_line`]).
+    pub rest: Option<String>,
 }
 
 impl BadHead {
@@ -188,23 +193,22 @@ pub fn examine(buf: &[u8]) -> Head {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     let parsed = req.parse(buf);
-    let line = |req: &httparse::Request<'_, '_>| {
-        (
-            req.method.map(str::to_string),
-            req.path.map(|p| {
-                let p = p.split('?').next().unwrap_or(p);
-                p.chars()
-                    .take(crate::quote::MAX_URL_PATH_CHARS + 1)
-                    .collect()
-            }),
-        )
-    };
     let bad = |problem, req: &httparse::Request<'_, '_>| {
-        let (method, path) = line(req);
+        // What follows the path on the request line: from the end of the path (a slice of
+        // `buf`) to the end of the line.
+        let rest = req.path.map(|p| {
+            let end = (p.as_ptr() as usize - buf.as_ptr() as usize) + p.len();
+            let tail = &buf[end.min(buf.len())..];
+            let line = tail.split(|&b| b == b'\n').next().unwrap_or_default();
+            capped(line)
+        });
         Head::Bad(BadHead {
             problem,
-            method,
-            path,
+            method: req.method.map(str::to_string),
+            path: req
+                .path
+                .map(|p| capped(p.split('?').next().unwrap_or(p).as_bytes())),
+            rest,
         })
     };
     let len = match parsed {
@@ -427,12 +431,11 @@ impl<IO: AsyncRead + Unpin> AsyncRead for Gate<IO> {
                         } else {
                             Problem::UriTooLong
                         };
-                        let (method, path) = request_line(&this.buf);
-                        this.refuse(BadHead {
+                        let bad = BadHead {
                             problem,
-                            method,
-                            path,
-                        });
+                            ..request_line(&this.buf)
+                        };
+                        this.refuse(bad);
                     }
                     Head::Partial => {
                         if ready!(this.fill(cx))? == 0 {
@@ -469,23 +472,32 @@ impl<IO> Gate<IO> {
     }
 }
 
-/// The method and path of a request line that may be incomplete or too long (for the log
-/// line of a head too large to parse).
-fn request_line(buf: &[u8]) -> (Option<String>, Option<String>) {
+/// At most [`crate::quote::MAX_URL_PATH_CHARS`] characters (and one more, so a quote knows
+/// it is cut) of raw bytes, as text.
+fn capped(bytes: &[u8]) -> String {
+    let max = crate::quote::MAX_URL_PATH_CHARS + 1;
+    String::from_utf8_lossy(&bytes[..bytes.len().min(4 * max)])
+        .chars()
+        .take(max)
+        .collect()
+}
+
+/// The method, path and rest of a request line that may be incomplete or too long (for the
+/// log line of a head too large to parse).
+fn request_line(buf: &[u8]) -> BadHead {
     let line = buf.split(|&b| b == b'\n').next().unwrap_or_default();
     let mut parts = line.splitn(3, |&b| b == b' ');
-    let method = parts
+    let method = parts.next().filter(|m| !m.is_empty()).map(capped);
+    let path = parts
         .next()
-        .filter(|m| !m.is_empty())
-        .map(|m| String::from_utf8_lossy(m).into_owned());
-    let path = parts.next().map(|p| {
-        let p = p.split(|&b| b == b'?').next().unwrap_or_default();
-        String::from_utf8_lossy(&p[..p.len().min(4 * crate::quote::MAX_URL_PATH_CHARS)])
-            .chars()
-            .take(crate::quote::MAX_URL_PATH_CHARS + 1)
-            .collect()
-    });
-    (method, path)
+        .map(|p| capped(p.split(|&b| b == b'?').next().unwrap_or_default()));
+    let rest = parts.next().map(capped);
+    BadHead {
+        problem: Problem::HeadTooLarge,
+        method,
+        path,
+        rest,
+    }
 }
 
 impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Gate<IO> {
@@ -625,6 +637,7 @@ mod tests {
             Head::Bad(b) => {
                 assert_eq!(b.method.as_deref(), Some("4242424242424242"));
                 assert_eq!(b.path.as_deref(), Some("/v1/tokens"));
+                assert_eq!(b.rest.as_deref(), Some(" HTTP/1.1\r"));
             }
             other => panic!("{other:?}"),
         }
@@ -641,6 +654,7 @@ mod tests {
                 problem: p,
                 method: None,
                 path: None,
+                rest: None,
             }
             .to_response();
             assert_eq!(res.status(), p.status());

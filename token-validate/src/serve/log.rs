@@ -48,6 +48,14 @@ pub fn safe_path(path: &str) -> String {
     crate::quote::url_path(path)
 }
 
+/// The path of a request line as it may be logged or quoted: [`safe_path`], judged with
+/// the method before it and `rest` (what follows it on the line) around it
+/// ([`crate::quote::url_path_in_line`]), so that a number split by the line's spaces is
+/// still one run of digits.
+pub fn safe_path_in_line(method: &str, path: &str, rest: &str) -> String {
+    crate::quote::url_path_in_line(method, path, rest)
+}
+
 /// The method as it may be logged or quoted: [`crate::quote::method`] (a word of ASCII
 /// letters, or `(redacted)`).
 pub fn safe_method(method: &str) -> &str {

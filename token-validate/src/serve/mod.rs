@@ -572,13 +572,18 @@ async fn handle(
     // answer, and its own request line in the log.
     let bad = req.extensions().get::<head::BadHead>().cloned();
     let (method, path) = match &bad {
-        Some(b) => (
-            log::safe_method(b.method.as_deref().unwrap_or("")).to_string(),
-            log::safe_path(b.path.as_deref().unwrap_or("")),
-        ),
+        Some(b) => {
+            let m = b.method.as_deref().unwrap_or("");
+            let p = b.path.as_deref().unwrap_or("");
+            let rest = b.rest.as_deref().unwrap_or("");
+            (
+                log::safe_method(m).to_string(),
+                log::safe_path_in_line(m, p, rest),
+            )
+        }
         None => (
             log::safe_method(req.method().as_str()).to_string(),
-            log::safe_path(req.uri().path()),
+            log::safe_path_in_line(req.method().as_str(), req.uri().path(), ""),
         ),
     };
     let res = match (bad, route(req, &app.layer.config().path)) {
