@@ -624,6 +624,8 @@ fn route<B>(
     validated: &str,
 ) -> Result<Request<B>, Response<http_body_util::Full<Bytes>>> {
     if let Some(resolved) = crate::tower::remove_dot_segments(req.uri().path()) {
+        let sent = SentPath(req.uri().path().to_string());
+        req.extensions_mut().insert(sent);
         let pq = match req.uri().query() {
             Some(q) => format!("{resolved}?{q}"),
             None => resolved,
@@ -648,6 +650,11 @@ fn route<B>(
     }
     Ok(req)
 }
+
+/// The path of a request as the client sent it, before its dot segments were resolved (in
+/// the extensions of a request whose path was).
+#[derive(Debug, Clone)]
+struct SentPath(String);
 
 /// The answer to a routed request: the health endpoint, or the layer in front of the
 /// backend.
@@ -718,9 +725,13 @@ impl MockState {
         peer: SocketAddr,
     ) -> Response<ServeBody> {
         let Some(request) = req.extensions().get::<TokenRequest>().cloned() else {
+            // The path as the client sent it: quoted whole, as the log line has it (what
+            // resolving dot segments leaves of it may hold part of a secret that the
+            // whole would mask).
+            let sent = req.extensions().get::<SentPath>();
             return boxed(answer::not_found(
                 req.method(),
-                req.uri().path(),
+                sent.map_or(req.uri().path(), |p| p.0.as_str()),
                 req.headers(),
             ));
         };
