@@ -9,7 +9,6 @@ use token_validate::{Context, Date, Errors, Request, validate_form, validate_jso
 /// The fuzz oracles, for their digit-run checks and their in-process `serve`
 /// (`fuzz/src/oracles.rs`, as `tests/fuzz_corpus.rs` includes it).
 #[path = "../fuzz/src/oracles.rs"]
-#[allow(dead_code)]
 mod oracles;
 
 /// Distinctive values: a Stripe test card number (S-TEST `4000056655665556`) and a marker.

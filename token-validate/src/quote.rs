@@ -198,9 +198,8 @@ pub fn path(key: &str) -> String {
                 .map_or(cs.len(), |p| i + p)
         };
         let piece: String = cs[i..end].iter().collect();
-        let shown = if piece == "[" || piece == "]" {
-            piece.as_str()
-        } else if is_param_name(&piece) && !masked[i..end].contains(&true) {
+        let bracket = piece == "[" || piece == "]";
+        let shown = if bracket || (is_param_name(&piece) && !masked[i..end].contains(&true)) {
             piece.as_str()
         } else {
             MASK

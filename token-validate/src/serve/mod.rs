@@ -588,7 +588,7 @@ async fn handle(
     };
     let res = match (bad, route(req, &app.layer.config().path)) {
         (Some(bad), _) => boxed(bad.to_response()),
-        (None, Err(refused)) => boxed(refused),
+        (None, Err(refused)) => boxed(*refused),
         (None, Ok(req)) => answer(&app, peer, req).await,
     };
     if let Some(format) = log.format {
@@ -619,10 +619,7 @@ async fn handle(
 /// the upstream gets. A `POST` whose path only a lenient reader (one that decodes `%2F` or
 /// reads `\` as `/`) would route to the validated path, or only a strict one, is refused
 /// with a Stripe-shaped 400: no one path can be both validated and forwarded for it.
-fn route<B>(
-    mut req: Request<B>,
-    validated: &str,
-) -> Result<Request<B>, Response<http_body_util::Full<Bytes>>> {
+fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refused>> {
     if let Some(resolved) = crate::tower::remove_dot_segments(req.uri().path()) {
         let sent = SentPath(req.uri().path().to_string());
         req.extensions_mut().insert(sent);
@@ -633,11 +630,11 @@ fn route<B>(
         let mut parts = req.uri().clone().into_parts();
         match pq.parse() {
             Ok(p) => parts.path_and_query = Some(p),
-            Err(_) => return Err(answer::ambiguous_path(req.headers())),
+            Err(_) => return Err(Box::new(answer::ambiguous_path(req.headers()))),
         }
         match http::Uri::from_parts(parts) {
             Ok(uri) => *req.uri_mut() = uri,
-            Err(_) => return Err(answer::ambiguous_path(req.headers())),
+            Err(_) => return Err(Box::new(answer::ambiguous_path(req.headers()))),
         }
     }
     let path = req.uri().path();
@@ -645,11 +642,14 @@ fn route<B>(
         let lenient = crate::tower::normalize_path(path) == crate::tower::normalize_path(validated);
         let strict = crate::tower::segment_path(path) == crate::tower::segment_path(validated);
         if lenient != strict {
-            return Err(answer::ambiguous_path(req.headers()));
+            return Err(Box::new(answer::ambiguous_path(req.headers())));
         }
     }
     Ok(req)
 }
+
+/// The answer to a request refused before it is routed.
+type Refused = Response<http_body_util::Full<Bytes>>;
 
 /// The path of a request as the client sent it, before its dot segments were resolved (in
 /// the extensions of a request whose path was).
