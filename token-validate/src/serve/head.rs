@@ -121,12 +121,12 @@ pub struct BadHead {
     pub problem: Problem,
     /// The method, if the request line got that far (raw).
     pub method: Option<String>,
-    /// The request target's path, if the request line got that far (raw, without the
-    /// query string, at most [`crate::quote::MAX_URL_PATH_CHARS`] characters kept).
+    /// The request target's path, if the request line got that far (raw and whole,
+    /// without the query string: a quote judges a run of digits that goes on past its cut
+    /// by what follows).
     pub path: Option<String>,
-    /// What follows the request target on the request line (raw, at most
-    /// [`crate::quote::MAX_URL_PATH_CHARS`] characters): judged with the path, so that a
-    /// number split by the line's spaces is one run of digits
+    /// What follows the request target on the request line (raw and whole): judged with
+    /// the path, so that a number split by the line's spaces is one run of digits
     /// ([`crate::quote::url_path_in_line`]).
     pub rest: Option<String>,
 }
@@ -200,14 +200,14 @@ pub fn examine(buf: &[u8]) -> Head {
             let end = (p.as_ptr() as usize - buf.as_ptr() as usize) + p.len();
             let tail = &buf[end.min(buf.len())..];
             let line = tail.split(|&b| b == b'\n').next().unwrap_or_default();
-            capped(line)
+            text(line)
         });
         Head::Bad(BadHead {
             problem,
             method: req.method.map(str::to_string),
             path: req
                 .path
-                .map(|p| capped(p.split('?').next().unwrap_or(p).as_bytes())),
+                .map(|p| text(p.split('?').next().unwrap_or(p).as_bytes())),
             rest,
         })
     };
@@ -472,14 +472,10 @@ impl<IO> Gate<IO> {
     }
 }
 
-/// At most [`crate::quote::MAX_URL_PATH_CHARS`] characters (and one more, so a quote knows
-/// it is cut) of raw bytes, as text.
-fn capped(bytes: &[u8]) -> String {
-    let max = crate::quote::MAX_URL_PATH_CHARS + 1;
-    String::from_utf8_lossy(&bytes[..bytes.len().min(4 * max)])
-        .chars()
-        .take(max)
-        .collect()
+/// Raw bytes as text, whole: a quote judges a run of digits that goes on past its cut by
+/// what follows (at most a head's worth: [`MAX_HEAD_BYTES`]).
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The method, path and rest of a request line that may be incomplete or too long (for the
@@ -487,11 +483,11 @@ fn capped(bytes: &[u8]) -> String {
 fn request_line(buf: &[u8]) -> BadHead {
     let line = buf.split(|&b| b == b'\n').next().unwrap_or_default();
     let mut parts = line.splitn(3, |&b| b == b' ');
-    let method = parts.next().filter(|m| !m.is_empty()).map(capped);
+    let method = parts.next().filter(|m| !m.is_empty()).map(text);
     let path = parts
         .next()
-        .map(|p| capped(p.split(|&b| b == b'?').next().unwrap_or_default()));
-    let rest = parts.next().map(capped);
+        .map(|p| text(p.split(|&b| b == b'?').next().unwrap_or_default()));
+    let rest = parts.next().map(text);
     BadHead {
         problem: Problem::HeadTooLarge,
         method,
