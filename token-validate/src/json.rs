@@ -10,7 +10,8 @@
 //!
 //! The top level must be an object (`JsonNotObject`, at the first non-blank byte); `null` is
 //! refused (`JsonNull`, at the end of the `null`); a repeated key is `DuplicateKey` (at the
-//! key's closing quote, found in O(1) per key however large the object); an empty key
+//! key's closing quote, found in O(1) per key however large the object; not looked for in a
+//! value that is skipped, under an unknown parameter or of the wrong shape); an empty key
 //! `EmptyKey`; a key with `[` or `]` a `Json` error (it could not be sent as a form
 //! parameter). Depth, value-count and list-length limits apply as for forms: `TooDeep` at
 //! the `:` before the value, `TooManyParams` at the end of the value over the limit. Every
@@ -28,7 +29,7 @@ use token_spec::NodeId;
 
 use crate::parse_error::{ParseErrorKind, quote_key};
 use crate::run::{
-    ArraySlot, ArrayTy, KeySet, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
+    ArraySlot, ArrayTy, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
 };
 
 /// Where a JSON value is, for the keys that body errors name.
@@ -430,15 +431,16 @@ impl<'de> Visitor<'de> for Skip<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         skip_items(self.run, self.depth, &self.at, seq)
     }
+    /// The members of a skipped object: each key checked (not empty, no bracket), each
+    /// value counted. Repeated keys are not looked for here: the object is refused (an
+    /// unknown parameter, a value of the wrong shape) or let through unread (an unknown
+    /// parameter under `UnknownParams::Ignore`), so no meaning rests on them, and keeping
+    /// its keys would cost memory in proportion to the object (issue 18, finding 5).
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let before = self.run.params();
-        let mut seen = KeySet::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             unknown_key(self.run, self.at, &key)?;
             let at = JPath::Key(&self.at, &key);
-            if !seen.insert(&key) {
-                return Err(duplicate(self.run, at));
-            }
             map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?;
         }
         count_if_empty(self.run, before, &self.at)

@@ -310,23 +310,24 @@ const MAP_LINEAR_MAX: usize = 16;
 
 /// A set of keys seen so far (of one JSON object, or the unknown parameters of a body): a
 /// short list, then a hash set once it holds more than [`MAP_LINEAR_MAX`] keys, so that an
-/// insertion costs O(1) however many keys there are.
+/// insertion costs O(1) however many keys there are. Keys borrowed from the body stay
+/// borrowed: nothing is allocated for them.
 #[derive(Default)]
-pub(crate) struct KeySet {
-    list: Vec<String>,
-    set: Option<HashSet<String>>,
+pub(crate) struct KeySet<'k> {
+    list: Vec<Cow<'k, str>>,
+    set: Option<HashSet<Cow<'k, str>>>,
 }
 
-impl KeySet {
+impl<'k> KeySet<'k> {
     /// Adds `key`; `false` when it was already there.
-    pub(crate) fn insert(&mut self, key: &str) -> bool {
+    pub(crate) fn insert(&mut self, key: Cow<'k, str>) -> bool {
         if let Some(set) = &mut self.set {
-            return set.insert(key.to_owned());
+            return set.insert(key);
         }
-        if self.list.iter().any(|k| k == key) {
+        if self.list.contains(&key) {
             return false;
         }
-        self.list.push(key.to_owned());
+        self.list.push(key);
         if self.list.len() > MAP_LINEAR_MAX {
             self.set = Some(std::mem::take(&mut self.list).into_iter().collect());
         }
@@ -535,7 +536,7 @@ pub struct Run<'a> {
     /// The body error that stopped the read, if any.
     pub(crate) abort: Option<ParseError>,
     /// The unknown parameters reported so far (each is reported once).
-    unknowns: KeySet,
+    unknowns: KeySet<'static>,
     /// The address of a JSON body's first byte (for the offsets of raw values).
     pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
@@ -752,7 +753,7 @@ impl<'a> Run<'a> {
             return;
         }
         let path = token_spec::join_path(&spec().node(parent).path, name);
-        if !self.unknowns.insert(&path) {
+        if !self.unknowns.insert(Cow::Owned(path.clone())) {
             return;
         }
         let shown: Cow<'_, str> = match path.char_indices().nth(MAX_UNKNOWN_PATH) {
