@@ -522,7 +522,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Gate<IO> {
     }
 
     /// Shuts the writing side; after a bad head, then reads and drops what the client still
-    /// sends (at most [`LINGER_BYTES`], for at most [`LINGER`]), so that closing with
+    /// sends (at most 1 MiB, for at most a second), so that closing with
     /// unread data does not reset the connection before the client reads the answer.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();

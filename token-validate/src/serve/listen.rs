@@ -109,7 +109,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// docs](self)). `make` builds the service of one connection from the client's address.
 ///
 /// A request head that hyper would refuse (a bad header, a URI over 65,534 bytes, more than
-/// 100 headers, a bad `Content-Length`: see [`head`](super::head)) is answered here with
+/// 100 headers, a bad `Content-Length`: see [`head`]) is answered here with
 /// Stripe's `invalid_request_error` JSON ([`BadHead::to_response`](head::BadHead::to_response)), and the connection
 /// closed; the service never sees it.
 ///
