@@ -669,9 +669,7 @@ impl<'de> Scanner<'de> {
             return Err(self.err_peek(ErrorCode::EofWhileParsingObject));
         };
         if c == b'}' {
-            self.pos += 1;
-            self.depth = self.depth.saturating_sub(1);
-            self.expect = Expect::Plain;
+            self.close();
             return Ok(None);
         }
         if self.expect == Expect::First {
@@ -704,9 +702,7 @@ impl<'de> Scanner<'de> {
             return Err(self.err_peek(ErrorCode::EofWhileParsingList));
         };
         if c == b']' {
-            self.pos += 1;
-            self.depth = self.depth.saturating_sub(1);
-            self.expect = Expect::Plain;
+            self.close();
             return Ok(false);
         }
         if self.expect == Expect::First {
@@ -722,6 +718,14 @@ impl<'de> Scanner<'de> {
             Some(_) => Ok(true),
             None => Err(self.err_peek(ErrorCode::EofWhileParsingValue)),
         }
+    }
+
+    /// Reads the closing `}` or `]` at `pos`.
+    #[inline(always)]
+    fn close(&mut self) {
+        self.pos += 1;
+        self.depth = self.depth.saturating_sub(1);
+        self.expect = Expect::Plain;
     }
 
     /// After the top-level value: nothing but white space.
