@@ -59,6 +59,11 @@ pub enum RuleName {
     /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
     /// with no documented numbers and no IBAN format are not checked.
     TestBankAccountNumber,
+    /// A value that is the text of a JSON object (an Apple Pay payment token).
+    JsonObject,
+    /// An Apple Pay payment token signed at most `hours` hours ago, when that can be told
+    /// from its signature's signing time at a date's precision.
+    ApplePaySignedWithin,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -250,6 +255,20 @@ pub const SIGNATURES: &[Signature] = &[
             ("any_country_ibans", List, true),
         ],
     ),
+    sig(
+        RuleName::JsonObject,
+        "json_object",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(
+        RuleName::ApplePaySignedWithin,
+        "apple_pay_signed_within",
+        Scalar,
+        Stage::Semantic,
+        &[("hours", Int, true)],
+    ),
 ];
 
 const fn sig(
@@ -402,6 +421,14 @@ pub enum Check {
         /// Documented test IBANs that take any IBAN country's prefix.
         any_country_ibans: Vec<String>,
     },
+    /// The value is the text of a JSON object.
+    JsonObject,
+    /// An Apple Pay payment token (the JSON of `PKPaymentToken.paymentData`) whose
+    /// signature's signing time is not certainly more than `hours` hours before today.
+    ApplePaySignedWithin {
+        /// How many hours after the user's approval a token may be made.
+        hours: i64,
+    },
 }
 
 impl Check {
@@ -428,7 +455,9 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => Vec::new(),
+            | Check::Email
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. } => Vec::new(),
         }
     }
 
@@ -443,7 +472,9 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => true,
+            | Check::Email
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. } => true,
             Check::TokenKindRequired
             | Check::RequiredIf { .. }
             | Check::NoUnset
