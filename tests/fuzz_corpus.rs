@@ -1,13 +1,16 @@
 //! The fuzz targets' bounded smoke on stable: every committed corpus file of each target
 //! (`fuzz/corpus/<target>/`) goes through the target's own oracles
-//! (`fuzz/src/oracles.rs`, included here as it is), and the dictionaries
-//! (`fuzz/dict/*.dict`) are what the spec makes.
+//! (`fuzz/src/oracles.rs` and `fuzz/src/differential.rs`, included here as they are), and
+//! the dictionaries (`fuzz/dict/*.dict`) are what the spec makes.
 //!
 //! Campaigns (cargo-fuzz, see the README's "Fuzzing") add the inputs they find to the
 //! corpora; committing them makes CI replay them.
 
 #[path = "../fuzz/src/oracles.rs"]
 mod oracles;
+
+#[path = "../fuzz/src/differential.rs"]
+mod differential;
 
 use std::path::{Path, PathBuf};
 
@@ -56,9 +59,31 @@ fn brackets_corpus() {
     assert!(replay("brackets", oracles::brackets) >= 16);
 }
 
+/// The JSON differential target's corpus (what its campaigns found beyond the `json`
+/// corpus, which seeds them), and every file of the `json` corpus, through the differential
+/// oracle (`fuzz/src/differential.rs`).
+#[test]
+fn json_differential_corpus() {
+    assert!(replay("json_differential", differential::json) >= 1000);
+    assert!(replay("json", differential::json) >= 7);
+}
+
+/// The form differential target's corpus (beyond the `form` corpus, which seeds it), and
+/// every file of the `form` corpus, through the differential oracle.
+#[test]
+fn form_differential_corpus() {
+    assert!(replay("form_differential", differential::form) >= 300);
+    assert!(replay("form", differential::form) >= 19);
+}
+
 #[test]
 fn roundtrip_corpus() {
     assert!(replay("roundtrip", oracles::roundtrip) >= 27);
+}
+
+#[test]
+fn serve_corpus() {
+    assert!(replay("serve", oracles::serve) >= 1);
 }
 
 /// The seed corpora hold the example requests (examples/requests/), as the README says.
@@ -133,6 +158,19 @@ fn generators_reach_their_cases() {
         oracles::roundtrip(&data);
     }
     assert!(planted > 300, "{planted} markers planted");
+    // The serve generator plants secrets in the request line and headers, and some of its
+    // requests are heads hyper refuses.
+    let (mut planted, mut bad_heads) = (0, 0);
+    for _ in 0..200 {
+        let data = bytes(40);
+        let x = oracles::serve_request(&data);
+        planted += x.planted.len();
+        let text = String::from_utf8_lossy(&x.bytes).into_owned();
+        bad_heads += usize::from(text.contains("bad header:") || text.contains("(x):"));
+        oracles::serve(&data);
+    }
+    assert!(planted > 200, "{planted} secrets planted in requests");
+    assert!(bad_heads > 5, "{bad_heads} bad heads");
     assert!(
         accepted > 60,
         "{accepted} of 300 round-trip bodies accepted"

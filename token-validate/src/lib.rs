@@ -63,6 +63,10 @@ mod request;
 pub mod rules;
 mod run;
 pub mod runtime_spec;
+// The body scanners of our own (JSON and form), for the generated validators and the fuzz
+// targets: not a stable API.
+#[doc(hidden)]
+pub mod scan;
 mod secret;
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
@@ -117,7 +121,9 @@ pub struct Limits {
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
     /// Clamped to [`HARD_MAX_DEPTH`].
     pub max_depth: usize,
-    /// Most values accepted (default 1024).
+    /// Most values accepted (default 1024): a form body's pairs; a JSON body's strings,
+    /// numbers and booleans, and its objects and arrays with nothing in them, under known
+    /// and unknown parameters alike.
     pub max_params: usize,
     /// Array length limit (default 256): an index `>=` this is refused.
     pub max_array_len: usize,

@@ -6,7 +6,7 @@ use http::{HeaderMap, Method, Response, StatusCode};
 use http_body_util::Full;
 use serde_json::json;
 
-use super::log::safe_path;
+use super::log::{safe_method, safe_path_in_line};
 use crate::tower::{AnsweredError, add_stripe_headers};
 
 /// A JSON answer (already encoded) with Stripe's headers.
@@ -41,16 +41,32 @@ pub fn json(
     res
 }
 
-/// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The path
-/// is quoted through [`safe_path`]: capped, long digit runs masked.
+/// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The
+/// method and the path are quoted through [`safe_method`] and [`safe_path_in_line`]: the
+/// rule of [`crate::quote`].
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
     let message = format!(
-        "Unrecognized request URL ({method}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
-        safe_path(path)
+        "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+        safe_method(method.as_str()),
+        safe_path_in_line(method.as_str(), path, "")
     );
     json(
         StatusCode::NOT_FOUND,
         &json!({"error": {"type": "invalid_request_error", "message": message}}),
+        request,
+    )
+}
+
+/// The message of the 400 for a `POST` path that a lenient reader and a strict one would
+/// route differently (this crate's wording).
+pub const AMBIGUOUS_PATH_MESSAGE: &str = "Invalid request URL: the path holds an encoded '/' (%2F) or a '\\' that some servers read as a separator and others do not, so it does not name one endpoint. Send the path with plain '/' separators.";
+
+/// The Stripe-shaped 400 for a path that does not name one endpoint (see
+/// `serve`'s routing): an `invalid_request_error` with Stripe's headers.
+pub fn ambiguous_path(request: &HeaderMap) -> Response<Full<Bytes>> {
+    json(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": {"type": "invalid_request_error", "message": AMBIGUOUS_PATH_MESSAGE}}),
         request,
     )
 }

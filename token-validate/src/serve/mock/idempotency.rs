@@ -17,10 +17,12 @@ use bytes::Bytes;
 pub const MAX_KEY_LEN: usize = 255;
 
 /// Stripe's message for a key reused with other parameters (observed, e.g. in
-/// stripe-ruby users' reports: `Stripe::IdempotencyError`).
+/// stripe-ruby users' reports: `Stripe::IdempotencyError`). The key is quoted through
+/// [`crate::quote::echo`].
 pub fn mismatch_message(key: &str) -> String {
     format!(
-        "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."
+        "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{}' if you meant to execute a different request.",
+        crate::quote::echo(key)
     )
 }
 
