@@ -248,6 +248,7 @@ async fn the_layer_names_them_in_a_header() {
         .runtime_spec(learned())
         .unknown_version(token_validate::tower::UnknownVersion::Lenient)
         .today(Date::new(2026, 12, 1).unwrap())
+        .stripe_headers(true)
         .build();
     let mut svc = layer.layer(tower::service_fn(|_req| async {
         Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from("ok"))))
@@ -265,11 +266,19 @@ async fn the_layer_names_them_in_a_header() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(
+    let header = |res: &http::Response<_>, name: &http::HeaderName| {
         res.headers()
-            .get(RUNTIME_PARAMS_HEADER)
-            .and_then(|v| v.to_str().ok()),
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        header(&res, &RUNTIME_PARAMS_HEADER).as_deref(),
         Some("card[nickname]")
+    );
+    assert_eq!(
+        header(&res, &token_validate::tower::VERSION_POLICY_HEADER).as_deref(),
+        Some("runtime")
     );
     // An unknown parameter at a version the document covers: refused, lenient or not.
     let res = svc
@@ -283,4 +292,8 @@ async fn the_layer_names_them_in_a_header() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    assert_eq!(
+        header(&res, &token_validate::tower::VERSION_POLICY_HEADER).as_deref(),
+        Some("lenient")
+    );
 }

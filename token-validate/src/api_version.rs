@@ -70,6 +70,9 @@ pub enum Applied {
     /// An older version, validated as that version (the spec's version gates after it apply
     /// the old way).
     Older,
+    /// A version newer than the bundled spec's that a runtime spec (a newer Stripe OpenAPI,
+    /// [`RuntimeSpec`](crate::RuntimeSpec)) covers: validated with the parameters it adds.
+    Runtime,
     /// A newer or unreadable version, validated as the bundled one ([`UnknownVersion::Strict`]).
     Strict,
     /// A newer or unreadable version, validated with unknown parameters let through
@@ -80,11 +83,13 @@ pub enum Applied {
 }
 
 impl Applied {
-    /// `bundled`, `older`, `strict`, `lenient` or `pass`: the value of the policy header.
+    /// `bundled`, `older`, `runtime`, `strict`, `lenient` or `pass`: the value of the policy
+    /// header.
     pub fn as_str(self) -> &'static str {
         match self {
             Applied::Bundled => "bundled",
             Applied::Older => "older",
+            Applied::Runtime => "runtime",
             Applied::Strict => "strict",
             Applied::Lenient => "lenient",
             Applied::Pass => "pass",
@@ -134,6 +139,30 @@ pub fn gates_before(version: Option<&str>, gates: &[token_spec::Gate]) -> u64 {
         .enumerate()
         .filter(|(_, g)| date < g.date)
         .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
+/// Which validation applies to a request whose `Stripe-Version` header is `requested`
+/// (`None`: no header), when the spec describes version `bundled` and a runtime spec (if
+/// any) version `runtime`: a version newer than the bundled one up to the runtime spec's
+/// is [`Applied::Runtime`].
+pub fn applied_with(
+    requested: Option<&str>,
+    bundled: &str,
+    runtime: Option<&str>,
+    unknown: UnknownVersion,
+) -> Applied {
+    let applied = applied(requested, bundled, unknown);
+    match (applied, runtime, requested) {
+        (Applied::Strict | Applied::Lenient | Applied::Pass, Some(rt), Some(req))
+            if !req.contains(';')
+                && release_date(req.trim())
+                    .zip(release_date(rt))
+                    .is_some_and(|(r, t)| r <= t) =>
+        {
+            Applied::Runtime
+        }
+        _ => applied,
+    }
 }
 
 /// Which validation applies to a request whose `Stripe-Version` header is `requested`
@@ -216,6 +245,23 @@ mod tests {
             assert_eq!(applied(Some(newer), B, Pass), Applied::Pass, "{newer}");
         }
         assert!(!Applied::Pass.validates() && Applied::Older.validates());
+        // A runtime spec covers the versions up to its own.
+        let rt = Some("2099-01-01.zeta");
+        assert_eq!(
+            applied_with(Some("2098-05-05"), B, rt, Pass),
+            Applied::Runtime
+        );
+        assert_eq!(
+            applied_with(Some("2099-01-01.zeta"), B, rt, Lenient),
+            Applied::Runtime
+        );
+        assert_eq!(applied_with(Some("2100-01-01"), B, rt, Pass), Applied::Pass);
+        assert_eq!(
+            applied_with(Some("2024-06-20"), B, rt, Pass),
+            Applied::Older
+        );
+        assert_eq!(applied_with(None, B, rt, Pass), Applied::Bundled);
+        assert!(Applied::Runtime.validates() && !Applied::Runtime.ignores_unknown());
         assert!(Applied::Lenient.ignores_unknown() && !Applied::Strict.ignores_unknown());
     }
 }

@@ -102,7 +102,7 @@ pub use crate::context::MAX_API_KEY_LEN;
 pub const MAX_ECHOED_HEADER_LEN: usize = 255;
 
 /// The response header that says which version policy applied (`bundled`, `older`,
-/// `strict`, `lenient` or `pass`), with [`PreflightLayerBuilder::stripe_headers`].
+/// `runtime`, `strict`, `lenient` or `pass`), with [`PreflightLayerBuilder::stripe_headers`].
 pub const VERSION_POLICY_HEADER: HeaderName =
     HeaderName::from_static("token-preflight-version-policy");
 
@@ -366,7 +366,12 @@ fn applied_for(
     let requested = headers
         .get("stripe-version")
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    crate::api_version::applied(requested, known_version(runtime), unknown)
+    crate::api_version::applied_with(
+        requested,
+        &crate::token_spec::bundled().api_version,
+        runtime.map(crate::RuntimeSpec::api_version),
+        unknown,
+    )
 }
 
 /// The newest API version the layer knows: the runtime spec's, else the bundled spec's.
