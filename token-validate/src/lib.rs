@@ -357,7 +357,7 @@ pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<
 /// parameter (see [`FromParams`]).
 ///
 /// ```
-/// use token_validate::{Context, TokenRequest, validate_form_as};
+/// use token_validate::{Context, Date, TokenRequest, validate_form_as};
 ///
 /// #[derive(TokenRequest)]
 /// #[token(kind = "card")]
@@ -368,7 +368,10 @@ pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<
 ///     cvc: Option<String>,
 /// }
 ///
-/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// // A fixed date for the expiry checks, so that this example's verdict does not change
+/// // with the calendar (without `with_today`, the context uses today's date).
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?
+///     .with_today(Date::new(2026, 12, 1).unwrap());
 /// let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
 /// let card: CheckoutCard = validate_form_as(body, &ctx)?;
 /// assert_eq!(card.exp_month, 12);
@@ -541,7 +544,8 @@ mod tests {
 
     #[test]
     fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {
-        let ctx = Context::test_secret();
+        // A fixed date: the card bodies below expire in 2034.
+        let ctx = Context::test_secret().with_today(Date::new(2026, 12, 1).unwrap());
         let ignore = Options {
             unknown_params: UnknownParams::Ignore,
             ..Default::default()

@@ -859,23 +859,31 @@ mod tests {
         )
     }
 
-    const CARD: &str =
-        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
+    /// A valid card body: the layer reads today's date from the clock, so the expiry is
+    /// derived from it (five years ahead) and the body stays valid whatever the year.
+    fn card() -> String {
+        let year = crate::Date::today_utc().year + 5;
+        format!(
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123"
+        )
+    }
     const AUTH: (&str, &str) = ("authorization", "Bearer sk_test_abc123");
 
     #[tokio::test]
     async fn valid_passes_byte_for_byte() {
         let layer = PreflightLayer::new();
-        let (s, kind, body) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], CARD)).await;
+        let card = card();
+        let (s, kind, body) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &card)).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(kind.as_deref(), Some("card"));
-        assert_eq!(&body[..], CARD.as_bytes());
+        assert_eq!(&body[..], card.as_bytes());
     }
 
     #[tokio::test]
     async fn rejections() {
         let layer = PreflightLayer::builder().body_limit(200).build();
-        let bad_card = CARD.replace("4242424242424242", "4242424242424241");
+        let card = card();
+        let bad_card = card.replace("4242424242424242", "4242424242424241");
         let (s, kind, body) =
             call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &bad_card)).await;
         assert_eq!((s, kind), (StatusCode::PAYMENT_REQUIRED, None));
@@ -883,21 +891,21 @@ mod tests {
         assert_eq!(v["error"]["code"], "incorrect_number");
         assert!(!String::from_utf8_lossy(&body).contains("4242424242424241"));
 
-        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[], CARD)).await;
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[], &card)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["error"]["message"], MISSING_KEY_MESSAGE);
 
         let bad = ("authorization", "Bearer sk_test_SECRET-KEY");
-        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], CARD)).await;
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], &card)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert!(!String::from_utf8_lossy(&body).contains("SECRET"));
 
         let ct = ("content-type", "text/plain");
-        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], CARD)).await;
+        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], &card)).await;
         assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-        let big = format!("{CARD}&card[name]={}", "a".repeat(300));
+        let big = format!("{card}&card[name]={}", "a".repeat(300));
         let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &big)).await;
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     }
@@ -947,7 +955,7 @@ mod tests {
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[VERSION_POLICY_HEADER], "lenient");
         assert_eq!(res.headers()["x-kind"], "pii");
-        let bad = CARD.replace("4242424242424242", "4242424242424241");
+        let bad = card().replace("4242424242424242", "4242424242424241");
         let key = ("idempotency-key", "k-1");
         let res = svc
             .call(req(Method::POST, "/v1/tokens", &[AUTH, key], &bad))

@@ -58,6 +58,23 @@ fn check_prints_one_json_line_per_body() {
     insta::assert_snapshot!("check_examples", stdout);
 }
 
+/// The examples do not age: in 2045, and up to the last day before the first of their card
+/// expiries (01/2050) runs out, every body gets the answer it gets today.
+#[test]
+fn the_examples_verdicts_do_not_change_with_the_date() {
+    let files = example_requests();
+    let check = |now: &str| {
+        let mut args = vec!["check", "--now", now];
+        args.extend(files.iter().map(String::as_str));
+        String::from_utf8(run(&args).stdout).unwrap()
+    };
+    let today = check("2026-11-29");
+    assert_eq!(today.lines().count(), files.len());
+    for later in ["2045-01-01", "2050-01-31"] {
+        assert_eq!(check(later), today, "--now {later}");
+    }
+}
+
 #[test]
 fn exit_status_is_0_when_all_are_valid() {
     let out = run(&[

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use common::*;
@@ -16,9 +16,20 @@ use token_validate::serve::{Config, Mode};
 use token_validate::tower::UnknownVersion;
 use tokio::io::AsyncWriteExt;
 
-const CARD: &str =
-    "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
-const BAD_CARD: &str = "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034";
+/// A valid card body, its expiry derived from today's date ([`exp_year`]).
+static CARD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}&card[cvc]=123",
+        exp_year()
+    )
+});
+/// A card body that fails the Luhn check (and only that).
+static BAD_CARD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]={}",
+        exp_year()
+    )
+});
 
 fn proxy_config(upstream: &Upstream, ca: Option<&std::path::Path>) -> Config {
     let mut c = Config::proxy("127.0.0.1:0".parse().unwrap(), &upstream.base());
@@ -69,7 +80,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
     let serve = Running::start(proxy_config(&up, Some(&ca))).await;
     let client = client();
     let bodies: [(&str, &str, &str); 3] = [
-        (FORM, CARD, "card"),
+        (FORM, &CARD, "card"),
         (
             "application/json",
             r#"{"pii": {"id_number": "000000000"}}"#,
@@ -137,7 +148,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
 async fn an_untrusted_tls_upstream_is_a_502() {
     let (up, _pem) = Upstream::start_tls(Behaviour::Echo).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::BAD_GATEWAY, "{}", a.text());
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert_eq!(
@@ -154,7 +165,7 @@ async fn invalid_bodies_never_reach_the_upstream() {
     let serve = Running::start(proxy_config(&up, None)).await;
     let client = client();
     let cases: [(&str, &str, u16, &str); 6] = [
-        (SK_TEST, BAD_CARD, 402, "incorrect_number"),
+        (SK_TEST, &BAD_CARD, 402, "incorrect_number"),
         (
             SK_TEST,
             "card[number]=4242424242424242",
@@ -164,7 +175,7 @@ async fn invalid_bodies_never_reach_the_upstream() {
         (SK_TEST, "card[colour]=red", 400, "parameter_unknown"),
         (SK_TEST, "", 400, "parameter_missing"),
         (SK_LIVE, "person[first_name]=Jenny", 400, "person"),
-        ("sk_test_BAD-KEY!", CARD, 401, "Invalid API Key"),
+        ("sk_test_BAD-KEY!", &CARD, 401, "Invalid API Key"),
     ];
     for (key, body, status, needle) in cases {
         let a = post_form(&client, &serve, key, &[("idempotency-key", "k1")], body).await;
@@ -238,7 +249,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
         p.read_timeout = Duration::from_millis(500);
     }
     let serve = Running::start(c).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::BAD_GATEWAY);
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert!(a.header("request-id").unwrap().starts_with("req_"));
@@ -249,7 +260,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Slow: no answer within the read timeout (500 ms here) is a 504; not retried.
     let up = Upstream::start(Behaviour::Slow(Duration::from_secs(3))).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::GATEWAY_TIMEOUT, "{}", a.text());
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert_eq!(up.count(), 1, "not retried");
@@ -258,7 +269,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Erroring: Stripe's own 500 comes back unchanged.
     let up = Upstream::start(Behaviour::Error).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(a.json()["error"]["message"], "upstream broke");
     assert_eq!(a.header("request-id"), Some("req_upstream0"));
@@ -268,9 +279,9 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Hanging up (never answering): a 504, and the proxy keeps serving.
     let up = Upstream::start(Behaviour::Hangup).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::GATEWAY_TIMEOUT);
-    let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
     assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
     serve.stop().await;
 }
@@ -282,8 +293,9 @@ async fn a_client_that_goes_away_does_not_disturb_the_others() {
     // Clients that send a request and leave before the answer.
     for _ in 0..20 {
         let head = format!(
-            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{CARD}",
-            CARD.len()
+            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{}",
+            CARD.len(),
+            *CARD
         );
         let tcp = raw(serve.addr, head.as_bytes()).await;
         drop(tcp);
@@ -295,7 +307,7 @@ async fn a_client_that_goes_away_does_not_disturb_the_others() {
         .await;
         let _ = tcp.shutdown().await;
     }
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     serve.stop().await;
 }
@@ -317,12 +329,12 @@ async fn thousands_of_concurrent_requests_none_lost() {
         set.spawn(async move {
             let _p = limit.acquire_owned().await.unwrap();
             if i % 3 == 0 {
-                let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+                let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
                 assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
                 assert_eq!(a.json()["error"]["code"], "incorrect_number");
                 0
             } else {
-                let body = format!("{CARD}&card[name]=n{i}");
+                let body = format!("{}&card[name]=n{i}", *CARD);
                 let a = post_form(&client, &serve, SK_TEST, &[], &body).await;
                 assert_eq!(a.status, StatusCode::OK, "{}", a.text());
                 assert_eq!(a.json()["body_len"], body.len());
@@ -397,7 +409,7 @@ async fn api_versions_choose_the_policy() {
             &serve,
             SK_TEST,
             &[("stripe-version", newer)],
-            BAD_CARD,
+            &BAD_CARD,
         )
         .await;
         let want = if policy == UnknownVersion::Pass {
@@ -442,7 +454,7 @@ async fn shutdown_finishes_the_request_in_flight() {
                     ("authorization", &format!("Bearer {SK_TEST}")),
                     ("content-type", FORM),
                 ],
-                CARD,
+                CARD.as_str(),
             )
             .await
         }
@@ -481,7 +493,8 @@ async fn mock() -> Running {
 }
 
 fn card_body(number: &str, extra: &str) -> String {
-    format!("card[number]={number}&card[exp_month]=12&card[exp_year]=34&card[cvc]=123{extra}")
+    let year = exp_year();
+    format!("card[number]={number}&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123{extra}")
 }
 
 #[tokio::test]
@@ -534,7 +547,7 @@ async fn mock_card_tokens_look_like_stripes() {
         assert_eq!(c["last4"], &number[number.len() - 4..]);
         assert_eq!(
             (c["exp_month"].as_u64(), c["exp_year"].as_u64()),
-            (Some(12), Some(2034))
+            (Some(12), Some(exp_year() as u64))
         );
         assert_eq!(c["name"], "Jenny Rosen");
         assert_eq!(c["address_line1"], "1 Main");
@@ -664,7 +677,7 @@ async fn mock_errors_are_stripes_with_stripes_headers() {
         &serve,
         SK_TEST,
         &[("stripe-version", "2026-07-29.dahlia")],
-        BAD_CARD,
+        &BAD_CARD,
     )
     .await;
     assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
@@ -678,7 +691,7 @@ async fn mock_errors_are_stripes_with_stripes_headers() {
     let ids: std::collections::HashSet<String> = {
         let mut s = std::collections::HashSet::new();
         for _ in 0..50 {
-            let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+            let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
             s.insert(a.header("request-id").unwrap().to_string());
         }
         s
@@ -752,7 +765,7 @@ async fn mock_idempotency_replays_and_conflicts() {
     assert_eq!(mine.status, StatusCode::OK);
     // A request that failed validation is not saved: the key can be used after it.
     let k2 = [("idempotency-key", "order-2")];
-    let bad = post_form(&client, &serve, SK_TEST, &k2, BAD_CARD).await;
+    let bad = post_form(&client, &serve, SK_TEST, &k2, &BAD_CARD).await;
     assert_eq!(bad.status, StatusCode::PAYMENT_REQUIRED);
     let good = post_form(&client, &serve, SK_TEST, &k2, &body).await;
     assert_eq!(good.status, StatusCode::OK);
@@ -862,7 +875,7 @@ async fn slow_header_clients_are_closed_and_the_server_keeps_answering() {
         closed
     });
     // Meanwhile a normal client is answered (once slots free up).
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::OK);
     let closed = tokio::time::timeout(GUARD, drip).await.unwrap().unwrap();
     assert_eq!(closed, 40, "every slow client was closed");
@@ -880,8 +893,9 @@ async fn idle_keep_alive_connections_are_closed_and_requests_per_connection_capp
     );
     // After 3 requests on one connection, the server closes it.
     let one = format!(
-        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{CARD}",
-        CARD.len()
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{}",
+        CARD.len(),
+        *CARD
     );
     let mut tcp = raw(serve.addr, one.repeat(5).as_bytes()).await;
     let all = read_to_close(&mut tcp).await.expect("closed after the cap");
@@ -901,7 +915,7 @@ async fn a_huge_authorization_header_is_not_a_key() {
         "POST",
         &serve.url("/v1/tokens"),
         &[("authorization", &huge), ("content-type", FORM)],
-        CARD,
+        CARD.as_str(),
     )
     .await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
@@ -922,7 +936,7 @@ async fn a_huge_authorization_header_is_not_a_key() {
         "POST",
         &serve.url("/v1/tokens"),
         &[("authorization", &long)],
-        CARD,
+        CARD.as_str(),
     )
     .await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);

@@ -47,6 +47,8 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
 
+    // The server reads today's date from the clock: the card's expiry is derived from it.
+    let year = token_validate::Date::today_utc().year + 5;
     let auth = format!("Bearer {KEY}");
     let form = [
         ("authorization", auth.as_str()),
@@ -57,7 +59,7 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
         "POST",
         "/v1/tokens",
         &form,
-        &format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123"),
+        &format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123"),
     );
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
     assert!(
@@ -69,7 +71,7 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
         "POST",
         "/v1/tokens",
         &form,
-        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034",
+        &format!("card[number]=4242424242424241&card[exp_month]=12&card[exp_year]={year}"),
     );
     assert!(bad.starts_with("HTTP/1.1 402"), "{bad}");
     // --unknown-version strict from the environment: a newer version's unknown parameter

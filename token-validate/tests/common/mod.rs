@@ -33,6 +33,12 @@ pub const PK_LIVE: &str = "pk_live_TYooMQauvdEDq54NiTphI7jx";
 
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
+/// A card expiry year five years from today: the server reads today's date from the clock,
+/// so a valid card body derives its expiry from it and stays valid whatever the year.
+pub fn exp_year() -> i32 {
+    token_validate::Date::today_utc().year + 5
+}
+
 /// A `serve` running on a loopback port.
 pub struct Running {
     pub addr: SocketAddr,
