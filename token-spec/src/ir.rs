@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{BooleanDef, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
-use crate::rules::{Check, RuleName};
+use crate::rules::{BrandTable, Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -427,6 +427,19 @@ impl Spec {
     /// then its required children are required only without that child.
     pub fn has_exclusive_child(&self, id: NodeId) -> bool {
         self.node(id).children.iter().any(|&c| self.is_exclusive(c))
+    }
+
+    /// The brand table of the `card_length_by_brand` rule on a card number, with the
+    /// characters that rule removes from the number (`" -"`): which brand a number is, as
+    /// Stripe names it in `card.brand`. `None` when the parameter has no such rule.
+    pub fn card_brands(&self, number: NodeId) -> Option<(&BrandTable, &str)> {
+        self.node(number)
+            .rules
+            .iter()
+            .find_map(|&r| match &self.rules[r].check {
+                Check::CardLengthByBrand { brands, strip } => Some((brands, strip.as_str())),
+                _ => None,
+            })
     }
 
     /// The token kind of that name.

@@ -123,12 +123,30 @@ impl Spec {
         if node.unset {
             s = json!({"anyOf": [s, {"const": ""}]});
         }
-        if !node.doc.is_empty()
+        let description = self.description(id);
+        if !description.is_empty()
             && let Value::Object(m) = &mut s
         {
-            m.insert("description".into(), Value::from(node.doc.clone()));
+            m.insert("description".into(), Value::from(description));
         }
         s
+    }
+
+    /// A node's description: its own doc, then what the rules of `rules.json` on it check
+    /// (their `doc`s, with the data they read, such as the brand tables of the card rules).
+    fn description(&self, id: NodeId) -> String {
+        let node = self.node(id);
+        let rules: Vec<&str> = node
+            .rules
+            .iter()
+            .map(|&r| self.rules[r].doc.as_str())
+            .filter(|d| !d.is_empty())
+            .collect();
+        match (node.doc.is_empty(), rules.is_empty()) {
+            (_, true) => node.doc.clone(),
+            (true, false) => format!("Checked: {}", rules.join(" ")),
+            (false, false) => format!("{} Checked: {}", node.doc, rules.join(" ")),
+        }
     }
 
     /// The schema of a request body of one token kind: the kind's parameter plus the common

@@ -510,6 +510,7 @@ pub mod __private {
         };
         pub use serde;
         pub use token_spec::NodeId;
+        pub use token_spec::rules::{Brand, BrandTable, IinRange};
     }
 
     /// Stands for a secret value in `Debug` output.

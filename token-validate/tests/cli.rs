@@ -270,7 +270,17 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
             .find(|l| l["origin"] == "rule" && l["name"] == r.id.as_str())
             .expect("the rule is listed");
         assert_eq!(line["message"], r.error.message.as_str());
+        assert_eq!(line["checks"], r.doc.as_str());
     }
+    // The card rules say what they check with the spec's brand tables.
+    let cvc = lines.iter().find(|l| l["name"] == "card_cvc").unwrap();
+    assert!(
+        cvc["checks"]
+            .as_str()
+            .unwrap()
+            .contains("American Express 3 or 4"),
+        "{cvc}"
+    );
     // The filter keeps one confidence, and the three add up.
     let count = |c: &str| {
         let out = run(&["errors", "--json", "--confidence", c]);

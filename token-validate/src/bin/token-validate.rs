@@ -56,9 +56,9 @@ enum Command {
         kind: Option<String>,
     },
     /// List every error definition of the spec (generic errors, rules and key rules): its
-    /// type, code, param form and message template, where the wording comes from, and how
-    /// sure we are of it (H observed from Stripe, M seen on a sibling endpoint, L our
-    /// wording in Stripe's style).
+    /// type, code, param form and message template, where the wording comes from, how sure
+    /// we are of it (H observed from Stripe, M seen on a sibling endpoint, L our wording in
+    /// Stripe's style), and for a rule what it checks.
     Errors {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
@@ -293,6 +293,10 @@ struct ErrorLine<'a> {
     message: &'a str,
     source: &'a str,
     confidence: String,
+    /// For a rule: what it checks (its `doc`, with the data it reads, such as the card brand
+    /// tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<&'a str>,
 }
 
 fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
@@ -312,6 +316,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         message: &def.message,
         source: &def.source,
         confidence: label(serde_json::to_value(def.confidence)),
+        checks: None,
     };
     let mut lines: Vec<ErrorLine<'_>> = spec
         .errors
@@ -322,7 +327,10 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     let mut seen = std::collections::BTreeSet::new();
     for r in &spec.rules {
         if seen.insert(r.id.as_str()) {
-            lines.push(line("rule", &r.id, &r.error));
+            lines.push(ErrorLine {
+                checks: Some(&r.doc),
+                ..line("rule", &r.id, &r.error)
+            });
         }
     }
     for k in &spec.kinds {
@@ -339,7 +347,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         } else {
             writeln!(
                 out,
-                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n",
+                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}",
                 l.confidence,
                 l.name,
                 l.origin,
@@ -347,7 +355,10 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 l.code.map(|c| format!(" {c}")).unwrap_or_default(),
                 l.param,
                 l.message,
-                l.source
+                l.source,
+                l.checks
+                    .map(|c| format!("  checks: {c}\n"))
+                    .unwrap_or_default()
             )
         }
     });
