@@ -12,18 +12,26 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    /// Bytes asked for (allocations and reallocations to their new size): an upper bound
+    /// of the memory in use at any one time.
+    static BYTES: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count(bytes: usize) {
+    ALLOCATIONS.with(|a| a.set(a.get() + 1));
+    BYTES.with(|b| b.set(b.get().saturating_add(bytes)));
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        count(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        count(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -36,6 +44,13 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
     let before = ALLOCATIONS.with(Cell::get);
     let out = f();
     (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+/// The bytes `f` asks for on this thread.
+fn bytes<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = BYTES.with(Cell::get);
+    let out = f();
+    (BYTES.with(Cell::get) - before, out)
 }
 
 // The benchmark bodies (benches/validate.rs): Stripe's test card 4242424242424242
@@ -94,4 +109,87 @@ fn the_counter_sees_allocations() {
     let (n, r) = allocations(|| check_json(escaped.as_bytes(), &c));
     assert_eq!(r, Ok(Kind::Card));
     assert!(n > 0);
+}
+
+/// Every limit raised to `usize::MAX` is held to its hard ceiling, and the worst list index
+/// (the largest `usize` and beyond, the last index in force, the first over it) is refused
+/// in bounded memory: before the ceilings, `expand[18446744073709551614]` with the array
+/// limit raised grew the index bitmap to 2^58 words and aborted the process.
+#[test]
+fn every_limit_at_its_maximum_and_the_worst_index() {
+    use token_validate::{
+        HARD_MAX_ARRAY_LEN, HARD_MAX_BODY_BYTES, HARD_MAX_DEPTH, HARD_MAX_PARAMS, Limits, Options,
+        check_form_with, check_json_with, tree, validate_form_with,
+    };
+    let c = ctx();
+    let max = Limits::default()
+        .with_max_body_bytes(usize::MAX)
+        .with_max_depth(usize::MAX)
+        .with_max_params(usize::MAX)
+        .with_max_array_len(usize::MAX);
+    let opts = Options::new().limits(max.clone());
+    // The bundled spec is loaded once, on first use: not counted.
+    assert!(check_json(CARD_JSON.as_bytes(), &c).is_ok());
+    let first = |r: Result<Kind, token_validate::Errors>| r.unwrap_err().first().message.clone();
+    // (form body, what the first error says)
+    let too_large = format!("indexes must be below {HARD_MAX_ARRAY_LEN}");
+    let last = HARD_MAX_ARRAY_LEN - 1;
+    let cases: Vec<(String, String)> = vec![
+        (
+            format!("expand[{}]=card", usize::MAX - 1),
+            too_large.clone(),
+        ),
+        (format!("expand[{}]=card", usize::MAX), too_large.clone()),
+        (
+            "expand[99999999999999999999999999]=card".into(),
+            too_large.clone(),
+        ),
+        (
+            format!("expand[{HARD_MAX_ARRAY_LEN}]=card"),
+            too_large.clone(),
+        ),
+        // The last index in force: taken, then the gap before it is refused.
+        (
+            format!("pii[id_number]=000000000&expand[{last}]=card"),
+            "leaves a gap".into(),
+        ),
+    ];
+    for (body, says) in &cases {
+        let (n, message) = bytes(|| first(check_form_with(body.as_bytes(), &c, &opts)));
+        assert!(message.contains(says.as_str()), "{body}: {message}");
+        assert!(n < 64 * 1024, "{body}: {n} bytes");
+        let (n, e) = bytes(|| tree::parse_form(body.as_bytes(), &max));
+        assert!(e.is_err() || body.contains("gap"), "{body}");
+        assert!(n < 64 * 1024, "tree {body}: {n} bytes");
+        let (n, r) = bytes(|| validate_form_with(body.as_bytes(), &c, &opts));
+        assert!(r.is_err() && n < 64 * 1024, "validate {body}: {n} bytes");
+    }
+    // The other ceilings: depth, values, body size.
+    let deep = format!("card{}=1", "[a]".repeat(HARD_MAX_DEPTH + 10));
+    let msg = first(check_form_with(deep.as_bytes(), &c, &opts));
+    assert!(
+        msg.contains(&format!("at most {HARD_MAX_DEPTH} levels")),
+        "{msg}"
+    );
+    let many: Vec<String> = (0..=HARD_MAX_PARAMS).map(|i| format!("k{i}=")).collect();
+    let many = many.join("&");
+    let msg = first(check_form_with(many.as_bytes(), &c, &opts));
+    assert!(
+        msg.contains(&format!("at most {HARD_MAX_PARAMS} values")),
+        "{msg}"
+    );
+    let huge = vec![b'a'; HARD_MAX_BODY_BYTES + 1];
+    let msg = first(check_json_with(&huge, &c, &opts));
+    assert!(
+        msg.contains(&format!("limit of {HARD_MAX_BODY_BYTES} bytes")),
+        "{msg}"
+    );
+    // A JSON list one longer than the ceiling (alone: its items are as many values as the
+    // values ceiling allows).
+    let long = format!(
+        r#"{{"expand":[{}"card"]}}"#,
+        "\"card\",".repeat(HARD_MAX_ARRAY_LEN)
+    );
+    let msg = first(check_json_with(long.as_bytes(), &c, &opts));
+    assert!(msg.contains(&too_large), "{msg}");
 }

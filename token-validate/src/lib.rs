@@ -84,30 +84,54 @@ use tree::Object;
 /// (reading, dropping, encoding) is always shallow.
 pub const HARD_MAX_DEPTH: usize = 64;
 
+/// Body-size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times
+/// the default. A body is held in memory while it is checked (the tower layer, `serve` and
+/// the CLI read it whole); Stripe's own token requests are a few hundred bytes.
+pub const HARD_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Ceiling on the number of values applied whatever [`Limits::max_params`] says: 65,536, 64
+/// times the default. Each value read costs a little memory (its place in the request, an
+/// error if it is wrong): this bounds the total whatever the body.
+pub const HARD_MAX_PARAMS: usize = 1 << 16;
+
+/// Ceiling on list indexes applied whatever [`Limits::max_array_len`] says: the values
+/// ceiling, [`HARD_MAX_PARAMS`] (a longer list cannot be sent without a gap, which is
+/// refused). The set of indexes a list has seen is a bitmap no larger than the limit in
+/// force: at most 8 KiB per list at this ceiling.
+pub const HARD_MAX_ARRAY_LEN: usize = HARD_MAX_PARAMS;
+
 /// Body limits, with safe defaults. Every limit is enforced while the body is read: no
-/// body is materialised past them.
+/// body is materialised past them. Each has a hard ceiling that applies whatever it is set
+/// to ([`HARD_MAX_BODY_BYTES`], [`HARD_MAX_DEPTH`], [`HARD_MAX_PARAMS`],
+/// [`HARD_MAX_ARRAY_LEN`]; [`Limits::in_force`]), so that no setting lets one request
+/// exhaust memory or recursion.
 ///
 /// Built from the defaults with the `with_*` methods (the struct may gain limits, so it
 /// cannot be written as a literal outside this crate):
 ///
 /// ```
-/// use token_validate::Limits;
+/// use token_validate::{HARD_MAX_PARAMS, Limits};
 ///
 /// let limits = Limits::default().with_max_params(100).with_max_body_bytes(16 * 1024);
 /// assert_eq!((limits.max_params, limits.max_depth), (100, 8));
+/// // A limit above its ceiling is held to the ceiling.
+/// let roomy = Limits::default().with_max_params(usize::MAX);
+/// assert_eq!(roomy.in_force().max_params, HARD_MAX_PARAMS);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading.
+    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading. At most
+    /// [`HARD_MAX_BODY_BYTES`].
     pub max_body_bytes: usize,
     /// Deepest path accepted, counting the top-level name as one level
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
-    /// Clamped to [`HARD_MAX_DEPTH`].
+    /// At most [`HARD_MAX_DEPTH`].
     pub max_depth: usize,
-    /// Most values accepted (default 1024).
+    /// Most values accepted (default 1024). At most [`HARD_MAX_PARAMS`].
     pub max_params: usize,
-    /// Array length limit (default 256): an index `>=` this is refused.
+    /// Array length limit (default 256): an index `>=` this is refused. At most
+    /// [`HARD_MAX_ARRAY_LEN`].
     pub max_array_len: usize,
 }
 
@@ -128,26 +152,40 @@ impl Limits {
     pub fn new() -> Self {
         Limits::default()
     }
-    /// With this body size limit, in bytes ([`Limits::max_body_bytes`]).
+    /// With this body size limit, in bytes ([`Limits::max_body_bytes`]; held to
+    /// [`HARD_MAX_BODY_BYTES`] when applied).
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
     }
-    /// With this depth limit ([`Limits::max_depth`]; clamped to [`HARD_MAX_DEPTH`] when
+    /// With this depth limit ([`Limits::max_depth`]; held to [`HARD_MAX_DEPTH`] when
     /// applied).
     pub fn with_max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth;
         self
     }
-    /// With this limit on the number of values ([`Limits::max_params`]).
+    /// With this limit on the number of values ([`Limits::max_params`]; held to
+    /// [`HARD_MAX_PARAMS`] when applied).
     pub fn with_max_params(mut self, params: usize) -> Self {
         self.max_params = params;
         self
     }
-    /// With this array length limit ([`Limits::max_array_len`]).
+    /// With this array length limit ([`Limits::max_array_len`]; held to
+    /// [`HARD_MAX_ARRAY_LEN`] when applied).
     pub fn with_max_array_len(mut self, len: usize) -> Self {
         self.max_array_len = len;
         self
+    }
+
+    /// The limits in force: each held to its hard ceiling. Every reader of a body applies
+    /// these, whatever the fields say.
+    pub fn in_force(&self) -> Limits {
+        Limits {
+            max_body_bytes: self.max_body_bytes.min(HARD_MAX_BODY_BYTES),
+            max_depth: self.max_depth.min(HARD_MAX_DEPTH),
+            max_params: self.max_params.min(HARD_MAX_PARAMS),
+            max_array_len: self.max_array_len.min(HARD_MAX_ARRAY_LEN),
+        }
     }
 
     /// The depth limit in force: [`Limits::max_depth`] clamped to [`HARD_MAX_DEPTH`].

@@ -193,7 +193,10 @@ pub enum Item<'de> {
     Shape,
 }
 
-/// Which indexes of a list were sent: a bit each, inline for the usual limit of 256.
+/// Which indexes of a list were sent: a bit each, inline for the usual limit of 256. An
+/// index at or over the array limit in force is refused before it gets here, so the bitmap
+/// never grows past that limit: at most [`crate::HARD_MAX_ARRAY_LEN`] bits (8 KiB) per list,
+/// whatever the limits are set to.
 #[derive(Default)]
 struct IndexSet {
     inline: [u64; 4],
@@ -499,7 +502,8 @@ pub trait State<'de>: Default {
 /// One validation of one request: its context, its limits, and what was found so far.
 pub struct Run<'a> {
     ctx: &'a Context,
-    limits: &'a Limits,
+    /// The limits in force ([`Limits::in_force`]).
+    limits: Limits,
     unknown: UnknownParams,
     errors: Vec<Error>,
     failed: NodeSet,
@@ -523,7 +527,7 @@ impl<'a> Run<'a> {
     pub(crate) fn new(ctx: &'a Context, limits: &'a Limits, unknown: UnknownParams) -> Self {
         Run {
             ctx,
-            limits,
+            limits: limits.in_force(),
             unknown,
             errors: Vec::new(),
             failed: NodeSet::new(spec().nodes().len()),
@@ -546,7 +550,7 @@ impl<'a> Run<'a> {
     /// The limits in force.
     #[inline]
     pub(crate) fn limits(&self) -> &Limits {
-        self.limits
+        &self.limits
     }
 
     /// Whether a parameter already has an error (its later rules are skipped: Stripe reports

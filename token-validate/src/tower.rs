@@ -399,7 +399,8 @@ impl PreflightLayerBuilder {
         self.config.path = path.into();
         self
     }
-    /// The largest body accepted, in bytes (default 64 KiB); larger bodies get 413.
+    /// The largest body accepted, in bytes (default 64 KiB, at most
+    /// [`HARD_MAX_BODY_BYTES`](crate::HARD_MAX_BODY_BYTES)); larger bodies get 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.config.limits.max_body_bytes = bytes;
         self
@@ -711,7 +712,7 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let limit = config.limits.max_body_bytes;
+    let limit = config.limits.in_force().max_body_bytes;
     let read = Limited::new(body, limit).collect();
     match tokio::time::timeout(config.read_timeout, read).await {
         Err(_elapsed) => Err(Rejection::Timeout),
@@ -755,7 +756,7 @@ where
 {
     let context = context_from_headers(headers)?;
     let format = body_format(headers)?;
-    let limit = config.limits.max_body_bytes;
+    let limit = config.limits.in_force().max_body_bytes;
     // A declared length over the limit is refused before reading anything.
     if let Some(len) = headers
         .get(CONTENT_LENGTH)

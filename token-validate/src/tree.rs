@@ -461,6 +461,7 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 /// (`a=1&a[b]=2`, `a[0]=x&a[b]=y`, a value given twice, array indexes with a gap) are body
 /// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
+    let limits = &limits.in_force();
     if body.len() > limits.max_body_bytes {
         let limit = limits.max_body_bytes;
         return Err(ParseError::new(
@@ -719,6 +720,7 @@ impl<'a> ParamSink<'a> for TreeBuilder {
 /// bodies over [`Limits::max_body_bytes`] are refused. For code that wants to look at a JSON
 /// body generically: the validators read JSON directly ([`crate::validate_json`]).
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
+    let limits = &limits.in_force();
     if body.len() > limits.max_body_bytes {
         let limit = limits.max_body_bytes;
         return Err(ParseError::new(

@@ -41,7 +41,8 @@ enum Command {
         /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
         #[arg(long, value_name = "YYYY-MM-DD")]
         now: Option<String>,
-        /// Largest body accepted, in bytes.
+        /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
+        /// to it).
         #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
         max_body: usize,
         /// Files to check; `-` (or none) reads standard input.
@@ -199,6 +200,9 @@ fn check(
     }
     let mut opts = Options::default();
     opts.limits.max_body_bytes = max_body;
+    // Read no more than the limit in force (at most HARD_MAX_BODY_BYTES), and one byte more
+    // to tell a body over it.
+    let max_body = opts.limits.in_force().max_body_bytes;
     let files = if files.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -89,7 +89,8 @@ pub struct Args {
     /// PEM file of certificates to trust for the upstream, besides the webpki roots.
     #[arg(long, value_name = "FILE", env = "TOKEN_VALIDATE_UPSTREAM_CA")]
     pub upstream_ca: Option<PathBuf>,
-    /// Largest `POST /v1/tokens` body accepted, in bytes (413 beyond it).
+    /// Largest `POST /v1/tokens` body accepted, in bytes (413 beyond it; at most 16777216,
+    /// 16 MiB: a larger value is held to it).
     #[arg(long, value_name = "BYTES", env = "TOKEN_VALIDATE_MAX_BODY", default_value_t = 64 * 1024)]
     pub max_body: usize,
     /// Time allowed to read a request body, and to wait for the upstream's answer and each
