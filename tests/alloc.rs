@@ -1,7 +1,9 @@
-//! `check_json` and `check_form` allocate nothing on a valid body (whose keys and values need
-//! no decoding): counted with a global allocator that counts, a deterministic test rather
-//! than a timing. `validate_*` allocates (it builds the typed request), and so does the
-//! error path; both are counted too, so the counter is seen working.
+//! `check_json` and `check_form` allocate nothing on a valid body whose keys and values need
+//! no decoding and whose lists and maps are short, and past that exactly what their docs
+//! say (one allocation per decoded value, …): counted with a global allocator that counts,
+//! a deterministic test rather than a timing. `validate_*` allocates (it builds the typed
+//! request), and so does the error path; both are counted too, so the counter is seen
+//! working. Every limit at its hard ceiling, with the worst list index, costs bounded bytes.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -59,6 +61,8 @@ fn bytes<T>(f: impl FnOnce() -> T) -> (usize, T) {
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny&card[address_line1]=1-Main-St&card[address_city]=Paris&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa&expand[0]=card&expand[1]=card.brand";
 const PERSON_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","maiden_name":"Doe","email":"jenny.rosen@example.com","phone":"+14155550123","gender":"female","nationality":"US","id_number":"000000000","ssn_last_4":"0000","political_exposure":"none","dob":{"day":1,"month":2,"year":1990},"address":{"line1":"1 Main St","line2":"Apt 2","city":"San Francisco","state":"CA","postal_code":"94107","country":"US"},"metadata":{"ref":"42"}}}"#;
+/// The benchmark's card form (benches/validate.rs `CARD_FORM`): four values with `+`.
+const BENCH_CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
 const BANK_FORM: &str = "bank_account[country]=US&bank_account[currency]=usd&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000&bank_account[account_holder_type]=individual";
 
 fn ctx() -> Context {
@@ -192,4 +196,115 @@ fn every_limit_at_its_maximum_and_the_worst_index() {
     );
     let msg = first(check_json_with(long.as_bytes(), &c, &opts));
     assert!(msg.contains(&too_large), "{msg}");
+}
+
+/// Past the condition of the test above, the exact cost (deterministic: the same body costs
+/// the same count on every run), as the crate docs and README state it:
+///
+/// - a form value with `+` or `%XX`: one allocation (its decoded text);
+/// - a form key with `+` or `%XX`: two (its decoded text, and the body offset of each of
+///   its bytes for error positions);
+/// - a JSON string, key or value, with a `\` escape (`\u0052`, `\n`, …): one;
+/// - a list past 4 items or a map past 4 entries: the vector holding them moves to the heap
+///   (one allocation at the 5th, one more at the 9th, the 17th, … as it doubles); a map past
+///   16 entries also keeps a set of its keys (one allocation per key, and the set's table).
+#[test]
+fn decoding_and_long_lists_cost_exactly_this() {
+    let c = ctx();
+    assert!(check_json(CARD_JSON.as_bytes(), &c).is_ok());
+    let card = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+    let letters = |n: usize| -> Vec<String> { (0..n).map(|i| format!("k{i}")).collect() };
+    let list = |n: usize| {
+        let items: Vec<String> = letters(n).iter().map(|k| format!("\"{k}\"")).collect();
+        format!(
+            r#"{{"pii":{{"id_number":"000000000"}},"expand":[{}]}}"#,
+            items.join(",")
+        )
+    };
+    let map = |n: usize| {
+        let entries: Vec<String> = letters(n)
+            .iter()
+            .map(|k| format!("\"{k}\":\"v\""))
+            .collect();
+        format!(r#"{{"person":{{"metadata":{{{}}}}}}}"#, entries.join(","))
+    };
+    // (what, body, JSON?, allocations)
+    let cases: Vec<(&str, String, bool, usize)> = vec![
+        (
+            "one value with +",
+            format!("{card}&card[name]=Jenny+Rosen"),
+            false,
+            1,
+        ),
+        (
+            "one value with %20",
+            format!("{card}&card[name]=Jenny%20Rosen"),
+            false,
+            1,
+        ),
+        (
+            "one value with + and %C3%A9",
+            format!("{card}&card[name]=Ren%C3%A9e+R"),
+            false,
+            1,
+        ),
+        (
+            "two values decoded",
+            format!("{card}&card[name]=J+R&card[address_city]=San%20Francisco"),
+            false,
+            2,
+        ),
+        (
+            "one key with %5B%5D",
+            card.replacen("card[number]", "card%5Bnumber%5D", 1),
+            false,
+            2,
+        ),
+        (
+            "the benchmark's card form (four values with +)",
+            BENCH_CARD_FORM.to_string(),
+            false,
+            4,
+        ),
+        (
+            "one JSON value with \\u0052",
+            CARD_JSON.replace("Jenny Rosen", "Jenny \\u0052osen"),
+            true,
+            1,
+        ),
+        (
+            "two JSON values with escapes",
+            CARD_JSON
+                .replace("Jenny Rosen", "Jenny\\nRosen")
+                .replace("San Francisco", "San Francisc\\u00f3"),
+            true,
+            2,
+        ),
+        (
+            "one JSON key with \\u0075",
+            CARD_JSON.replace("\"number\"", "\"n\\u0075mber\""),
+            true,
+            1,
+        ),
+        ("a list of 4", list(4), true, 0),
+        ("a list of 5", list(5), true, 1),
+        ("a list of 9", list(9), true, 2),
+        ("a list of 17", list(17), true, 3),
+        ("a map of 4", map(4), true, 0),
+        ("a map of 5", map(5), true, 1),
+        ("a map of 16", map(16), true, 2),
+        // 3 for the vector, 17 keys copied and the set's table.
+        ("a map of 17", map(17), true, 21),
+    ];
+    for (what, body, json, want) in cases {
+        let (n, verdict) = allocations(|| {
+            if json {
+                check_json(body.as_bytes(), &c)
+            } else {
+                check_form(body.as_bytes(), &c)
+            }
+        });
+        assert!(verdict.is_ok(), "{what}: {verdict:?}");
+        assert_eq!(n, want, "{what}: {n} allocations");
+    }
 }

@@ -225,30 +225,28 @@ fn not_object<E: de::Error>(run: &mut Run<'_>) -> E {
 // Keys
 // ---------------------------------------------------------------------------------------
 
-/// A member's key: borrowed unless it has escapes. A key the spec does not know is then
-/// checked with [`unknown_key`].
+/// A member's key: borrowed unless it has escapes, and then decoded with one allocation
+/// (read as a raw value, so serde_json's own scratch buffer is not used). A key
+/// the spec does not know is then checked with [`unknown_key`].
 pub struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Text<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Cow::Owned(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Cow::Owned(v))
-            }
+        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+        let text = raw.get();
+        // JSON keys are strings: serde_json checked the quotes.
+        let inner = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .ok_or_else(|| de::Error::custom("key must be a string"))?;
+        if inner.contains('\\') {
+            unescape(inner)
+                .map(Cow::Owned)
+                .ok_or_else(|| de::Error::custom("bad string"))
+        } else {
+            Ok(Cow::Borrowed(inner))
         }
-        d.deserialize_str(KeyVisitor)
     }
 }
 
@@ -318,8 +316,7 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
                 count_at(run, last, &self.at)?;
                 let inner = &text[1..text.len().saturating_sub(1).max(1)];
                 if inner.contains('\\') {
-                    let s: String =
-                        serde_json::from_str(text).map_err(|_| de::Error::custom("bad string"))?;
+                    let s = unescape(inner).ok_or_else(|| de::Error::custom("bad string"))?;
                     Ok(JsonScalar::Text(Cow::Owned(s)))
                 } else {
                     Ok(JsonScalar::Text(Cow::Borrowed(inner)))
@@ -746,5 +743,106 @@ impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         self.run.map_shape(self.slot, self.node);
         skip_items(self.run, self.depth, &self.at(), seq)
+    }
+}
+
+/// The inside of a JSON string (between its quotes, as serde_json accepted it) with its
+/// escapes decoded, in one buffer as long as the escaped text (decoding only shortens:
+/// `\n` is two bytes for one, `\u00e9` six for two, a surrogate pair twelve for four), so
+/// a value with escapes costs exactly one allocation. `None` for an escape serde_json's
+/// own `String` refuses too (a lone surrogate).
+fn unescape(inner: &str) -> Option<String> {
+    fn hex4(s: &str) -> Option<u32> {
+        let h = s.get(..4)?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(h, 16).ok()
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let escape = *rest.as_bytes().get(i + 1)?;
+        rest = rest.get(i + 2..)?;
+        let c = match escape {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex4(rest)?;
+                rest = &rest[4..];
+                if (0xD800..0xDC00).contains(&unit) {
+                    let low = rest.strip_prefix("\\u").and_then(hex4)?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return None;
+                    }
+                    rest = &rest[6..];
+                    char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
+                } else {
+                    char::from_u32(unit)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(c);
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    /// What serde_json reads from the same JSON string.
+    fn serde(inner: &str) -> Option<String> {
+        serde_json::from_str::<String>(&format!("\"{inner}\"")).ok()
+    }
+
+    #[test]
+    fn unescape_reads_as_serde_json_reads() {
+        for inner in [
+            "",
+            "plain",
+            r"J\u0052osen",
+            r#"tab\there\nnewline\\back\/slash\"quote\bb\ff\rr"#,
+            r"\u00e9t\u00E9",
+            r"\ud83d\ude00 smile",
+            r"\uD83D\uDE00",
+            r"\u0000",
+            r"\ud83d",
+            r"\ude00",
+            r"\ud83dx",
+            r"\ud83d\u0041",
+            r"\u12",
+            r"\x",
+            r"end\",
+        ] {
+            assert_eq!(unescape(inner), serde(inner), "{inner:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_round_trips(text in "\\PC{0,40}") {
+            let json = serde_json::to_string(&text).unwrap();
+            let inner = &json[1..json.len() - 1];
+            let decoded = unescape(inner);
+            proptest::prop_assert_eq!(decoded.as_deref(), Some(text.as_str()));
+            // Never more room than the escaped text: one allocation.
+            proptest::prop_assert!(decoded.map_or(0, |d| d.capacity()) <= inner.len());
+        }
+
+        #[test]
+        fn any_escape_sequence_agrees(units in proptest::collection::vec(0u32..0x11000, 0..6), plain in "[a-z]{0,3}") {
+            let inner: String = units.iter().map(|u| format!("\\u{:04x}", u & 0xffff)).collect::<String>() + &plain;
+            proptest::prop_assert_eq!(unescape(&inner), serde(&inner));
+        }
     }
 }
