@@ -235,7 +235,10 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         | Check::UsRoutingNumber { .. }
         | Check::Iban { .. }
         | Check::TestBankAccountNumber { .. }
-        | Check::CalendarDate { .. } => quote!(false),
+        | Check::CalendarDate { .. }
+        | Check::MaxEntries { .. }
+        | Check::MaxKeyLength { .. }
+        | Check::MaxValueLength { .. } => quote!(false),
     }
 }
 
@@ -424,6 +427,31 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
                     && !#v::rules::iban(t, self.#c.text(), #live_only, run.ctx().mode())
                 {
                     run.rule(#idx, ::core::option::Option::Some(t));
+                }
+            }
+        }
+        Check::MaxEntries { max } => {
+            let f = field(spec, target);
+            let max = lit_usize(*max);
+            quote! {
+                if !#t_failed && !#v::rules::max_entries(self.#f.len(), #max) {
+                    run.rule_limit(#idx, &self.#f.len().to_string(), #max);
+                }
+            }
+        }
+        Check::MaxKeyLength { max } | Check::MaxValueLength { max } => {
+            let f = field(spec, target);
+            let max = lit_usize(*max);
+            let texts = match &rule.check {
+                Check::MaxKeyLength { .. } => quote!(keys),
+                _ => quote!(values),
+            };
+            quote! {
+                if !#t_failed
+                    && let ::core::option::Option::Some(t) =
+                        self.#f.#texts().find(|t| !#v::rules::max_chars(t, #max))
+                {
+                    run.rule_limit(#idx, t, #max);
                 }
             }
         }

@@ -262,6 +262,9 @@ fn compile(
             live_only: flag("live_only")?,
         },
         RuleName::Email => Check::Email,
+        RuleName::MaxEntries => Check::MaxEntries { max: size("max")? },
+        RuleName::MaxKeyLength => Check::MaxKeyLength { max: size("max")? },
+        RuleName::MaxValueLength => Check::MaxValueLength { max: size("max")? },
         RuleName::TestBankAccountNumber => Check::TestBankAccountNumber {
             country: sibling("country")?,
             numbers: list("numbers")?,
@@ -683,6 +686,7 @@ impl Spec {
                     Target::Request => false,
                     Target::Any => true,
                     Target::Object => matches!(ty, Ty::Object { .. }),
+                    Target::Map => matches!(ty, Ty::Map),
                     Target::Scalar => {
                         matches!(ty, Ty::String { .. } | Ty::Integer { .. } | Ty::Enum { .. })
                     }

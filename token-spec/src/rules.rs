@@ -64,6 +64,12 @@ pub enum RuleName {
     /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
     /// with no documented numbers and no IBAN format are not checked.
     TestBankAccountNumber,
+    /// A map (`metadata`) has at most `max` entries.
+    MaxEntries,
+    /// Each key of a map has at most `max` characters.
+    MaxKeyLength,
+    /// Each value of a map has at most `max` characters.
+    MaxValueLength,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -79,6 +85,8 @@ pub enum Target {
     Scalar,
     /// Objects.
     Object,
+    /// Maps (`metadata`).
+    Map,
     /// Any node.
     Any,
 }
@@ -263,6 +271,27 @@ pub const SIGNATURES: &[Signature] = &[
             ("any_country_ibans", List, true),
         ],
     ),
+    sig(
+        RuleName::MaxEntries,
+        "max_entries",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
+    sig(
+        RuleName::MaxKeyLength,
+        "max_key_length",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
+    sig(
+        RuleName::MaxValueLength,
+        "max_value_length",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
 ];
 
 // `RuleName::signature` indexes `SIGNATURES` by the variant: each entry must sit at its
@@ -294,7 +323,7 @@ const fn sig(
 
 impl RuleName {
     /// Every rule, in the order of [`SIGNATURES`].
-    pub const ALL: [RuleName; 22] = [
+    pub const ALL: [RuleName; 25] = [
         RuleName::TokenKindRequired,
         RuleName::RequiredIf,
         RuleName::NoUnset,
@@ -317,6 +346,9 @@ impl RuleName {
         RuleName::CalendarDate,
         RuleName::Email,
         RuleName::TestBankAccountNumber,
+        RuleName::MaxEntries,
+        RuleName::MaxKeyLength,
+        RuleName::MaxValueLength,
     ];
 
     /// Looks a rule up by its spec name.
@@ -603,6 +635,21 @@ pub enum Check {
         /// Documented test IBANs that take any IBAN country's prefix.
         any_country_ibans: Vec<String>,
     },
+    /// The target map has at most `max` entries.
+    MaxEntries {
+        /// The most entries.
+        max: usize,
+    },
+    /// Each key of the target map has at most `max` characters.
+    MaxKeyLength {
+        /// The most characters.
+        max: usize,
+    },
+    /// Each value of the target map has at most `max` characters.
+    MaxValueLength {
+        /// The most characters.
+        max: usize,
+    },
 }
 
 impl Check {
@@ -629,7 +676,10 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => Vec::new(),
+            | Check::Email
+            | Check::MaxEntries { .. }
+            | Check::MaxKeyLength { .. }
+            | Check::MaxValueLength { .. } => Vec::new(),
         }
     }
 
@@ -658,7 +708,11 @@ impl Check {
             | Check::UsRoutingNumber { .. }
             | Check::Iban { .. }
             | Check::TestBankAccountNumber { .. }
-            | Check::CalendarDate { .. } => false,
+            | Check::CalendarDate { .. }
+            // A map's entries are judged together, at the end of the object that holds it.
+            | Check::MaxEntries { .. }
+            | Check::MaxKeyLength { .. }
+            | Check::MaxValueLength { .. } => false,
         }
     }
 }
@@ -709,7 +763,10 @@ mod tests {
                 | RuleName::Iban
                 | RuleName::CalendarDate
                 | RuleName::Email
-                | RuleName::TestBankAccountNumber => {}
+                | RuleName::TestBankAccountNumber
+                | RuleName::MaxEntries
+                | RuleName::MaxKeyLength
+                | RuleName::MaxValueLength => {}
             }
         }
     }

@@ -9,6 +9,7 @@ use schemars::Schema;
 use serde_json::{Map, Value, json};
 
 use crate::ir::{ItemTy, NodeId, Spec, Ty};
+use crate::rules::Check;
 
 /// The JSON Schema dialect emitted.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -94,7 +95,27 @@ impl Spec {
                 }
                 json!({"type": "array", "items": item})
             }
-            Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+            Ty::Map => {
+                // The map's own rules (Stripe's metadata limits) in JSON Schema's words.
+                let mut values = obj(json!({"type": "string"}));
+                let mut m = obj(json!({"type": "object"}));
+                for &r in &node.rules {
+                    match self.rules[r].check {
+                        Check::MaxEntries { max } => {
+                            m.insert("maxProperties".into(), Value::from(max));
+                        }
+                        Check::MaxKeyLength { max } => {
+                            m.insert("propertyNames".into(), json!({ "maxLength": max }));
+                        }
+                        Check::MaxValueLength { max } => {
+                            values.insert("maxLength".into(), Value::from(max));
+                        }
+                        _ => {}
+                    }
+                }
+                m.insert("additionalProperties".into(), Value::Object(values));
+                Value::Object(m)
+            }
             Ty::Object { or_id, .. } => {
                 let mut props = Map::new();
                 let mut required = Vec::new();

@@ -231,6 +231,19 @@ pub fn calendar_date(day: Option<&str>, month: Option<&str>, year: Option<&str>)
     }
 }
 
+/// `max_entries`: a map has at most `max` entries.
+#[inline]
+pub fn max_entries(entries: usize, max: usize) -> bool {
+    entries <= max
+}
+
+/// `max_key_length` and `max_value_length`: at most `max` characters (Unicode scalar
+/// values), counted no further than one past `max`.
+#[inline]
+pub fn max_chars(text: &str, max: usize) -> bool {
+    text.len() <= max || text.chars().nth(max).is_none()
+}
+
 /// `email`: an email address.
 pub fn email(text: &str) -> bool {
     checks::is_email(text)

@@ -326,6 +326,24 @@ impl<'de> MapSlot<'de> {
     pub fn is_unset(&self) -> bool {
         self.state == MapState::Unset
     }
+    /// How many entries were sent.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// Whether no entry was sent.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// The keys, in the order sent.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| &**k)
+    }
+    /// The values sent as values (not dictionaries or lists, which were reported), in order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter_map(|(_, v)| v.as_deref())
+    }
     /// The entries (for the typed request); `None` values were reported.
     pub fn take_entries(&mut self) -> Vec<(Text<'de>, Option<Text<'de>>)> {
         std::mem::take(&mut self.entries).into_vec()
@@ -658,12 +676,29 @@ impl<'a> Run<'a> {
         self.rule_with(rule, None, Some(values), None);
     }
 
+    /// A rule's error with `{value}` and `{limit}` filled (a map's limits: the entry count,
+    /// key or value over its limit).
+    pub fn rule_limit(&mut self, rule: usize, value: &str, limit: usize) {
+        self.rule_with_limit(rule, Some(value), None, None, i64::try_from(limit).ok());
+    }
+
     fn rule_with(
         &mut self,
         rule: usize,
         value: Option<&str>,
         values: Option<String>,
         at: Option<At<'_>>,
+    ) {
+        self.rule_with_limit(rule, value, values, at, None);
+    }
+
+    fn rule_with_limit(
+        &mut self,
+        rule: usize,
+        value: Option<&str>,
+        values: Option<String>,
+        at: Option<At<'_>>,
+        limit: Option<i64>,
     ) {
         let spec = spec();
         let Some(r) = spec.rules.get(rule) else {
@@ -691,6 +726,7 @@ impl<'a> Run<'a> {
                 value,
                 secret,
                 values,
+                limit,
                 ..Fill::default()
             },
         );
