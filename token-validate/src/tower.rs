@@ -6,7 +6,8 @@
 //! 1. reads the API key from `Authorization: Bearer <key>` (or HTTP Basic auth with the key
 //!    as the user name, as Stripe accepts) and builds the [`Context`] with
 //!    [`Context::from_key`], plus the Connect account from `Stripe-Account`; a missing or
-//!    malformed key is answered with 401;
+//!    malformed key is answered with 401, whose message says what is wrong with the key as
+//!    [`Context::from_key`] does (never quoting it);
 //! 2. picks the body format from `Content-Type`: form (`application/x-www-form-urlencoded`,
 //!    also when there is no `Content-Type`) or JSON (`application/json`); anything else is
 //!    answered with 415;
@@ -114,10 +115,12 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 /// unverified).
 pub const MISSING_KEY_MESSAGE: &str = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
 
-/// The message of the 401 for a malformed API key (Stripe's "Invalid API Key provided: "
-/// prefix, commonly seen, unverified; Stripe then quotes the key masked, this crate does
-/// not quote it at all).
-pub const INVALID_KEY_MESSAGE: &str = "Invalid API Key provided: the key is not a Stripe API key (sk_test_..., sk_live_..., pk_test_..., pk_live_..., rk_test_... or rk_live_... followed by letters and digits).";
+/// The message of the 401 for an `Authorization` header that does not carry a key as Stripe
+/// reads it ([`Rejection::InvalidApiKey`]; Stripe's "Invalid API Key provided: " prefix,
+/// commonly seen, unverified; Stripe then quotes the key masked, this crate does not quote
+/// it at all). A header that carries a malformed key gets what is wrong with that key
+/// instead ([`Rejection::MalformedApiKey`], the text of [`KeyError`](crate::KeyError)).
+pub const INVALID_KEY_MESSAGE: &str = "Invalid API Key provided: send the key as `Authorization: Bearer sk_test_...` (or with HTTP Basic auth, the key as the user name); a Stripe API key is sk_, pk_ or rk_, then test_ or live_, then letters and digits.";
 
 /// The message of the 415 for an unsupported `Content-Type` (this crate's wording).
 pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = "Invalid Content-Type: send the request body as application/x-www-form-urlencoded (Stripe's bracket notation) or application/json.";
@@ -131,8 +134,8 @@ pub const TIMEOUT_MESSAGE: &str =
 /// transport failed; this crate's wording).
 pub const BODY_READ_MESSAGE: &str = "Invalid request body: the body could not be read.";
 
-/// The message of the 400 for a `Stripe-Account` header that is not text (this crate's
-/// wording).
+/// The message of the 400 for a `Stripe-Account` header that is not a connected account id
+/// (this crate's wording).
 pub const INVALID_ACCOUNT_MESSAGE: &str =
     "Invalid Stripe-Account header: it must be a connected account id such as acct_123.";
 
@@ -153,9 +156,23 @@ pub enum BodyFormat {
 pub enum Rejection {
     /// No `Authorization` header (401).
     MissingApiKey,
-    /// An `Authorization` header without a well-formed Stripe API key (401).
+    /// An `Authorization` header that does not carry a key the way Stripe reads it (another
+    /// scheme than Bearer or Basic, a header that is not text or over
+    /// [`MAX_AUTHORIZATION_LEN`] bytes) (401).
     InvalidApiKey,
-    /// A `Stripe-Account` header that is not visible ASCII text (400).
+    /// An `Authorization` header whose key is not a well-formed Stripe API key (401): the
+    /// message says what is wrong with it, as [`Context::from_key`] does, and never quotes
+    /// the key.
+    #[non_exhaustive]
+    MalformedApiKey {
+        /// What is wrong with the key.
+        reason: crate::KeyError,
+        /// The answer's message: `reason`, written out.
+        message: String,
+    },
+    /// A `Stripe-Account` header that is not a connected account id, `acct_` and letters
+    /// and digits, the only form Stripe gives them (400): Stripe refuses a request for an
+    /// account the key cannot reach, and no account has another form.
     InvalidAccount,
     /// A `Content-Type` that is neither form nor JSON (415).
     UnsupportedMediaType,
@@ -180,7 +197,9 @@ impl Rejection {
     /// The HTTP status to answer with.
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Rejection::MissingApiKey | Rejection::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            Rejection::MissingApiKey
+            | Rejection::InvalidApiKey
+            | Rejection::MalformedApiKey { .. } => StatusCode::UNAUTHORIZED,
             Rejection::InvalidAccount | Rejection::BodyRead => StatusCode::BAD_REQUEST,
             Rejection::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Rejection::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -204,6 +223,7 @@ impl Rejection {
         match self {
             Rejection::MissingApiKey => MISSING_KEY_MESSAGE,
             Rejection::InvalidApiKey => INVALID_KEY_MESSAGE,
+            Rejection::MalformedApiKey { message, .. } => message,
             Rejection::InvalidAccount => INVALID_ACCOUNT_MESSAGE,
             Rejection::UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE_MESSAGE,
             Rejection::Timeout => TIMEOUT_MESSAGE,
@@ -654,7 +674,11 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     } else {
         return Err(Rejection::InvalidApiKey);
     };
-    let ctx = ctx.map_err(|_| Rejection::InvalidApiKey)?;
+    // What is wrong with the key, as the library says it (`KeyError` quotes nothing of it).
+    let ctx = ctx.map_err(|reason| Rejection::MalformedApiKey {
+        reason,
+        message: reason.to_string(),
+    })?;
     match headers.get("stripe-account") {
         None => Ok(ctx),
         Some(v) => match v.to_str() {
@@ -901,6 +925,11 @@ mod tests {
         let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], &card)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert!(!String::from_utf8_lossy(&body).contains("SECRET"));
+        // The 401 explains what is wrong with the key, as the library does.
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let e = crate::Context::from_key("sk_test_SECRET-KEY").unwrap_err();
+        assert_eq!(v["error"]["message"], e.to_string());
+        assert!(e.to_string().contains("character 15"), "{e}");
 
         let ct = ("content-type", "text/plain");
         let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], &card)).await;
@@ -986,6 +1015,22 @@ mod tests {
         let mut h = HeaderMap::new();
         let long = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN));
         h.insert(AUTHORIZATION, HeaderValue::from_str(&long).unwrap());
+        // A key over the key limit (the header is under its own): what is wrong, its length.
+        let e = context_from_headers(&h).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Rejection::MalformedApiKey {
+                    reason: crate::KeyError::TooLong { chars: 263 },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.message().contains("263 characters"), "{}", e.message());
+        // A header over its own limit is refused unread.
+        let huge = format!("Bearer {}", "a".repeat(MAX_AUTHORIZATION_LEN));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&huge).unwrap());
         assert!(matches!(
             context_from_headers(&h),
             Err(Rejection::InvalidApiKey)

@@ -1,7 +1,7 @@
 //! `token-validate`: check Stripe `POST /v1/tokens` bodies, print the spec's JSON Schemas,
 //! import Stripe's OpenAPI into the spec and diff two specs.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -31,11 +31,13 @@ enum Command {
         /// account tokens need a publishable key in live mode). Default: a test secret key.
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
-        /// The Connect account (`Stripe-Account` header), e.g. acct_123.
+        /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
+        /// of that form (acct_ and letters and digits) gets a warning on standard error.
         #[arg(long, value_name = "ACCT")]
         account: Option<String>,
-        /// The body format. Default: from the file extension (.json, .form), else from the
-        /// first character (`{` is JSON).
+        /// The body format. Default: from the file extension (.json, .form); for any other
+        /// file and standard input, from the first character that is not white space (`{` or
+        /// `[` is JSON, anything else a form).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
@@ -45,7 +47,8 @@ enum Command {
         /// to it).
         #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
         max_body: usize,
-        /// Files to check; `-` (or none) reads standard input.
+        /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
+        /// on standard error).
         #[arg(value_name = "FILE|-")]
         files: Vec<PathBuf>,
     },
@@ -167,15 +170,37 @@ fn read_limited(mut r: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The format of a body: `.json` is JSON and `.form` a form; any other file (`.txt`, no
+/// extension, standard input) is JSON when its first character that is not white space is
+/// `{` or `[`, else a form.
 fn detect(path: &Path, body: &[u8]) -> Format {
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") => Format::Json,
-        Some("form") | Some("txt") => Format::Form,
+        Some("form") => Format::Form,
         _ => match body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') | Some(b'[') => Format::Json,
             _ => Format::Form,
         },
     }
+}
+
+/// What `check` says on standard error before it waits for a body on a terminal: without
+/// it, a user who gave no file sees nothing happen.
+const STDIN_NOTICE: &str = "token-validate: reading a request body from standard input (end it with Ctrl-D, or give files to check: token-validate check FILE...)";
+
+/// What `check` says on standard error about a `--account` that is not a connected account
+/// id (`acct_` and letters and digits, the only form Stripe gives them): Stripe would refuse
+/// the request for that account. The body is still checked; `None` for a well-formed id.
+fn account_warning(account: &str) -> Option<String> {
+    let well_formed = account
+        .strip_prefix("acct_")
+        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (!well_formed).then(|| {
+        format!(
+            "token-validate: warning: --account {:?} is not a connected account id (acct_ followed by letters and digits, such as acct_1032D82eZvKYlo2C); Stripe would refuse a request for it. The bodies are checked with a Connect account all the same.",
+            token_validate::quote::value(account)
+        )
+    })
 }
 
 fn check(
@@ -191,6 +216,9 @@ fn check(
         None => Context::test_secret(),
     };
     if let Some(a) = account {
+        if let Some(warning) = account_warning(&a) {
+            eprintln!("{warning}");
+        }
         ctx = ctx.with_account(a);
     }
     if let Some(n) = now {
@@ -215,6 +243,9 @@ fn check(
     for path in &files {
         let name = path.to_string_lossy();
         let body = if name == "-" {
+            if io::stdin().is_terminal() {
+                eprintln!("{STDIN_NOTICE}");
+            }
             read_limited(io::stdin().lock(), max_body)
         } else {
             std::fs::File::open(path).and_then(|f| read_limited(f, max_body))
@@ -443,4 +474,34 @@ fn import_cmd(file: &Path, rules: Option<&Path>, out: Option<&Path>) -> Result<E
         structure.api_version
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_the_extension_else_the_first_character() {
+        let json = br#" {"pii": {}}"#;
+        let form = b"pii[id_number]=1";
+        assert!(detect(Path::new("a.json"), form) == Format::Json);
+        assert!(detect(Path::new("a.form"), json) == Format::Form);
+        for name in ["a.txt", "a", "-", "a.body"] {
+            assert!(detect(Path::new(name), json) == Format::Json, "{name}");
+            assert!(detect(Path::new(name), b"[1]") == Format::Json, "{name}");
+            assert!(detect(Path::new(name), form) == Format::Form, "{name}");
+        }
+    }
+
+    #[test]
+    fn accounts_not_of_stripes_form_get_a_warning() {
+        for ok in ["acct_1032D82eZvKYlo2C", "acct_123"] {
+            assert_eq!(account_warning(ok), None, "{ok}");
+        }
+        for bad in ["bogus", "acct_", "acct_12 3", "cus_123", "", "ACCT_123"] {
+            let w = account_warning(bad).expect(bad);
+            assert!(w.contains("not a connected account id"), "{w}");
+        }
+        assert!(STDIN_NOTICE.contains("standard input"));
+    }
 }

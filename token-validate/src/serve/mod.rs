@@ -83,8 +83,14 @@ pub struct Args {
     /// Proxy mode: the Stripe API to forward to (ignored with --mock).
     #[arg(long, value_name = "URL", env = "TOKEN_VALIDATE_UPSTREAM", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
-    /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing.
-    #[arg(long, env = "TOKEN_VALIDATE_MOCK")]
+    /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing. From
+    /// the environment: 1, true, yes or on (0, false, no or off for the proxy).
+    #[arg(
+        long,
+        env = "TOKEN_VALIDATE_MOCK",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub mock: bool,
     /// PEM file of certificates to trust for the upstream, besides the webpki roots.
     #[arg(long, value_name = "FILE", env = "TOKEN_VALIDATE_UPSTREAM_CA")]

@@ -229,6 +229,8 @@ impl Upstream {
         let key = rustls_pki_types::PrivateKeyDer::Pkcs8(
             rustls_pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
         );
+        // The provider serve's proxy uses (rustls 0.23.48 deprecates it: see serve/proxy.rs).
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
