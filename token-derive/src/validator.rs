@@ -986,7 +986,7 @@ pub fn validators(
         /// `check_*`/`validate_*`; not a public interface.
         #[doc(hidden)]
         pub mod state {
-            #![allow(clippy::all, unused_imports)]
+            #![allow(unused_imports)]
             use super::*;
 
             #(#states)*

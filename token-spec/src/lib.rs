@@ -11,6 +11,7 @@
 //! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
 //! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod diff;

@@ -27,6 +27,7 @@
 //! JSON lines, `--confidence H|M|L` to filter); they live in the spec's `rules.json`.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate self as token_validate;
