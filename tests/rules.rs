@@ -1233,9 +1233,10 @@ fn confidence_counts_in_the_readme() {
         .values()
         .chain(rules)
         .chain(spec.kinds.iter().filter_map(|k| k.key_error.as_ref()));
+    let http = spec.http.values().map(|d| d.confidence);
     let (mut h, mut m, mut l) = (0, 0, 0);
-    for d in defs {
-        match d.confidence {
+    for confidence in defs.map(|d| d.confidence).chain(http) {
+        match confidence {
             Confidence::H => h += 1,
             Confidence::M => m += 1,
             Confidence::L => l += 1,
@@ -1246,7 +1247,7 @@ fn confidence_counts_in_the_readme() {
         .collect::<Vec<_>>()
         .join(" ");
     let want = format!(
-        "`rules.json` holds {} error definitions (generic errors, rules and key rules): {h} H, {m} M and {l} L",
+        "`rules.json` holds {} error definitions (generic errors, rules, key rules and the HTTP layer's answers): {h} H, {m} M and {l} L",
         h + m + l
     );
     assert!(readme.contains(&want), "README.md should say: {want}");

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{BooleanDef, ErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::model::{BooleanDef, ErrorDef, HttpErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
 use crate::rules::{BrandTable, Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
@@ -336,6 +336,9 @@ pub struct Spec {
     pub rules: Vec<Rule>,
     /// The texts a boolean parameter accepts (`rules.json` `booleans`).
     pub booleans: BooleanDef,
+    /// The answers of the HTTP layer by name (`rules.json` `http`; the loader makes sure
+    /// every name of [`crate::HTTP_ERRORS`] is there).
+    pub http: BTreeMap<String, HttpErrorDef>,
 }
 
 impl Spec {

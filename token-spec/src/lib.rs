@@ -26,8 +26,8 @@ use std::sync::LazyLock;
 
 pub use ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
-    GENERIC_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path, split_path,
-    strsim_distance,
+    GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path,
+    split_path, strsim_distance,
 };
 pub use rules::Check;
 pub use schema::DIALECT;

@@ -321,6 +321,21 @@ pub const GENERIC_ERRORS: &[&str] = &{
     names
 };
 
+/// The answers of the HTTP layer the runtime needs from `rules.json` `http`.
+pub const HTTP_ERRORS: &[&str] = &[
+    "missing_api_key",
+    "invalid_api_key",
+    "invalid_account",
+    "unsupported_media_type",
+    "body_timeout",
+    "body_read",
+    "upstream_failed",
+    "upstream_timeout",
+    "idempotency_key_too_long",
+    "idempotency_mismatch",
+    "not_found",
+];
+
 /// Splits a bracket path into its segments: `a[b][c]` → `["a", "b", "c"]`.
 /// Returns `None` when the path is not well formed.
 pub fn split_path(path: &str) -> Option<Vec<&str>> {
@@ -809,6 +824,40 @@ impl Spec {
             }
         }
 
+        // The HTTP layer's answers.
+        for name in HTTP_ERRORS {
+            if !rules.http.contains_key(*name) {
+                rx.err("http", format!("missing the HTTP answer `{name}`"));
+            }
+        }
+        for (name, e) in &rules.http {
+            let place = format!("http[\"{name}\"]");
+            if !HTTP_ERRORS.contains(&name.as_str()) {
+                rx.err(
+                    &place,
+                    format!(
+                        "unknown HTTP answer `{name}` (known: {})",
+                        HTTP_ERRORS.join(", ")
+                    ),
+                );
+            }
+            if !(400..=599).contains(&e.status) {
+                rx.err(
+                    &place,
+                    format!("status {} is not an error status", e.status),
+                );
+            }
+            let mut rest = e.message.as_str();
+            while let Some(i) = rest.find('{') {
+                let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+                if &rest[i..end] != "{value}" {
+                    rx.err(&place, "the message's only placeholder is `{value}`");
+                    break;
+                }
+                rest = &rest[end..];
+            }
+        }
+
         let mut generics = Vec::new();
         for g in Generic::ALL {
             if let Some(def) = rules.errors.get(g.name()) {
@@ -830,6 +879,7 @@ impl Spec {
             generics,
             rules: out_rules,
             booleans: rules.booleans.clone(),
+            http: rules.http.clone(),
         })
     }
 }

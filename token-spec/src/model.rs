@@ -155,6 +155,31 @@ pub struct RulesFile {
     /// How the text of a boolean parameter is read (`true`, `True`, …).
     #[serde(default)]
     pub booleans: BooleanDef,
+    /// The answers of the HTTP layer (the tower layer and `token-validate serve`) that are
+    /// not about the body: a missing key, an unsupported `Content-Type`, a body not received
+    /// in time, an upstream that fails, idempotency, an unknown URL. Keyed by name; the
+    /// loader refuses a rules file that lacks one the runtime answers with.
+    #[serde(default)]
+    pub http: BTreeMap<String, HttpErrorDef>,
+}
+
+/// An answer of the HTTP layer, as Stripe shapes its errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct HttpErrorDef {
+    /// The HTTP status (400 to 599).
+    pub status: u16,
+    /// Stripe's error `type` (`invalid_request_error`, `api_error`, `idempotency_error`).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The message; `{value}` is filled in where the answer names something (the
+    /// idempotency key, the method and path of an unknown URL).
+    pub message: String,
+    /// Where the wording comes from.
+    pub source: String,
+    /// How sure we are that Stripe answers exactly this.
+    pub confidence: Confidence,
 }
 
 /// The texts a boolean parameter accepts. Any other text is Stripe's "Invalid boolean".

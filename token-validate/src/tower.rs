@@ -56,8 +56,11 @@
 //! # Wording
 //!
 //! The 401 messages are the ones commonly seen from Stripe, **unverified** against the live
-//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none. The
-//! 408, 413 and 415 messages are this crate's wording in Stripe's style.
+//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none (a
+//! malformed key's 401 says what is wrong with it, as [`KeyError`](crate::KeyError) does).
+//! The 408, 413 and 415 messages are this crate's wording in Stripe's style. Each lives in
+//! the spec's `rules.json` (`http`) with its source and confidence, as every error
+//! definition does (`token-validate errors` lists them).
 //!
 //! The timeout uses `tokio::time`: the service must run inside a Tokio runtime with the
 //! time driver enabled (as axum and hyper servers do).
@@ -111,33 +114,32 @@ pub const SPEC_VERSION_HEADER: HeaderName = HeaderName::from_static("token-prefl
 /// Stripe's `Request-Id` response header.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 
-/// The message of the 401 for a request without an API key (commonly seen from Stripe,
-/// unverified).
-pub const MISSING_KEY_MESSAGE: &str = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+/// The message of the 401 for a request without an API key (`rules.json` `http`
+/// `missing_api_key`: commonly seen from Stripe, unverified).
+pub const MISSING_KEY_MESSAGE: &str = crate::http_messages::MISSING_API_KEY;
 
 /// The message of the 401 for an `Authorization` header that does not carry a key as Stripe
 /// reads it ([`Rejection::InvalidApiKey`]; Stripe's "Invalid API Key provided: " prefix,
 /// commonly seen, unverified; Stripe then quotes the key masked, this crate does not quote
 /// it at all). A header that carries a malformed key gets what is wrong with that key
 /// instead ([`Rejection::MalformedApiKey`], the text of [`KeyError`](crate::KeyError)).
-pub const INVALID_KEY_MESSAGE: &str = "Invalid API Key provided: send the key as `Authorization: Bearer sk_test_...` (or with HTTP Basic auth, the key as the user name); a Stripe API key is sk_, pk_ or rk_, then test_ or live_, then letters and digits.";
+pub const INVALID_KEY_MESSAGE: &str = crate::http_messages::INVALID_API_KEY;
 
-/// The message of the 415 for an unsupported `Content-Type` (this crate's wording).
-pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = "Invalid Content-Type: send the request body as application/x-www-form-urlencoded (Stripe's bracket notation) or application/json.";
+/// The message of the 415 for an unsupported `Content-Type` (`rules.json` `http`
+/// `unsupported_media_type`: this crate's wording).
+pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = crate::http_messages::UNSUPPORTED_MEDIA_TYPE;
 
-/// The message of the 408 for a body not received within the read timeout (this crate's
-/// wording).
-pub const TIMEOUT_MESSAGE: &str =
-    "Timed out reading the request body: the client did not send the whole body in time.";
+/// The message of the 408 for a body not received within the read timeout (`rules.json`
+/// `http` `body_timeout`: this crate's wording).
+pub const TIMEOUT_MESSAGE: &str = crate::http_messages::BODY_TIMEOUT;
 
 /// The message of the 400 for a body that could not be read (the client went away or the
-/// transport failed; this crate's wording).
-pub const BODY_READ_MESSAGE: &str = "Invalid request body: the body could not be read.";
+/// transport failed; `rules.json` `http` `body_read`: this crate's wording).
+pub const BODY_READ_MESSAGE: &str = crate::http_messages::BODY_READ;
 
 /// The message of the 400 for a `Stripe-Account` header that is not a connected account id
-/// (this crate's wording).
-pub const INVALID_ACCOUNT_MESSAGE: &str =
-    "Invalid Stripe-Account header: it must be a connected account id such as acct_123.";
+/// (`rules.json` `http` `invalid_account`: this crate's wording).
+pub const INVALID_ACCOUNT_MESSAGE: &str = crate::http_messages::INVALID_ACCOUNT;
 
 /// The body format, chosen from `Content-Type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1008,6 +1010,30 @@ mod tests {
             call(&layer, req(Method::POST, "/v1/tokens", &[newer], "junk[")).await;
         assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
         assert_eq!(&body[..], b"junk[");
+    }
+
+    /// The layer's own answers are the spec's (`rules.json` `http`): message, status and
+    /// Stripe's error type.
+    #[test]
+    fn answers_are_the_specs() {
+        let spec = crate::token_spec::bundled();
+        for (r, name) in [
+            (Rejection::MissingApiKey, "missing_api_key"),
+            (Rejection::InvalidApiKey, "invalid_api_key"),
+            (Rejection::InvalidAccount, "invalid_account"),
+            (Rejection::UnsupportedMediaType, "unsupported_media_type"),
+            (Rejection::Timeout, "body_timeout"),
+            (Rejection::BodyRead, "body_read"),
+        ] {
+            let def = &spec.http[name];
+            assert_eq!(r.status(), def.status, "{name}");
+            assert_eq!(r.message(), def.message, "{name}");
+            assert_eq!(
+                r.to_stripe_json()["error"]["type"],
+                def.ty.as_str(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

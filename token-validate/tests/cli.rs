@@ -337,7 +337,7 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
     let rule_ids: std::collections::BTreeSet<&str> =
         spec.rules.iter().map(|r| r.id.as_str()).collect();
     let keys = spec.kinds.iter().filter(|k| k.key_error.is_some()).count();
-    let want = spec.errors.len() + rule_ids.len() + keys;
+    let want = spec.errors.len() + rule_ids.len() + keys + spec.http.len();
 
     let out = run(&["errors", "--json"]);
     assert_eq!(out.status.code(), Some(0));

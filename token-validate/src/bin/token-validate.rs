@@ -59,7 +59,8 @@ enum Command {
         #[arg(value_parser = kind_names())]
         kind: Option<String>,
     },
-    /// List every error definition of the spec (generic errors, rules and key rules): its
+    /// List every error definition of the spec (generic errors, rules, key rules and the
+    /// HTTP layer's answers): its
     /// type, code, param form and message template, where the wording comes from, how sure
     /// we are of it (H observed from Stripe, M seen on a sibling endpoint, L our wording in
     /// Stripe's style), and for a rule what it checks.
@@ -317,12 +318,13 @@ fn schema(kind: Option<&str>) -> Result<ExitCode, Fatal> {
 /// One error definition of the spec, as `errors` prints it.
 #[derive(Serialize)]
 struct ErrorLine<'a> {
-    /// `generic`, `rule` or `key`.
+    /// `generic`, `rule`, `key` or `http`.
     origin: &'static str,
-    /// The generic error's name, the rule's id, or the token kind of a key rule.
+    /// The generic error's name, the rule's id, the token kind of a key rule, or the HTTP
+    /// answer's name.
     name: &'a str,
     #[serde(rename = "type")]
-    ty: &'static str,
+    ty: &'a str,
     code: Option<&'a str>,
     param: String,
     message: &'a str,
@@ -372,6 +374,20 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         if let Some(def) = &k.key_error {
             lines.push(line("key", &k.name, def));
         }
+    }
+    // The HTTP layer's own answers (the tower layer and serve).
+    for (name, def) in &spec.http {
+        lines.push(ErrorLine {
+            origin: "http",
+            name,
+            ty: &def.ty,
+            code: None,
+            param: "none".to_string(),
+            message: &def.message,
+            source: &def.source,
+            confidence: label(serde_json::to_value(def.confidence)),
+            checks: None,
+        });
     }
     lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
     let mut out = io::stdout().lock();

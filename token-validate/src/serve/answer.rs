@@ -41,13 +41,12 @@ pub fn json(
     res
 }
 
-/// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The path
-/// is quoted through [`safe_path`]: capped, long digit runs masked.
+/// Stripe's 404 for a URL it does not serve (`rules.json` `http` `not_found`: commonly
+/// seen wording, unverified). The path is quoted through [`safe_path`]: capped, long digit
+/// runs masked.
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
-    let message = format!(
-        "Unrecognized request URL ({method}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
-        safe_path(path)
-    );
+    let message = crate::http_messages::NOT_FOUND
+        .replace("{value}", &format!("{method}: {}", safe_path(path)));
     json(
         StatusCode::NOT_FOUND,
         &json!({"error": {"type": "invalid_request_error", "message": message}}),
@@ -55,11 +54,13 @@ pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<F
     )
 }
 
-/// The 502 answered when the upstream cannot be reached or fails (this crate's wording).
-pub const UPSTREAM_FAILED_MESSAGE: &str = "The request could not be completed: token-validate could not reach Stripe or got no valid answer from it. It was not retried; check the proxy's --upstream and network, then retry (with the same Idempotency-Key).";
+/// The 502 answered when the upstream cannot be reached or fails (`rules.json` `http`
+/// `upstream_failed`: this crate's wording).
+pub const UPSTREAM_FAILED_MESSAGE: &str = crate::http_messages::UPSTREAM_FAILED;
 
-/// The 504 answered when the upstream does not answer in time (this crate's wording).
-pub const UPSTREAM_TIMEOUT_MESSAGE: &str = "The request timed out: Stripe did not answer token-validate in time. It was not retried; Stripe may still have processed it, so retry with the same Idempotency-Key.";
+/// The 504 answered when the upstream does not answer in time (`rules.json` `http`
+/// `upstream_timeout`: this crate's wording).
+pub const UPSTREAM_TIMEOUT_MESSAGE: &str = crate::http_messages::UPSTREAM_TIMEOUT;
 
 /// A Stripe-shaped `api_error`: 502 (failed) or 504 (timed out).
 pub fn upstream_error(timed_out: bool, request: &HeaderMap) -> Response<Full<Bytes>> {

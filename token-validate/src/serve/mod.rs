@@ -701,6 +701,65 @@ impl MockState {
 mod tests {
     use super::*;
 
+    /// serve's own answers are the spec's (`rules.json` `http`): status, type, message.
+    #[test]
+    fn answers_are_the_specs() {
+        use http_body_util::BodyExt as _;
+        let spec = crate::token_spec::bundled();
+        let headers = http::HeaderMap::new();
+        let body = |res: Response<http_body_util::Full<Bytes>>| {
+            let status = res.status().as_u16();
+            let Ok(collected) = futures_lite(res.into_body().collect());
+            let bytes = collected.to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            (status, v)
+        };
+        let cases = [
+            (
+                answer::upstream_error(false, &headers),
+                "upstream_failed",
+                None,
+            ),
+            (
+                answer::upstream_error(true, &headers),
+                "upstream_timeout",
+                None,
+            ),
+            (
+                answer::not_found(&http::Method::GET, "/v1/nothing", &headers),
+                "not_found",
+                Some("GET: /v1/nothing"),
+            ),
+        ];
+        for (res, name, value) in cases {
+            let def = &spec.http[name];
+            let (status, v) = body(res);
+            assert_eq!(status, def.status, "{name}");
+            assert_eq!(v["error"]["type"], def.ty.as_str(), "{name}");
+            let want = def.message.replace("{value}", value.unwrap_or(""));
+            assert_eq!(v["error"]["message"], want.as_str(), "{name}");
+        }
+        let def = &spec.http["idempotency_mismatch"];
+        assert_eq!(
+            mock::idempotency::mismatch_message("k-1"),
+            def.message.replace("{value}", "k-1")
+        );
+        assert_eq!(
+            mock::idempotency::KEY_TOO_LONG_MESSAGE,
+            spec.http["idempotency_key_too_long"].message
+        );
+    }
+
+    /// The value of a future that is ready at once (an in-memory body).
+    fn futures_lite<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let waker = std::task::Waker::noop();
+        match f.as_mut().poll(&mut TaskContext::from_waker(waker)) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("an in-memory body is ready at once"),
+        }
+    }
+
     #[test]
     fn durations() {
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
