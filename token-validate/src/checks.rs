@@ -54,6 +54,19 @@ impl CardNumber {
     /// [`CardNumber::MAX_COUNTED`] digits, so the work is bounded whatever the input;
     /// allocates nothing.
     pub fn read(text: &str, strip: &str) -> Option<CardNumber> {
+        let bytes = text.as_bytes();
+        // The usual case: digits only, read in one pass with no strip lookups.
+        if bytes.len() <= Self::MAX_COUNTED && bytes.iter().all(u8::is_ascii_digit) {
+            let lead_digits = bytes.len().min(usize::from(IinRange::MAX_DIGITS));
+            let lead = bytes[..lead_digits]
+                .iter()
+                .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+            return Some(CardNumber {
+                digits: bytes.len(),
+                lead,
+                lead_digits: lead_digits as u8,
+            });
+        }
         let mut n = CardNumber {
             digits: 0,
             lead: 0,

@@ -225,28 +225,34 @@ fn not_object<E: de::Error>(run: &mut Run<'_>) -> E {
 // Keys
 // ---------------------------------------------------------------------------------------
 
-/// A member's key: borrowed unless it has escapes, and then decoded with one allocation
-/// (read as a raw value, so serde_json's own scratch buffer is not used). A key
-/// the spec does not know is then checked with [`unknown_key`].
+/// A member's key: borrowed unless it has escapes. An escaped key is decoded by serde_json
+/// into its scratch buffer (allocated on the first escaped key of a body, grown to the
+/// longest) and copied out (one allocation): reading keys as raw values instead, to decode
+/// them in one allocation, cost every body about 2,000 instructions (`ignore_str` and the
+/// raw value's own parse, scripts/instructions.sh), for keys that JSON encoders do not
+/// escape. A key the spec does not know is then checked with [`unknown_key`].
 pub struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Text<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
-        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
-        let text = raw.get();
-        // JSON keys are strings: serde_json checked the quotes.
-        let inner = text
-            .strip_prefix('"')
-            .and_then(|t| t.strip_suffix('"'))
-            .ok_or_else(|| de::Error::custom("key must be a string"))?;
-        if inner.contains('\\') {
-            unescape(inner)
-                .map(Cow::Owned)
-                .ok_or_else(|| de::Error::custom("bad string"))
-        } else {
-            Ok(Cow::Borrowed(inner))
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Cow::Owned(v))
+            }
         }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
