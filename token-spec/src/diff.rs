@@ -1,5 +1,5 @@
-//! What changed between two spec structures: parameters added and removed, and type,
-//! limit, enum and required-ness changes.
+//! What changed between two spec structures: parameters added and removed; type, limit,
+//! enum and required-ness changes; documentation and source changes.
 //!
 //! Parameters are the leaves of the tree (every node but objects); objects that appear or
 //! disappear are listed apart, since what they accept (`""`, an id) is not in their leaves.
@@ -39,6 +39,16 @@ pub struct Change {
     pub to: String,
 }
 
+/// A change of the structure's `source` (where it was imported from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SourceChange {
+    /// The old source.
+    pub from: String,
+    /// The new source.
+    pub to: String,
+}
+
 /// The difference between two structures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -47,6 +57,8 @@ pub struct SpecDiff {
     pub from_version: String,
     /// The new API version.
     pub to_version: String,
+    /// The change of `source`, if any (`None` also when hidden by [`SpecDiff::without_docs`]).
+    pub source: Option<SourceChange>,
     /// Parameters (leaves) added, by path.
     pub added: Vec<ParamSummary>,
     /// Parameters (leaves) removed, by path.
@@ -57,16 +69,31 @@ pub struct SpecDiff {
     pub removed_objects: Vec<ParamSummary>,
     /// Changes to nodes (parameters and objects) in both, by path.
     pub changed: Vec<Change>,
+    /// Documentation changes of nodes in both, by path (`what` is `doc`; `from` and `to`
+    /// the whole texts).
+    pub docs: Vec<Change>,
 }
 
 impl SpecDiff {
-    /// Whether nothing changed.
+    /// Whether the two structures are the same: API version, source, every node and its
+    /// documentation.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty()
+        self.from_version == self.to_version
+            && self.source.is_none()
+            && self.added.is_empty()
             && self.removed.is_empty()
             && self.added_objects.is_empty()
             && self.removed_objects.is_empty()
             && self.changed.is_empty()
+            && self.docs.is_empty()
+    }
+
+    /// The same diff without documentation and source changes (what `token-validate diff
+    /// --no-docs` prints).
+    pub fn without_docs(mut self) -> SpecDiff {
+        self.source = None;
+        self.docs.clear();
+        self
     }
 }
 
@@ -231,19 +258,33 @@ pub fn diff(old: &StructureFile, new: &StructureFile) -> SpecDiff {
             .collect()
     };
     let mut changed = Vec::new();
+    let mut docs = Vec::new();
     for (path, o) in &old_by {
         if let Some(n) = new_by.get(path) {
             changes(o, n, &mut changed);
+            if o.doc != n.doc {
+                docs.push(Change {
+                    path: n.path.clone(),
+                    what: "doc",
+                    from: o.doc.clone(),
+                    to: n.doc.clone(),
+                });
+            }
         }
     }
     SpecDiff {
         from_version: old.api_version.clone(),
         to_version: new.api_version.clone(),
+        source: (old.source != new.source).then(|| SourceChange {
+            from: old.source.clone(),
+            to: new.source.clone(),
+        }),
         added: only_in(&new_by, &old_by, true),
         removed: only_in(&old_by, &new_by, true),
         added_objects: only_in(&new_by, &old_by, false),
         removed_objects: only_in(&old_by, &new_by, false),
         changed,
+        docs,
     }
 }
 
@@ -255,6 +296,16 @@ fn count(n: usize, noun: &str) -> String {
 impl fmt::Display for SpecDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Spec diff: {} -> {}", self.from_version, self.to_version)?;
+        if let Some(s) = &self.source {
+            let or_none = |s: &str| {
+                if s.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            writeln!(f, "Source: {} -> {}", or_none(&s.from), or_none(&s.to))?;
+        }
         write!(
             f,
             "{} added, {} removed; ",
@@ -269,7 +320,11 @@ impl fmt::Display for SpecDiff {
                 self.removed_objects.len()
             )?;
         }
-        writeln!(f, "{}", count(self.changed.len(), "change"))?;
+        write!(f, "{}", count(self.changed.len(), "change"))?;
+        if !self.docs.is_empty() {
+            write!(f, "; {}", count(self.docs.len(), "doc change"))?;
+        }
+        writeln!(f)?;
         // One column for the paths of the added and removed sections, another for changes.
         let width = self
             .added
@@ -316,6 +371,12 @@ impl fmt::Display for SpecDiff {
                     format!("{} -> {}", c.from, c.to)
                 };
                 writeln!(f, "  ~ {:width$}  {:what_width$}  {how}", c.path, c.what)?;
+            }
+        }
+        if !self.docs.is_empty() {
+            writeln!(f, "\nDocumentation changed ({}):", self.docs.len())?;
+            for c in &self.docs {
+                writeln!(f, "  ~ {}\n      - {}\n      + {}", c.path, c.from, c.to)?;
             }
         }
         Ok(())

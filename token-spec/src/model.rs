@@ -95,7 +95,9 @@ pub struct ParamDef {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// Whether Stripe bypasses validation of the enum or object
-    /// (`x-stripeBypassValidation`): unknown values must not be rejected.
+    /// (`x-stripeBypassValidation`): unknown values must not be rejected. The importer also
+    /// marks open an object whose parameters Stripe's OpenAPI does not describe (older
+    /// versions' `bank_account`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub open: bool,
     /// The item type of an `array` parameter.
@@ -104,7 +106,14 @@ pub struct ParamDef {
     /// For an object that may also be given as an object id (`card=card_123`): the id's limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub or_id: Option<IdDef>,
-    /// One-line documentation.
+    /// For an object: it is a list of such objects, sent as `x[0][a]`, `x[1][a]`, …; its
+    /// children are one element's (`x[a]` stands for every `x[N][a]`). Only older API
+    /// versions have one (`account[legal_entity][additional_owners]`, kept by the importer
+    /// for version gates); the loader refuses it until the validators check lists.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub list: bool,
+    /// Documentation: our own words where we have something to say, and a link to the
+    /// parameter's entry in Stripe's API reference (Markdown).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
 }

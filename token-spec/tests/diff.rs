@@ -1,23 +1,24 @@
-//! Structure diffs: the vendored 2023-08-16 extract against the current one, snapshotted as
-//! text and JSON, and the diff's rules on small structures.
+//! Structure diffs: Stripe's 2023-08-16 extract against the 2026-07-29 one (from
+//! `../shared/reference/`, skipped where absent), snapshotted as text and JSON, and the
+//! diff's rules on small structures.
+
+mod common;
 
 use serde_json::json;
 use token_spec::diff::{Change, SpecDiff, diff};
 use token_spec::import::import_openapi;
 use token_spec::model::StructureFile;
 
-fn vendored(name: &str) -> StructureFile {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let doc = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    import_openapi(&doc).unwrap()
+fn reference(name: &str, test: &str) -> Option<StructureFile> {
+    common::reference_doc(name, test).map(|doc| import_openapi(&doc).unwrap())
 }
 
-fn older() -> StructureFile {
-    vendored("stripe-openapi-tokens.older.json")
-}
-
-fn current() -> StructureFile {
-    vendored("stripe-openapi-tokens.json")
+/// The 2023 and 2026 extracts, or `None` (the test is skipped) where absent.
+fn older_and_current(test: &str) -> Option<(StructureFile, StructureFile)> {
+    Some((
+        reference("stripe-openapi-tokens.older.json", test)?,
+        reference("stripe-openapi-tokens.json", test)?,
+    ))
 }
 
 fn change<'a>(d: &'a SpecDiff, path: &str) -> Vec<&'a Change> {
@@ -26,13 +27,19 @@ fn change<'a>(d: &'a SpecDiff, path: &str) -> Vec<&'a Change> {
 
 #[test]
 fn older_to_current_text() {
-    let d = diff(&older(), &current());
+    let Some((older, current)) = older_and_current("older_to_current_text") else {
+        return;
+    };
+    let d = diff(&older, &current);
     insta::assert_snapshot!("older_to_current", d.to_string());
 }
 
 #[test]
 fn older_to_current_json() {
-    let d = diff(&older(), &current());
+    let Some((older, current)) = older_and_current("older_to_current_json") else {
+        return;
+    };
+    let d = diff(&older, &current);
     insta::assert_snapshot!(
         "older_to_current_json",
         serde_json::to_string_pretty(&d).unwrap()
@@ -41,7 +48,23 @@ fn older_to_current_json() {
 
 #[test]
 fn older_to_current_counts_and_changes() {
-    let d = diff(&older(), &current());
+    let Some((older, new)) = older_and_current("older_to_current_counts_and_changes") else {
+        return;
+    };
+    let d = diff(&older, &new);
+    // No descriptions are imported: no doc changes; the sources differ.
+    assert!(d.docs.is_empty());
+    let source = d.source.as_ref().unwrap();
+    assert!(
+        source
+            .from
+            .contains("63a674638635c68de26b9f3add13e58198f4df44")
+    );
+    assert!(
+        source
+            .to
+            .contains("af5309cae53e5f666f9686dfed306d6d3b5fdc67")
+    );
     assert_eq!(d.from_version, "2023-08-16");
     assert_eq!(d.to_version, "2026-07-29.dahlia");
     assert_eq!(d.added.len(), 39);
@@ -74,7 +97,6 @@ fn older_to_current_counts_and_changes() {
     }
     assert!(d.changed.windows(2).all(|w| w[0].path <= w[1].path));
     // New leaves are leaves of the current structure, new objects its objects.
-    let new = current();
     let ty = |path: &str| new.params.iter().find(|p| p.path == path).unwrap().ty;
     use token_spec::model::TypeName;
     assert!(d.added.iter().all(|p| ty(&p.path) != TypeName::Object));
@@ -87,8 +109,11 @@ fn older_to_current_counts_and_changes() {
 
 #[test]
 fn current_to_older_is_the_mirror() {
-    let forward = diff(&older(), &current());
-    let back = diff(&current(), &older());
+    let Some((older, current)) = older_and_current("current_to_older_is_the_mirror") else {
+        return;
+    };
+    let forward = diff(&older, &current);
+    let back = diff(&current, &older);
     assert_eq!(back.added.len(), 0);
     assert_eq!(back.removed, forward.added);
     assert_eq!(back.removed_objects, forward.added_objects);
@@ -110,7 +135,13 @@ fn current_to_older_is_the_mirror() {
 
 #[test]
 fn a_structure_against_itself_is_empty() {
-    for s in [older(), current()] {
+    let bundled: StructureFile = serde_json::from_str(token_spec::BUNDLED_STRUCTURE).unwrap();
+    let d = diff(&bundled, &bundled);
+    assert!(d.is_empty(), "{d}");
+    let Some((older, current)) = older_and_current("a_structure_against_itself_is_empty") else {
+        return;
+    };
+    for s in [older, current.clone()] {
         let d = diff(&s, &s);
         assert!(d.is_empty(), "{d}");
         assert_eq!(d.from_version, d.to_version);
@@ -122,8 +153,54 @@ fn a_structure_against_itself_is_empty() {
             )
         );
     }
-    let bundled: StructureFile = serde_json::from_str(token_spec::BUNDLED_STRUCTURE).unwrap();
-    assert!(diff(&bundled, &current()).is_empty());
+    // The bundled structure is the current extract's, with our docs and the same source.
+    if bundled.api_version == current.api_version {
+        let d = diff(&bundled, &current);
+        assert!(d.source.is_none(), "{d}");
+        assert_eq!(d.docs.len(), bundled.params.len());
+        assert!(d.without_docs().is_empty());
+    }
+}
+
+#[test]
+fn docs_source_and_version_count_as_changes() {
+    let old = structure(
+        "1",
+        json!([{"path": "c", "type": "object", "doc": "Old words."},
+               {"path": "c[a]", "type": "string"}]),
+    );
+    let mut new = structure(
+        "1",
+        json!([{"path": "c", "type": "object", "doc": "New words."},
+               {"path": "c[a]", "type": "string"}]),
+    );
+    let d = diff(&old, &new);
+    assert!(!d.is_empty());
+    assert_eq!(d.docs.len(), 1);
+    assert_eq!(
+        (
+            d.docs[0].what,
+            d.docs[0].from.as_str(),
+            d.docs[0].to.as_str()
+        ),
+        ("doc", "Old words.", "New words.")
+    );
+    let text = d.to_string();
+    assert!(text.contains("0 changes; 1 doc change\n"), "{text}");
+    assert!(
+        text.contains(
+            "Documentation changed (1):\n  ~ c\n      - Old words.\n      + New words.\n"
+        ),
+        "{text}"
+    );
+    assert!(d.clone().without_docs().is_empty());
+    new.source = "somewhere".into();
+    let d = diff(&old, &new);
+    assert!(d.to_string().contains("Source: none -> somewhere\n"), "{d}");
+    assert!(d.without_docs().is_empty());
+    // A version alone is a difference, docs hidden or not.
+    new.api_version = "2".into();
+    assert!(!diff(&old, &new).without_docs().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,14 +1,47 @@
-//! The bundled spec: it loads, it covers Stripe's OpenAPI extract leaf for leaf, its files
-//! conform to the meta-schema, and broken specs are reported in full.
+//! The bundled spec: it loads, it covers Stripe's OpenAPI extract of its API version leaf
+//! for leaf (`../shared/reference/`, skipped where absent), its files conform to the
+//! meta-schema, and broken specs are reported in full. Counts are derived from the spec's
+//! files, not written down, so that an update to a new API version changes no test.
+
+mod common;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+use token_spec::model::{RulesFile, StructureFile, TypeName};
 use token_spec::{NodeId, Spec, Ty, bundled};
 
-fn data(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+fn structure() -> StructureFile {
+    serde_json::from_str(token_spec::BUNDLED_STRUCTURE).unwrap()
+}
+
+/// The reference extract, when present and of the bundled API version.
+fn reference_extract(test: &str) -> Option<Value> {
+    let doc = common::reference_doc("stripe-openapi-tokens.json", test)?;
+    let (theirs, ours) = (
+        doc["source"]["api_version"].as_str(),
+        bundled().api_version.as_str(),
+    );
+    if theirs != Some(ours) {
+        common::skip(
+            test,
+            &format!("the reference extract is of {theirs:?}, the spec of {ours}"),
+        );
+        return None;
+    }
+    Some(doc)
+}
+
+/// The leaves of the structure file per top-level parameter, counted from the file alone: a
+/// leaf is a node that is not an object, or an object's id form.
+fn file_leaf_counts(s: &StructureFile) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for p in &s.params {
+        let top = token_spec::split_path(&p.path).unwrap()[0].to_string();
+        let leaves = usize::from(p.ty != TypeName::Object || p.or_id.is_some());
+        *counts.entry(top).or_insert(0) += leaves;
+    }
+    counts
 }
 
 /// The leaves of the OpenAPI request schema, walked independently of the importer:
@@ -56,8 +89,30 @@ fn openapi_leaves(schema: &Value, path: &str, out: &mut BTreeMap<String, Value>)
 #[test]
 fn bundled_spec_loads() {
     let spec = bundled();
-    assert_eq!(spec.api_version, "2026-07-29.dahlia");
-    assert_eq!(spec.kinds.len(), 6);
+    let file = structure();
+    assert_eq!(spec.api_version, file.api_version);
+    // A Stripe API version: a date, and since 2024 the release's name.
+    let (date, name) = spec
+        .api_version
+        .split_once('.')
+        .unwrap_or((spec.api_version.as_str(), "x"));
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+        "{}",
+        spec.api_version
+    );
+    assert!(
+        name.chars().all(|c| c.is_ascii_lowercase()),
+        "{}",
+        spec.api_version
+    );
+    let rules: RulesFile = serde_json::from_str(token_spec::BUNDLED_RULES).unwrap();
+    assert_eq!(spec.kinds.len(), rules.kinds.len());
+    assert_eq!(
+        spec.nodes().len(),
+        file.params.len() + 1,
+        "every parameter and the root"
+    );
 }
 
 #[test]
@@ -73,20 +128,27 @@ fn leaf_counts_per_kind() {
         .map(|c| spec.leaf_count(*c))
         .sum();
     counts.insert("common".into(), common);
-    let expected: BTreeMap<String, usize> = [
-        ("account", 118),
-        ("bank_account", 8),
-        ("card", 14),
-        ("cvc_update", 1),
-        ("person", 69),
-        ("pii", 1),
-        ("common", 2),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    // The same counts from the file alone: each kind's subtree, and what is left is common.
+    let mut expected = file_leaf_counts(&structure());
+    let kinds: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
+    let common: usize = expected
+        .iter()
+        .filter(|(k, _)| !kinds.contains(&k.as_str()))
+        .map(|(_, n)| n)
+        .sum();
+    expected.retain(|k, _| kinds.contains(&k.as_str()));
+    expected.insert("common".into(), common);
     assert_eq!(counts, expected);
-    assert_eq!(spec.leaf_count(NodeId::ROOT), 213);
+    let total: usize = file_leaf_counts(&structure()).values().sum();
+    assert_eq!(spec.leaf_count(NodeId::ROOT), total);
+    // And as the reference extract of the same version counts them.
+    if let Some(doc) = reference_extract("leaf_counts_per_kind") {
+        let theirs: BTreeMap<String, usize> =
+            serde_json::from_value(doc["leaf_counts"]["by_token_kind"].clone()).unwrap();
+        let mut ours = counts.clone();
+        ours.insert("total".into(), total);
+        assert_eq!(ours, theirs);
+    }
 }
 
 fn max_length_of(s: &Value) -> Option<u64> {
@@ -117,10 +179,16 @@ fn enum_of(s: &Value) -> Vec<String> {
 
 #[test]
 fn spec_covers_the_openapi_extract_leaf_for_leaf() {
-    let doc = data("stripe-openapi-tokens.json");
+    let Some(doc) = reference_extract("spec_covers_the_openapi_extract_leaf_for_leaf") else {
+        return;
+    };
     let mut leaves = BTreeMap::new();
     openapi_leaves(&doc["request"], "", &mut leaves);
-    assert_eq!(leaves.len(), 213, "the extract has 213 leaves");
+    assert_eq!(
+        Some(leaves.len() as u64),
+        doc["leaf_counts"]["by_token_kind"]["total"].as_u64(),
+        "the extract's leaves, as it counts them"
+    );
     let spec = bundled();
     let mut spec_leaves = Vec::new();
     for node in spec.nodes() {
@@ -345,4 +413,25 @@ fn boolean_spellings() {
     ] {
         assert_eq!(spec.parse_boolean(text), want, "{text:?}");
     }
+}
+
+/// A list of objects (kept by the importer from Stripe's older versions) is refused by the
+/// loader, once, without its children reported as orphans.
+#[test]
+fn lists_of_objects_are_refused_once() {
+    let structure = serde_json::json!({"api_version": "2018-11-08", "params": [
+        {"path": "owners", "type": "object", "list": true},
+        {"path": "owners[first_name]", "type": "string"}
+    ]});
+    let rules = serde_json::json!({"kinds": [], "errors": {}, "rules": []});
+    let errors =
+        Spec::from_texts(&structure.to_string(), &rules.to_string(), ("p", "r")).unwrap_err();
+    let about_params: Vec<&str> = errors
+        .0
+        .iter()
+        .filter(|e| e.file == "p")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(about_params.len(), 1, "{errors}");
+    assert!(about_params[0].contains("`list`"), "{errors}");
 }

@@ -2,10 +2,14 @@
 //!
 //! The files these tests read are inside this package, so that the published crate's tests
 //! run on their own: `tests/data/` mirrors the workspace's layout with symbolic links
-//! (`examples/requests`, `token-spec/spec`, `token-spec/tests/data`), which `cargo package`
-//! replaces with the files themselves. The commands run from `tests/data/`, so the paths
-//! they are given and print are the workspace's own (`examples/requests/valid/card.form`).
+//! (`examples/requests`, `token-spec/spec`), which `cargo package` replaces with the files
+//! themselves. The commands run from `tests/data/`, so the paths they are given and print
+//! are the workspace's own (`examples/requests/valid/card.form`). Stripe's own OpenAPI files
+//! are not in the repository: the spec update tests read them from the team's reference
+//! folder (`../shared/reference/`, or `$STRIPE_REFERENCE_DIR`) and say so when it is absent.
 
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Where the commands run: this package's mirror of the workspace's files.
@@ -285,36 +289,251 @@ fn schema_prints_each_kind() {
     assert_eq!(schema["properties"].as_object().unwrap().len(), 8);
 }
 
+/// Says that (part of) a test is skipped, past the harness's capture.
+fn skip(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "{test}: skipped: {why}");
+}
+
+/// A file of the reference folder (`../shared/reference/` above this package, or
+/// `$STRIPE_REFERENCE_DIR`), gunzipped when it ends in `.gz`; `None` where absent.
+fn reference(name: &str, test: &str) -> Option<Vec<u8>> {
+    let dir = match std::env::var_os("STRIPE_REFERENCE_DIR") {
+        Some(d) => Some(PathBuf::from(d)),
+        None => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|a| a.join("shared/reference"))
+            .find(|d| d.is_dir()),
+    };
+    let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) else {
+        skip(
+            test,
+            &format!("Stripe's `{name}` is not here (../shared/reference/)"),
+        );
+        return None;
+    };
+    let raw = std::fs::read(&path).unwrap();
+    if !name.ends_with(".gz") {
+        return Some(raw);
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(raw.as_slice())
+        .read_to_end(&mut out)
+        .unwrap();
+    Some(out)
+}
+
+/// A fresh directory for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `diff` exits 0 when the specs are the same, 1 when they differ (documentation included,
+/// unless `--no-docs`), 2 on an error.
 #[test]
-fn diff_and_import() {
-    let older = "token-spec/tests/data/stripe-openapi-tokens.older.json";
-    let current = "token-spec/spec/params.json";
-    let out = run(&["diff", older, current]);
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("39 parameters added"), "{text}");
-    let out = run(&["diff", "--json", older, current]);
+fn diff_exit_status_says_whether_the_specs_differ() {
+    let dir = scratch("diff_exit_status");
+    let params = "token-spec/spec/params.json";
+    let out = run(&["diff", params, params]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let version = token_validate::token_spec::bundled().api_version.clone();
+    assert_eq!(
+        text(&out).0,
+        format!("Spec diff: {version} -> {version}\n0 parameters added, 0 removed; 0 changes\n")
+    );
+    // One doc changed: the specs differ, unless docs are left out.
+    let mut s: serde_json::Value =
+        serde_json::from_str(token_validate::token_spec::BUNDLED_STRUCTURE).unwrap();
+    s["params"][0]["doc"] = "Other words.".into();
+    let changed = dir.join("params.json");
+    std::fs::write(&changed, serde_json::to_string_pretty(&s).unwrap()).unwrap();
+    let changed = changed.to_str().unwrap();
+    let out = run(&["diff", params, changed]);
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("0 changes; 1 doc change\n"), "{stdout}");
+    assert!(stdout.contains("      + Other words.\n"), "{stdout}");
+    assert_eq!(
+        run(&["diff", "--no-docs", params, changed]).status.code(),
+        Some(0)
+    );
+    let out = run(&["diff", "--json", params, changed]);
+    assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["added"].as_array().unwrap().len(), 39);
-    // Importing the vendored extract reproduces the bundled structure byte for byte.
+    assert_eq!(json["docs"][0]["to"], "Other words.");
+    // Errors: a missing file, a file that is neither a spec nor Stripe's OpenAPI.
+    let out = run(&["diff", params, "does/not/exist.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("does/not/exist.json"));
+    let out = run(&["diff", params, "examples/requests/valid/card.form"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("examples/requests/valid/card.form"),
+        "{:?}",
+        text(&out)
+    );
+}
+
+/// The rule layer without what names a parameter `structure` lacks: the README's "update the
+/// rules first", done by machine for a test.
+fn rules_fitting(structure: &serde_json::Value) -> serde_json::Value {
+    let paths: Vec<&str> = structure["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["path"].as_str())
+        .collect();
+    let known = |v: &serde_json::Value| match v.as_str() {
+        Some(p) if p.contains('[') => paths.contains(&p),
+        _ => true,
+    };
+    let mut rules: serde_json::Value =
+        serde_json::from_str(token_validate::token_spec::BUNDLED_RULES).unwrap();
+    rules["refine"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|path, _| paths.contains(&path.as_str()));
+    rules["rules"].as_array_mut().unwrap().retain(|r| {
+        let params = r["params"].as_array().into_iter().flatten();
+        let args = r["args"].as_object().into_iter().flat_map(|a| a.values());
+        params.chain(args).all(known)
+    });
+    rules
+}
+
+/// The README's update procedure, with the commands a maintainer runs, on Stripe's real
+/// files: the 2026 extract (the bundled version: nothing changes) and the 2023 YAML of the
+/// public history (an older version: the rule layer must be fitted first, then the diff
+/// shows what 2023 lacks). Loading the result and generating its validators is
+/// token-derive's `update_procedure_*` test.
+#[test]
+fn update_procedure_on_stripe_files() {
+    let test = "update_procedure_on_stripe_files";
+    let (Some(extract), Some(yaml)) = (
+        reference("stripe-openapi-tokens.json", test),
+        reference("openapi-history/spec3-2023-09-12-63a67463.yaml.gz", test),
+    ) else {
+        return;
+    };
+    let dir = scratch(test);
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    std::fs::write(path("stripe-openapi-tokens.json"), &extract).unwrap();
+    std::fs::write(path("spec3.yaml"), &yaml).unwrap();
+    // The repository's params.json, in a copy the test may overwrite.
+    std::fs::write(
+        path("params.json"),
+        token_validate::token_spec::BUNDLED_STRUCTURE,
+    )
+    .unwrap();
+    let bundled_version = token_validate::token_spec::bundled().api_version.clone();
+
+    // 1. Keep OLD. 2. Import over params.json. 3. Diff OLD NEW.
+    std::fs::copy(path("params.json"), path("params.old.json")).unwrap();
     let out = run(&[
         "import-openapi",
-        "token-spec/tests/data/stripe-openapi-tokens.json",
+        &path("stripe-openapi-tokens.json"),
+        "-o",
+        &path("params.json"),
     ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("rebuild for check and serve"), "{stderr}");
+    let same_version = serde_json::from_slice::<serde_json::Value>(&extract).unwrap()["source"]["api_version"]
+        == bundled_version.as_str();
+    let out = run(&["diff", &path("params.old.json"), &path("params.json")]);
+    if same_version {
+        // The extract of the bundled version gives the bundled structure, docs and all.
+        assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+        assert!(stderr.contains(" 0 new parameters"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(path("params.json")).unwrap(),
+            token_validate::token_spec::BUNDLED_STRUCTURE
+        );
+    } else {
+        assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    }
+
+    // The 2023 YAML: today's rule layer names parameters 2023 lacks. The import says which
+    // and leaves params.json as it was.
+    let before = std::fs::read_to_string(path("params.json")).unwrap();
+    std::fs::copy(path("params.json"), path("params.old.json")).unwrap();
+    let out = run(&[
+        "import-openapi",
+        &path("spec3.yaml"),
+        "-o",
+        &path("params.json"),
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("does not fit the rule layer"), "{stderr}");
+    assert!(stderr.contains("bank_account[payment_method]"), "{stderr}");
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        std::fs::read_to_string(path("params.json")).unwrap(),
+        before
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        token_validate::token_spec::BUNDLED_STRUCTURE
+    // With the rules fitted, it imports.
+    let structure_2023 = {
+        let doc = token_validate::token_spec::import::parse_document(&yaml).unwrap();
+        serde_json::to_value(token_validate::token_spec::import::import_openapi(&doc).unwrap())
+            .unwrap()
+    };
+    std::fs::write(
+        path("rules.json"),
+        rules_fitting(&structure_2023).to_string(),
+    )
+    .unwrap();
+    let out = run(&[
+        "import-openapi",
+        &path("spec3.yaml"),
+        "--rules",
+        &path("rules.json"),
+        "-o",
+        &path("params.json"),
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("note:"),
+        "today's shapes need no note: {stderr}"
     );
-    // The 2023 structure lacks parameters the rule layer names: the import says so.
-    let out = run(&["import-openapi", older]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does not fit the rule layer"));
+    let out = run(&["diff", &path("params.old.json"), &path("params.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.starts_with(&format!("Spec diff: {bundled_version} -> 2023-08-16\n")),
+        "{stdout}"
+    );
+    if same_version {
+        assert!(
+            stdout.contains(
+                "0 parameters added, 39 removed; 0 objects added, 12 removed; 3 changes\n"
+            ),
+            "{stdout}"
+        );
+    }
+    // Our docs are kept for every parameter 2023 has: no doc changes.
+    assert!(!stdout.contains("Documentation changed"), "{stdout}");
+    assert!(stdout.contains("Source: "), "{stdout}");
+    // The JSON form says the same, and --no-docs leaves out the source.
+    let out = run(&[
+        "diff",
+        "--json",
+        "--no-docs",
+        &path("params.old.json"),
+        &path("params.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["source"].is_null() && json["docs"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -26,6 +26,9 @@ enum Command {
     /// Invalid: {"input": "bad.form", "valid": false, "status": 402, "error": {...},
     /// "errors": [...]}. Exit status: 0 when every body is valid, 1 when any is invalid,
     /// 2 on a usage or I/O error (message on stderr).
+    ///
+    /// The spec is compiled into this binary: after `import-openapi` has updated
+    /// token-spec/spec/params.json, rebuild (`cargo build`) to check against it.
     Check {
         /// The API key the request is made with (its type and mode matter: person and
         /// account tokens need a publishable key in live mode). Default: a test secret key.
@@ -72,8 +75,12 @@ enum Command {
         #[arg(long, value_parser = ["H", "M", "L"])]
         confidence: Option<String>,
     },
-    /// Print what changed between two specs: each is a structure file (`params.json`) or a
-    /// Stripe OpenAPI document (a whole `spec3.json` or an extract).
+    /// Print what changed between two specs: parameters added and removed, type, limit,
+    /// enum and required-ness changes, and documentation and source changes.
+    ///
+    /// Each spec is a structure file (`params.json`) or a Stripe OpenAPI document (JSON or
+    /// YAML: `spec3.json`, `latest/openapi.spec3.json`, `spec3.yaml`, or an extract).
+    /// Exit status: 0 when the specs are the same, 1 when they differ, 2 on an error.
     Diff {
         /// The old spec.
         old: PathBuf,
@@ -82,11 +89,23 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Leave out documentation and source changes (they then do not count for the exit
+        /// status either).
+        #[arg(long)]
+        no_docs: bool,
     },
     /// Import Stripe's OpenAPI document into the structural part of the spec
     /// (`params.json`), check it against the rule layer, and write it.
+    ///
+    /// The document: `openapi/spec3.json` or `latest/openapi.spec3.json` of Stripe's
+    /// repository stripe/openapi, their `.yaml` forms, or an extract with `request`. No
+    /// description is copied: each parameter keeps the doc it has in the structure being
+    /// replaced (--docs, default OUT, else the bundled params.json), and a new one gets a
+    /// link to its entry in Stripe's API reference. Older shapes (2017–2018) are kept as
+    /// the notes printed on stderr say. The spec is compiled into the crates and this
+    /// binary: rebuild (`cargo build`, `cargo test`) for `check` and `serve` to use it.
     ImportOpenapi {
-        /// A whole `spec3.json` or an extract with `request`.
+        /// Stripe's OpenAPI document (JSON or YAML) or an extract with `request`.
         file: PathBuf,
         /// The rule layer to check against. Default: the bundled `rules.json`.
         #[arg(long, value_name = "RULES")]
@@ -94,10 +113,20 @@ enum Command {
         /// Where to write the structure. Default: standard output.
         #[arg(long, short, value_name = "OUT")]
         out: Option<PathBuf>,
+        /// The structure whose docs are kept. Default: OUT when it exists, else the
+        /// bundled params.json.
+        #[arg(long, value_name = "PARAMS")]
+        docs: Option<PathBuf>,
+        /// What to record as the structure's `source` (for example `stripe/openapi
+        /// openapi/spec3.json at COMMIT`). Default: the extract's, or the document's file
+        /// name and version.
+        #[arg(long, value_name = "TEXT")]
+        source: Option<String>,
     },
     /// Run the pre-flight proxy (default: in front of https://api.stripe.com) or, with
     /// --mock, a strict test double of POST /v1/tokens. Prints `listening on http://ADDR`;
-    /// stops on SIGTERM or Ctrl-C after the requests in flight.
+    /// stops on SIGTERM or Ctrl-C after the requests in flight. The spec is compiled into
+    /// this binary: after updating token-spec/spec/params.json, rebuild to serve it.
     Serve(token_validate::serve::Args),
 }
 
@@ -130,10 +159,25 @@ fn main() -> ExitCode {
         } => check(key, account, format, now, max_body, files),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Errors { json, confidence } => errors_cmd(json, confidence.as_deref()),
-        Command::Diff { old, new, json } => diff_cmd(&old, &new, json),
-        Command::ImportOpenapi { file, rules, out } => {
-            import_cmd(&file, rules.as_deref(), out.as_deref())
-        }
+        Command::Diff {
+            old,
+            new,
+            json,
+            no_docs,
+        } => diff_cmd(&old, &new, json, no_docs),
+        Command::ImportOpenapi {
+            file,
+            rules,
+            out,
+            docs,
+            source,
+        } => import_cmd(
+            &file,
+            rules.as_deref(),
+            out.as_deref(),
+            docs.as_deref(),
+            source,
+        ),
         Command::Serve(args) => return token_validate::serve::main(&args),
     };
     match result {
@@ -422,12 +466,15 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     }
 }
 
+/// Reads a structure file (`params.json`) or a Stripe OpenAPI document (JSON or YAML).
+fn read_document(path: &Path) -> Result<serde_json::Value, Fatal> {
+    let bytes = std::fs::read(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    import::parse_document(&bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
 /// Reads a structure file or an OpenAPI document into a structure.
 fn read_structure(path: &Path) -> Result<StructureFile, Fatal> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Fatal(format!("{}: not JSON: {e}", path.display())))?;
+    let value = read_document(path)?;
     if value.get("params").is_some() {
         serde_json::from_value(value).map_err(|e| {
             Fatal(format!(
@@ -440,23 +487,53 @@ fn read_structure(path: &Path) -> Result<StructureFile, Fatal> {
     }
 }
 
-fn diff_cmd(old: &Path, new: &Path, json: bool) -> Result<ExitCode, Fatal> {
-    let d = diff::diff(&read_structure(old)?, &read_structure(new)?);
-    if json {
-        print_json(&d)
-    } else {
-        print!("{d}");
-        Ok(ExitCode::SUCCESS)
+fn diff_cmd(old: &Path, new: &Path, json: bool, no_docs: bool) -> Result<ExitCode, Fatal> {
+    let mut d = diff::diff(&read_structure(old)?, &read_structure(new)?);
+    if no_docs {
+        d = d.without_docs();
     }
+    let text = if json {
+        serde_json::to_string_pretty(&d).map_err(|e| Fatal(e.to_string()))? + "\n"
+    } else {
+        d.to_string()
+    };
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        // `token-validate diff OLD NEW | head`: the reader has what it wanted.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(Fatal(format!("writing to standard output: {e}")));
+        }
+        _ => {}
+    }
+    Ok(if d.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-fn import_cmd(file: &Path, rules: Option<&Path>, out: Option<&Path>) -> Result<ExitCode, Fatal> {
-    let text =
-        std::fs::read_to_string(file).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Fatal(format!("{}: not JSON: {e}", file.display())))?;
-    let structure =
-        import::import_openapi(&doc).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+fn import_cmd(
+    file: &Path,
+    rules: Option<&Path>,
+    out: Option<&Path>,
+    docs: Option<&Path>,
+    source: Option<String>,
+) -> Result<ExitCode, Fatal> {
+    let doc = read_document(file)?;
+    let imported = import::import(&doc).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    let mut structure = imported.structure;
+    if let Some(s) = source {
+        structure.source = s;
+    }
+    // The docs we wrote: from --docs, else from the file being replaced, else the bundled.
+    let previous = match docs.or(out.filter(|p| p.exists())) {
+        Some(p) => read_structure(p)?,
+        None => serde_json::from_str(token_spec::BUNDLED_STRUCTURE)
+            .map_err(|e| Fatal(format!("the bundled params.json: {e}")))?,
+    };
+    let carried = import::carry_docs(&mut structure, &previous);
     let (rules_text, rules_name) = match rules {
         Some(p) => (
             std::fs::read_to_string(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
@@ -485,9 +562,10 @@ fn import_cmd(file: &Path, rules: Option<&Path>, out: Option<&Path>) -> Result<E
         None => print!("{structure_text}"),
     }
     eprintln!(
-        "imported {} parameters at API version {}",
+        "imported {} parameters at API version {} ({carried} docs kept, {} new parameters linked to Stripe's API reference); rebuild for check and serve to use it",
         structure.params.len(),
-        structure.api_version
+        structure.api_version,
+        structure.params.len() - carried,
     );
     Ok(ExitCode::SUCCESS)
 }
