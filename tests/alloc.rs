@@ -95,6 +95,24 @@ fn the_verdict_allocates_nothing_on_a_valid_body() {
     }
 }
 
+/// Issue 16: the request-level entry point with a URL query, and its accepted verdict
+/// (no warning under the default threshold), allocate nothing either.
+#[test]
+fn the_request_verdict_with_a_query_allocates_nothing() {
+    use token_validate::{Input, Options, check_request};
+    let c = ctx();
+    let opts = Options::new();
+    let input = Input::form(b"card[cvc]=123&expand[0]=card").with_query(
+        b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&muid=6c1d2e3f",
+    );
+    assert!(check_request(input, &c, &opts).is_ok());
+    let (n, verdict) = allocations(|| check_request(input, &c, &opts));
+    let accepted = verdict.unwrap();
+    assert_eq!(accepted.value, Kind::Card);
+    assert!(accepted.warnings.is_empty());
+    assert_eq!(n, 0, "{n} allocations");
+}
+
 #[test]
 fn the_counter_sees_allocations() {
     let c = ctx();

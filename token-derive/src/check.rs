@@ -483,7 +483,10 @@ fn check_required(
             .iter()
             .any(|&c| spec.is_exclusive(c) && covered(c));
         for r in required {
-            if covered(r) || (alone && r != kind.node) {
+            // Or a mapped top-level parameter stands in for it (`pk_token` for
+            // `card[number]`).
+            let lifted = spec.node(r).required_unless.iter().any(|&l| covered(l));
+            if covered(r) || lifted || (alone && r != kind.node) {
                 continue;
             }
             let rn = spec.node(r);

@@ -119,8 +119,10 @@ fn path_asserts(c: &Checked<'_>) -> TokenStream {
 }
 
 /// The struct literal's fields built from the object `__o` at `__at`: each mapped field
-/// read with `FromParam`, each skipped one its `Default`.
-fn from_inits(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+/// read with `FromParam` (under today's name, else under an older one the spec accepts),
+/// each skipped one its `Default`.
+fn from_inits(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    let base_path = &spec.node(c.base).path;
     cont.fields
         .iter()
         .map(|f| {
@@ -128,8 +130,32 @@ fn from_inits(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
             match c.fields.iter().find(|m| m.field.member == *member) {
                 Some(m) => {
                     let segs = &m.segments;
-                    quote_spanned! {f.ty.span()=>
-                        #member: ::token_validate::__private::from::field(__o, &[#(#segs),*], __at)?,
+                    let rel = segs.iter().fold(String::new(), |p, s| {
+                        if p.is_empty() {
+                            s.clone()
+                        } else {
+                            format!("{p}[{s}]")
+                        }
+                    });
+                    let aliases: Vec<TokenStream> = spec
+                        .lookup(&token_spec::join_path(base_path, &rel))
+                        .map(|id| spec.node(id).aliases.clone())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|a| {
+                            let rel = token_spec::relative_path(base_path, &spec.node(a).path);
+                            let segs = token_spec::split_path(&rel)?;
+                            Some(quote!(&[#(#segs),*]))
+                        })
+                        .collect();
+                    if aliases.is_empty() {
+                        quote_spanned! {f.ty.span()=>
+                            #member: ::token_validate::__private::from::field(__o, &[#(#segs),*], __at)?,
+                        }
+                    } else {
+                        quote_spanned! {f.ty.span()=>
+                            #member: ::token_validate::__private::from::field_or(__o, &[#(#segs),*], &[#(#aliases),*], __at)?,
+                        }
                     }
                 }
                 None => quote_spanned! {f.ty.span()=>
@@ -175,11 +201,11 @@ fn from_where(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
 }
 
 /// `FromParam` for an object (and a kind's struct), `FromParams` for a whole request.
-fn from_params(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     let ident = &cont.input.ident;
     let (impl_g, ty_g, _) = cont.input.generics.split_for_impl();
     let kind = &c.kind;
-    let inits = from_inits(cont, c);
+    let inits = from_inits(spec, cont, c);
     let where_c = from_where(cont, c);
     let result = quote!(::core::result::Result<Self, ::token_validate::Errors>);
     let from_param = quote! {
@@ -274,7 +300,7 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
         Scope::Body => quote! {},
         _ => to_param,
     };
-    let from = from_params(cont, c);
+    let from = from_params(spec, cont, c);
     quote! {
         #asserts
         #request

@@ -253,8 +253,90 @@ fn enum_type(
                 }
             }
         }
+        impl ::token_validate::__private::de::Lenient for #name {
+            fn from_text(t: &str) -> ::core::option::Option<Self> {
+                #name::__from_text(::std::borrow::Cow::Borrowed(t))
+            }
+        }
         #schema
     }
+}
+
+/// A field's documentation: the spec's, and where it comes from when Stripe's OpenAPI does
+/// not list it (`accepted.json`), and the older names it is also accepted under.
+fn field_doc(spec: &Spec, id: NodeId) -> String {
+    let node = spec.node(id);
+    let mut doc = if node.doc.is_empty() {
+        format!("`{}`.", node.path)
+    } else {
+        node.doc.clone()
+    };
+    if let Some(a) = &node.accepted {
+        doc.push_str(&format!(
+            " Not in Stripe's OpenAPI; Stripe accepts it ({}, confidence {}; the evidence is in `token-spec/spec/accepted.json`, and `token-validate errors` lists it).",
+            a.what.as_str().replace('_', " "),
+            a.confidence.as_str(),
+        ));
+    }
+    for &alias in &node.aliases {
+        doc.push_str(&format!(
+            " Also accepted under its older name `{}`, validated as this one; the value is held here.",
+            spec.node(alias).path
+        ));
+    }
+    doc
+}
+
+/// One field of a generated struct (its attributes, its type: `Option` unless required) and
+/// its part of the struct's `Debug` (a secret field shows `<redacted>`).
+///
+/// Every field is deserialized leniently (`__private::de`), so that serde reads each value
+/// as `validate_json` does: numbers and booleans as JSON values or as strings, a JSON number
+/// as its exact text where a string belongs, empty lists and maps as absent. A secret
+/// field's errors never quote its value.
+fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStream, TokenStream) {
+    let node = spec.node(id);
+    let f = field_ident(&node.name);
+    let fname = &node.name;
+    let vt = value_type(spec, id);
+    let de = match (required, node.secret) {
+        (true, false) => "::token_validate::__private::de::field",
+        (false, false) => "::token_validate::__private::de::optional",
+        (true, true) => "::token_validate::__private::de::secret_field",
+        (false, true) => "::token_validate::__private::de::secret_optional",
+    };
+    // Its older names (aliases), which serde reads as this field too.
+    let aliases: Vec<TokenStream> = node
+        .aliases
+        .iter()
+        .map(|&a| {
+            let name = &spec.node(a).name;
+            quote!(#[serde(alias = #name)])
+        })
+        .collect();
+    let field = if required {
+        quote! {
+            #[doc = #doc]
+            #[serde(deserialize_with = #de)]
+            #(#aliases)*
+            pub #f: #vt,
+        }
+    } else {
+        quote! {
+            #[doc = #doc]
+            #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = #de)]
+            #(#aliases)*
+            pub #f: ::core::option::Option<#vt>,
+        }
+    };
+    let debug = match (node.secret, required) {
+        (true, true) => quote!(.field(#fname, &::token_validate::__private::Redacted)),
+        (true, false) => {
+            quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))
+        }
+        (false, _) => quote!(.field(#fname, &self.#f)),
+    };
+    (field, debug)
 }
 
 fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
@@ -274,47 +356,16 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
     };
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
-    for &c in &node.children {
+    // An alias (an older name) is no field of its own: its value is its parameter's.
+    for &c in node.children.iter().filter(|&&c| !spec.is_alias(c)) {
         let child = spec.node(c);
-        let f = field_ident(&child.name);
-        let fname = &child.name;
-        let vt = value_type(spec, c);
-        let fdoc = doc_text(&if child.doc.is_empty() {
-            format!("`{}`.", child.path)
-        } else {
-            child.doc.clone()
-        });
-        // A child that can replace its siblings makes them optional in the type.
-        let required = child.required && !spec.has_exclusive_child(id);
-        let (ty, serde_attr) = if required {
-            (vt, quote!())
-        } else {
-            (
-                quote!(::core::option::Option<#vt>),
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            )
-        };
-        // A secret field's serde errors must not quote its value.
-        let secret_attr = if child.secret {
-            quote!(#[serde(deserialize_with = "::token_validate::__private::deserialize_secret")])
-        } else {
-            quote!()
-        };
-        fields.push(quote! {
-            #[doc = #fdoc]
-            #serde_attr
-            #secret_attr
-            pub #f: #ty,
-        });
-        debug_fields.push(if child.secret {
-            if required {
-                quote!(.field(#fname, &::token_validate::__private::Redacted))
-            } else {
-                quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))
-            }
-        } else {
-            quote!(.field(#fname, &self.#f))
-        });
+        let fdoc = doc_text(&field_doc(spec, c));
+        // A child that a sibling (`exclusive`) or a top-level parameter (`pk_token`) can
+        // stand in for is optional in the type.
+        let required = spec.always_required(c);
+        let (field, debug) = struct_field(spec, c, required, &fdoc);
+        fields.push(field);
+        debug_fields.push(debug);
         match &child.ty {
             Ty::Object { or_id, .. } => {
                 object_struct(spec, c, kind, out);
@@ -375,6 +426,14 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#name_str) #(#debug_fields)* .finish()
+            }
+        }
+        impl ::token_validate::__private::de::Lenient for #name {
+            fn from_text(_: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::None
+            }
+            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <Self as ::token_validate::__private::serde::Deserialize>::deserialize(d)
             }
         }
         #schema
@@ -442,6 +501,14 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
                 )
             }
         }
+        impl ::token_validate::__private::de::Lenient for #name {
+            fn from_text(t: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::Some(#name::Id(::std::string::ToString::to_string(t)))
+            }
+            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <#details as ::token_validate::__private::serde::Deserialize>::deserialize(d).map(#name::Details)
+            }
+        }
         #schema
     }
 }
@@ -460,32 +527,19 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
     let doc = doc_text(&format!(
-        "A `POST /v1/tokens` request for a {kname} token: the `{}` parameter plus `customer` and `expand`.",
+        "A `POST /v1/tokens` request for a {kname} token: the `{}` parameter plus `customer`, `expand` and the fields Stripe's clients add (`accepted.json`).",
         spec.node(kind.node).path
     ));
     let mut fields = Vec::new();
-    let mut params = vec![kind.node];
-    params.extend(spec.common_params());
-    for p in params {
-        let n = spec.node(p);
-        let f = field_ident(&n.name);
-        let vt = value_type(spec, p);
-        let fdoc = doc_text(&if n.doc.is_empty() {
-            format!("`{}`.", n.path)
-        } else {
-            n.doc.clone()
-        });
+    let mut debug_fields = Vec::new();
+    for p in spec.body_params(kind) {
+        let fdoc = doc_text(&field_doc(spec, p));
         let required = body_field_required(spec, kind.node, p);
-        if required {
-            fields.push(quote! { #[doc = #fdoc] pub #f: #vt, });
-        } else {
-            fields.push(quote! {
-                #[doc = #fdoc]
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub #f: ::core::option::Option<#vt>,
-            });
-        }
+        let (field, debug) = struct_field(spec, p, required, &fdoc);
+        fields.push(field);
+        debug_fields.push(debug);
     }
+    let name_str = name.to_string();
     let schema = schema_impl(
         &name,
         quote! { spec.kind_schema(#kname).unwrap_or_default() },
@@ -494,12 +548,17 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
         name.clone(),
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
             #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
             #[token(kind = #kname, body)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
+            }
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#name_str) #(#debug_fields)* .finish()
+                }
             }
             #schema
         },

@@ -269,8 +269,17 @@ fn update(
     let mut structure = token_spec::import::import_openapi(doc).unwrap();
     token_spec::import::carry_docs(&mut structure, &bundled);
     let d = token_spec::diff::diff(&bundled, &structure);
-    let spec = token_spec::Spec::from_files(&structure, rules, ("params.json", "rules.json"))
-        .unwrap_or_else(|e| panic!("the imported spec does not load:\n{e}"));
+    // What Stripe accepts beyond its OpenAPI (accepted.json) is never imported: it is loaded
+    // beside the new structure as it is beside the bundled one.
+    let accepted: token_spec::model::AcceptedFile =
+        serde_json::from_str(token_spec::BUNDLED_ACCEPTED).unwrap();
+    let spec = token_spec::Spec::from_all_files(
+        &structure,
+        rules,
+        &accepted,
+        ("params.json", "rules.json", "accepted.json"),
+    )
+    .unwrap_or_else(|e| panic!("the imported spec does not load:\n{e}"));
     let file: syn::File = syn::parse2(generate::generate(&spec))
         .unwrap_or_else(|e| panic!("the generated validators do not parse: {e}"));
     (d, spec, file)

@@ -161,7 +161,14 @@ fn array_ty(spec: &Spec, id: NodeId) -> TokenStream {
         return quote!();
     };
     let item = scalar_ty(&items.ty.as_ty());
-    let unset = unset_of(spec, id, node.unset);
+    // A list's `""` is how a form sends an empty list (stripe-go, stripe-java and
+    // stripe-dotnet send an explicitly empty list as `key=`; JSON's `[]` is read as
+    // nothing sent): no unset that `no_unset` forbids (tokens cannot unset values).
+    let unset = if node.unset {
+        quote!(#v::Unset::Accept)
+    } else {
+        unset_of(spec, id, false)
+    };
     let item_unset = unset_of(spec, id, items.unset);
     quote!(&#v::ArrayTy { node: #n, unset: #unset, item: #item, item_unset: #item_unset })
 }
@@ -221,6 +228,11 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         Check::CountryCode => quote!(!#v::rules::country_code(t)),
         Check::CurrencyCode => quote!(!#v::rules::currency_code(t)),
         Check::Email => quote!(!#v::rules::email(t)),
+        Check::JsonObject => quote!(!#v::rules::json_object(t)),
+        Check::ApplePaySignedWithin { hours } => {
+            let hours = Literal::i64_unsuffixed(*hours);
+            quote!(!#v::rules::apple_pay_signed_within(t, #hours, run.ctx().today()))
+        }
         // Judged at the end of their object (see `scope_rule`).
         Check::TokenKindRequired
         | Check::RequiredIf { .. }
@@ -259,9 +271,10 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
         .map(|&r| {
             let fails = local_rule_fails(&spec.rules[r].check);
             let idx = lit_usize(r);
+            // A problem below the enforcement threshold is a warning: the value goes on to
+            // its next rules.
             quote! {
-                if #fails {
-                    run.rule(#idx, ::core::option::Option::Some(t));
+                if #fails && run.rule(#idx, ::core::option::Option::Some(t)) {
                     return;
                 }
             }
@@ -475,10 +488,11 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
             }
         },
         Check::OneTokenKind => quote! {
-            if !#v::rules::one_token_kind(present.iter().filter(|p| **p).count()) {
+            let sent = self.sent_kinds();
+            if !#v::rules::one_token_kind(sent.iter().filter(|p| **p).count()) {
                 let names: ::std::vec::Vec<&str> = KIND_NAMES
                     .iter()
-                    .zip(present.iter())
+                    .zip(sent.iter())
                     .filter(|(_, p)| **p)
                     .map(|(n, _)| *n)
                     .collect();
@@ -494,7 +508,9 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
         | Check::ExpiryYear { .. }
         | Check::CountryCode
         | Check::CurrencyCode
-        | Check::Email => quote!(),
+        | Check::Email
+        | Check::JsonObject
+        | Check::ApplePaySignedWithin { .. } => quote!(),
     }
 }
 
@@ -625,13 +641,41 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
         .map(|&c| {
             let f = field(spec, c);
             let n = nid(c);
+            // A top-level parameter (`pk_token`) may stand in for it: the body marked it
+            // before its objects finish.
+            let lifters: Vec<TokenStream> = spec
+                .node(c)
+                .required_unless
+                .iter()
+                .map(|&l| {
+                    let l = nid(l);
+                    quote!(&& !run.marked(#l))
+                })
+                .collect();
             quote! {
-                if self.#f.is_absent() {
+                if self.#f.is_absent() #(#lifters)* {
                     run.missing(#n);
                 }
             }
         })
         .collect();
+    // The body marks the parameters that lift a requirement, before its objects finish.
+    let marks: Vec<TokenStream> = if id == NodeId::ROOT {
+        spec.requirement_lifters()
+            .into_iter()
+            .map(|l| {
+                let f = field(spec, l);
+                let n = nid(l);
+                quote! {
+                    if self.#f.is_present() {
+                        run.mark(#n);
+                    }
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let exclusive: Vec<proc_macro2::Ident> = node
         .children
         .iter()
@@ -708,6 +752,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
 
             #[allow(unused_variables)]
             fn finish(&self, run: &mut #v::Run<'_>) {
+                #(#marks)*
                 #(#finish_children)*
                 #alone
                 if !alone {
@@ -762,6 +807,23 @@ fn kind_methods(
 ) -> TokenStream {
     let present: Vec<proc_macro2::Ident> = spec.kinds.iter().map(|k| field(spec, k.node)).collect();
     let n = lit_usize(present.len());
+    // A kind's parameters sent: its own, or a top-level one of its alone (`pk_token` and
+    // its companions for `card`).
+    let sent: Vec<TokenStream> = spec
+        .kinds
+        .iter()
+        .map(|k| {
+            let own = field(spec, k.node);
+            let others: Vec<proc_macro2::Ident> = spec
+                .node(NodeId::ROOT)
+                .children
+                .iter()
+                .filter(|&&c| spec.only_kind(c) == Some(k.name.as_str()))
+                .map(|&c| field(spec, c))
+                .collect();
+            quote!(self.#own.is_present() #(|| self.#others.is_present())*)
+        })
+        .collect();
     let implied: Vec<TokenStream> = spec
         .kinds
         .iter()
@@ -784,6 +846,11 @@ fn kind_methods(
             /// Which kinds' parameters the body has, in spec order.
             fn present(&self) -> [bool; #n] {
                 [#(self.#present.is_present()),*]
+            }
+            /// Which kinds the body sends parameters of: a kind's own, or a top-level
+            /// parameter of that kind alone (one kind per request).
+            fn sent_kinds(&self) -> [bool; #n] {
+                [#(#sent),*]
             }
             /// The index of the request's kind.
             fn kind_index(&self) -> ::core::option::Option<usize> {
@@ -897,11 +964,19 @@ fn build_impl(spec: &Spec, id: NodeId) -> TokenStream {
     let fields: Vec<TokenStream> = node
         .children
         .iter()
+        .filter(|&&c| !spec.is_alias(c))
         .map(|&c| {
             let f = field(spec, c);
-            let e = build_expr(spec, c);
-            let required = spec.node(c).required && !spec.has_exclusive_child(id);
-            if required {
+            // A parameter sent under an older name (an alias) is held under today's.
+            let e = spec
+                .node(c)
+                .aliases
+                .iter()
+                .fold(build_expr(spec, c), |e, &a| {
+                    let alias = build_expr(spec, a);
+                    quote!(#v::build::either(#e, #alias))
+                });
+            if spec.always_required(c) {
                 quote!(#f: #v::build::required(#e)?,)
             } else {
                 quote!(#f: #e?,)
@@ -929,8 +1004,12 @@ fn request_build(
     let arms: Vec<TokenStream> = kinds
         .iter()
         .map(|(variant, body, knode)| {
-            let mut params = vec![*knode];
-            params.extend(spec.common_params());
+            let params = spec
+                .kinds
+                .iter()
+                .find(|k| k.node == *knode)
+                .map(|k| spec.body_params(k))
+                .unwrap_or_default();
             let fields: Vec<TokenStream> = params
                 .iter()
                 .map(|&p| {

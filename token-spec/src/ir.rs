@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{BooleanDef, ErrorDef, HttpErrorDef, IdDef, KeyType, Mode, Stage, TypeName};
+use crate::model::{
+    AcceptedWhat, BooleanDef, Confidence, ErrorDef, HttpErrorDef, IdDef, KeyType, Mode, Stage,
+    TypeName,
+};
 use crate::rules::{BrandTable, Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
@@ -167,6 +170,32 @@ pub struct Node {
     pub doc: String,
     /// The rules applying to this node, as indices into [`Spec::rules`], in rule order.
     pub rules: Vec<usize>,
+    /// For a parameter of `accepted.json` (accepted beyond Stripe's OpenAPI): what it is and
+    /// the evidence. `None` for the structure's parameters.
+    pub accepted: Option<Accepted>,
+    /// The older names Stripe still accepts for this parameter (`pii[personal_id_number]`
+    /// for `pii[id_number]`): sibling nodes validated as this one, whose value the typed
+    /// request holds here.
+    pub aliases: Vec<NodeId>,
+    /// Top-level parameters whose presence lifts this one's requirement (`pk_token` for
+    /// `card[number]`).
+    pub required_unless: Vec<NodeId>,
+}
+
+/// Where a parameter accepted beyond Stripe's OpenAPI comes from (`accepted.json`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Accepted {
+    /// What it is.
+    pub what: AcceptedWhat,
+    /// For an alias: today's parameter it stands for.
+    pub alias_of: Option<NodeId>,
+    /// For a top-level parameter of one token kind: that kind's name.
+    pub kind: Option<String>,
+    /// Who sends it and the evidence that Stripe accepts it.
+    pub source: String,
+    /// How sure we are that Stripe accepts it.
+    pub confidence: Confidence,
 }
 
 impl Node {
@@ -384,7 +413,13 @@ impl Spec {
         let mask = |s: &str| s.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
         let seg_mask = segment.is_ascii().then(|| mask(segment));
         let mut best: Option<(usize, &str)> = None;
-        for &c in &self.node(parent).children {
+        // Today's names only: an older name (an alias) is never suggested.
+        for &c in self
+            .node(parent)
+            .children
+            .iter()
+            .filter(|&&c| !self.is_alias(c))
+        {
             let name = self.node(c).name.as_str();
             if name.len().abs_diff(len) > allowed {
                 continue;
@@ -469,14 +504,81 @@ impl Spec {
             _ => 1,
         }
     }
-    /// The top-level parameters that are common to every kind (`customer`, `expand`).
+    /// The top-level parameters that are common to every kind (`customer`, `expand`, and
+    /// the client fields of `accepted.json`), in spec order.
     pub fn common_params(&self) -> Vec<NodeId> {
         self.node(NodeId::ROOT)
             .children
             .iter()
             .copied()
             .filter(|c| !self.kinds.iter().any(|k| k.node == *c))
+            .filter(|c| self.only_kind(*c).is_none())
             .collect()
+    }
+
+    /// The top-level parameters of a request of one kind: the kind's own, then the common
+    /// ones and those that belong to this kind alone (`pk_token` and its companions for
+    /// `card`), in spec order.
+    pub fn body_params(&self, kind: &Kind) -> Vec<NodeId> {
+        let mut out = vec![kind.node];
+        out.extend(
+            self.node(NodeId::ROOT)
+                .children
+                .iter()
+                .copied()
+                .filter(|c| !self.kinds.iter().any(|k| k.node == *c))
+                .filter(|c| self.only_kind(*c).is_none_or(|k| k == kind.name)),
+        );
+        out
+    }
+
+    /// The kind a top-level parameter of `accepted.json` belongs to, if it belongs to one.
+    pub fn only_kind(&self, id: NodeId) -> Option<&str> {
+        self.node(id).accepted.as_ref()?.kind.as_deref()
+    }
+
+    /// Whether an error may quote the parameter's value: not for a secret parameter, nor
+    /// for one accepted beyond Stripe's OpenAPI (`accepted.json`: client fields, wallet
+    /// fields, Apple Pay, older names), whose values are never echoed.
+    pub fn quotes_value(&self, id: NodeId) -> bool {
+        let node = self.node(id);
+        !node.secret && node.accepted.is_none()
+    }
+
+    /// Whether the parameter comes from `accepted.json` (accepted beyond Stripe's OpenAPI).
+    pub fn is_accepted(&self, id: NodeId) -> bool {
+        self.node(id).accepted.is_some()
+    }
+
+    /// Whether the parameter is an alias (an older name) of another.
+    pub fn is_alias(&self, id: NodeId) -> bool {
+        self.node(id)
+            .accepted
+            .as_ref()
+            .is_some_and(|a| a.alias_of.is_some())
+    }
+
+    /// The top-level parameters whose presence lifts another parameter's requirement
+    /// ([`Node::required_unless`]), in spec order.
+    pub fn requirement_lifters(&self) -> Vec<NodeId> {
+        let mut out: Vec<NodeId> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.required_unless.iter().copied())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether a node is required in the generated types and schemas: required by the
+    /// structure, and no sibling (`exclusive`) or top-level parameter (`pk_token`) can stand
+    /// in for it.
+    pub fn always_required(&self, id: NodeId) -> bool {
+        let node = self.node(id);
+        node.required
+            && node.required_unless.is_empty()
+            && !node.parent.is_some_and(|p| self.has_exclusive_child(p))
     }
     /// The ids of every node under `id` (itself included), depth first, in spec order.
     pub fn subtree(&self, id: NodeId) -> Vec<NodeId> {

@@ -5,8 +5,9 @@
 //! - [`bundled`] (the spec as shipped), [`Spec::from_texts`] (any pair of files, every
 //!   problem reported as a [`SpecErrors`]), and the loaded form: [`Spec`], its [`Node`]s by
 //!   [`NodeId`], [`Kind`]s and [`Rule`]s.
-//! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`]) and
-//!   their meta-schemas, [`meta_schemas`].
+//! - The files' own model: [`model`] ([`model::StructureFile`], [`model::RulesFile`],
+//!   [`model::AcceptedFile`]) and their meta-schemas, [`meta_schemas`] and
+//!   [`accepted_meta_schema`]; [`Spec::from_all_texts`] loads the three files.
 //! - JSON Schema: [`Spec::kind_schema`], [`Spec::request_schema`], [`Spec::node_schema`].
 //! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
 //! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.
@@ -24,7 +25,7 @@ mod schema;
 
 use std::sync::LazyLock;
 
-pub use ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+pub use ir::{Accepted, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
     GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path,
     split_path, strsim_distance,
@@ -36,12 +37,15 @@ pub use schema::DIALECT;
 pub const BUNDLED_STRUCTURE: &str = include_str!("../spec/params.json");
 /// The bundled rules file (`spec/rules.json`).
 pub const BUNDLED_RULES: &str = include_str!("../spec/rules.json");
+/// The bundled file of what Stripe accepts beyond its OpenAPI (`spec/accepted.json`).
+pub const BUNDLED_ACCEPTED: &str = include_str!("../spec/accepted.json");
 
 static BUNDLED: LazyLock<Spec> = LazyLock::new(|| {
-    match Spec::from_texts(
+    match Spec::from_all_texts(
         BUNDLED_STRUCTURE,
         BUNDLED_RULES,
-        ("spec/params.json", "spec/rules.json"),
+        BUNDLED_ACCEPTED,
+        ("spec/params.json", "spec/rules.json", "spec/accepted.json"),
     ) {
         Ok(spec) => spec,
         // The bundled files are checked by this crate's tests; reaching this is a build of a
@@ -62,4 +66,10 @@ pub fn meta_schemas() -> (schemars::Schema, schemars::Schema) {
         schemars::schema_for!(model::StructureFile),
         schemars::schema_for!(model::RulesFile),
     )
+}
+
+/// The meta-schema of `spec/accepted.json` ([`model::AcceptedFile`]), derived with
+/// `schemars`.
+pub fn accepted_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(model::AcceptedFile)
 }

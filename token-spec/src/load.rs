@@ -4,8 +4,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use crate::ir::{Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
-use crate::model::{ArgValue, BrandDef, ErrorDef, ParamDef, RulesFile, StructureFile, TypeName};
+use crate::ir::{Accepted, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+use crate::model::{
+    AcceptedDef, AcceptedFile, AcceptedWhat, ArgValue, BrandDef, ErrorDef, ParamDef, RuleDef,
+    RulesFile, StructureFile, TypeName,
+};
 use crate::rules::{ArgKind, Brand, BrandTable, CALENDAR_PARTS, Check, IinRange, RuleName, Target};
 
 /// A rule argument as written, checked against the rule's signature.
@@ -262,6 +265,10 @@ fn compile(
             live_only: flag("live_only")?,
         },
         RuleName::Email => Check::Email,
+        RuleName::JsonObject => Check::JsonObject,
+        RuleName::ApplePaySignedWithin => Check::ApplePaySignedWithin {
+            hours: int("hours")?,
+        },
         RuleName::MaxEntries => Check::MaxEntries { max: size("max")? },
         RuleName::MaxKeyLength => Check::MaxKeyLength { max: size("max")? },
         RuleName::MaxValueLength => Check::MaxValueLength { max: size("max")? },
@@ -411,7 +418,8 @@ fn parse_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<
 }
 
 impl Spec {
-    /// Loads a spec from the text of its two files. `names` are the file names used in
+    /// Loads a spec from the text of its two files, without parameters accepted beyond
+    /// Stripe's OpenAPI (see [`Spec::from_all_texts`]). `names` are the file names used in
     /// error reports.
     pub fn from_texts(
         structure: &str,
@@ -428,11 +436,55 @@ impl Spec {
         }
     }
 
-    /// Loads a spec from its two parsed files, checking everything.
+    /// Loads a spec from the text of its three files: the structure, the rules, and what
+    /// Stripe accepts beyond its OpenAPI (`accepted.json`). `names` are the file names used
+    /// in error reports.
+    pub fn from_all_texts(
+        structure: &str,
+        rules: &str,
+        accepted: &str,
+        names: (&str, &str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        let s = parse_json::<StructureFile>(names.0, structure);
+        let r = parse_json::<RulesFile>(names.1, rules);
+        let a = parse_json::<AcceptedFile>(names.2, accepted);
+        match (s, r, a) {
+            (Ok(s), Ok(r), Ok(a)) => Spec::from_all_files(&s, &r, &a, names),
+            (s, r, a) => Err(SpecErrors(
+                s.err()
+                    .into_iter()
+                    .chain(r.err())
+                    .chain(a.err())
+                    .collect::<Vec<_>>(),
+            )),
+        }
+    }
+
+    /// Loads a spec from its two parsed files, checking everything (no parameters accepted
+    /// beyond Stripe's OpenAPI: see [`Spec::from_all_files`]).
     pub fn from_files(
         structure: &StructureFile,
         rules: &RulesFile,
         names: (&str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        Spec::load(structure, rules, None, (names.0, names.1, ""))
+    }
+
+    /// Loads a spec from its three parsed files, checking everything.
+    pub fn from_all_files(
+        structure: &StructureFile,
+        rules: &RulesFile,
+        accepted: &AcceptedFile,
+        names: (&str, &str, &str),
+    ) -> Result<Spec, SpecErrors> {
+        Spec::load(structure, rules, Some(accepted), names)
+    }
+
+    fn load(
+        structure: &StructureFile,
+        rules: &RulesFile,
+        accepted: Option<&AcceptedFile>,
+        names: (&str, &str, &str),
     ) -> Result<Spec, SpecErrors> {
         let mut sx = Ctx {
             errors: Vec::new(),
@@ -452,6 +504,9 @@ impl Spec {
             secret: false,
             doc: "The request body.".into(),
             rules: Vec::new(),
+            accepted: None,
+            aliases: Vec::new(),
+            required_unless: Vec::new(),
         }];
         let mut by_path: HashMap<String, NodeId> = HashMap::new();
         let mut seen_paths = HashSet::new();
@@ -504,6 +559,9 @@ impl Spec {
                 secret: false,
                 doc: p.doc.clone(),
                 rules: Vec::new(),
+                accepted: None,
+                aliases: Vec::new(),
+                required_unless: Vec::new(),
             });
         }
 
@@ -657,152 +715,31 @@ impl Spec {
         // Rules.
         let mut out_rules = Vec::new();
         let mut seen_ids = HashSet::new();
-        for (i, r) in rules.rules.iter().enumerate() {
-            let place = format!("rules[{i}] (id \"{}\")", r.id);
-            if !seen_ids.insert(r.id.clone()) {
-                rx.err(&place, format!("duplicate rule id `{}`", r.id));
-            }
-            let Some(sig) = RuleName::signature_of(&r.rule) else {
-                let known: Vec<_> = crate::rules::SIGNATURES.iter().map(|s| s.name).collect();
-                rx.err(
-                    &place,
-                    format!("unknown rule `{}` (known: {})", r.rule, known.join(", ")),
-                );
-                continue;
-            };
-            if sig.stage != r.stage {
-                rx.err(
-                    &place,
-                    format!(
-                        "rule `{}` runs in stage {:?}, not {:?}",
-                        r.rule, sig.stage, r.stage
-                    ),
-                );
-            }
-            let mut params = Vec::new();
-            let mut ok = true;
-            if sig.target == Target::Request && !r.params.is_empty() {
-                rx.err(&place, format!("rule `{}` takes no `params`", r.rule));
-                ok = false;
-            }
-            if sig.target != Target::Request && r.params.is_empty() {
-                rx.err(&place, format!("rule `{}` needs `params`", r.rule));
-                ok = false;
-            }
-            let mut any_secret = false;
-            for p in &r.params {
-                let Some(id) = by_path.get(p) else {
-                    rx.err(&place, format!("rule on {}", unknown_param(p, &by_path)));
-                    ok = false;
-                    continue;
-                };
-                let ty = &nodes[id.index()].ty;
-                let fits = match sig.target {
-                    Target::Request => false,
-                    Target::Any => true,
-                    Target::Object => matches!(ty, Ty::Object { .. }),
-                    Target::Map => matches!(ty, Ty::Map),
-                    Target::Scalar => {
-                        matches!(ty, Ty::String { .. } | Ty::Integer { .. } | Ty::Enum { .. })
-                    }
-                };
-                if !fits {
-                    rx.err(
-                        &place,
-                        format!(
-                            "rule `{}` does not apply to `{p}`, a {}",
-                            r.rule,
-                            ty.name().as_str()
-                        ),
-                    );
-                    ok = false;
-                }
-                any_secret |= nodes[id.index()].secret;
-                params.push(*id);
-            }
-            let mut args = BTreeMap::new();
-            for (name, value) in &r.args {
-                let Some((_, kind, _)) = sig.args.iter().find(|(n, _, _)| n == name) else {
-                    rx.err(
-                        &place,
-                        format!("rule `{}` has no argument `{name}`", r.rule),
-                    );
-                    ok = false;
-                    continue;
-                };
-                let arg = match (kind, value) {
-                    (ArgKind::Param, ArgValue::Str(p)) => match by_path.get(p) {
-                        Some(id) => Some(Arg::Param(*id)),
-                        None => {
-                            rx.err(
-                                &place,
-                                format!("argument `{name}`: {}", unknown_param(p, &by_path)),
-                            );
-                            None
-                        }
-                    },
-                    (ArgKind::Int, ArgValue::Int(v)) => Some(Arg::Int(*v)),
-                    (ArgKind::Bool, ArgValue::Bool(v)) => Some(Arg::Bool(*v)),
-                    (ArgKind::Str, ArgValue::Str(v)) => Some(Arg::Str(v.clone())),
-                    (ArgKind::List, ArgValue::List(v)) => Some(Arg::List(v.clone())),
-                    (ArgKind::Brands, ArgValue::Brands(v)) => Some(Arg::Brands(v.clone())),
-                    (k, _) => {
-                        rx.err(&place, format!("argument `{name}` must be a {k:?}"));
-                        None
-                    }
-                };
-                match arg {
-                    Some(a) => {
-                        args.insert(name.clone(), a);
-                    }
-                    None => ok = false,
-                }
-            }
-            for (name, _, required) in sig.args {
-                if *required && !r.args.contains_key(*name) {
-                    rx.err(
-                        &place,
-                        format!("rule `{}` needs the argument `{name}`", r.rule),
-                    );
-                    ok = false;
-                }
-            }
-            if let (Some(Arg::Int(min)), Some(Arg::Int(max))) = (args.get("min"), args.get("max"))
-                && (min > max || *min < 0)
-            {
-                rx.err(&place, format!("impossible limit: min {min}, max {max}"));
-                ok = false;
-            }
-            check_template(&mut rx, &place, &r.error, any_secret);
-            if !ok {
-                continue;
-            }
-            let targets = if params.is_empty() {
-                vec![NodeId::ROOT]
-            } else {
-                params
-            };
-            for target in targets {
-                match compile(sig.rule, &args, target, &nodes) {
-                    Ok((check, scope)) => {
-                        let idx = out_rules.len();
-                        if target != NodeId::ROOT {
-                            nodes[target.index()].rules.push(idx);
-                        }
-                        out_rules.push(Rule {
-                            id: r.id.clone(),
-                            rule: sig.rule,
-                            stage: r.stage,
-                            target,
-                            scope,
-                            check,
-                            error: r.error.clone(),
-                            doc: r.doc.clone(),
-                        });
-                    }
-                    Err(message) => rx.err(&place, message),
-                }
-            }
+        compile_rules(
+            &mut rx,
+            &rules.rules,
+            "rules",
+            &mut nodes,
+            &by_path,
+            &mut out_rules,
+            &mut seen_ids,
+        );
+
+        // What Stripe accepts beyond its OpenAPI.
+        let mut ax = Ctx {
+            errors: Vec::new(),
+            file: names.2,
+        };
+        if let Some(accepted) = accepted {
+            add_accepted(
+                &mut ax,
+                accepted,
+                &mut nodes,
+                &mut by_path,
+                &mut kinds,
+                &mut out_rules,
+                &mut seen_ids,
+            );
         }
 
         link_brands(&mut out_rules, &nodes, &mut rx);
@@ -866,6 +803,7 @@ impl Spec {
         }
         let mut errors = sx.errors;
         errors.extend(rx.errors);
+        errors.extend(ax.errors);
         if !errors.is_empty() {
             return Err(SpecErrors(errors));
         }
@@ -997,12 +935,427 @@ fn link_brands(rules: &mut [Rule], nodes: &[Node], rx: &mut Ctx<'_>) {
     }
 }
 
+/// Checks and compiles rule definitions (of `rules.json`, or of `accepted.json` once its
+/// parameters are there) into `out`, each for each of its target parameters.
+fn compile_rules(
+    rx: &mut Ctx<'_>,
+    defs: &[RuleDef],
+    section: &str,
+    nodes: &mut [Node],
+    by_path: &HashMap<String, NodeId>,
+    out_rules: &mut Vec<Rule>,
+    seen_ids: &mut HashSet<String>,
+) {
+    for (i, r) in defs.iter().enumerate() {
+        let place = format!("{section}[{i}] (id \"{}\")", r.id);
+        if !seen_ids.insert(r.id.clone()) {
+            rx.err(&place, format!("duplicate rule id `{}`", r.id));
+        }
+        let Some(sig) = RuleName::signature_of(&r.rule) else {
+            let known: Vec<_> = crate::rules::SIGNATURES.iter().map(|s| s.name).collect();
+            rx.err(
+                &place,
+                format!("unknown rule `{}` (known: {})", r.rule, known.join(", ")),
+            );
+            continue;
+        };
+        if sig.stage != r.stage {
+            rx.err(
+                &place,
+                format!(
+                    "rule `{}` runs in stage {:?}, not {:?}",
+                    r.rule, sig.stage, r.stage
+                ),
+            );
+        }
+        let mut params = Vec::new();
+        let mut ok = true;
+        if sig.target == Target::Request && !r.params.is_empty() {
+            rx.err(&place, format!("rule `{}` takes no `params`", r.rule));
+            ok = false;
+        }
+        if sig.target != Target::Request && r.params.is_empty() {
+            rx.err(&place, format!("rule `{}` needs `params`", r.rule));
+            ok = false;
+        }
+        let mut any_secret = false;
+        for p in &r.params {
+            let Some(id) = by_path.get(p) else {
+                rx.err(&place, format!("rule on {}", unknown_param(p, by_path)));
+                ok = false;
+                continue;
+            };
+            let ty = &nodes[id.index()].ty;
+            let fits = match sig.target {
+                Target::Request => false,
+                Target::Any => true,
+                Target::Object => matches!(ty, Ty::Object { .. }),
+                Target::Map => matches!(ty, Ty::Map),
+                Target::Scalar => {
+                    matches!(ty, Ty::String { .. } | Ty::Integer { .. } | Ty::Enum { .. })
+                }
+            };
+            if !fits {
+                rx.err(
+                    &place,
+                    format!(
+                        "rule `{}` does not apply to `{p}`, a {}",
+                        r.rule,
+                        ty.name().as_str()
+                    ),
+                );
+                ok = false;
+            }
+            // No value of a secret or accepted parameter is ever quoted.
+            any_secret |= nodes[id.index()].secret || nodes[id.index()].accepted.is_some();
+            params.push(*id);
+        }
+        let mut args = BTreeMap::new();
+        for (name, value) in &r.args {
+            let Some((_, kind, _)) = sig.args.iter().find(|(n, _, _)| n == name) else {
+                rx.err(
+                    &place,
+                    format!("rule `{}` has no argument `{name}`", r.rule),
+                );
+                ok = false;
+                continue;
+            };
+            let arg = match (kind, value) {
+                (ArgKind::Param, ArgValue::Str(p)) => match by_path.get(p) {
+                    Some(id) => Some(Arg::Param(*id)),
+                    None => {
+                        rx.err(
+                            &place,
+                            format!("argument `{name}`: {}", unknown_param(p, by_path)),
+                        );
+                        None
+                    }
+                },
+                (ArgKind::Int, ArgValue::Int(v)) => Some(Arg::Int(*v)),
+                (ArgKind::Bool, ArgValue::Bool(v)) => Some(Arg::Bool(*v)),
+                (ArgKind::Str, ArgValue::Str(v)) => Some(Arg::Str(v.clone())),
+                (ArgKind::List, ArgValue::List(v)) => Some(Arg::List(v.clone())),
+                (ArgKind::Brands, ArgValue::Brands(v)) => Some(Arg::Brands(v.clone())),
+                (k, _) => {
+                    rx.err(&place, format!("argument `{name}` must be a {k:?}"));
+                    None
+                }
+            };
+            match arg {
+                Some(a) => {
+                    args.insert(name.clone(), a);
+                }
+                None => ok = false,
+            }
+        }
+        for (name, _, required) in sig.args {
+            if *required && !r.args.contains_key(*name) {
+                rx.err(
+                    &place,
+                    format!("rule `{}` needs the argument `{name}`", r.rule),
+                );
+                ok = false;
+            }
+        }
+        if let (Some(Arg::Int(min)), Some(Arg::Int(max))) = (args.get("min"), args.get("max"))
+            && (min > max || *min < 0)
+        {
+            rx.err(&place, format!("impossible limit: min {min}, max {max}"));
+            ok = false;
+        }
+        check_template(rx, &place, &r.error, any_secret);
+        if !ok {
+            continue;
+        }
+        let targets = if params.is_empty() {
+            vec![NodeId::ROOT]
+        } else {
+            params
+        };
+        for target in targets {
+            match compile(sig.rule, &args, target, nodes) {
+                Ok((check, scope)) => {
+                    let idx = out_rules.len();
+                    if target != NodeId::ROOT {
+                        nodes[target.index()].rules.push(idx);
+                    }
+                    out_rules.push(Rule {
+                        id: r.id.clone(),
+                        rule: sig.rule,
+                        stage: r.stage,
+                        target,
+                        scope,
+                        check,
+                        error: r.error.clone(),
+                        doc: r.doc.clone(),
+                    });
+                }
+                Err(message) => rx.err(&place, message),
+            }
+        }
+    }
+}
+
 /// The id of the `digits` rule on `target`.
 fn d_id(rules: &[Rule], target: NodeId) -> &str {
     rules
         .iter()
         .find(|d| d.target == target && matches!(d.check, Check::Digits { .. }))
         .map_or("", |d| d.id.as_str())
+}
+
+/// Adds the parameters of `accepted.json` to the tree (each checked: a new path under an
+/// object of the structure, a type the evidence gives, its kind and what it stands in for),
+/// then their rules; an alias takes its parameter's type, secrecy and rules.
+fn add_accepted(
+    ax: &mut Ctx<'_>,
+    accepted: &AcceptedFile,
+    nodes: &mut Vec<Node>,
+    by_path: &mut HashMap<String, NodeId>,
+    kinds: &mut [Kind],
+    out_rules: &mut Vec<Rule>,
+    seen_ids: &mut HashSet<String>,
+) {
+    let mut aliases = Vec::new();
+    for (i, a) in accepted.params.iter().enumerate() {
+        let place = format!("params[{i}] ({})", a.path);
+        if let Some(id) = accepted_node(ax, &place, a, nodes, by_path, kinds)
+            && nodes[id.index()]
+                .accepted
+                .as_ref()
+                .is_some_and(|x| x.alias_of.is_some())
+        {
+            aliases.push(id);
+        }
+    }
+    compile_rules(
+        ax,
+        &accepted.rules,
+        "rules",
+        nodes,
+        by_path,
+        out_rules,
+        seen_ids,
+    );
+    // An alias is judged by its parameter's rules (those of rules.json and of this file).
+    for alias in aliases {
+        let Some(target) = nodes[alias.index()]
+            .accepted
+            .as_ref()
+            .and_then(|a| a.alias_of)
+        else {
+            continue;
+        };
+        for r in nodes[target.index()].rules.clone() {
+            let mut copy = out_rules[r].clone();
+            copy.target = alias;
+            nodes[alias.index()].rules.push(out_rules.len());
+            out_rules.push(copy);
+        }
+    }
+}
+
+/// Checks one entry of `accepted.json` and adds its node; `None` (and errors) when it does
+/// not fit.
+fn accepted_node(
+    ax: &mut Ctx<'_>,
+    place: &str,
+    a: &AcceptedDef,
+    nodes: &mut Vec<Node>,
+    by_path: &mut HashMap<String, NodeId>,
+    kinds: &mut [Kind],
+) -> Option<NodeId> {
+    let Some(segs) = split_path(&a.path) else {
+        ax.err(
+            place,
+            format!("`{}` is not a bracket path like `a[b][c]`", a.path),
+        );
+        return None;
+    };
+    if by_path.contains_key(&a.path) {
+        ax.err(
+            place,
+            format!(
+                "`{}` is already a parameter (Stripe's OpenAPI has it now, or it is listed twice): remove this entry",
+                a.path
+            ),
+        );
+        return None;
+    }
+    let parent = if segs.len() == 1 {
+        NodeId::ROOT
+    } else {
+        let parent_path = &a.path[..a.path.rfind('[').unwrap_or(0)];
+        match by_path.get(parent_path) {
+            Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => *id,
+            Some(_) => {
+                ax.err(place, format!("parent `{parent_path}` is not an object"));
+                return None;
+            }
+            None => {
+                ax.err(place, unknown_param(parent_path, by_path));
+                return None;
+            }
+        }
+    };
+    let top_level = parent == NodeId::ROOT;
+    let mut ok = true;
+    // The type: an alias's is its parameter's; otherwise what the entry says (a string by
+    // default), one of the types a client field can have.
+    let (ty, alias_of, target_secret, target_unset) = match &a.alias_of {
+        Some(target_path) => {
+            let target = match by_path.get(target_path) {
+                Some(t) => *t,
+                None => {
+                    ax.err(
+                        place,
+                        format!("`alias_of`: {}", unknown_param(target_path, by_path)),
+                    );
+                    return None;
+                }
+            };
+            let t = &nodes[target.index()];
+            if t.parent != Some(parent) || t.accepted.is_some() {
+                ax.err(
+                    place,
+                    format!("`alias_of` must name a sibling of the structure, not `{target_path}`"),
+                );
+                return None;
+            }
+            if matches!(t.ty, Ty::Object { .. } | Ty::Array { .. } | Ty::Map) {
+                ax.err(
+                    place,
+                    format!("`alias_of`: `{target_path}` is not a single value"),
+                );
+                return None;
+            }
+            if a.ty.is_some() || a.max_length.is_some() {
+                ax.err(
+                    place,
+                    "an alias takes its parameter's type and limits: remove `type` and `max_length`",
+                );
+                ok = false;
+            }
+            (t.ty.clone(), Some(target), t.secret, t.unset)
+        }
+        None => {
+            let ty = match a.ty.unwrap_or(TypeName::String) {
+                TypeName::String => Ty::String {
+                    max_length: a.max_length,
+                    format: None,
+                },
+                TypeName::Integer => Ty::Integer {
+                    format: None,
+                    min: None,
+                    max: None,
+                    from_string: None,
+                },
+                TypeName::Boolean => Ty::Boolean,
+                TypeName::Map => Ty::Map,
+                other => {
+                    ax.err(
+                        place,
+                        format!(
+                            "an accepted parameter is a string, integer, boolean or map, not {}",
+                            other.as_str()
+                        ),
+                    );
+                    return None;
+                }
+            };
+            if a.max_length.is_some() && !matches!(ty, Ty::String { .. }) {
+                ax.err(place, "`max_length` applies to a string");
+                ok = false;
+            }
+            if a.max_length == Some(0) {
+                ax.err(place, "impossible limit: max_length 0 admits no value");
+                ok = false;
+            }
+            (ty, None, false, false)
+        }
+    };
+    if (a.what == AcceptedWhat::Alias) != alias_of.is_some() {
+        ax.err(
+            place,
+            "an alias (`what: alias`) and only an alias has `alias_of`",
+        );
+        ok = false;
+    }
+    if let Some(k) = &a.kind
+        && (!top_level || !kinds.iter().any(|x| x.name == *k))
+    {
+        ax.err(
+            place,
+            format!("`kind` names a token kind (not `{k}`), on a top-level parameter"),
+        );
+        ok = false;
+    }
+    if a.selects_kind && a.kind.is_none() {
+        ax.err(place, "`selects_kind` needs `kind`");
+        ok = false;
+    }
+    let mut replaced = Vec::new();
+    for r in &a.replaces {
+        match by_path.get(r) {
+            Some(id) if top_level && nodes[id.index()].required => replaced.push(*id),
+            Some(_) => {
+                ax.err(
+                    place,
+                    format!(
+                        "`replaces` names required parameters, on a top-level parameter (`{r}`)"
+                    ),
+                );
+                ok = false;
+            }
+            None => {
+                ax.err(place, format!("`replaces`: {}", unknown_param(r, by_path)));
+                ok = false;
+            }
+        }
+    }
+    if a.source.trim().is_empty() {
+        ax.err(place, "every entry needs its `source`");
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let id = NodeId(nodes.len() as u32);
+    nodes[parent.index()].children.push(id);
+    by_path.insert(a.path.clone(), id);
+    nodes.push(Node {
+        path: a.path.clone(),
+        name: segs[segs.len() - 1].to_string(),
+        parent: Some(parent),
+        children: Vec::new(),
+        ty,
+        required: false,
+        unset: a.unset || target_unset,
+        secret: a.secret || target_secret,
+        doc: a.doc.clone(),
+        rules: Vec::new(),
+        accepted: Some(Accepted {
+            what: a.what,
+            alias_of,
+            kind: a.kind.clone(),
+            source: a.source.clone(),
+            confidence: a.confidence,
+        }),
+        aliases: Vec::new(),
+        required_unless: Vec::new(),
+    });
+    if let Some(target) = alias_of {
+        nodes[target.index()].aliases.push(id);
+    }
+    for r in replaced {
+        nodes[r.index()].required_unless.push(id);
+    }
+    if a.selects_kind
+        && let Some(k) = kinds.iter_mut().find(|k| Some(&k.name) == a.kind.as_ref())
+    {
+        k.implied_by.push(id);
+    }
+    Some(id)
 }
 
 fn unknown_param(path: &str, known: &HashMap<String, NodeId>) -> String {

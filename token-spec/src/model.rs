@@ -342,8 +342,9 @@ pub enum ParamForm {
     None,
 }
 
-/// How sure we are that Stripe answers exactly this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// How sure we are that Stripe answers exactly this (for an error definition), or that
+/// Stripe accepts a parameter (for an entry of `accepted.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Confidence {
     /// Observed or documented for this case.
     H,
@@ -351,6 +352,68 @@ pub enum Confidence {
     M,
     /// Inferred; the wording is ours.
     L,
+}
+
+impl Confidence {
+    /// Every confidence, from the highest.
+    pub const ALL: [Confidence; 3] = [Confidence::H, Confidence::M, Confidence::L];
+
+    /// The letter, as the spec writes it: `H`, `M` or `L`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::H => "H",
+            Confidence::M => "M",
+            Confidence::L => "L",
+        }
+    }
+
+    /// 3 for H, 2 for M, 1 for L.
+    fn rank(self) -> u8 {
+        match self {
+            Confidence::H => 3,
+            Confidence::M => 2,
+            Confidence::L => 1,
+        }
+    }
+
+    /// Whether a problem of this confidence is enforced (a rejection) under the enforcement
+    /// threshold `threshold`, rather than a warning: it is unless it is below the threshold.
+    /// Under `L` (strict) every problem is enforced; under `M`, H and M problems are; under
+    /// `H`, only H problems.
+    pub fn meets(self, threshold: Confidence) -> bool {
+        self.rank() >= threshold.rank()
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that is not `H`, `M` or `L`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownConfidence;
+
+impl std::fmt::Display for UnknownConfidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a confidence is H, M or L")
+    }
+}
+
+impl std::error::Error for UnknownConfidence {}
+
+impl std::str::FromStr for Confidence {
+    type Err = UnknownConfidence;
+    /// `H`, `M` or `L` (either case).
+    fn from_str(s: &str) -> Result<Confidence, UnknownConfidence> {
+        match s.trim() {
+            "H" | "h" => Ok(Confidence::H),
+            "M" | "m" => Ok(Confidence::M),
+            "L" | "l" => Ok(Confidence::L),
+            _ => Err(UnknownConfidence),
+        }
+    }
 }
 
 /// The error a rule produces, as Stripe shapes it.
@@ -452,5 +515,108 @@ pub struct RuleDef {
     /// The error the rule produces.
     pub error: ErrorDef,
     /// What the rule checks, in one line.
+    pub doc: String,
+}
+
+/// What Stripe accepts on `POST /v1/tokens` beyond its public OpenAPI (`spec/accepted.json`):
+/// the fields Stripe's own clients send, legacy names, wallet fields and Apple Pay. Written
+/// by hand with the evidence for each entry; the OpenAPI importer never writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AcceptedFile {
+    /// What the file is, for a reader.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub about: String,
+    /// The accepted parameters, parents before children.
+    pub params: Vec<AcceptedDef>,
+    /// Rules on the accepted parameters (as `rules.json` writes them, with their errors'
+    /// sources and confidence), after the rules of `rules.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleDef>,
+}
+
+/// What an accepted parameter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AcceptedWhat {
+    /// A field Stripe's clients add to every request (`guid`, `muid`, `payment_user_agent`,
+    /// …): accepted on every token kind.
+    ClientField,
+    /// An older name of a parameter of today's spec (`pii[personal_id_number]` for
+    /// `pii[id_number]`), validated exactly as that parameter.
+    Alias,
+    /// A field of a card from a wallet (`card[tokenization_method]`, `card[cryptogram]`, …).
+    Wallet,
+    /// The Apple Pay payment token and its companions: a way to make a card token.
+    ApplePay,
+    /// A parameter Stripe's OpenAPI listed before and that Stripe's own clients still send
+    /// (`card[metadata]`, `pii[ssn_last_4]`), under no other name today.
+    Legacy,
+}
+
+impl AcceptedWhat {
+    /// The name as the file writes it (`client_field`, `alias`, `wallet`, `apple_pay`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AcceptedWhat::ClientField => "client_field",
+            AcceptedWhat::Alias => "alias",
+            AcceptedWhat::Wallet => "wallet",
+            AcceptedWhat::ApplePay => "apple_pay",
+            AcceptedWhat::Legacy => "legacy",
+        }
+    }
+}
+
+/// One parameter Stripe accepts beyond its OpenAPI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AcceptedDef {
+    /// The parameter's path in bracket notation (`guid`, `card[cryptogram]`). Its parent is
+    /// the request body or an object of the structure; the path itself is not in the
+    /// structure (a parameter Stripe starts to document moves there).
+    pub path: String,
+    /// What it is.
+    pub what: AcceptedWhat,
+    /// Its type: `string` (the default), `integer`, `boolean` or `map`. An alias has no type
+    /// of its own: it is its parameter's.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<TypeName>,
+    /// The longest value accepted, in characters, where the evidence gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// For an alias: the path of today's parameter it stands for (a sibling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias_of: Option<String>,
+    /// The value is secret (a wallet cryptogram): never in an error, a `Debug` output or a
+    /// log line. (No accepted parameter's value is ever quoted in an error.)
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
+    /// `""` is accepted (sent by a client for "none", such as an empty Apple Pay token from
+    /// the iOS simulator in test mode).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unset: bool,
+    /// For a top-level parameter: the token kind whose requests it belongs to (`card` for
+    /// the Apple Pay fields); without it, every kind's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// For a top-level parameter with `kind`: it makes the request that kind when no kind's
+    /// parameter is sent (`pk_token` alone is a card token).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub selects_kind: bool,
+    /// For a top-level parameter: the required parameters it stands in for, which are then
+    /// not required (`pk_token` replaces `card[number]`, `card[exp_month]`, `card[exp_year]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+    /// Who sends it and what shows that Stripe accepts it (repository, commit, path; a
+    /// recorded answer; Stripe's own documents).
+    pub source: String,
+    /// How sure we are that Stripe accepts it: H a recorded 2xx answer or Stripe's own
+    /// document lists it, M sent by Stripe's own SDKs (no recorded answer at hand), L
+    /// inferred.
+    pub confidence: Confidence,
+    /// What it is, in one line (the generated field's documentation).
     pub doc: String,
 }

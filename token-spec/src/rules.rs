@@ -64,6 +64,11 @@ pub enum RuleName {
     /// a test IBAN that takes any IBAN country's prefix (`any_country_ibans`). Countries
     /// with no documented numbers and no IBAN format are not checked.
     TestBankAccountNumber,
+    /// A value that is the text of a JSON object (an Apple Pay payment token).
+    JsonObject,
+    /// An Apple Pay payment token signed at most `hours` hours ago, when that can be told
+    /// from its signature's signing time at a date's precision.
+    ApplePaySignedWithin,
     /// A map (`metadata`) has at most `max` entries.
     MaxEntries,
     /// Each key of a map has at most `max` characters.
@@ -272,6 +277,20 @@ pub const SIGNATURES: &[Signature] = &[
         ],
     ),
     sig(
+        RuleName::JsonObject,
+        "json_object",
+        Scalar,
+        Stage::Semantic,
+        &[],
+    ),
+    sig(
+        RuleName::ApplePaySignedWithin,
+        "apple_pay_signed_within",
+        Scalar,
+        Stage::Semantic,
+        &[("hours", Int, true)],
+    ),
+    sig(
         RuleName::MaxEntries,
         "max_entries",
         Map,
@@ -323,7 +342,7 @@ const fn sig(
 
 impl RuleName {
     /// Every rule, in the order of [`SIGNATURES`].
-    pub const ALL: [RuleName; 25] = [
+    pub const ALL: [RuleName; 27] = [
         RuleName::TokenKindRequired,
         RuleName::RequiredIf,
         RuleName::NoUnset,
@@ -346,6 +365,8 @@ impl RuleName {
         RuleName::CalendarDate,
         RuleName::Email,
         RuleName::TestBankAccountNumber,
+        RuleName::JsonObject,
+        RuleName::ApplePaySignedWithin,
         RuleName::MaxEntries,
         RuleName::MaxKeyLength,
         RuleName::MaxValueLength,
@@ -635,6 +656,14 @@ pub enum Check {
         /// Documented test IBANs that take any IBAN country's prefix.
         any_country_ibans: Vec<String>,
     },
+    /// The value is the text of a JSON object.
+    JsonObject,
+    /// An Apple Pay payment token (the JSON of `PKPaymentToken.paymentData`) whose
+    /// signature's signing time is not certainly more than `hours` hours before today.
+    ApplePaySignedWithin {
+        /// How many hours after the user's approval a token may be made.
+        hours: i64,
+    },
     /// The target map has at most `max` entries.
     MaxEntries {
         /// The most entries.
@@ -677,6 +706,8 @@ impl Check {
             | Check::CountryCode
             | Check::CurrencyCode
             | Check::Email
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. }
             | Check::MaxEntries { .. }
             | Check::MaxKeyLength { .. }
             | Check::MaxValueLength { .. } => Vec::new(),
@@ -694,7 +725,9 @@ impl Check {
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
-            | Check::Email => true,
+            | Check::Email
+            | Check::JsonObject
+            | Check::ApplePaySignedWithin { .. } => true,
             Check::TokenKindRequired
             | Check::RequiredIf { .. }
             | Check::NoUnset
@@ -764,6 +797,8 @@ mod tests {
                 | RuleName::CalendarDate
                 | RuleName::Email
                 | RuleName::TestBankAccountNumber
+                | RuleName::JsonObject
+                | RuleName::ApplePaySignedWithin
                 | RuleName::MaxEntries
                 | RuleName::MaxKeyLength
                 | RuleName::MaxValueLength => {}

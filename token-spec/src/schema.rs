@@ -122,7 +122,9 @@ impl Spec {
                 for c in &node.children {
                     let child = self.node(*c);
                     props.insert(child.name.clone(), self.node_value(*c));
-                    if child.required {
+                    // A parameter that a top-level one can stand in for (`card[number]`,
+                    // with `pk_token`) is not required by the schema.
+                    if child.required && child.required_unless.is_empty() {
                         required.push(Value::from(child.name.clone()));
                     }
                 }
@@ -171,13 +173,13 @@ impl Spec {
     }
 
     /// The schema of a request body of one token kind: the kind's parameter plus the common
-    /// parameters (`customer`, `expand`), nothing else. `None` for an unknown kind.
+    /// parameters (`customer`, `expand`, the client fields of `accepted.json`) and those of
+    /// this kind alone (`pk_token` for `card`), nothing else. `None` for an unknown kind.
     pub fn kind_schema(&self, kind: &str) -> Option<Schema> {
         let k = self.kind(kind)?;
         let mut props = Map::new();
         let kn = self.node(k.node);
-        props.insert(kn.name.clone(), self.node_value(k.node));
-        for c in self.common_params() {
+        for c in self.body_params(k) {
             props.insert(self.node(c).name.clone(), self.node_value(c));
         }
         // A parameter that implies the kind may stand for it (`customer` alone selects a card
@@ -203,7 +205,56 @@ impl Spec {
         if let Value::Object(r) = required {
             m.extend(r);
         }
+        let lifted = self.lifted_requirements(&self.body_params(k));
+        if !lifted.is_empty() {
+            m.insert("allOf".into(), Value::Array(lifted));
+        }
         Some(to_schema(Value::Object(m)))
+    }
+
+    /// For the top-level parameters `params` of a body: the requirements that a top-level
+    /// parameter lifts (`card[number]`, unless `pk_token` is sent), each as
+    /// `{"if": {"not": {"required": [lifter]}}, "then": {…"required": [the lifted]}}`.
+    fn lifted_requirements(&self, params: &[NodeId]) -> Vec<Value> {
+        let mut out = Vec::new();
+        for lifter in self.requirement_lifters() {
+            if !params.contains(&lifter) {
+                continue;
+            }
+            // The parameters it lifts, by their parent object.
+            let mut parents: Vec<(NodeId, Vec<Value>)> = Vec::new();
+            for (i, n) in self.nodes.iter().enumerate() {
+                if !n.required_unless.contains(&lifter) {
+                    continue;
+                }
+                let Some(parent) = n.parent else { continue };
+                let _ = i;
+                match parents.iter_mut().find(|(p, _)| *p == parent) {
+                    Some((_, names)) => names.push(Value::from(n.name.clone())),
+                    None => parents.push((parent, vec![Value::from(n.name.clone())])),
+                }
+            }
+            for (parent, mut names) in parents {
+                let top =
+                    crate::split_path(&self.node(parent).path).and_then(|s| self.lookup(s[0]));
+                if top.is_none_or(|t| !params.contains(&t)) {
+                    continue;
+                }
+                names.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                // `required` holds only for an object: the id form of an object-or-id
+                // parameter passes it.
+                let mut then = json!({ "required": names });
+                let segs = crate::split_path(&self.node(parent).path).unwrap_or_default();
+                for seg in segs.iter().rev() {
+                    then = json!({ "properties": { *seg: then } });
+                }
+                out.push(json!({
+                    "if": { "not": { "required": [self.node(lifter).name] } },
+                    "then": then,
+                }));
+            }
+        }
+        out
     }
 
     /// The schema of the whole request body: every parameter, and at least one token kind
@@ -223,14 +274,19 @@ impl Spec {
                 any.push(json!({"required": [self.node(*p).name]}));
             }
         }
-        to_schema(json!({
+        let mut m = obj(json!({
             "$schema": DIALECT,
             "title": format!("POST /v1/tokens request body ({})", self.api_version),
             "type": "object",
             "properties": props,
             "additionalProperties": false,
             "anyOf": any,
-        }))
+        }));
+        let lifted = self.lifted_requirements(&self.node(NodeId::ROOT).children);
+        if !lifted.is_empty() {
+            m.insert("allOf".into(), Value::Array(lifted));
+        }
+        to_schema(Value::Object(m))
     }
 }
 

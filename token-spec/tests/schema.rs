@@ -160,14 +160,16 @@ fn resolve<'a>(schema: &'a Value, path: &str) -> Option<&'a Value> {
         .try_fold(schema, property)
 }
 
-/// The schema a body must have to carry `node`: the kind schema of its top-level parameter,
-/// or every kind schema for a common parameter.
+/// The schemas a body must have to carry `node`: those of the kinds whose requests carry its
+/// top-level parameter (one kind's own, or every kind's for a common parameter).
 fn kinds_of(spec: &Spec, node: &token_spec::Node) -> Vec<String> {
     let top = token_spec::split_path(&node.path).unwrap()[0];
-    match spec.kinds.iter().find(|k| spec.node(k.node).name == top) {
-        Some(k) => vec![k.name.clone()],
-        None => KINDS.iter().map(|k| k.to_string()).collect(),
-    }
+    let top = spec.lookup(top).unwrap();
+    spec.kinds
+        .iter()
+        .filter(|k| spec.body_params(k).contains(&top))
+        .map(|k| k.name.clone())
+        .collect()
 }
 
 #[test]
@@ -205,7 +207,8 @@ fn every_leaf_is_in_the_kind_schemas() {
             _ => leaves += 1,
         }
     }
-    // As many as the structure file has (non-object nodes and objects' id forms).
+    // As many as the structure file has (non-object nodes and objects' id forms),
+    // and the parameters of accepted.json.
     let file: token_spec::model::StructureFile =
         serde_json::from_str(token_spec::BUNDLED_STRUCTURE).unwrap();
     let in_file = file
@@ -213,7 +216,8 @@ fn every_leaf_is_in_the_kind_schemas() {
         .iter()
         .filter(|p| p.ty != token_spec::model::TypeName::Object || p.or_id.is_some())
         .count();
-    assert_eq!(leaves, in_file);
+    let accepted = spec.nodes().iter().filter(|n| n.accepted.is_some()).count();
+    assert_eq!(leaves, in_file + accepted);
     assert_eq!(leaves, spec.leaf_count(NodeId::ROOT));
 }
 
@@ -241,11 +245,13 @@ fn objects_require_their_required_children_and_nothing_else() {
         objects += 1;
         let schema = spec.node_schema(NodeId(i as u32)).to_value();
         let object = object_form(&schema).unwrap_or_else(|| panic!("{}", node.path));
+        // Less those a top-level parameter can stand in for (`pk_token`): the body
+        // schemas require them unless it is sent (below).
         let want: Vec<&str> = node
             .children
             .iter()
             .map(|c| spec.node(*c))
-            .filter(|c| c.required)
+            .filter(|c| c.required && c.required_unless.is_empty())
             .map(|c| c.name.as_str())
             .collect();
         let have: Vec<&str> = object
@@ -257,12 +263,22 @@ fn objects_require_their_required_children_and_nothing_else() {
         assert_eq!(object["additionalProperties"], false, "{}", node.path);
     }
     assert!(objects > 40, "{objects} objects");
-    // Spot checks, in Stripe's (alphabetical) order.
+    // Spot checks, in Stripe's (alphabetical) order. The card's number and expiry are
+    // required unless an Apple Pay token is sent, which the body schemas say.
     let card = spec.node_schema(spec.lookup("card").unwrap()).to_value();
-    assert_eq!(
-        object_form(&card).unwrap()["required"],
-        json!(["exp_month", "exp_year", "number"])
-    );
+    assert_eq!(object_form(&card).unwrap().get("required"), None);
+    for schema in [
+        kind_schema("card").to_value(),
+        spec.request_schema().to_value(),
+    ] {
+        assert_eq!(
+            schema["allOf"],
+            json!([{
+                "if": {"not": {"required": ["pk_token"]}},
+                "then": {"properties": {"card": {"required": ["exp_month", "exp_year", "number"]}}}
+            }])
+        );
+    }
     let dob = spec
         .node_schema(spec.lookup("person[dob]").unwrap())
         .to_value();
@@ -302,6 +318,19 @@ fn card_payloads() {
                "expand": ["card"]}),
     );
     assert_valid(&s, card(json!({"name": "x".repeat(5000)})));
+    // Apple Pay (accepted.json): the token stands in for the number and expiry, and the
+    // billing contact comes in `card`.
+    assert_valid(
+        &s,
+        json!({"pk_token": "{\"version\":\"EC_v1\"}", "card": {"name": "Jenny Rosen"},
+               "pk_token_transaction_id": "x", "guid": "g", "muid": "m", "sid": "s"}),
+    );
+    assert_valid(&s, json!({"pk_token": ""}));
+    // Wallet fields.
+    assert_valid(
+        &s,
+        card(json!({"tokenization_method": "android_pay", "eci": "05", "cryptogram": "AAAA"})),
+    );
 
     assert_invalid(&s, json!({}), ": required");
     assert_invalid(

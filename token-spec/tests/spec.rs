@@ -108,11 +108,25 @@ fn bundled_spec_loads() {
     );
     let rules: RulesFile = serde_json::from_str(token_spec::BUNDLED_RULES).unwrap();
     assert_eq!(spec.kinds.len(), rules.kinds.len());
+    let accepted: token_spec::model::AcceptedFile =
+        serde_json::from_str(token_spec::BUNDLED_ACCEPTED).unwrap();
     assert_eq!(
         spec.nodes().len(),
-        file.params.len() + 1,
-        "every parameter and the root"
+        file.params.len() + accepted.params.len() + 1,
+        "every parameter (params.json and accepted.json) and the root"
     );
+}
+
+/// The leaves under `id` of Stripe's OpenAPI (not those of accepted.json).
+fn structure_leaves(spec: &Spec, id: NodeId) -> usize {
+    spec.subtree(id)
+        .into_iter()
+        .filter(|n| !spec.is_accepted(*n))
+        .map(|n| match &spec.node(n).ty {
+            Ty::Object { or_id, .. } => usize::from(or_id.is_some() && n != NodeId::ROOT),
+            _ => 1,
+        })
+        .sum()
 }
 
 #[test]
@@ -120,12 +134,12 @@ fn leaf_counts_per_kind() {
     let spec = bundled();
     let mut counts = BTreeMap::new();
     for k in &spec.kinds {
-        counts.insert(k.name.clone(), spec.leaf_count(k.node));
+        counts.insert(k.name.clone(), structure_leaves(spec, k.node));
     }
     let common: usize = spec
         .common_params()
         .iter()
-        .map(|c| spec.leaf_count(*c))
+        .map(|c| structure_leaves(spec, *c))
         .sum();
     counts.insert("common".into(), common);
     // The same counts from the file alone: each kind's subtree, and what is left is common.
@@ -140,7 +154,10 @@ fn leaf_counts_per_kind() {
     expected.insert("common".into(), common);
     assert_eq!(counts, expected);
     let total: usize = file_leaf_counts(&structure()).values().sum();
-    assert_eq!(spec.leaf_count(NodeId::ROOT), total);
+    assert_eq!(structure_leaves(spec, NodeId::ROOT), total);
+    // And the parameters accepted beyond Stripe's OpenAPI (accepted.json), all leaves.
+    let accepted = spec.nodes().iter().filter(|n| n.accepted.is_some()).count();
+    assert_eq!(spec.leaf_count(NodeId::ROOT), total + accepted);
     // And as the reference extract of the same version counts them.
     if let Some(doc) = reference_extract("leaf_counts_per_kind") {
         let theirs: BTreeMap<String, usize> =
@@ -191,7 +208,8 @@ fn spec_covers_the_openapi_extract_leaf_for_leaf() {
     );
     let spec = bundled();
     let mut spec_leaves = Vec::new();
-    for node in spec.nodes() {
+    // What Stripe accepts beyond its OpenAPI (accepted.json) is not in the extract.
+    for node in spec.nodes().iter().filter(|n| n.accepted.is_none()) {
         match &node.ty {
             Ty::Object { or_id: Some(_), .. } => spec_leaves.push(format!("{}#id", node.path)),
             Ty::Object { .. } => {}
@@ -289,6 +307,11 @@ fn shipped_files_conform_to_the_meta_schema() {
     for (schema, text, name) in [
         (structure, token_spec::BUNDLED_STRUCTURE, "params.json"),
         (rules, token_spec::BUNDLED_RULES, "rules.json"),
+        (
+            token_spec::accepted_meta_schema(),
+            token_spec::BUNDLED_ACCEPTED,
+            "accepted.json",
+        ),
     ] {
         let validator = jsonschema::validator_for(schema.as_value()).unwrap();
         let doc: Value = serde_json::from_str(text).unwrap();
@@ -304,6 +327,7 @@ fn meta_schema_files_are_current() {
     for (schema, file) in [
         (structure, "params.schema.json"),
         (rules, "rules.schema.json"),
+        (token_spec::accepted_meta_schema(), "accepted.schema.json"),
     ] {
         let path = format!("{}/spec/{file}", env!("CARGO_MANIFEST_DIR"));
         let want = serde_json::to_string_pretty(&schema).unwrap() + "\n";

@@ -94,14 +94,20 @@ fn cast<T: 'static>(request: Request) -> Option<T> {
     boxed.downcast::<T>().ok().map(|t| *t)
 }
 
-/// `T` from a body that validated as `kind`.
+/// `T` from a request (body and URL query) that validated as `kind`.
 fn build<T: FromParams>(
     body: &Bytes,
     format: BodyFormat,
+    query: Option<&str>,
     kind: Kind,
     config: &Config,
 ) -> Result<T, PreflightRejection> {
-    crate::build_as(body, format == BodyFormat::Json, &config.limits, kind)
+    let input = crate::Input {
+        body,
+        format,
+        query: query.unwrap_or("").as_bytes(),
+    };
+    crate::build_as(input, &config.limits, kind)
         .map_err(|e| PreflightRejection(Rejection::Invalid(e)))
 }
 
@@ -127,23 +133,33 @@ where
         {
             return Ok(Preflight(request));
         }
+        let query = req.uri().query().map(str::to_owned);
         if let Some(kind) = req.extensions().get::<Kind>().copied() {
             let format = body_format(req.headers()).map_err(PreflightRejection)?;
             let body = read_body(req.into_body(), &config)
                 .await
                 .map_err(PreflightRejection)?;
-            return build(&body, format, kind, &config).map(Preflight);
+            return build(&body, format, query.as_deref(), kind, &config).map(Preflight);
         }
         // Alone: every check here. The built-in request is built in the validators' pass.
         config.typed_request = is_builtin::<T>();
         let (parts, body) = req.into_parts();
         let format = body_format(&parts.headers).map_err(PreflightRejection)?;
-        let v = preflight(&parts.headers, body, &config)
+        let v = preflight(&parts.headers, query.as_deref(), body, &config)
             .await
             .map_err(PreflightRejection)?;
-        match v.request.and_then(cast::<T>) {
-            Some(request) => Ok(Preflight(request)),
-            None => build(&v.body, format, v.kind, &config).map(Preflight),
+        let kind = v.request.as_ref().map(Request::token_kind).or(v.kind);
+        match (v.request.and_then(cast::<T>), kind) {
+            (Some(request), _) => Ok(Preflight(request)),
+            (None, Some(kind)) => {
+                build(&v.body, format, query.as_deref(), kind, &config).map(Preflight)
+            }
+            // A body that could not be read, let through with a warning on the verdict
+            // path: a handler that needs the request cannot have it.
+            (None, None) => Err(PreflightRejection(match v.warnings.into_errors() {
+                Some(e) => Rejection::Invalid(e),
+                None => Rejection::BodyRead,
+            })),
         }
     }
 }
@@ -335,6 +351,42 @@ mod tests {
             // No key: 401.
             let (s, _) = send(app, None, body).await;
             assert_eq!(s, 401);
+        }
+    }
+
+    /// Issue 16: the extractor reads the URL query with the body, alone and behind the
+    /// layer, for the built-in request and for a user's struct.
+    #[tokio::test]
+    async fn the_query_string_counts() {
+        let query = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+        let bare = Router::new()
+            .route("/v1/tokens", post(handler))
+            .route("/checkout", post(checkout));
+        let typed = bare.clone().layer(crate::tower::PreflightLayer::new());
+        let verdict = bare.clone().layer(
+            crate::tower::PreflightLayer::builder()
+                .typed_request(false)
+                .build(),
+        );
+        for app in [bare, typed, verdict] {
+            for (path, want) in [
+                (format!("/v1/tokens?{query}"), "card"),
+                (format!("/checkout?{query}"), "4242 12/2034 None 0"),
+            ] {
+                let req = http::Request::builder()
+                    .method("POST")
+                    .uri(path)
+                    .header("authorization", "Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+                    .body(Body::empty())
+                    .unwrap();
+                let res = app.clone().oneshot(req).await.unwrap();
+                let status = res.status().as_u16();
+                let bytes = res.into_body().collect().await.unwrap().to_bytes();
+                assert_eq!(
+                    (status, String::from_utf8_lossy(&bytes).as_ref()),
+                    (200, want)
+                );
+            }
         }
     }
 

@@ -18,6 +18,18 @@ pub fn required<T>(v: Result<Option<T>, BuildError>) -> Result<T, BuildError> {
     v?.ok_or(BuildError)
 }
 
+/// A value sent under today's name or under an older one (an alias): today's name wins.
+#[inline]
+pub fn either<T>(
+    today: Result<Option<T>, BuildError>,
+    alias: Result<Option<T>, BuildError>,
+) -> Result<Option<T>, BuildError> {
+    match today? {
+        Some(v) => Ok(Some(v)),
+        None => alias,
+    }
+}
+
 /// A string.
 #[inline]
 pub fn string(t: Text<'_>) -> Option<String> {

@@ -23,6 +23,8 @@
 
 use core::str::FromStr;
 
+use crate::context::Date;
+
 pub use token_spec::rules::{Brand, BrandTable, IinRange};
 
 /// Longest raw IBAN input: 34 characters in electronic form, or 34 characters
@@ -507,8 +509,139 @@ fn parse_ascii_digits(raw: &str, min: usize, max: usize) -> Option<u32> {
     })
 }
 
+/// The signing date of an Apple Pay payment token (`PKPaymentToken.paymentData` as JSON
+/// text): the CMS signing-time attribute (OID 1.2.840.113549.1.9.5) of its base64
+/// `signature`, a UTCTime (`YYMMDDHHMMSSZ`, years 50 to 99 in the 1900s as RFC 5280 reads
+/// them) or a GeneralizedTime. `None` when the text is not such a token or the attribute
+/// cannot be read.
+pub fn apple_pay_signing_date(text: &str) -> Option<Date> {
+    #[derive(serde::Deserialize)]
+    struct Token<'a> {
+        #[serde(borrow)]
+        signature: Option<std::borrow::Cow<'a, str>>,
+    }
+    let token: Token<'_> = serde_json::from_str(text).ok()?;
+    let signature = token.signature?;
+    use base64::Engine as _;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(signature.trim())
+        .ok()?;
+    cms_signing_date(&der)
+}
+
+/// The date of the first CMS signing-time attribute in DER bytes: the OID
+/// 1.2.840.113549.1.9.5, then a SET holding one UTCTime or GeneralizedTime.
+pub fn cms_signing_date(der: &[u8]) -> Option<Date> {
+    const OID: [u8; 11] = [
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05,
+    ];
+    let at = der.windows(OID.len()).position(|w| w == OID)? + OID.len();
+    let rest = der.get(at..)?;
+    // SET { time }: short-form lengths (the time is at most 17 bytes).
+    let (&set, rest) = rest.split_first()?;
+    let (&_len, rest) = rest.split_first()?;
+    if set != 0x31 {
+        return None;
+    }
+    let (&tag, rest) = rest.split_first()?;
+    let (&len, rest) = rest.split_first()?;
+    let digits = rest.get(..usize::from(len))?;
+    let digits = std::str::from_utf8(digits).ok()?;
+    let num = |s: &str| -> Option<u32> {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, md) = match (tag, digits.len()) {
+        // UTCTime: YYMMDDHHMMSSZ.
+        (0x17, 13) => {
+            let yy = num(digits.get(..2)?)?;
+            let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+            (year, digits.get(2..6)?)
+        }
+        // GeneralizedTime: YYYYMMDDHHMMSSZ.
+        (0x18, 15) => (num(digits.get(..4)?)?, digits.get(4..8)?),
+        _ => return None,
+    };
+    let month = u8::try_from(num(md.get(..2)?)?).ok()?;
+    let day = u8::try_from(num(md.get(2..4)?)?).ok()?;
+    Date::new(i32::try_from(year).ok()?, month, day)
+}
+
+/// The number of days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    let jd = |d: Date| {
+        time::Month::try_from(d.month)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(d.year, m, d.day).ok())
+            .map_or(0, |d| i64::from(d.to_julian_day()))
+    };
+    jd(to) - jd(from)
+}
+
 #[cfg(test)]
 mod tests {
+
+    /// A DER signing-time attribute made here: a SEQUENCE holding the OID, then a SET with
+    /// the time.
+    fn signing_time(time: &[u8], tag: u8) -> Vec<u8> {
+        let oid = [
+            0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05,
+        ];
+        let mut inner = oid.to_vec();
+        inner.extend([0x31, 2 + time.len() as u8, tag, time.len() as u8]);
+        inner.extend(time);
+        let mut der = vec![0x30, inner.len() as u8];
+        der.extend(inner);
+        der
+    }
+
+    #[test]
+    fn apple_pay_signing_dates() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(
+            cms_signing_date(&signing_time(b"181125120000Z", 0x17)),
+            Some(d(2018, 11, 25))
+        );
+        assert_eq!(
+            cms_signing_date(&signing_time(b"991231235959Z", 0x17)),
+            Some(d(1999, 12, 31))
+        );
+        assert_eq!(
+            cms_signing_date(&signing_time(b"20261129000000Z", 0x18)),
+            Some(d(2026, 11, 29))
+        );
+        for bad in [
+            signing_time(b"18112512000Z", 0x17),
+            signing_time(b"181325120000Z", 0x17),
+            signing_time(b"18a125120000Z", 0x17),
+            signing_time(b"181125120000Z", 0x04),
+            vec![0x06, 0x09, 0x2A, 0x86],
+            vec![],
+        ] {
+            assert_eq!(cms_signing_date(&bad), None, "{bad:?}");
+        }
+        use base64::Engine as _;
+        let token = |der: &[u8]| {
+            let sig = base64::engine::general_purpose::STANDARD.encode(der);
+            format!(r#"{{"version":"EC_v1","data":"ZmFrZQ==","signature":"{sig}","header":{{}}}}"#)
+        };
+        let t = token(&signing_time(b"261127080000Z", 0x17));
+        assert_eq!(apple_pay_signing_date(&t), Some(d(2026, 11, 27)));
+        assert_eq!(days_between(d(2026, 11, 27), d(2026, 11, 29)), 2);
+        assert_eq!(days_between(d(2026, 12, 31), d(2027, 1, 1)), 1);
+        // Not a token, no signature, a signature that is not base64 or has no signing time.
+        for t in [
+            "",
+            "{}",
+            "[1]",
+            r#"{"signature":"%%%"}"#,
+            &token(b"\x30\x00"),
+        ] {
+            assert_eq!(apple_pay_signing_date(t), None, "{t}");
+        }
+    }
     use super::*;
 
     /// The brand table of the bundled spec's `card[number]` (rules.json,

@@ -1,9 +1,10 @@
 //! Stripe-shaped errors.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
-use token_spec::model::{ErrorDef, ErrorType, ParamForm, Stage};
+use token_spec::model::{Confidence, ErrorDef, ErrorType, ParamForm, Stage};
 
 use crate::quote;
 
@@ -62,6 +63,13 @@ pub struct Error {
     pub doc_url: Option<String>,
     #[serde(skip)]
     pub(crate) status: u16,
+    /// How sure the spec is of this error (its definition's confidence).
+    #[serde(skip)]
+    pub(crate) confidence: Confidence,
+    /// The name of its definition: the generic error's (`parameter_unknown`), the rule's id
+    /// (`card_cvc`), or `key:<kind>` for a kind's key rule.
+    #[serde(skip)]
+    pub(crate) definition: Cow<'static, str>,
     #[serde(skip)]
     pub(crate) phase: Phase,
     /// Within a phase: 0 for the generic errors (in the order they were found), then the
@@ -106,6 +114,8 @@ pub(crate) struct Fill<'a> {
     pub values: Option<String>,
     pub limit: Option<i64>,
     pub suggestion: Option<&'a str>,
+    /// The name of the error's definition ([`Error::definition`]).
+    pub definition: Cow<'static, str>,
 }
 
 impl Error {
@@ -119,6 +129,27 @@ impl Error {
     #[cfg(feature = "tower")]
     pub fn status_code(&self) -> http::StatusCode {
         http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::BAD_REQUEST)
+    }
+
+    /// How sure the spec is that Stripe answers this: the confidence of the error's
+    /// definition in `rules.json` (H observed, M seen on a sibling endpoint, L inferred).
+    /// Under an enforcement threshold ([`Options::enforce`](crate::Options::enforce)) a
+    /// problem below it is a warning, not an error.
+    pub fn confidence(&self) -> Confidence {
+        self.confidence
+    }
+
+    /// The name of the error's definition in the spec: a generic error's name
+    /// (`parameter_unknown`), a rule's id (`card_cvc`), or `key:<kind>` for a kind's key
+    /// rule.
+    pub fn definition(&self) -> &str {
+        &self.definition
+    }
+
+    /// The error's Stripe code, or for an error Stripe gives no code the name of its
+    /// definition: what the `Token-Preflight-Warnings` header lists.
+    pub fn code_or_definition(&self) -> &str {
+        self.code.as_deref().unwrap_or(&self.definition)
     }
 
     /// Builds an error from a spec error definition.
@@ -181,6 +212,8 @@ impl Error {
             message,
             doc_url,
             status: def.ty.status(),
+            confidence: def.confidence,
+            definition: fill.definition.clone(),
             phase,
             order,
         }
@@ -244,35 +277,19 @@ impl Errors {
     /// Puts a run's errors in Stripe's order (by phase, then the generic errors as found
     /// and the rules in spec order) and merges several unknown parameters into the spec's
     /// `parameters_unknown` error, followed by each of them.
-    pub(crate) fn from_vec(mut v: Vec<Error>) -> Option<Errors> {
+    pub(crate) fn from_vec(v: Vec<Error>) -> Option<Errors> {
         if v.is_empty() {
             return None;
         }
-        v.sort_by_key(|e| (e.phase, e.order));
-        let start = v.iter().position(|e| e.phase == Phase::Unknown);
-        let count = v.iter().filter(|e| e.phase == Phase::Unknown).count();
-        if let Some(start) = start
-            && count > 1
-        {
-            // The sort keeps each phase together.
-            let mut unknown: Vec<Error> = v.drain(start..start + count).collect();
-            unknown.sort_by(|a, b| a.param.cmp(&b.param));
-            let mut names: Vec<&str> = unknown.iter().filter_map(|e| e.param.as_deref()).collect();
-            names.dedup();
-            let merged = Error::from_def(
-                token_spec::bundled().generic(token_spec::Generic::ParametersUnknown),
-                Phase::Unknown,
-                0,
-                Fill {
-                    param: names.first().copied().unwrap_or(""),
-                    values: Some(names.join(", ")),
-                    ..Fill::default()
-                },
-            );
-            v.splice(start..start, std::iter::once(merged).chain(unknown));
-        }
-        Some(Errors(v))
+        Some(Errors(in_stripe_order(v)))
     }
+
+    /// These errors as warnings (each is below the enforcement threshold).
+    #[cfg(feature = "tower")]
+    pub(crate) fn into_warnings(self) -> Warnings {
+        Warnings(self.0)
+    }
+
     /// A malformed body: the spec's `invalid_body` error with a message of our own, which
     /// names keys and byte offsets but never a value from the body, so it goes in whole.
     pub(crate) fn invalid_body(message: String) -> Errors {
@@ -281,7 +298,10 @@ impl Errors {
             spec.generic(token_spec::Generic::InvalidBody),
             Phase::Body,
             0,
-            Fill::default(),
+            Fill {
+                definition: Cow::Borrowed(token_spec::Generic::InvalidBody.name()),
+                ..Fill::default()
+            },
         );
         error.message = message;
         Errors::one(error)
@@ -290,6 +310,37 @@ impl Errors {
     pub(crate) fn one(e: Error) -> Errors {
         Errors(vec![e])
     }
+}
+
+/// A run's errors in Stripe's order (by phase, then the generic errors as found and the
+/// rules in spec order), with several unknown parameters merged into the spec's
+/// `parameters_unknown` error, followed by each of them.
+fn in_stripe_order(mut v: Vec<Error>) -> Vec<Error> {
+    v.sort_by_key(|e| (e.phase, e.order));
+    let start = v.iter().position(|e| e.phase == Phase::Unknown);
+    let count = v.iter().filter(|e| e.phase == Phase::Unknown).count();
+    if let Some(start) = start
+        && count > 1
+    {
+        // The sort keeps each phase together.
+        let mut unknown: Vec<Error> = v.drain(start..start + count).collect();
+        unknown.sort_by(|a, b| a.param.cmp(&b.param));
+        let mut names: Vec<&str> = unknown.iter().filter_map(|e| e.param.as_deref()).collect();
+        names.dedup();
+        let merged = Error::from_def(
+            token_spec::bundled().generic(token_spec::Generic::ParametersUnknown),
+            Phase::Unknown,
+            0,
+            Fill {
+                param: names.first().copied().unwrap_or(""),
+                values: Some(names.join(", ")),
+                definition: Cow::Borrowed(token_spec::Generic::ParametersUnknown.name()),
+                ..Fill::default()
+            },
+        );
+        v.splice(start..start, std::iter::once(merged).chain(unknown));
+    }
+    v
 }
 
 impl<'a> IntoIterator for &'a Errors {
@@ -317,3 +368,69 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
+
+/// The problems of an accepted request that are below the enforcement threshold
+/// ([`Options::enforce`](crate::Options::enforce)): Stripe-shaped errors, in Stripe's
+/// order, that did not reject the request. Usually empty (the default threshold enforces
+/// every problem); then nothing is allocated.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Warnings(pub(crate) Vec<Error>);
+
+impl Warnings {
+    /// No warning.
+    pub fn none() -> Warnings {
+        Warnings(Vec::new())
+    }
+    /// Every warning, in Stripe's order (several unknown parameters: the merged one, then
+    /// each of them, as in [`Errors`]).
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.0.iter()
+    }
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The codes of the warnings, in order and each once: an error's Stripe code, or for
+    /// an error Stripe gives no code the name of its definition
+    /// ([`Error::code_or_definition`]). What the `Token-Preflight-Warnings` header lists.
+    pub fn codes(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in &self.0 {
+            let c = e.code_or_definition();
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+    /// The warnings as errors (the typed request cannot hold a value one of them let
+    /// through); `None` when there is none.
+    pub(crate) fn into_errors(self) -> Option<Errors> {
+        (!self.0.is_empty()).then_some(Errors(self.0))
+    }
+    /// A run's warnings, put in Stripe's order.
+    pub(crate) fn from_vec(v: Vec<Error>) -> Warnings {
+        if v.is_empty() {
+            return Warnings(v);
+        }
+        Warnings(in_stripe_order(v))
+    }
+}
+
+impl<'a> IntoIterator for &'a Warnings {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Debug for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}

@@ -317,12 +317,20 @@ pub(crate) fn pairs(body: &[u8]) -> impl Iterator<Item = Pair<'_>> {
     })
 }
 
-/// Reads a form body into the validator of the request body, `root`. A body error stops the
-/// read and is left in the run.
+/// Reads a form body into the validator of the request body, `root`, and judges its lists
+/// (no index left out). A body error stops the read and is left in the run.
 pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root: &mut S) {
-    let limits = run.limits().clone();
-    if body.len() > limits.max_body_bytes {
-        let limit = limits.max_body_bytes;
+    scan_body(body, run, root);
+    if !run.aborted() {
+        structure(run, root, Some(body), b"");
+    }
+}
+
+/// Reads a form body's pairs into `root` (its lists are judged by [`structure`], once the
+/// URL query is read too).
+pub(crate) fn scan_body<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root: &mut S) {
+    let limit = run.limits().max_body_bytes;
+    if body.len() > limit {
         run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
         return;
     }
@@ -330,16 +338,62 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
         run.abort_at(ParseErrorKind::JsonAsForm, at, None);
         return;
     }
-    let text = checked(body);
-    for pair in pairs(body) {
-        if let Err(e) = read_pair(&pair, body, text, run, root, &limits) {
-            run.abort = Some(e);
+    scan_pairs(body, run, root);
+}
+
+/// Reads the URL query's pairs into `root`, after the body: Stripe reads the query and the
+/// body as one set of parameters (stripe-mock's `ParseParams`: "the way Stripe's API
+/// actually works is to mix all these request parameters together into one big bucket,
+/// behavior inherited from Rack"). A parameter the body sent too keeps the body's value
+/// (Rack's `GET.merge(POST)`); the query's own pairs follow the body's syntax and limits
+/// (its length counts against the body limit on its own).
+pub(crate) fn scan_query<'de, S: State<'de>>(query: &'de [u8], run: &mut Run<'_>, root: &mut S) {
+    run.begin_query();
+    let limit = run.limits().max_body_bytes;
+    if query.len() > limit {
+        run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
+        return;
+    }
+    scan_pairs(query, run, root);
+}
+
+fn scan_pairs<'de, S: State<'de>>(bytes: &'de [u8], run: &mut Run<'_>, root: &mut S) {
+    let limits = run.limits().clone();
+    let text = checked(bytes);
+    for pair in pairs(bytes) {
+        if let Err(e) = read_pair(&pair, bytes, text, run, root, &limits) {
+            run.set_abort(e);
         }
         if run.aborted() {
             return;
         }
     }
-    root.structure(run, &mut |key: &str| index_offset(body, key, &limits));
+}
+
+/// The end of the form pairs (of a form body, of the URL query, or both): a list whose
+/// indexes leave a gap is a body error, at the index sent after the gap (in the body, else
+/// in the query).
+pub(crate) fn structure<'de, S: State<'de>>(
+    run: &mut Run<'_>,
+    root: &S,
+    body: Option<&[u8]>,
+    query: &[u8],
+) {
+    let limits = run.limits().clone();
+    let in_query = std::cell::Cell::new(false);
+    root.structure(
+        run,
+        &mut |key: &str| match body.and_then(|b| index_offset(b, key, &limits)) {
+            Some(at) => at,
+            None => {
+                in_query.set(true);
+                index_offset(query, key, &limits).unwrap_or(0)
+            }
+        },
+    );
+    if in_query.get() && run.aborted() {
+        run.abort_in_query = true;
+    }
 }
 
 #[inline]
@@ -374,7 +428,7 @@ fn read_pair<'de, S: State<'de>>(
 
 /// The offset of the `[` of the last segment of the first pair whose key is `key` (decoded,
 /// as the validator names it): where an array index after a gap was sent.
-fn index_offset(body: &[u8], key: &str, limits: &Limits) -> usize {
+fn index_offset(body: &[u8], key: &str, limits: &Limits) -> Option<usize> {
     for pair in pairs(body) {
         let Ok((k, pos)) = decode_key(pair.key, pair.start, None) else {
             continue;
@@ -383,8 +437,8 @@ fn index_offset(body: &[u8], key: &str, limits: &Limits) -> usize {
             && let Ok(segs) = parse_key(&k, None, &pos, pair.start, limits)
             && let Some(last) = segs.last()
         {
-            return last.at as usize;
+            return Some(last.at as usize);
         }
     }
-    0
+    None
 }

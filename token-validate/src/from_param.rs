@@ -109,7 +109,7 @@ pub trait FromParams: Sized {
 fn generic(which: Generic, path: &str, value: Option<&str>, limit: Option<i64>) -> Errors {
     let spec = token_spec::bundled();
     // A path the spec does not know is treated as secret: its value is not quoted.
-    let secret = spec.lookup(path).is_none_or(|id| spec.node(id).secret);
+    let secret = spec.lookup(path).is_none_or(|id| !spec.quotes_value(id));
     Errors::one(Error::from_def(
         spec.generic(which),
         Phase::Types,
@@ -119,6 +119,7 @@ fn generic(which: Generic, path: &str, value: Option<&str>, limit: Option<i64>) 
             value,
             secret,
             limit,
+            definition: std::borrow::Cow::Borrowed(which.name()),
             ..Fill::default()
         },
     ))
@@ -323,6 +324,36 @@ pub mod derive {
         }
     }
 
+    /// The field at `segments` below `object`, or where it was sent under an older name
+    /// (an alias, `aliases`: `pii[personal_id_number]` for `pii[id_number]`) when it was not
+    /// sent under today's, as the validators build it.
+    pub fn field_or<T: FromParam>(
+        object: &Object,
+        segments: &[&str],
+        aliases: &[&[&str]],
+        at: Loc<'_>,
+    ) -> Result<T, Errors> {
+        let sent = |segs: &[&str]| {
+            let mut o = object;
+            for (i, s) in segs.iter().enumerate() {
+                match o.get(s) {
+                    None => return false,
+                    Some(v) if holds_nothing(v) => return false,
+                    Some(_) if i + 1 == segs.len() => return true,
+                    Some(Value::Object(inner)) => o = inner,
+                    Some(_) => return true,
+                }
+            }
+            false
+        };
+        if !sent(segments)
+            && let Some(alias) = aliases.iter().find(|a| sent(a))
+        {
+            return field(object, alias, at);
+        }
+        field(object, segments, at)
+    }
+
     /// Whether a value stands for nothing sent: an empty list, or an object or map whose
     /// members all hold nothing (JSON's `[]`, `{}`, `{"metadata": {}}`). A form body cannot
     /// send these, so the validators read them as absent; a body that validated with one
@@ -376,7 +407,7 @@ pub mod derive {
         let path = at.path();
         let spec = token_spec::bundled();
         let values = spec.lookup(&path).map(crate::run::enum_values);
-        let secret = spec.lookup(&path).is_none_or(|id| spec.node(id).secret);
+        let secret = spec.lookup(&path).is_none_or(|id| !spec.quotes_value(id));
         Errors::one(Error::from_def(
             spec.generic(Generic::ParameterInvalidEnum),
             Phase::Types,
@@ -386,6 +417,7 @@ pub mod derive {
                 value: Some(value),
                 secret,
                 values,
+                definition: std::borrow::Cow::Borrowed(Generic::ParameterInvalidEnum.name()),
                 ..Fill::default()
             },
         ))

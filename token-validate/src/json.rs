@@ -317,22 +317,16 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
         // Errors on a value point at its last byte.
         let start = (text.as_ptr() as usize).saturating_sub(run.json_base);
         let last = start + text.len().saturating_sub(1);
-        match text.as_bytes().first() {
-            Some(b'"') => {
+        match raw_scalar(text) {
+            Ok(Some(value)) => {
                 count_at(run, last, &self.at)?;
-                let inner = &text[1..text.len().saturating_sub(1).max(1)];
-                if inner.contains('\\') {
-                    let s = unescape(inner).ok_or_else(|| de::Error::custom("bad string"))?;
-                    Ok(JsonScalar::Text(Cow::Owned(s)))
-                } else {
-                    Ok(JsonScalar::Text(Cow::Borrowed(inner)))
-                }
+                Ok(JsonScalar::Text(value))
             }
-            Some(b'n') => {
+            Ok(None) => {
                 run.abort_at(ParseErrorKind::JsonNull, last, self.at.key());
                 Err(stopped())
             }
-            Some(b'{') | Some(b'[') => {
+            Err(()) => {
                 let shape = if text.starts_with('{') {
                     Shape::Object
                 } else {
@@ -358,12 +352,35 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
                 }
                 Ok(JsonScalar::Shape(shape))
             }
-            _ => {
-                count_at(run, last, &self.at)?;
-                Ok(JsonScalar::Text(Cow::Borrowed(text)))
-            }
         }
     }
+}
+
+/// The text of a single value from its raw JSON text, as the validators read it: a
+/// string's content (borrowed unless it has escapes), a number's or a boolean's exact
+/// text; `Ok(None)` for `null`, `Err(())` for an object or an array. `raw` is valid JSON
+/// (serde_json just read it).
+pub(crate) fn raw_scalar(raw: &str) -> Result<Option<Cow<'_, str>>, ()> {
+    match raw.as_bytes().first() {
+        Some(b'"') => {
+            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
+            if inner.contains('\\') {
+                // Valid JSON: the string reads back (an error here would be a bug, and is
+                // read as the empty string rather than a panic), in one allocation.
+                Ok(Some(Cow::Owned(unescape(inner).unwrap_or_default())))
+            } else {
+                Ok(Some(Cow::Borrowed(inner)))
+            }
+        }
+        Some(b'n') => Ok(None),
+        Some(b'{') | Some(b'[') => Err(()),
+        _ => Ok(Some(Cow::Borrowed(raw))),
+    }
+}
+
+/// serde_json's message of an error, without its position.
+pub(crate) fn message_of(e: &serde_json::Error) -> String {
+    json_message(e)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,10 @@
 //! - Validation: [`validate_form`], [`validate_json`] (the typed [`Request`]),
 //!   [`check_form`], [`check_json`] (the [`Kind`] alone), their `_with` variants taking
 //!   [`Options`] and [`Limits`], and [`validate_tree`] for a parameter [`tree`].
+//! - A whole request, body and URL query ([`Input`]): [`check_request`],
+//!   [`validate_request`] and [`validate_request_as`], which return the verdict with its
+//!   [`Warnings`] ([`Accepted`]): the problems below the enforcement threshold
+//!   ([`Options::enforce`], a [`Confidence`]).
 //! - The request's circumstances: [`Context`] (from an API key with
 //!   [`Context::from_key`], a Connect account, today's [`Date`]).
 //! - The answer: [`Errors`] (every problem in Stripe's order), each an [`Error`] with
@@ -49,6 +53,8 @@ mod from_param;
 pub mod ids;
 #[doc(hidden)]
 pub mod json;
+#[doc(hidden)]
+pub mod lenient;
 pub mod param;
 mod parse_error;
 pub mod quote;
@@ -68,7 +74,7 @@ use std::borrow::Cow;
 
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
 pub use decimal::{Decimal, DecimalError};
-pub use error::{Error, Errors};
+pub use error::{Error, Errors, Warnings};
 pub use from_param::{FromParam, FromParams, Loc};
 pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
@@ -76,6 +82,7 @@ pub use request::*;
 pub use run::UnknownParams;
 pub use token_derive::TokenRequest;
 pub use token_spec;
+pub use token_spec::model::Confidence;
 
 use request::state::RequestState;
 use run::{Run, Seg, State};
@@ -254,20 +261,22 @@ pub trait TokenObject: ToParam {
     const PATH: &'static str;
 }
 
-/// Options for the `_with` functions ([`validate_form_with`], [`check_json_with`], …).
+/// Options for the `_with` functions ([`validate_form_with`], [`check_json_with`], …) and
+/// for [`check_request`] and [`validate_request`].
 ///
 /// Built with its methods (the struct may gain options, so it cannot be written as a
 /// literal outside this crate):
 ///
 /// ```
-/// use token_validate::{Limits, Options, UnknownParams};
+/// use token_validate::{Confidence, Limits, Options, UnknownParams};
 ///
 /// let options = Options::new()
 ///     .limits(Limits::default().with_max_params(100))
-///     .unknown_params(UnknownParams::Ignore);
+///     .unknown_params(UnknownParams::Ignore)
+///     .enforce(Confidence::M);
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
     /// Body limits (size, depth, number of values, array length).
@@ -275,6 +284,23 @@ pub struct Options {
     /// What to do with parameters the spec does not have (default: refuse them, as Stripe
     /// does).
     pub unknown_params: UnknownParams,
+    /// The enforcement threshold: a problem whose error definition's confidence is below it
+    /// is a warning, returned beside the accepted request by [`check_request`] and
+    /// [`validate_request`], never a rejection. The default, [`Confidence::L`], is strict:
+    /// every problem rejects. [`Confidence::M`] rejects on H and M problems only (what
+    /// `token-validate serve` does in front of Stripe), [`Confidence::H`] on H only.
+    pub enforce: Confidence,
+}
+
+impl Default for Options {
+    /// Default limits, unknown parameters refused, every problem enforced (strict).
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            unknown_params: UnknownParams::default(),
+            enforce: Confidence::L,
+        }
+    }
 }
 
 impl Options {
@@ -292,36 +318,162 @@ impl Options {
         self.unknown_params = policy;
         self
     }
+    /// With this enforcement threshold ([`Options::enforce`]): problems of a lower
+    /// confidence are warnings.
+    pub fn enforce(mut self, threshold: Confidence) -> Self {
+        self.enforce = threshold;
+        self
+    }
 }
 
-/// The body format.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+/// The format of a request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded` in Stripe's bracket notation.
     Form,
+    /// `application/json`, with the same parameters.
     Json,
 }
 
-/// Reads a body into the validators and judges it: the request's state and its kind, or
-/// every error in Stripe's order.
+/// What a `POST /v1/tokens` request carries: its body, in a format, and its URL query
+/// string, whose parameters Stripe reads together with the body's.
+///
+/// ```
+/// use token_validate::{Context, Input, Options, check_request};
+///
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// // ActiveMerchant and Odoo post the card in the URL, with an empty body.
+/// let query = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+/// let accepted = check_request(Input::form(b"").with_query(query), &ctx, &Options::new())?;
+/// assert_eq!(accepted.value.as_str(), "card");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Query and body are one set of parameters. A parameter sent in both keeps the body's
+/// value and the query's is ignored (Rack's `GET.merge(POST)`, which Stripe's API is built
+/// on; stripe-mock, Stripe's own test double, merges them the same way), and a query
+/// parameter that conflicts with one of the body's (`card=tok_…` in the query, `card[…]`
+/// in the body) is ignored too. Within the query, the rules of a form body apply
+/// (a key sent twice is an error). Lists merge: `expand[]=…` in the query adds to the
+/// body's `expand`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Input<'a> {
+    /// The body.
+    pub body: &'a [u8],
+    /// The body's format.
+    pub format: BodyFormat,
+    /// The URL query string, without its `?` (`card[number]=4242…&…`); empty when there is
+    /// none.
+    pub query: &'a [u8],
+}
+
+impl<'a> Input<'a> {
+    /// A form body, without a query string.
+    pub fn form(body: &'a [u8]) -> Self {
+        Input {
+            body,
+            format: BodyFormat::Form,
+            query: b"",
+        }
+    }
+    /// A JSON body, without a query string.
+    pub fn json(body: &'a [u8]) -> Self {
+        Input {
+            body,
+            format: BodyFormat::Json,
+            query: b"",
+        }
+    }
+    /// With this URL query string (without its `?`).
+    pub fn with_query(mut self, query: &'a [u8]) -> Self {
+        self.query = query;
+        self
+    }
+}
+
+/// An accepted request: the verdict ([`Kind`] from [`check_request`], the typed
+/// [`Request`] from [`validate_request`]) and the problems found below the enforcement
+/// threshold ([`Options::enforce`]), which did not reject it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Accepted<T> {
+    /// The token kind, or the typed request.
+    pub value: T,
+    /// Problems below the enforcement threshold (none under the default, strict threshold).
+    pub warnings: Warnings,
+}
+
+/// Reads a request into the validators and judges it: the request's state, its kind and
+/// the warnings, or every error in Stripe's order.
 fn run<'de, T>(
-    body: &'de [u8],
-    format: Format,
+    input: Input<'de>,
     ctx: &Context,
     opts: &Options,
-    then: impl FnOnce(&mut RequestState<'de>, Kind) -> Result<T, Errors>,
-) -> Result<T, Errors> {
-    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params);
+    then: impl FnOnce(&mut RequestState<'de>, Kind, Warnings) -> Result<Accepted<T>, Errors>,
+) -> Result<Accepted<T>, Errors> {
+    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params, opts.enforce);
     let mut root = RequestState::default();
-    match format {
-        Format::Form => form::scan(body, &mut run, &mut root),
-        Format::Json => json::scan(body, &mut run, &mut root),
+    let query = !input.query.is_empty();
+    match (input.format, query) {
+        (BodyFormat::Form, false) => form::scan(input.body, &mut run, &mut root),
+        (BodyFormat::Json, false) => json::scan(input.body, &mut run, &mut root),
+        (format, true) => {
+            match format {
+                BodyFormat::Form => form::scan_body(input.body, &mut run, &mut root),
+                BodyFormat::Json => json::scan(input.body, &mut run, &mut root),
+            }
+            if !run.aborted() {
+                form::scan_query(input.query, &mut run, &mut root);
+            }
+            if !run.aborted() {
+                let body = (format == BodyFormat::Form).then_some(input.body);
+                form::structure(&mut run, &root, body, input.query);
+            }
+        }
     }
     if !run.aborted() {
         root.finish(&mut run);
     }
-    run.into_result()?;
+    let warnings = run.into_result()?;
     let kind = root.kind().ok_or_else(no_kind)?;
-    then(&mut root, kind)
+    then(&mut root, kind, warnings)
+}
+
+/// Checks a request to `POST /v1/tokens`: its body (form or JSON) and its URL query
+/// string, with options. Returns the token kind and the warnings (problems below the
+/// enforcement threshold, [`Options::enforce`]), or every error in Stripe's order.
+/// Allocates nothing on a valid form or JSON body that needs no decoding and has no
+/// warning.
+pub fn check_request(
+    input: Input<'_>,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<Accepted<Kind>, Errors> {
+    run(input, ctx, opts, |_, kind, warnings| {
+        Ok(Accepted {
+            value: kind,
+            warnings,
+        })
+    })
+}
+
+/// Validates a request to `POST /v1/tokens` (body and URL query, as [`check_request`])
+/// and returns the typed request, built in the same pass, with the warnings.
+///
+/// A warning whose value the typed request cannot hold (an enum value the spec does not
+/// list, a number that is not one) is returned as an error here: [`check_request`], and a
+/// proxy that forwards the body as it is, accept it.
+pub fn validate_request(
+    input: Input<'_>,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<Accepted<Request>, Errors> {
+    run(input, ctx, opts, |root, kind, warnings| {
+        match typed(root, kind) {
+            Ok(value) => Ok(Accepted { value, warnings }),
+            Err(e) => Err(warnings.into_errors().unwrap_or(e)),
+        }
+    })
 }
 
 /// A valid body always has a kind (the spec's `token_kind_required` rule); this is the
@@ -359,8 +511,11 @@ pub fn check_form(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
 }
 
 /// [`check_form`] with options.
+///
+/// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
+/// accepted; [`check_request`] returns the warnings too.
 pub fn check_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kind, Errors> {
-    run(body, Format::Form, ctx, opts, |_, kind| Ok(kind))
+    check_request(Input::form(body), ctx, opts).map(|a| a.value)
 }
 
 /// Checks a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -379,8 +534,11 @@ pub fn check_json(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
 }
 
 /// [`check_json`] with options.
+///
+/// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
+/// accepted; [`check_request`] returns the warnings too.
 pub fn check_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kind, Errors> {
-    run(body, Format::Json, ctx, opts, |_, kind| Ok(kind))
+    check_request(Input::json(body), ctx, opts).map(|a| a.value)
 }
 
 /// Validates a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket
@@ -391,8 +549,11 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 }
 
 /// [`validate_form`] with options.
+///
+/// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
+/// accepted; [`validate_request`] returns the warnings too.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    run(body, Format::Form, ctx, opts, typed)
+    validate_request(Input::form(body), ctx, opts).map(|a| a.value)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -403,8 +564,11 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 }
 
 /// [`validate_json`] with options.
+///
+/// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
+/// accepted; [`validate_request`] returns the warnings too.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    run(body, Format::Json, ctx, opts, typed)
+    validate_request(Input::json(body), ctx, opts).map(|a| a.value)
 }
 
 /// Validates a form-encoded body with the whole spec, as [`validate_form`] does, then builds
@@ -444,7 +608,7 @@ pub fn validate_form_as_with<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<T, Errors> {
-    validate_as(body, Format::Form, ctx, opts)
+    validate_as(Input::form(body), ctx, opts)
 }
 
 /// [`validate_form_as`] for a JSON body.
@@ -458,34 +622,52 @@ pub fn validate_json_as_with<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<T, Errors> {
-    validate_as(body, Format::Json, ctx, opts)
+    validate_as(Input::json(body), ctx, opts)
+}
+
+/// Validates a request (body and URL query, as [`validate_request`]) with the whole spec,
+/// then builds your own request type from it, as [`validate_form_as`] does.
+pub fn validate_request_as<T: FromParams>(
+    input: Input<'_>,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<Accepted<T>, Errors> {
+    let accepted = check_request(input, ctx, opts)?;
+    let value = build_as(input, &opts.limits, accepted.value)
+        .map_err(|e| accepted.warnings.clone().into_errors().unwrap_or(e))?;
+    Ok(Accepted {
+        value,
+        warnings: accepted.warnings,
+    })
 }
 
 /// The whole spec first, then `T` from the body's parameter tree.
 fn validate_as<T: FromParams>(
-    body: &[u8],
-    format: Format,
+    input: Input<'_>,
     ctx: &Context,
     opts: &Options,
 ) -> Result<T, Errors> {
-    let kind = run(body, format, ctx, opts, |_, kind| Ok(kind))?;
-    build_as(body, format == Format::Json, &opts.limits, kind)
+    validate_request_as(input, ctx, opts).map(|a| a.value)
 }
 
-/// `T` from a body that validated as `kind` (a JSON body if `json`, else a form body).
+/// `T` from a request that validated as `kind`: the body's parameter tree, with the URL
+/// query's parameters that the body does not send.
 pub(crate) fn build_as<T: FromParams>(
-    body: &[u8],
-    json: bool,
+    input: Input<'_>,
     limits: &Limits,
     kind: Kind,
 ) -> Result<T, Errors> {
-    let tree = if json {
-        tree::parse_json(body, limits)
-    } else {
-        tree::parse_form(body, limits)
+    let tree = match input.format {
+        BodyFormat::Json => tree::parse_json(input.body, limits),
+        BodyFormat::Form => tree::parse_form(input.body, limits),
     }
     .map_err(|e| Errors::invalid_body(e.message()))?;
-    T::from_params(&tree, kind)
+    if input.query.is_empty() {
+        return T::from_params(&tree, kind);
+    }
+    let query =
+        tree::parse_form(input.query, limits).map_err(|e| Errors::invalid_body(e.message()))?;
+    T::from_params(&tree::merge_under(query, tree), kind)
 }
 
 /// Validates a parameter tree and returns its token kind's name.
@@ -533,7 +715,7 @@ fn validate_params<'de>(
         max_array_len: usize::MAX,
         ..Limits::default()
     };
-    let mut run = Run::new(ctx, &limits, UnknownParams::Reject);
+    let mut run = Run::new(ctx, &limits, UnknownParams::Reject, Confidence::L);
     let mut root = RequestState::default();
     write(&mut Feeder {
         run: &mut run,
@@ -549,6 +731,7 @@ fn validate_params<'de>(
 #[doc(hidden)]
 pub mod __private {
     pub use crate::from_param::derive as from;
+    pub use crate::lenient as de;
     pub use crate::secret::deserialize as deserialize_secret;
     pub use crate::tree::{Object, Value};
     pub use schemars;
@@ -604,10 +787,7 @@ mod tests {
     fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {
         // A fixed date: the card bodies below expire in 2034.
         let ctx = Context::test_secret().with_today(Date::new(2026, 12, 1).unwrap());
-        let ignore = Options {
-            unknown_params: UnknownParams::Ignore,
-            ..Default::default()
-        };
+        let ignore = Options::new().unknown_params(UnknownParams::Ignore);
         let body = b"account[business_type]=company&account[company][name]=Acme&account[company][physical_address][line1]=1+Main&brand_new=1";
         let e = validate_form(body, &ctx).unwrap_err();
         assert_eq!(e.first().code.as_deref(), Some("parameter_unknown"));

@@ -249,8 +249,63 @@ pub fn email(text: &str) -> bool {
     checks::is_email(text)
 }
 
+/// `apple_pay_signed_within`: an Apple Pay payment token (`PKPaymentToken.paymentData`, as
+/// text) was not signed certainly more than `hours` hours before `today`. The signing time
+/// is the CMS signing-time attribute of its `signature` (base64 DER; the signed attributes
+/// are not encrypted, and Apple's Payment Token Format Reference tells merchants to check
+/// it). `today` is a date: a token signed on day D is certainly more than 24 hours old from
+/// day D + 2 on, so the check never refuses a token that may still be fresh. A token whose
+/// signing time cannot be read (not JSON, no signature, the simulator's empty token) passes:
+/// other rules, or Stripe, judge it.
+pub fn apple_pay_signed_within(text: &str, hours: i64, today: Date) -> bool {
+    match checks::apple_pay_signing_date(text) {
+        Some(signed) => {
+            let days = checks::days_between(signed, today);
+            days.saturating_mul(24) <= hours
+        }
+        None => true,
+    }
+}
+
+/// `json_object`: the value is the text of a JSON object (an Apple Pay payment token,
+/// `PKPaymentToken.paymentData`). Read without building anything.
+#[inline]
+pub fn json_object(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn apple_pay_tokens_are_stale_only_when_certainly_so() {
+        use base64::Engine as _;
+        let token = |yymmdd: &str| {
+            let oid = [
+                0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05,
+            ];
+            let mut der = vec![0x30, 28];
+            der.extend(oid);
+            der.extend([0x31, 15, 0x17, 13]);
+            der.extend(format!("{yymmdd}235959Z").as_bytes());
+            let sig = base64::engine::general_purpose::STANDARD.encode(der);
+            format!(r#"{{"version":"EC_v1","signature":"{sig}"}}"#)
+        };
+        let today = Date::new(2026, 11, 29).unwrap();
+        // Signed yesterday at 23:59:59: perhaps less than 24 hours ago.
+        assert!(apple_pay_signed_within(&token("261128"), 24, today));
+        assert!(apple_pay_signed_within(&token("261129"), 24, today));
+        // Two days ago: certainly more than 24 hours.
+        assert!(!apple_pay_signed_within(&token("261127"), 24, today));
+        assert!(!apple_pay_signed_within(&token("181125"), 24, today));
+        // Nothing to read: passes (the simulator's empty token, a fake one).
+        for t in ["", "{}", r#"{"signature":"RkFLRQ=="}"#] {
+            assert!(apple_pay_signed_within(t, 24, today), "{t}");
+        }
+        assert!(json_object(&token("181125")));
+        assert!(!json_object("[1]") && !json_object("") && !json_object("{"));
+    }
     use super::*;
 
     fn day(y: i32, m: u8) -> Date {

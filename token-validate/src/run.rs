@@ -14,11 +14,12 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use smallvec::SmallVec;
+use token_spec::model::Confidence;
 use token_spec::{Check, Generic, NodeId, Spec};
 
 use crate::Limits;
 use crate::context::Context;
-use crate::error::{Error, Errors, Fill, Phase};
+use crate::error::{Error, Errors, Fill, Phase, Warnings};
 use crate::parse_error::{ParseError, ParseErrorKind};
 
 /// A value as received: borrowed from the body, or owned when it had to be decoded
@@ -523,8 +524,20 @@ pub struct Run<'a> {
     /// The limits in force ([`Limits::in_force`]).
     limits: Limits,
     unknown: UnknownParams,
+    /// The enforcement threshold: a problem of a lower confidence is a warning.
+    enforce: Confidence,
     errors: Vec<Error>,
+    warnings: Vec<Error>,
     failed: NodeSet,
+    /// The top-level parameters sent that lift another's requirement (`pk_token`).
+    marked: NodeSet,
+    /// Reading the URL query, after the body: a pair that conflicts with what the body sent
+    /// is dropped (the body's value wins).
+    query_pass: bool,
+    /// The nodes the query pass has set (a conflict with one of them is the query's own).
+    query_set: NodeSet,
+    /// The body error that stopped the read came from the query string.
+    pub(crate) abort_in_query: bool,
     params: usize,
     /// The form pair being read: its start offset.
     pub(crate) pair: usize,
@@ -542,13 +555,25 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// A run in this context, with these limits and this policy for unknown parameters.
-    pub(crate) fn new(ctx: &'a Context, limits: &'a Limits, unknown: UnknownParams) -> Self {
+    pub(crate) fn new(
+        ctx: &'a Context,
+        limits: &'a Limits,
+        unknown: UnknownParams,
+        enforce: Confidence,
+    ) -> Self {
+        let nodes = spec().nodes().len();
         Run {
             ctx,
             limits: limits.in_force(),
             unknown,
+            enforce,
             errors: Vec::new(),
-            failed: NodeSet::new(spec().nodes().len()),
+            warnings: Vec::new(),
+            failed: NodeSet::new(nodes),
+            marked: NodeSet::new(nodes),
+            query_pass: false,
+            query_set: NodeSet::new(nodes),
+            abort_in_query: false,
             params: 0,
             pair: 0,
             abort: None,
@@ -584,15 +609,57 @@ impl<'a> Run<'a> {
         self.abort.is_some()
     }
 
-    /// The errors found, in Stripe's order, or the body error that stopped the read.
-    pub(crate) fn into_result(self) -> Result<(), Errors> {
+    /// The errors found, in Stripe's order, or the body error that stopped the read; when
+    /// there is none, the warnings (problems below the enforcement threshold).
+    pub(crate) fn into_result(self) -> Result<Warnings, Errors> {
         if let Some(e) = self.abort {
-            return Err(Errors::invalid_body(e.message()));
+            let message = e.message();
+            let message = if self.abort_in_query {
+                in_query(&message)
+            } else {
+                message
+            };
+            return Err(Errors::invalid_body(message));
         }
         match Errors::from_vec(self.errors) {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => Ok(Warnings::from_vec(self.warnings)),
         }
+    }
+
+    /// Marks a top-level parameter that lifts another's requirement as sent.
+    #[inline]
+    pub fn mark(&mut self, node: NodeId) {
+        self.marked.insert(node);
+    }
+
+    /// Whether a parameter that lifts another's requirement was sent.
+    #[inline]
+    pub fn marked(&self, node: NodeId) -> bool {
+        self.marked.contains(node)
+    }
+
+    /// From here on, pairs come from the URL query.
+    pub(crate) fn begin_query(&mut self) {
+        self.query_pass = true;
+    }
+
+    /// The query pass sets `node`'s value.
+    #[inline]
+    fn touch(&mut self, node: NodeId) {
+        if self.query_pass {
+            self.query_set.insert(node);
+        }
+    }
+
+    /// A pair that conflicts with a value already there (`kind` says how): a body error,
+    /// unless it comes from the query and the value from the body, which wins (Rack's
+    /// `GET.merge(POST)`, stripe-mock's merge).
+    fn conflict(&mut self, node: NodeId, kind: ParseErrorKind, key: Cow<'_, str>) {
+        if self.query_pass && !self.query_set.contains(node) {
+            return;
+        }
+        self.abort_pair(kind, key);
     }
 
     // ---- body errors ----------------------------------------------------------------
@@ -601,7 +668,14 @@ impl<'a> Run<'a> {
     pub(crate) fn abort_at(&mut self, kind: ParseErrorKind, offset: usize, key: Option<String>) {
         if self.abort.is_none() {
             self.abort = Some(ParseError::new(kind, offset, key));
+            self.abort_in_query = self.query_pass;
         }
+    }
+
+    /// Stops the read with this body error.
+    pub(crate) fn set_abort(&mut self, e: ParseError) {
+        self.abort = Some(e);
+        self.abort_in_query = self.query_pass;
     }
 
     /// Stops the read with a body error at the current form pair.
@@ -624,35 +698,48 @@ impl<'a> Run<'a> {
 
     // ---- errors on parameters ---------------------------------------------------------
 
+    /// Records a problem: an error, or a warning when its definition's confidence is below
+    /// the enforcement threshold. `true` for an error.
     fn push(
         &mut self,
         def: &token_spec::model::ErrorDef,
         phase: Phase,
         order: u32,
         fill: Fill<'_>,
-    ) {
-        self.errors.push(Error::from_def(def, phase, order, fill));
+    ) -> bool {
+        let enforced = def.confidence.meets(self.enforce);
+        let e = Error::from_def(def, phase, order, fill);
+        if enforced {
+            self.errors.push(e);
+        } else {
+            self.warnings.push(e);
+        }
+        enforced
     }
 
-    /// A generic error on a parameter, which is then failed.
-    fn generic(&mut self, which: Generic, phase: Phase, at: At<'_>, extra: Extra<'_>) {
-        let node = spec().node(at.node());
+    /// A generic error on a parameter, which is then failed; `true` for an error, `false`
+    /// for a warning (the parameter is then judged on).
+    fn generic(&mut self, which: Generic, phase: Phase, at: At<'_>, extra: Extra<'_>) -> bool {
         let path = at.path();
         let def = spec().generic(which);
-        self.push(
+        let enforced = self.push(
             def,
             phase,
             0,
             Fill {
                 param: &path,
                 value: extra.value,
-                secret: node.secret,
+                secret: !spec().quotes_value(at.node()),
                 values: extra.values,
                 limit: extra.limit,
                 suggestion: None,
+                definition: Cow::Borrowed(which.name()),
             },
         );
-        self.failed.insert(at.node());
+        if enforced {
+            self.failed.insert(at.node());
+        }
+        enforced
     }
 
     /// A required parameter that was not sent.
@@ -666,20 +753,22 @@ impl<'a> Run<'a> {
     }
 
     /// The error of a rule (by its index in the spec's rules) on its target, which is then
-    /// failed; `value` fills `{value}` (never for a secret parameter).
-    pub fn rule(&mut self, rule: usize, value: Option<&str>) {
-        self.rule_with(rule, value, None, None);
+    /// failed; `value` fills `{value}` (never for a secret parameter). `true` for an error,
+    /// `false` for a warning (below the enforcement threshold: the value is judged on by
+    /// its next rules).
+    pub fn rule(&mut self, rule: usize, value: Option<&str>) -> bool {
+        self.rule_with(rule, value, None, None)
     }
 
     /// A rule's error with `{values}` filled (`one_token_kind` names the kinds).
-    pub fn rule_values(&mut self, rule: usize, values: String) {
-        self.rule_with(rule, None, Some(values), None);
+    pub fn rule_values(&mut self, rule: usize, values: String) -> bool {
+        self.rule_with(rule, None, Some(values), None)
     }
 
     /// A rule's error with `{value}` and `{limit}` filled (a map's limits: the entry count,
     /// key or value over its limit).
-    pub fn rule_limit(&mut self, rule: usize, value: &str, limit: usize) {
-        self.rule_with_limit(rule, Some(value), None, None, i64::try_from(limit).ok());
+    pub fn rule_limit(&mut self, rule: usize, value: &str, limit: usize) -> bool {
+        self.rule_with_limit(rule, Some(value), None, None, i64::try_from(limit).ok())
     }
 
     fn rule_with(
@@ -688,8 +777,8 @@ impl<'a> Run<'a> {
         value: Option<&str>,
         values: Option<String>,
         at: Option<At<'_>>,
-    ) {
-        self.rule_with_limit(rule, value, values, at, None);
+    ) -> bool {
+        self.rule_with_limit(rule, value, values, at, None)
     }
 
     fn rule_with_limit(
@@ -699,10 +788,10 @@ impl<'a> Run<'a> {
         values: Option<String>,
         at: Option<At<'_>>,
         limit: Option<i64>,
-    ) {
+    ) -> bool {
         let spec = spec();
         let Some(r) = spec.rules.get(rule) else {
-            return;
+            return false;
         };
         let target = at.unwrap_or(At::Node(r.target));
         let path = if r.target == NodeId::ROOT && at.is_none() {
@@ -710,14 +799,14 @@ impl<'a> Run<'a> {
         } else {
             target.path()
         };
-        let secret = spec.node(target.node()).secret;
+        let secret = !spec.quotes_value(target.node());
         // With no token kind at all, Stripe answers this before any unknown parameter
         // (stripe-errors-observed.md row 10).
         let phase = match r.check {
             Check::TokenKindRequired => Phase::NoKind,
             _ => Phase::from(r.stage),
         };
-        self.push(
+        let enforced = self.push(
             &r.error,
             phase,
             1 + rule as u32,
@@ -727,12 +816,14 @@ impl<'a> Run<'a> {
                 secret,
                 values,
                 limit,
+                definition: Cow::Borrowed(r.id.as_str()),
                 ..Fill::default()
             },
         );
-        if r.target != NodeId::ROOT {
+        if enforced && r.target != NodeId::ROOT {
             self.failed.insert(target.node());
         }
+        enforced
     }
 
     /// The error of a kind's key rule: this key may not create the kind.
@@ -748,6 +839,7 @@ impl<'a> Run<'a> {
                 0,
                 Fill {
                     param: path,
+                    definition: Cow::Owned(format!("key:{}", k.name)),
                     ..Fill::default()
                 },
             );
@@ -791,6 +883,7 @@ impl<'a> Run<'a> {
             Fill {
                 param: &shown,
                 suggestion,
+                definition: Cow::Borrowed(which.name()),
                 ..Fill::default()
             },
         );
@@ -831,108 +924,90 @@ impl<'a> Run<'a> {
     /// Judges one value: `""` (unset, or refused), white space only, then its type, limit or
     /// enum. `Verdict::Pass` lets its rules judge it.
     fn judge(&mut self, at: At<'_>, text: &str, ty: ScalarTy, unset: Unset) -> Verdict {
+        // A problem below the enforcement threshold is a warning: the value passes on to
+        // the next check and to its rules.
+        let fail = |enforced: bool| {
+            if enforced {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            }
+        };
         if text.is_empty() {
             return match unset {
                 Unset::Accept => Verdict::Unset,
-                Unset::Refuse => {
-                    self.generic(
-                        Generic::ParameterInvalidEmpty,
-                        Phase::Presence,
-                        at,
-                        Extra::default(),
-                    );
-                    Verdict::Fail
-                }
+                Unset::Refuse => fail(self.generic(
+                    Generic::ParameterInvalidEmpty,
+                    Phase::Presence,
+                    at,
+                    Extra::default(),
+                )),
                 Unset::Forbid(rule) => {
                     self.rule_with(rule, None, None, Some(at));
                     Verdict::Unset
                 }
             };
         }
-        if is_blank(text) {
-            self.generic(
+        if is_blank(text)
+            && self.generic(
                 Generic::ParameterInvalidStringBlank,
                 Phase::Presence,
                 at,
                 Extra::default(),
-            );
+            )
+        {
             return Verdict::Fail;
         }
-        let bad = |run: &mut Self, which: Generic, values: Option<String>| {
-            run.generic(
+        let bad = |run: &mut Self, which: Generic, values: Option<String>, limit: Option<i64>| {
+            fail(run.generic(
                 which,
                 Phase::Types,
                 at,
                 Extra {
                     value: Some(text),
                     values,
-                    limit: None,
+                    limit,
                 },
-            );
-            Verdict::Fail
+            ))
         };
         match ty {
-            ScalarTy::String { max } | ScalarTy::FromString { max } => {
-                if let Some(max) = max
-                    && too_long(text, max)
-                {
-                    self.generic(
-                        Generic::ParameterInvalidStringLength,
-                        Phase::Types,
-                        at,
-                        Extra {
-                            value: Some(text),
-                            values: None,
-                            limit: Some(i64::try_from(max).unwrap_or(i64::MAX)),
-                        },
-                    );
-                    return Verdict::Fail;
-                }
-                Verdict::Pass
-            }
+            ScalarTy::String { max } | ScalarTy::FromString { max } => match max {
+                Some(max) if too_long(text, max) => bad(
+                    self,
+                    Generic::ParameterInvalidStringLength,
+                    None,
+                    Some(i64::try_from(max).unwrap_or(i64::MAX)),
+                ),
+                _ => Verdict::Pass,
+            },
             ScalarTy::Integer { min, max } => {
                 if parse_integer(text).is_none() {
-                    return bad(self, Generic::ParameterInvalidInteger, None);
+                    return bad(self, Generic::ParameterInvalidInteger, None, None);
                 }
-                if let Some((bound, limit)) = crate::checks::integer_out_of_range(text, min, max) {
-                    let which = match bound {
-                        crate::checks::Bound::Min => Generic::ParameterIntegerTooSmall,
-                        crate::checks::Bound::Max => Generic::ParameterIntegerTooLarge,
-                    };
-                    self.generic(
-                        which,
-                        Phase::Types,
-                        at,
-                        Extra {
-                            value: Some(text),
-                            values: None,
-                            limit: Some(limit),
-                        },
-                    );
-                    return Verdict::Fail;
+                match crate::checks::integer_out_of_range(text, min, max) {
+                    Some((bound, limit)) => {
+                        let which = match bound {
+                            crate::checks::Bound::Min => Generic::ParameterIntegerTooSmall,
+                            crate::checks::Bound::Max => Generic::ParameterIntegerTooLarge,
+                        };
+                        bad(self, which, None, Some(limit))
+                    }
+                    None => Verdict::Pass,
                 }
+            }
+            ScalarTy::Number if !crate::decimal::is_decimal(text) => {
+                bad(self, Generic::ParameterInvalidNumber, None, None)
+            }
+            ScalarTy::Boolean if spec().parse_boolean(text).is_none() => {
+                bad(self, Generic::ParameterInvalidBoolean, None, None)
+            }
+            ScalarTy::Enum(is_value) if !is_value(text) => {
+                let values = enum_values(at.node());
+                bad(self, Generic::ParameterInvalidEnum, Some(values), None)
+            }
+            ScalarTy::Number | ScalarTy::Boolean | ScalarTy::Enum(_) | ScalarTy::OpenEnum => {
                 Verdict::Pass
             }
-            ScalarTy::Number => {
-                if !crate::decimal::is_decimal(text) {
-                    return bad(self, Generic::ParameterInvalidNumber, None);
-                }
-                Verdict::Pass
-            }
-            ScalarTy::Boolean => {
-                if spec().parse_boolean(text).is_none() {
-                    return bad(self, Generic::ParameterInvalidBoolean, None);
-                }
-                Verdict::Pass
-            }
-            ScalarTy::Enum(is_value) => {
-                if !is_value(text) {
-                    let values = enum_values(at.node());
-                    return bad(self, Generic::ParameterInvalidEnum, Some(values));
-                }
-                Verdict::Pass
-            }
-            ScalarTy::OpenEnum => Verdict::Pass,
         }
     }
 
@@ -1120,22 +1195,26 @@ impl<'a> Run<'a> {
     ) -> Option<Text<'de>> {
         let path = || Cow::Borrowed(spec().node(node).path.as_str());
         match (rest.first(), &*slot) {
-            (None, Slot::Absent) => Some(value),
+            (None, Slot::Absent) => {
+                self.touch(node);
+                Some(value)
+            }
             (None, Slot::Shape(_)) | (Some(_), Slot::Value(_) | Slot::Unset) => {
-                self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                self.conflict(node, ParseErrorKind::ValueAndObject, path());
                 None
             }
             (None, _) => {
-                self.abort_pair(ParseErrorKind::DuplicateKey, path());
+                self.conflict(node, ParseErrorKind::DuplicateKey, path());
                 None
             }
             (Some(seg), Slot::Shape(s)) => {
                 if *s != Shape::of_segment(seg.text) {
-                    self.abort_pair(ParseErrorKind::MixedArrayAndObject, path());
+                    self.conflict(node, ParseErrorKind::MixedArrayAndObject, path());
                 }
                 None
             }
             (Some(seg), Slot::Absent) => {
+                self.touch(node);
                 self.scalar_shape(slot, node, Shape::of_segment(seg.text));
                 None
             }
@@ -1154,11 +1233,14 @@ impl<'a> Run<'a> {
         let path = || Cow::Borrowed(spec().node(ty.node).path.as_str());
         if rest.is_empty() {
             match slot {
-                ObjectSlot::Absent => self.object_value(slot, ty, value),
-                ObjectSlot::Object(_) | ObjectSlot::Wrong(Some(_)) => {
-                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                ObjectSlot::Absent => {
+                    self.touch(ty.node);
+                    self.object_value(slot, ty, value)
                 }
-                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+                ObjectSlot::Object(_) | ObjectSlot::Wrong(Some(_)) => {
+                    self.conflict(ty.node, ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.conflict(ty.node, ParseErrorKind::DuplicateKey, path()),
             }
             return None;
         }
@@ -1167,10 +1249,11 @@ impl<'a> Run<'a> {
             ObjectSlot::Object(_) => {}
             ObjectSlot::Wrong(Some(_)) => return None,
             _ => {
-                self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                self.conflict(ty.node, ParseErrorKind::ValueAndObject, path());
                 return None;
             }
         }
+        self.touch(ty.node);
         match slot {
             ObjectSlot::Object(s) => Some((s, value)),
             _ => None,
@@ -1189,31 +1272,39 @@ impl<'a> Run<'a> {
         let path = || Cow::Borrowed(spec().node(ty.node).path.as_str());
         let Some(seg) = rest.first() else {
             match slot.state {
-                ListState::Absent => self.array_value(slot, ty, &value),
-                ListState::Items | ListState::Wrong(Some(_)) => {
-                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                ListState::Absent => {
+                    self.touch(ty.node);
+                    self.array_value(slot, ty, &value)
                 }
-                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+                ListState::Items | ListState::Wrong(Some(_)) => {
+                    self.conflict(ty.node, ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.conflict(ty.node, ParseErrorKind::DuplicateKey, path()),
             }
             return;
         };
         match slot.state {
             ListState::Unset | ListState::Wrong(None) => {
-                return self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                return self.conflict(ty.node, ParseErrorKind::ValueAndObject, path());
             }
             _ => {}
         }
         let is_index = seg.text.bytes().all(|b| b.is_ascii_digit());
         if !is_index {
             match slot.state {
-                ListState::Items => self.abort_pair(ParseErrorKind::MixedArrayAndObject, path()),
-                ListState::Absent => self.array_shape(slot, ty.node),
+                ListState::Items => {
+                    self.conflict(ty.node, ParseErrorKind::MixedArrayAndObject, path())
+                }
+                ListState::Absent => {
+                    self.touch(ty.node);
+                    self.array_shape(slot, ty.node)
+                }
                 _ => {}
             }
             return;
         }
         if slot.state == ListState::Wrong(Some(Shape::Object)) {
-            return self.abort_pair(ParseErrorKind::MixedArrayAndObject, path());
+            return self.conflict(ty.node, ParseErrorKind::MixedArrayAndObject, path());
         }
         let max = self.limits.max_array_len;
         let index = if seg.text.is_empty() {
@@ -1254,9 +1345,10 @@ impl<'a> Run<'a> {
                 (false, false) => ParseErrorKind::DuplicateKey,
                 _ => ParseErrorKind::ValueAndObject,
             };
-            self.abort_pair(kind, Cow::Owned(format!("{}[{index}]", path())));
+            self.conflict(ty.node, kind, Cow::Owned(format!("{}[{index}]", path())));
             return;
         }
+        self.touch(ty.node);
         if rest.len() > 1 {
             self.item_shape(slot, ty.node, index);
         } else {
@@ -1276,23 +1368,27 @@ impl<'a> Run<'a> {
         let path = || Cow::Borrowed(spec().node(node).path.as_str());
         let Some(seg) = rest.first() else {
             match slot.state {
-                MapState::Absent => self.map_value(slot, node, unset, &value),
-                MapState::Entries | MapState::Wrong(Some(_)) => {
-                    self.abort_pair(ParseErrorKind::ValueAndObject, path())
+                MapState::Absent => {
+                    self.touch(node);
+                    self.map_value(slot, node, unset, &value)
                 }
-                _ => self.abort_pair(ParseErrorKind::DuplicateKey, path()),
+                MapState::Entries | MapState::Wrong(Some(_)) => {
+                    self.conflict(node, ParseErrorKind::ValueAndObject, path())
+                }
+                _ => self.conflict(node, ParseErrorKind::DuplicateKey, path()),
             }
             return;
         };
         match slot.state {
             MapState::Unset | MapState::Wrong(None) => {
-                return self.abort_pair(ParseErrorKind::ValueAndObject, path());
+                return self.conflict(node, ParseErrorKind::ValueAndObject, path());
             }
             MapState::Wrong(Some(_)) => return,
             _ => {}
         }
         if seg.text.is_empty() {
             // `metadata[]=v`: a list, not a map.
+            self.touch(node);
             return self.map_shape(slot, node);
         }
         if !slot.add_key(seg.text) {
@@ -1307,8 +1403,9 @@ impl<'a> Run<'a> {
                 _ => ParseErrorKind::ValueAndObject,
             };
             let key = format!("{}[{}]", path(), seg.text);
-            return self.abort_pair(kind, Cow::Owned(key));
+            return self.conflict(node, kind, Cow::Owned(key));
         }
+        self.touch(node);
         let key = seg.owned();
         let value = (rest.len() == 1).then_some(value);
         self.entry(slot, key, value, node);
@@ -1430,6 +1527,15 @@ impl<'de> Seg<'_, 'de> {
             None => Cow::Owned(self.text.to_string()),
         }
     }
+}
+
+/// A body error's message for one found in the URL query string.
+fn in_query(message: &str) -> String {
+    let rest = ["Invalid form body: ", "Invalid request body: "]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .unwrap_or(message);
+    format!("Invalid query string: {rest}")
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, Limited};
 
 pub use crate::api_version::{Applied, UnknownVersion};
-use crate::{Context, Errors, Options, Request, UnknownParams};
+use crate::{Confidence, Context, Errors, Input, Options, Request, UnknownParams, Warnings};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 /// The default path: `/v1/tokens`.
@@ -141,14 +141,16 @@ pub const BODY_READ_MESSAGE: &str = crate::http_messages::BODY_READ;
 /// (`rules.json` `http` `invalid_account`: this crate's wording).
 pub const INVALID_ACCOUNT_MESSAGE: &str = crate::http_messages::INVALID_ACCOUNT;
 
-/// The body format, chosen from `Content-Type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyFormat {
-    /// `application/x-www-form-urlencoded` (or no `Content-Type`).
-    Form,
-    /// `application/json`.
-    Json,
-}
+/// The body format, chosen from `Content-Type`: form (`application/x-www-form-urlencoded`,
+/// or no `Content-Type`) or JSON (`application/json`).
+pub use crate::BodyFormat;
+
+/// The response header that lists, comma-separated, the codes of the problems found below
+/// the enforcement threshold ([`PreflightLayerBuilder::enforce`]) of a request that was let
+/// through: each error's Stripe code, or for one Stripe gives no code the name of its
+/// definition in the spec (`Token-Preflight-Warnings: invalid_expiry_month,
+/// parameter_invalid_enum`).
+pub const WARNINGS_HEADER: HeaderName = HeaderName::from_static("token-preflight-warnings");
 
 /// Why the layer (or the axum extractor) answered instead of the inner service.
 ///
@@ -392,6 +394,12 @@ pub struct Config {
     /// only (the verdict path, [`check_form`](crate::check_form): nothing is allocated for
     /// it). The kind is always there.
     pub typed_request: bool,
+    /// The enforcement threshold (see [`PreflightLayerBuilder::enforce`]): `L`, strict, by
+    /// default.
+    pub enforce: Confidence,
+    /// Today's date for the checks that read it (card expiry, Apple Pay tokens), instead of
+    /// the system clock's (see [`PreflightLayerBuilder::today`]).
+    pub today: Option<crate::Date>,
 }
 
 impl Default for Config {
@@ -405,6 +413,8 @@ impl Default for Config {
             unknown_version: UnknownVersion::Strict,
             stripe_headers: false,
             typed_request: true,
+            enforce: Confidence::L,
+            today: None,
         }
     }
 }
@@ -455,6 +465,27 @@ impl PreflightLayerBuilder {
     /// path, for a proxy that forwards the body as it is).
     pub fn typed_request(mut self, on: bool) -> Self {
         self.config.typed_request = on;
+        self
+    }
+    /// The enforcement threshold (default [`Confidence::L`]: every problem is refused).
+    /// A problem whose error definition's confidence is below it is a warning: the request
+    /// passes on, with the [`Warnings`] in its extensions, and the answer carries
+    /// [`WARNINGS_HEADER`] with their codes. With [`Confidence::M`] the layer refuses what
+    /// the spec is sure of (H and M) and lets through, with a warning, what it only
+    /// infers (L): what `token-validate serve` does in front of Stripe.
+    ///
+    /// A body that cannot be read at all is let through with its warning only on the
+    /// verdict path ([`typed_request(false)`](Self::typed_request)), where the body goes on
+    /// as it is; an inner service that expects the typed request gets the error.
+    pub fn enforce(mut self, threshold: Confidence) -> Self {
+        self.config.enforce = threshold;
+        self
+    }
+    /// Today's date, for the checks that read it (card expiry, Apple Pay tokens), instead of
+    /// the system clock's UTC date: to replay recorded requests as of their day, or in
+    /// tests.
+    pub fn today(mut self, today: crate::Date) -> Self {
+        self.config.today = Some(today);
         self
     }
     /// The layer.
@@ -575,24 +606,36 @@ where
         }
         Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            match preflight_applied(&parts.headers, body, &config, applied).await {
+            let query = parts.uri.query().map(str::to_owned);
+            match preflight_applied(&parts.headers, query.as_deref(), body, &config, applied).await
+            {
                 Ok(Validated {
                     body,
                     kind,
                     request,
                     context,
+                    warnings,
                 }) => {
-                    parts.extensions.insert(kind);
+                    if let Some(kind) = kind {
+                        parts.extensions.insert(kind);
+                    }
                     if let Some(request) = request {
                         parts.extensions.insert(request);
                     }
                     parts.extensions.insert(context);
                     parts.extensions.insert(applied);
+                    let header = warnings_header(&warnings);
+                    if !warnings.is_empty() {
+                        parts.extensions.insert(warnings);
+                    }
                     let req = http::Request::from_parts(parts, Either::Left(Full::new(body)));
-                    inner
-                        .call(req)
-                        .await
-                        .map(|res| mark(res.map(Either::Right)))
+                    inner.call(req).await.map(|res| {
+                        let mut res = mark(res.map(Either::Right));
+                        if let Some(v) = header {
+                            res.headers_mut().insert(WARNINGS_HEADER, v);
+                        }
+                        res
+                    })
                 }
                 Err(rejection) => {
                     let res = if stripe {
@@ -632,12 +675,22 @@ fn normalize_path(path: &str) -> String {
 pub(crate) struct Validated {
     /// The body, byte for byte as received.
     pub body: Bytes,
-    /// The token kind.
-    pub kind: crate::Kind,
+    /// The token kind (none for a body let through unread, with its warning).
+    pub kind: Option<crate::Kind>,
     /// The typed request, when the layer builds it.
     pub request: Option<Request>,
     /// The context it was validated in.
     pub context: Context,
+    /// The problems below the enforcement threshold.
+    pub warnings: Warnings,
+}
+
+/// The value of [`WARNINGS_HEADER`] for these warnings, if there are any.
+pub fn warnings_header(warnings: &Warnings) -> Option<HeaderValue> {
+    if warnings.is_empty() {
+        return None;
+    }
+    HeaderValue::from_str(&warnings.codes().join(",")).ok()
 }
 
 /// A connected account id: `acct_` and letters and digits.
@@ -759,6 +812,7 @@ where
 #[cfg(feature = "axum")]
 pub(crate) async fn preflight<B>(
     headers: &HeaderMap,
+    query: Option<&str>,
     body: B,
     config: &Config,
 ) -> Result<Validated, Rejection>
@@ -767,11 +821,24 @@ where
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let applied = applied_policy(headers, config.unknown_version);
-    preflight_applied(headers, body, config, applied).await
+    preflight_applied(headers, query, body, config, applied).await
+}
+
+/// The validation options of the layer's settings under a version policy.
+pub(crate) fn options(config: &Config, applied: Applied) -> Options {
+    Options::new()
+        .limits(config.limits.clone())
+        .unknown_params(if applied.ignores_unknown() {
+            UnknownParams::Ignore
+        } else {
+            UnknownParams::Reject
+        })
+        .enforce(config.enforce)
 }
 
 async fn preflight_applied<B>(
     headers: &HeaderMap,
+    query: Option<&str>,
     body: B,
     config: &Config,
     applied: Applied,
@@ -780,7 +847,10 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let context = context_from_headers(headers)?;
+    let mut context = context_from_headers(headers)?;
+    if let Some(today) = config.today {
+        context = context.with_today(today);
+    }
     let format = body_format(headers)?;
     let limit = config.limits.in_force().max_body_bytes;
     // A declared length over the limit is refused before reading anything.
@@ -793,34 +863,40 @@ where
         return Err(too_large(limit));
     }
     let body = read_body(body, config).await?;
-    let options = Options {
-        limits: config.limits.clone(),
-        unknown_params: if applied.ignores_unknown() {
-            UnknownParams::Ignore
-        } else {
-            UnknownParams::Reject
-        },
+    let options = options(config, applied);
+    let input = Input {
+        body: &body,
+        format,
+        query: query.unwrap_or("").as_bytes(),
     };
-    let result =
-        match (format, config.typed_request) {
-            (BodyFormat::Form, true) => crate::validate_form_with(&body, &context, &options)
-                .map(|r| (r.token_kind(), Some(r))),
-            (BodyFormat::Json, true) => crate::validate_json_with(&body, &context, &options)
-                .map(|r| (r.token_kind(), Some(r))),
-            (BodyFormat::Form, false) => {
-                crate::check_form_with(&body, &context, &options).map(|k| (k, None))
-            }
-            (BodyFormat::Json, false) => {
-                crate::check_json_with(&body, &context, &options).map(|k| (k, None))
-            }
-        };
+    let result = if config.typed_request {
+        crate::validate_request(input, &context, &options)
+            .map(|a| (a.value.token_kind(), Some(a.value), a.warnings))
+    } else {
+        crate::check_request(input, &context, &options).map(|a| (a.value, None, a.warnings))
+    };
     match result {
-        Ok((kind, request)) => Ok(Validated {
+        Ok((kind, request, warnings)) => Ok(Validated {
             body,
-            kind,
+            kind: Some(kind),
             request,
             context,
+            warnings,
         }),
+        // A body that cannot be read, with only problems below the threshold: on the
+        // verdict path it goes on as it is, with its warnings.
+        Err(errors)
+            if !config.typed_request
+                && errors.iter().all(|e| !e.confidence().meets(config.enforce)) =>
+        {
+            Ok(Validated {
+                body,
+                kind: None,
+                request: None,
+                context,
+                warnings: errors.into_warnings(),
+            })
+        }
         Err(errors) => Err(Rejection::Invalid(errors)),
     }
 }
@@ -1034,6 +1110,65 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// Issue 16: the threshold lets through, with a warning header, what the spec only
+    /// infers; the query string is read with the body.
+    #[tokio::test]
+    async fn warnings_and_the_query_string() {
+        let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+        let today = crate::Date::new(2026, 11, 29).unwrap();
+        let strict = PreflightLayer::builder().today(today).build();
+        let (s, _, _) = call(&strict, req(Method::POST, "/v1/tokens", &[AUTH], past)).await;
+        assert_eq!(s, StatusCode::PAYMENT_REQUIRED);
+        for typed in [true, false] {
+            let layer = PreflightLayer::builder()
+                .today(today)
+                .enforce(Confidence::M)
+                .typed_request(typed)
+                .build();
+            let mut svc = layer.layer(Echo);
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], past))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_expiry_month");
+            // A clean body has no such header.
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], &card()))
+                .await
+                .unwrap();
+            assert!(res.headers().get(WARNINGS_HEADER).is_none());
+        }
+        // A body that cannot be read: through on the verdict path only.
+        let dup = format!("{}&card[name]=a&card[name]=b", card());
+        for (typed, want) in [(false, StatusCode::OK), (true, StatusCode::BAD_REQUEST)] {
+            let layer = PreflightLayer::builder()
+                .enforce(Confidence::M)
+                .typed_request(typed)
+                .build();
+            let mut svc = layer.layer(Echo);
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], &dup))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), want, "typed {typed}");
+            if typed {
+                assert!(res.headers().get(WARNINGS_HEADER).is_none());
+            } else {
+                assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_body");
+            }
+        }
+        // The query string.
+        let layer = PreflightLayer::new();
+        let query = format!("/v1/tokens?{}", card());
+        let (s, kind, body) = call(&layer, req(Method::POST, &query, &[AUTH], "")).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("card")));
+        assert!(body.is_empty());
+        let bad = query.replace("4242424242424242", "4242424242424241");
+        let (s, _, _) = call(&layer, req(Method::POST, &bad, &[AUTH], "")).await;
+        assert_eq!(s, StatusCode::PAYMENT_REQUIRED);
     }
 
     #[test]

@@ -253,6 +253,26 @@ impl Object {
         self.insert_spanned(key, 0..0, value);
     }
 
+    /// Adds the parameters of `under` that this object does not have: an object in both is
+    /// merged the same way, a list in both gets `under`'s items past its own length, and a
+    /// parameter in both otherwise keeps this object's value. How the URL query's parameters
+    /// join the body's (the body wins, [`crate::Input`]).
+    pub(crate) fn merge_from(&mut self, under: Object) {
+        for (key, value) in under {
+            match self.position(&key) {
+                None => self.insert(key, value),
+                Some(i) => match (&mut self.entries[i].value, value) {
+                    (Value::Object(mine), Value::Object(theirs)) => mine.merge_from(theirs),
+                    (Value::Array(mine), Value::Array(theirs)) => {
+                        let skip = mine.len();
+                        mine.extend(theirs.into_iter().skip(skip));
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+
     /// Byte range in the body of the key's first occurrence (for form bodies,
     /// the raw text of that bracket segment, e.g. `number` in `card[number]`;
     /// `0..0` for JSON bodies and for keys inserted in code).
@@ -824,6 +844,12 @@ pub fn encode_form(obj: &Object) -> String {
     let mut e = FormEncoder::new();
     obj.to_params(&mut e);
     e.finish()
+}
+
+/// The URL query's parameters merged under the body's ([`Object::merge_from`]).
+pub(crate) fn merge_under(query: Object, mut body: Object) -> Object {
+    body.merge_from(query);
+    body
 }
 
 #[cfg(test)]

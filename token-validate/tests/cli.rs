@@ -286,7 +286,17 @@ fn schema_prints_each_kind() {
     }
     let out = run(&["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(schema["properties"].as_object().unwrap().len(), 8);
+    // Stripe's 8 top-level parameters, and those of accepted.json (client fields, Apple
+    // Pay).
+    let spec = token_validate::token_spec::bundled();
+    let top = spec.nodes()[0].children.len();
+    assert_eq!(schema["properties"].as_object().unwrap().len(), top);
+    let accepted = spec.nodes()[0]
+        .children
+        .iter()
+        .filter(|c| spec.is_accepted(**c))
+        .count();
+    assert_eq!(top - accepted, 8);
 }
 
 /// Says that (part of) a test is skipped, past the harness's capture.
@@ -560,10 +570,33 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
 
     let out = run(&["errors", "--json"]);
     assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let all: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
+    // After the error definitions, the parameters accepted beyond Stripe's OpenAPI, each
+    // with its source and confidence.
+    let (accepted, lines): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|l| l["origin"] == "accepted");
+    let want_accepted = spec.nodes().iter().filter(|n| n.accepted.is_some()).count();
+    assert_eq!(accepted.len(), want_accepted);
+    for l in &accepted {
+        for field in ["name", "what", "source"] {
+            assert!(
+                l[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field}: {l}"
+            );
+        }
+        assert!(
+            matches!(l["confidence"].as_str(), Some("H" | "M" | "L")),
+            "{l}"
+        );
+    }
+    let alias = accepted
+        .iter()
+        .find(|l| l["name"] == "pii[personal_id_number]")
+        .expect("the alias is listed");
+    assert_eq!(alias["alias_of"], "pii[id_number]");
     assert_eq!(lines.len(), want);
     for l in &lines {
         for field in ["origin", "name", "type", "param", "message", "source"] {
@@ -600,12 +633,65 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
         let out = run(&["errors", "--json", "--confidence", c]);
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
-    assert_eq!(count("H") + count("M") + count("L"), want);
+    assert_eq!(count("H") + count("M") + count("L"), want + want_accepted);
     // The text form names each definition.
     let text = String::from_utf8_lossy(&run(&["errors"]).stdout).into_owned();
     assert!(
         text.contains("luhn") || text.contains("incorrect_number"),
         "{text}"
     );
+    assert!(
+        text.contains("pii[personal_id_number] [accepted] alias of pii[id_number]"),
+        "{text}"
+    );
     assert_eq!(run(&["errors", "--confidence", "X"]).status.code(), Some(2));
+}
+
+/// Issue 16: `check --enforce` makes problems below the threshold warnings, printed in the
+/// body's line; `--query` sends a URL query with the bodies.
+#[test]
+fn check_enforce_and_query() {
+    use std::io::Write;
+    let check = |args: &[&str], body: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+            .args(["check", "--now", "2026-11-29", "--format", "form"])
+            .args(args)
+            .arg("-")
+            .current_dir(DATA)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let line: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code(), line)
+    };
+    // A past month of this year: an L problem.
+    let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+    let (code, line) = check(&[], past);
+    assert_eq!((code, &line["valid"]), (Some(1), &serde_json::json!(false)));
+    let (code, line) = check(&["--enforce", "M"], past);
+    assert_eq!(code, Some(0), "{line}");
+    assert_eq!(line["valid"], true);
+    assert_eq!(line["warnings"][0]["code"], "invalid_expiry_month");
+    // No warnings: no `warnings` key (the line is unchanged).
+    let (_, line) = check(&["--enforce", "M"], "cvc_update[cvc]=123");
+    assert!(line.get("warnings").is_none(), "{line}");
+    assert_eq!(check(&["--enforce", "X"], "").0, Some(2));
+    // The query string.
+    let (code, line) = check(
+        &[
+            "--query",
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034",
+        ],
+        "",
+    );
+    assert_eq!((code, &line["kind"]), (Some(0), &serde_json::json!("card")));
 }

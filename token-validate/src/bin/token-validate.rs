@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use token_validate::token_spec::{self, Spec, diff, import, model::StructureFile};
-use token_validate::{Context, Date, Error, Options, validate_form_with, validate_json_with};
+use token_validate::{Confidence, Context, Date, Error, Input, Options, validate_request};
 
 /// Pre-flight validation of Stripe `POST /v1/tokens` requests, with Stripe's own errors.
 #[derive(Parser)]
@@ -50,6 +50,15 @@ enum Command {
         /// to it).
         #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
         max_body: usize,
+        /// The enforcement threshold: a problem whose error definition's confidence is below
+        /// it is a warning, printed in the body's line (`"warnings": [...]`), and the body is
+        /// valid. Default: L (every problem is an error).
+        #[arg(long, value_name = "H|M|L", value_parser = parse_confidence, default_value = "L")]
+        enforce: Confidence,
+        /// The URL query string sent with every body (`card[number]=...&...`): Stripe reads
+        /// its parameters with the body's.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
         /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
         /// on standard error).
         #[arg(value_name = "FILE|-")]
@@ -63,10 +72,12 @@ enum Command {
         kind: Option<String>,
     },
     /// List every error definition of the spec (generic errors, rules, key rules and the
-    /// HTTP layer's answers): its
-    /// type, code, param form and message template, where the wording comes from, how sure
-    /// we are of it (H observed from Stripe, M seen on a sibling endpoint, L our wording in
-    /// Stripe's style), and for a rule what it checks.
+    /// HTTP layer's answers): its type, code, param form and message template, where the
+    /// wording comes from, how sure we are of it (H observed from Stripe, M seen on a
+    /// sibling endpoint, L our wording in Stripe's style), and for a rule what it checks.
+    /// Then the parameters Stripe accepts beyond its OpenAPI (`accepted.json`: client
+    /// fields, older names, wallet fields, Apple Pay), each with its source and how sure we
+    /// are that Stripe accepts it.
     Errors {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
@@ -155,8 +166,19 @@ fn main() -> ExitCode {
             format,
             now,
             max_body,
+            enforce,
+            query,
             files,
-        } => check(key, account, format, now, max_body, files),
+        } => check(
+            key,
+            account,
+            format,
+            now,
+            max_body,
+            enforce,
+            query.unwrap_or_default(),
+            files,
+        ),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Errors { json, confidence } => errors_cmd(json, confidence.as_deref()),
         Command::Diff {
@@ -196,6 +218,9 @@ enum Line<'a> {
         input: &'a str,
         valid: bool,
         kind: &'a str,
+        /// Problems below the enforcement threshold (`--enforce`); left out when none.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<&'a Error>,
     },
     Invalid {
         input: &'a str,
@@ -248,12 +273,21 @@ fn account_warning(account: &str) -> Option<String> {
     })
 }
 
+/// Parses `H`, `M` or `L`.
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?}: the threshold is H, M or L"))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn check(
     key: Option<String>,
     account: Option<String>,
     format: Option<Format>,
     now: Option<String>,
     max_body: usize,
+    enforce: Confidence,
+    query: String,
     files: Vec<PathBuf>,
 ) -> Result<ExitCode, Fatal> {
     let mut ctx = match key {
@@ -271,7 +305,7 @@ fn check(
             .ok_or_else(|| Fatal(format!("--now: `{n}` is not a date of the form YYYY-MM-DD")))?;
         ctx = ctx.with_today(d);
     }
-    let mut opts = Options::default();
+    let mut opts = Options::default().enforce(enforce);
     opts.limits.max_body_bytes = max_body;
     // Read no more than the limit in force (at most HARD_MAX_BODY_BYTES), and one byte more
     // to tell a body over it.
@@ -303,15 +337,18 @@ fn check(
                 continue;
             }
         };
-        let result = match format.unwrap_or_else(|| detect(path, &body)) {
-            Format::Form => validate_form_with(&body, &ctx, &opts),
-            Format::Json => validate_json_with(&body, &ctx, &opts),
-        };
+        let input = match format.unwrap_or_else(|| detect(path, &body)) {
+            Format::Form => Input::form(&body),
+            Format::Json => Input::json(&body),
+        }
+        .with_query(query.as_bytes());
+        let result = validate_request(input, &ctx, &opts);
         let line = match &result {
-            Ok(req) => Line::Valid {
+            Ok(accepted) => Line::Valid {
                 input: &name,
                 valid: true,
-                kind: req.kind(),
+                kind: accepted.value.kind(),
+                warnings: accepted.warnings.iter().collect(),
             },
             Err(errors) => {
                 any_invalid = true;
@@ -380,6 +417,27 @@ struct ErrorLine<'a> {
     checks: Option<&'a str>,
 }
 
+/// A parameter Stripe accepts beyond its OpenAPI, as `errors` prints it.
+#[derive(Serialize)]
+struct AcceptedLine<'a> {
+    /// `accepted`.
+    origin: &'static str,
+    /// The parameter's path.
+    name: &'a str,
+    /// `client_field`, `alias`, `wallet`, `apple_pay` or `legacy`.
+    what: &'static str,
+    /// For an alias: today's parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias_of: Option<&'a str>,
+    /// For a top-level parameter of one kind: the kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    /// Never in an error, a log or `Debug` output.
+    secret: bool,
+    source: &'a str,
+    confidence: &'static str,
+}
+
 fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     use token_spec::model::ErrorDef;
     let spec = token_spec::bundled();
@@ -434,6 +492,25 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         });
     }
     lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
+    // The parameters accepted beyond Stripe's OpenAPI, with their evidence.
+    let accepted: Vec<AcceptedLine<'_>> = spec
+        .nodes()
+        .iter()
+        .filter_map(|n| {
+            let a = n.accepted.as_ref()?;
+            Some(AcceptedLine {
+                origin: "accepted",
+                name: &n.path,
+                what: a.what.as_str(),
+                alias_of: a.alias_of.map(|t| spec.node(t).path.as_str()),
+                kind: a.kind.as_deref(),
+                secret: n.secret,
+                source: &a.source,
+                confidence: a.confidence.as_str(),
+            })
+        })
+        .filter(|l| confidence.is_none_or(|c| l.confidence == c))
+        .collect();
     let mut out = io::stdout().lock();
     let written: io::Result<()> = lines.iter().try_for_each(|l| {
         if json {
@@ -456,6 +533,25 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                     .unwrap_or_default()
             )
         }
+    });
+    let written = written.and_then(|()| {
+        accepted.iter().try_for_each(|l| {
+            if json {
+                let text = serde_json::to_string(l).map_err(io::Error::other)?;
+                writeln!(out, "{text}")
+            } else {
+                let what = match l.alias_of {
+                    Some(t) => format!("alias of {t}"),
+                    None => l.what.replace('_', " "),
+                };
+                let kind = l.kind.map(|k| format!(", {k} tokens")).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} {} [accepted] {what}{kind}\n  source: {}\n",
+                    l.confidence, l.name, l.source
+                )
+            }
+        })
     });
     match written {
         // `token-validate errors | head`: the reader has what it wanted.
@@ -547,10 +643,11 @@ fn import_cmd(
     let structure_text =
         serde_json::to_string_pretty(&structure).map_err(|e| Fatal(e.to_string()))? + "\n";
     // The rule layer must still fit: a rule on a parameter that no longer exists fails here.
-    if let Err(errors) = Spec::from_texts(
+    if let Err(errors) = Spec::from_all_texts(
         &structure_text,
         &rules_text,
-        ("imported structure", &rules_name),
+        token_spec::BUNDLED_ACCEPTED,
+        ("imported structure", &rules_name, "accepted.json (bundled)"),
     ) {
         return Err(Fatal(format!(
             "the imported structure does not fit the rule layer; update the rules first:\n{errors}"

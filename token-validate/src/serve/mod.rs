@@ -45,11 +45,11 @@ use hyper::body::Incoming;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use crate::Limits;
 use crate::tower::{
     AnsweredError, PreflightBody, PreflightLayer, REQUEST_ID_HEADER, UnknownVersion,
     VERSION_POLICY_HEADER,
 };
+use crate::{Confidence, Limits};
 use crate::{Context, Request as TokenRequest};
 use listen::ServerLimits;
 use log::LogFormat;
@@ -64,6 +64,14 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:4242";
 
 /// The default upstream.
 pub const DEFAULT_UPSTREAM: &str = "https://api.stripe.com";
+
+/// The default enforcement threshold in proxy mode: refuse what the spec is sure of (H and
+/// M), forward the rest with a warning header.
+pub const DEFAULT_PROXY_ENFORCE: Confidence = Confidence::M;
+
+/// The default enforcement threshold in mock mode: strict (a test double refuses every
+/// problem it knows of).
+pub const DEFAULT_MOCK_ENFORCE: Confidence = Confidence::L;
 
 /// The default number of idempotency keys remembered in mock mode.
 pub const DEFAULT_IDEMPOTENCY_ENTRIES: usize = 10_000;
@@ -147,6 +155,20 @@ pub struct Args {
     /// Mock mode: the most idempotency keys remembered (each for 24 hours).
     #[arg(long, value_name = "N", env = "TOKEN_VALIDATE_IDEMPOTENCY_ENTRIES", default_value_t = DEFAULT_IDEMPOTENCY_ENTRIES)]
     pub idempotency_entries: usize,
+    /// The enforcement threshold: a problem whose error definition's confidence is below it
+    /// is a warning, and the request goes on (to Stripe, with a `Token-Preflight-Warnings`
+    /// header on the answer). `H` rejects only what is observed, `M` also what is seen on
+    /// sibling endpoints, `L` everything. Default: `M` in proxy mode, `L` (strict) with
+    /// --mock.
+    #[arg(long, value_name = "H|M|L", env = "TOKEN_VALIDATE_ENFORCE", value_parser = parse_confidence)]
+    pub enforce: Option<Confidence>,
+}
+
+/// Parses `H`, `M` or `L` (feature `cli`).
+#[cfg(feature = "cli")]
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?}: the threshold is H, M or L"))
 }
 
 /// `--unknown-version` (feature `cli`).
@@ -219,6 +241,12 @@ pub struct Config {
     pub log: Option<LogFormat>,
     /// Mock mode: the most idempotency keys remembered.
     pub idempotency_entries: usize,
+    /// The enforcement threshold ([`DEFAULT_PROXY_ENFORCE`] in proxy mode,
+    /// [`DEFAULT_MOCK_ENFORCE`] in mock mode).
+    pub enforce: Confidence,
+    /// Today's date for the checks that read it, instead of the system clock's (to replay
+    /// recorded requests as of their day, or in tests); `None`: the clock.
+    pub today: Option<crate::Date>,
 }
 
 impl Config {
@@ -235,8 +263,14 @@ impl Config {
                 read_timeout: a.read_timeout,
             })
         };
+        let enforce = a.enforce.unwrap_or(match mode {
+            Mode::Mock => DEFAULT_MOCK_ENFORCE,
+            Mode::Proxy(_) => DEFAULT_PROXY_ENFORCE,
+        });
         Config {
             listen: a.listen,
+            enforce,
+            today: None,
             mode,
             max_body: a.max_body,
             read_timeout: a.read_timeout,
@@ -263,6 +297,8 @@ impl Config {
             server: ServerLimits::default(),
             log: None,
             idempotency_entries: DEFAULT_IDEMPOTENCY_ENTRIES,
+            enforce: DEFAULT_MOCK_ENFORCE,
+            today: None,
         }
     }
 
@@ -275,6 +311,7 @@ impl Config {
                 connect_timeout: Duration::from_secs(5),
                 read_timeout: Duration::from_secs(10),
             }),
+            enforce: DEFAULT_PROXY_ENFORCE,
             ..Config::mock(listen)
         }
     }
@@ -350,7 +387,11 @@ impl Server {
                 )
             }
         };
-        let layer = PreflightLayer::builder()
+        let mut builder = PreflightLayer::builder();
+        if let Some(today) = config.today {
+            builder = builder.today(today);
+        }
+        let layer = builder
             .limits(Limits {
                 max_body_bytes: config.max_body,
                 ..Limits::default()
@@ -361,6 +402,7 @@ impl Server {
             // The proxy forwards the body as it came: the verdict is enough. The mock builds
             // its token from the typed request.
             .typed_request(matches!(backend, Backend::Mock(_)))
+            .enforce(config.enforce)
             .build();
         let listener = TcpListener::bind(config.listen)
             .await
@@ -444,6 +486,7 @@ pub fn run(config: Config) -> ExitCode {
     };
     runtime.block_on(async move {
         let unknown = config.unknown_version;
+        let enforce = config.enforce;
         let mode = match &config.mode {
             Mode::Mock => "mock (test double)".to_string(),
             Mode::Proxy(p) => format!("proxy to {}", p.upstream),
@@ -464,7 +507,7 @@ pub fn run(config: Config) -> ExitCode {
         };
         println!("listening on http://{addr}");
         eprintln!(
-            "token-validate serve: {mode}; spec {}; newer API versions: {unknown}; health: GET {HEALTH_PATH}",
+            "token-validate serve: {mode}; spec {}; newer API versions: {unknown}; enforce: {enforce}; health: GET {HEALTH_PATH}",
             crate::token_spec::bundled().api_version
         );
         use std::io::Write as _;
@@ -642,6 +685,7 @@ impl MockState {
             &[
                 parts.method.as_str().as_bytes(),
                 parts.uri.path().as_bytes(),
+                parts.uri.query().unwrap_or("").as_bytes(),
                 text("content-type"),
                 &body,
             ],

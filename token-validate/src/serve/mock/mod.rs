@@ -235,10 +235,17 @@ impl Maker {
         token.set("object", json!("token"));
         match request {
             Request::Card(r) => {
-                let card = match &r.card {
-                    Some(CardOrId::Details(c)) => self.card(c, ctx),
+                // An Apple Pay token: its card number is in the payment Stripe decrypts; in
+                // test mode the simulator's stub transaction id carries a test card's.
+                let apple_pay = r
+                    .pk_token
+                    .is_some()
+                    .then(|| apple_pay_stub_number(r.pk_token_transaction_id.as_deref()));
+                let card = match (&r.card, apple_pay) {
+                    (Some(CardOrId::Details(c)), apple_pay) => self.card(Some(c), ctx, apple_pay),
+                    (None, Some(apple_pay)) => self.card(None, ctx, Some(apple_pay)),
                     // A customer's saved card: its details are Stripe's to know.
-                    Some(CardOrId::Id(_)) | None => {
+                    (Some(CardOrId::Id(_)) | None, _) => {
                         saved(&f.saved_card, &f.card, &f.card_id_prefix, "card")
                     }
                 };
@@ -260,14 +267,25 @@ impl Maker {
         token
     }
 
-    fn card(&self, c: &crate::Card, ctx: &Context) -> Ordered {
+    /// The card of a card token: from the details sent, and for an Apple Pay token
+    /// (`apple_pay`: the digits its test stub carries, if any) `tokenization_method:
+    /// "apple_pay"`.
+    fn card(&self, c: Option<&crate::Card>, ctx: &Context, apple_pay: Option<String>) -> Ordered {
         let f = fixtures();
         let mut out = Ordered::from_pairs(&f.card);
         // The fields sent that the card object repeats (name, address, currency, networks).
-        copy_sent(&mut out, c, "card");
+        if let Some(c) = c {
+            copy_sent(&mut out, c, "card");
+        }
         // The number as validated: its digits, without the spaces and dashes Stripe accepts.
-        let digits: String = c.number.chars().filter(char::is_ascii_digit).collect();
-        let digits = digits.as_str();
+        let sent_digits: Option<String> = c
+            .and_then(|c| c.number.as_deref())
+            .map(|n| n.chars().filter(char::is_ascii_digit).collect());
+        let digits = match (&sent_digits, &apple_pay) {
+            (Some(d), _) => d.as_str(),
+            (None, Some(stub)) => stub.as_str(),
+            (None, None) => "",
+        };
         let (funding, country) = f
             .test_cards
             .iter()
@@ -275,8 +293,10 @@ impl Maker {
             .map_or(("unknown", None), |(_, fu, co)| {
                 (fu.as_str(), co.as_deref())
             });
-        let year = checks::parse_exp_year(&c.exp_year.to_string(), ctx.today().year)
-            .unwrap_or(i32::from(c.exp_year));
+        let exp_month = c.and_then(|c| c.exp_month);
+        let year = c.and_then(|c| c.exp_year).map(|y| {
+            checks::parse_exp_year(&y.to_string(), ctx.today().year).unwrap_or(i32::from(y))
+        });
         let set = |out: &mut Ordered, k: &str, v: Value| out.set(k, v);
         set(
             &mut out,
@@ -285,15 +305,32 @@ impl Maker {
         );
         set(&mut out, "brand", json!(brand_name(digits)));
         set(&mut out, "country", json!(country));
-        set(&mut out, "exp_month", json!(c.exp_month));
+        set(&mut out, "exp_month", json!(exp_month));
         set(&mut out, "exp_year", json!(year));
+        if apple_pay.is_some() {
+            set(&mut out, "tokenization_method", json!("apple_pay"));
+        }
+        // An Apple Pay token without a test stub: the number is not known here.
+        let known = !digits.is_empty();
         set(
             &mut out,
             "fingerprint",
-            json!(self.fingerprint(&["card", digits])),
+            if known {
+                json!(self.fingerprint(&["card", digits]))
+            } else {
+                Value::Null
+            },
         );
         set(&mut out, "funding", json!(funding));
-        set(&mut out, "last4", json!(last4(digits)));
+        set(
+            &mut out,
+            "last4",
+            if known {
+                json!(last4(digits))
+            } else {
+                Value::Null
+            },
+        );
         let unchecked = |sent: bool| {
             if sent {
                 json!("unchecked")
@@ -301,16 +338,20 @@ impl Maker {
                 Value::Null
             }
         };
-        set(&mut out, "cvc_check", unchecked(c.cvc.is_some()));
+        set(
+            &mut out,
+            "cvc_check",
+            unchecked(c.is_some_and(|c| c.cvc.is_some())),
+        );
         set(
             &mut out,
             "address_line1_check",
-            unchecked(c.address_line1.is_some()),
+            unchecked(c.is_some_and(|c| c.address_line1.is_some())),
         );
         set(
             &mut out,
             "address_zip_check",
-            unchecked(c.address_zip.is_some()),
+            unchecked(c.is_some_and(|c| c.address_zip.is_some())),
         );
         out
     }
@@ -398,6 +439,18 @@ fn copy_sent<T: serde::Serialize>(out: &mut Ordered, sent: &T, path: &str) {
         if !secret && out.contains(&k) {
             out.set(&k, v);
         }
+    }
+}
+
+/// The card number an Apple Pay test stub carries: stripe-ios sends the iOS simulator's
+/// payments with the transaction id `ApplePayStubs~<card number>~<amount>~<currency>~<uuid>`
+/// (PKPayment+Stripe), which Stripe's test mode reads; any other transaction id carries
+/// none (the number is in the payment, which only Stripe decrypts).
+pub fn apple_pay_stub_number(transaction_id: Option<&str>) -> String {
+    let mut parts = transaction_id.unwrap_or("").split('~');
+    match (parts.next(), parts.next()) {
+        (Some("ApplePayStubs"), Some(n)) if n.bytes().all(|b| b.is_ascii_digit()) => n.to_string(),
+        _ => String::new(),
     }
 }
 
