@@ -339,9 +339,11 @@ pub enum BodyFormat {
 /// string, whose parameters Stripe reads together with the body's.
 ///
 /// ```
-/// use token_validate::{Context, Input, Options, check_request};
+/// use token_validate::{Context, Date, Input, Options, check_request};
 ///
-/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// // A fixed date for the expiry check, so that the answer never changes.
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?
+///     .with_today(Date::new(2026, 12, 1).unwrap());
 /// // ActiveMerchant and Odoo post the card in the URL, with an empty body.
 /// let query = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
 /// let accepted = check_request(Input::form(b"").with_query(query), &ctx, &Options::new())?;

@@ -260,7 +260,10 @@ async fn the_query_string_is_validated_and_forwarded_unchanged() {
     let client = client();
     let auth = format!("Bearer {SK_TEST}");
     let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
-    let query = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+    let query = format!(
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}",
+        exp_year()
+    );
     let a = send(
         &client,
         "POST",
