@@ -4,10 +4,12 @@
 
 use std::hint::black_box;
 
+use token_validate::scan::{form, json};
 use token_validate::{Context, Date, check_form, check_json, validate_form, validate_json};
 
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
+const PERSON_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","maiden_name":"Doe","email":"jenny.rosen@example.com","phone":"+14155550123","gender":"female","nationality":"US","id_number":"000000000","ssn_last_4":"0000","political_exposure":"none","dob":{"day":1,"month":2,"year":1990},"address":{"line1":"1 Main St","line2":"Apt 2","city":"San Francisco","state":"CA","postal_code":"94107","country":"US"},"metadata":{"ref":"42"}}}"#;
 const PERSON_INVALID_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","favourite_colour":"blue","political_exposure":"maybe","address":{"line1":"1 Main St","city":"Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochllanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch","country":"GB"}}}"#;
 
 fn main() {
@@ -36,6 +38,19 @@ fn main() {
                 ))
                 .is_ok(),
             ),
+            "ignored_any_person" => usize::from(
+                serde_json::from_slice::<serde::de::IgnoredAny>(black_box(PERSON_JSON.as_bytes()))
+                    .is_ok(),
+            ),
+            // The scanners of our own alone, reading every key and value of the same bodies
+            // (not yet what check_json and check_form run: see issue 20).
+            "scan_card_json" => scan_json(black_box(CARD_JSON.as_bytes())),
+            "scan_person_json" => scan_json(black_box(PERSON_JSON.as_bytes())),
+            "skip_card_json" => {
+                let mut sc = json::Scanner::new(black_box(CARD_JSON.as_bytes())).expect("UTF-8");
+                usize::from(sc.skip().and_then(|()| sc.end()).is_ok())
+            }
+            "scan_card_form" => scan_form(black_box(CARD_FORM.as_bytes())),
             "form_floor" => form_urlencoded::parse(black_box(CARD_FORM.as_bytes()))
                 .map(|(k, v)| black_box(k.len() + v.len()))
                 .sum::<usize>(),
@@ -66,13 +81,65 @@ fn main() {
             }
             other => {
                 eprintln!(
-                    "unknown body {other}: card_json, card_json_typed, card_form, card_form_typed, ignored_any, serde_floor, form_floor, invalid, invalid_typed, sizes"
+                    "unknown body {other}: card_json, card_json_typed, card_form, card_form_typed, ignored_any, ignored_any_person, serde_floor, form_floor, scan_card_json, scan_person_json, skip_card_json, scan_card_form, invalid, invalid_typed, sizes"
                 );
                 std::process::exit(2);
             }
         };
     }
     println!("{which}: {ok}");
+}
+
+/// Every key and value of a JSON body through the JSON scanner: the bytes it hands over.
+fn scan_json(body: &[u8]) -> usize {
+    fn value(sc: &mut json::Scanner<'_>) -> Result<usize, json::Error> {
+        Ok(match sc.value()? {
+            json::Token::Object => {
+                let mut n = 0;
+                while let Some(key) = sc.next_key()? {
+                    n += key.as_bytes().len() + value(sc)?;
+                }
+                n
+            }
+            json::Token::Array => {
+                let mut n = 0;
+                while sc.next_item()? {
+                    n += value(sc)?;
+                }
+                n
+            }
+            json::Token::Str(s) => black_box(s.as_bytes()).len(),
+            json::Token::Number(n) => black_box(n.text()).len(),
+            json::Token::Bool(_) | json::Token::Null => 1,
+        })
+    }
+    let read = json::Scanner::new(body).and_then(|mut sc| {
+        let n = value(&mut sc)?;
+        sc.end().map(|()| n)
+    });
+    read.unwrap_or(0)
+}
+
+/// Every pair of a form body through the form scanner: key, segments, value (decoded into
+/// stack buffers where they hold `%` or `+`).
+fn scan_form(body: &[u8]) -> usize {
+    let mut sc = form::Scanner::new(body);
+    let (mut kb, mut vb) = ([0u8; 128], [0u8; 128]);
+    let mut n = 0;
+    while let Some(pair) = sc.next_pair() {
+        let Ok(key) = pair.key(&mut kb) else {
+            return 0;
+        };
+        let mut segs = form::Segs::new();
+        if key.segments(8, &mut segs).is_err() {
+            return 0;
+        }
+        let Ok(value) = pair.value(&key, &mut vb) else {
+            return 0;
+        };
+        n += black_box(&segs).len() + black_box(value.as_str()).len();
+    }
+    n
 }
 
 #[allow(dead_code)]

@@ -1,13 +1,16 @@
 //! The fuzz targets' bounded smoke on stable: every committed corpus file of each target
 //! (`fuzz/corpus/<target>/`) goes through the target's own oracles
-//! (`fuzz/src/oracles.rs`, included here as it is), and the dictionaries
-//! (`fuzz/dict/*.dict`) are what the spec makes.
+//! (`fuzz/src/oracles.rs` and `fuzz/src/differential.rs`, included here as they are), and
+//! the dictionaries (`fuzz/dict/*.dict`) are what the spec makes.
 //!
 //! Campaigns (cargo-fuzz, see the README's "Fuzzing") add the inputs they find to the
 //! corpora; committing them makes CI replay them.
 
 #[path = "../fuzz/src/oracles.rs"]
 mod oracles;
+
+#[path = "../fuzz/src/differential.rs"]
+mod differential;
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +76,23 @@ fn json_corpus() {
 #[test]
 fn brackets_corpus() {
     replay_all("brackets", oracles::brackets);
+}
+
+/// The JSON differential target's corpus (what its campaigns found beyond the `json`
+/// corpus, which seeds them), and every file of the `json` corpus, through the differential
+/// oracle (`fuzz/src/differential.rs`).
+#[test]
+fn json_differential_corpus() {
+    assert!(replay("json_differential", differential::json) >= 1000);
+    assert!(replay("json", differential::json) >= 7);
+}
+
+/// The form differential target's corpus (beyond the `form` corpus, which seeds it), and
+/// every file of the `form` corpus, through the differential oracle.
+#[test]
+fn form_differential_corpus() {
+    assert!(replay("form_differential", differential::form) >= 300);
+    assert!(replay("form", differential::form) >= 19);
 }
 
 #[test]

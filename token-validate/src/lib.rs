@@ -61,6 +61,10 @@ pub mod quote;
 mod request;
 pub mod rules;
 mod run;
+// The body scanners of our own (JSON and form), for the generated validators and the fuzz
+// targets: not a stable API.
+#[doc(hidden)]
+pub mod scan;
 mod secret;
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
