@@ -2,7 +2,9 @@
 //! hand-written equivalent structs), `serde_qs`, and two floors: `serde_json` straight into
 //! the generated type with no checks, and `serde_json` into `IgnoredAny` (tokenizing only);
 //! for forms, a bare `form_urlencoded::parse` iteration. Then the growth of the time per
-//! byte on pathological bodies from 1 KiB to 64 KiB.
+//! byte on pathological bodies from 1 KiB to 64 KiB (2 MiB for some), built by
+//! `benches/shared/growth.rs` (which `examples/profile.rs` shares, so that
+//! `scripts/growth-instructions.sh` counts the same bodies' instructions with callgrind).
 //!
 //! `cargo bench --bench validate`; `scripts/bench.sh` runs it and writes `BENCHMARKS.md`.
 //! Before measuring, every competitor is checked to accept the valid bodies and reject the
@@ -15,9 +17,12 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use token_validate::{
-    CardTokenRequest, Context, Date, Limits, Options, check_form, check_form_with, check_json,
-    check_json_with, validate_form, validate_json,
+    CardTokenRequest, Context, Date, check_form, check_form_with, check_json, check_json_with,
+    validate_form, validate_json,
 };
+
+#[path = "shared/growth.rs"]
+mod growth;
 
 /// A card body with every card field (~280 bytes).
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
@@ -367,17 +372,14 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    // Growth: the same pathological pattern at 1, 8 and 64 KiB, with limits that let every
-    // value through, so the whole body is read. Time per byte should stay flat.
-    let roomy = Options::new().limits(
-        Limits::default()
-            .with_max_params(1 << 20)
-            .with_max_array_len(1 << 20),
-    );
+    // Growth: the same pathological pattern at 1, 8 and 64 KiB (up to 2 MiB for the shapes
+    // an operator who raises --max-body may meet), with limits that let every value
+    // through, so the whole body is read. Time per byte should stay flat.
+    let roomy = growth::roomy();
     let mut g = c.benchmark_group("growth");
-    for (name, json) in GROWTH {
-        for kib in GROWTH_SIZES {
-            let body = growth_body(name, kib * 1024);
+    for (name, json, sizes) in growth::SHAPES {
+        for &kib in *sizes {
+            let body = growth::body(name, kib * 1024);
             g.throughput(Throughput::Bytes(body.len() as u64));
             g.bench_with_input(BenchmarkId::new(*name, kib), &body, |b, body| {
                 b.iter(|| {
@@ -392,84 +394,6 @@ fn benches(c: &mut Criterion) {
         }
     }
     g.finish();
-}
-
-/// The pathological patterns (name, whether JSON) and their sizes in KiB.
-const GROWTH: &[(&str, bool)] = &[
-    ("form_many_keys", false),
-    ("form_unknown_keys", false),
-    ("form_deep_brackets", false),
-    ("form_long_escapes", false),
-    ("json_many_keys", true),
-    ("json_unknown_keys", true),
-    ("json_long_escapes", true),
-];
-const GROWTH_SIZES: [usize; 3] = [1, 8, 64];
-
-/// A body of about `size` bytes (at most 64 KiB, the body limit) of the pattern `name`.
-fn growth_body(name: &str, size: usize) -> Vec<u8> {
-    let size = size.min(64 * 1024);
-    let mut out = String::new();
-    let mut i = 0usize;
-    let pair = |i: usize| -> String {
-        match name {
-            // Metadata entries: a map of thousands of distinct keys.
-            "form_many_keys" => format!("person[metadata][k{i}]=v{i}"),
-            // Parameters the spec does not have, each reported once.
-            "form_unknown_keys" => format!("person[zz{i}]=v"),
-            // Keys at the depth limit under unknown parameters.
-            "form_deep_brackets" => format!("person[address][z{i}][a][b][c][d][e]=1"),
-            _ => String::new(),
-        }
-    };
-    match name {
-        "form_long_escapes" => {
-            out.push_str("person[first_name]=");
-            while out.len() + 3 <= size {
-                out.push_str("%41");
-            }
-        }
-        "json_many_keys" | "json_unknown_keys" => {
-            out.push_str(if name == "json_many_keys" {
-                r#"{"person":{"metadata":{"#
-            } else {
-                r#"{"person":{"#
-            });
-            loop {
-                let entry = format!(r#""k{i}":"v{i}","#);
-                if out.len() + entry.len() + 3 > size {
-                    break;
-                }
-                out.push_str(&entry);
-                i += 1;
-            }
-            out.pop();
-            out.push_str(if name == "json_many_keys" {
-                "}}}"
-            } else {
-                "}}"
-            });
-        }
-        "json_long_escapes" => {
-            out.push_str(r#"{"person":{"first_name":""#);
-            while out.len() + 6 + 3 <= size {
-                out.push_str("\\u0041");
-            }
-            out.push_str(r#""}}"#);
-        }
-        _ => loop {
-            let p = pair(i);
-            if out.len() + p.len() + 1 > size {
-                break;
-            }
-            if !out.is_empty() {
-                out.push('&');
-            }
-            out.push_str(&p);
-            i += 1;
-        },
-    }
-    out.into_bytes()
 }
 
 criterion_group! {

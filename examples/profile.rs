@@ -1,11 +1,21 @@
 //! A loop over one body, for profilers (`valgrind --tool=callgrind`, `perf`):
 //! `cargo build --release --example profile && valgrind --tool=callgrind
 //! target/release/examples/profile card_json 20000`.
+//!
+//! `growth:NAME:KIB` is the growth benchmark's body `NAME` of `KIB` KiB
+//! (`benches/shared/growth.rs`), checked with its roomy limits
+//! (`scripts/growth-instructions.sh`).
 
 use std::hint::black_box;
 
 use token_validate::scan::{form, json};
-use token_validate::{Context, Date, check_form, check_json, validate_form, validate_json};
+use token_validate::{
+    Context, Date, check_form, check_form_with, check_json, check_json_with, validate_form,
+    validate_json,
+};
+
+#[path = "../benches/shared/growth.rs"]
+mod growth;
 
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
@@ -17,6 +27,30 @@ fn main() {
     let which = args.next().unwrap_or_else(|| "card_json".into());
     let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let ctx = Context::test_secret().with_today(Date::new(2026, 11, 29).expect("a date"));
+    if let Some(shape) = which.strip_prefix("growth:") {
+        let (name, kib) = shape.split_once(':').unwrap_or((shape, "64"));
+        let json = growth::SHAPES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, json, _)| *json)
+            .unwrap_or_else(|| {
+                eprintln!("unknown growth shape {name}");
+                std::process::exit(2);
+            });
+        let body = growth::body(name, kib.parse::<usize>().unwrap_or(64) * 1024);
+        let opts = growth::roomy();
+        let mut errors = 0usize;
+        for _ in 0..n {
+            let r = if json {
+                check_json_with(black_box(&body), &ctx, &opts)
+            } else {
+                check_form_with(black_box(&body), &ctx, &opts)
+            };
+            errors += r.map_or_else(|e| e.len(), |_| 0);
+        }
+        println!("{which}: {} bytes, {errors} errors", body.len());
+        return;
+    }
     let mut ok = 0usize;
     for _ in 0..n {
         ok += match which.as_str() {

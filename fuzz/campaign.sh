@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One fuzz campaign on one target: form, json, brackets, roundtrip, json_differential or
-# form_differential.
+# One fuzz campaign on one target: form, json, brackets, roundtrip, serve, json_differential
+# or form_differential.
 #
 #   fuzz/campaign.sh TARGET [RUNS [LIBFUZZER_ARGS...]]   # RUNS executions, 10^7 by default
 #
@@ -10,7 +10,7 @@
 # corpus of X as seeds and uses X's dictionary. FUZZ_SANITIZER=address for an ASan build (about 5
 # times slower; the crates have no unsafe code, so the default is none).
 set -euo pipefail
-target=${1:?usage: fuzz/campaign.sh form|json|brackets|roundtrip|json_differential|form_differential [RUNS]}
+target=${1:?usage: fuzz/campaign.sh form|json|brackets|roundtrip|serve|json_differential|form_differential [RUNS]}
 runs=${2:-10000000}
 cd "$(dirname "$0")/.."
 work=${FUZZ_WORK:-/tmp/token-preflight-fuzz}/$target

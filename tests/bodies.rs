@@ -299,3 +299,80 @@ proptest! {
         let _ = validate_json(json.to_string().as_bytes(), &c);
     }
 }
+
+/// Issue 18, finding 5: every value of a JSON body counts towards the value limit, empty
+/// objects and arrays and anything under an unknown parameter included, so a body of many
+/// `{}` stops at the limit; a duplicate key is found in a large map in O(1) per key, and not
+/// looked for in a skipped value (the growth benchmark's `json_empty_objects` measures the
+/// time per byte).
+#[test]
+fn json_empty_containers_count_and_large_objects_stay_linear() {
+    let entries = |n: usize, v: &str| {
+        (0..n)
+            .map(|i| format!("\"k{i}\":{v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for (what, body) in [
+        (
+            "{} under an unknown parameter",
+            format!(r#"{{"person":{{"zzz":{{{}}}}}}}"#, entries(1100, "{}")),
+        ),
+        (
+            "[] under an unknown parameter",
+            format!(r#"{{"zzz":{{{}}}}}"#, entries(1100, "[]")),
+        ),
+        (
+            "[] in a list",
+            format!(
+                r#"{{"zzz":[{}]}}"#,
+                vec!["[[],[],[],[],[],[]]"; 200].join(",")
+            ),
+        ),
+        (
+            "{} as metadata values",
+            format!(r#"{{"person":{{"metadata":{{{}}}}}}}"#, entries(1100, "{}")),
+        ),
+    ] {
+        let e = validate_json(body.as_bytes(), &ctx()).expect_err(what);
+        let m = body_error(e);
+        assert!(m.as_str().unwrap().contains("1024"), "{what}: {m}");
+    }
+    // Under the limit, the same shapes are read whole (and refused for what they are).
+    let small = format!(r#"{{"person":{{"zzz":{{{}}}}}}}"#, entries(1000, "{}"));
+    let e = validate_json(small.as_bytes(), &ctx()).unwrap_err();
+    assert_eq!(
+        e.first().code.as_deref(),
+        Some("parameter_unknown"),
+        "{e:?}"
+    );
+    // A duplicate key in a large map is found (in O(1) per key); in a skipped value (under
+    // an unknown parameter) it is not looked for: the parameter is refused as unknown.
+    let roomy = token_validate::Options::new().limits(
+        token_validate::Limits::default()
+            .with_max_params(1 << 20)
+            .with_max_body_bytes(1 << 22),
+    );
+    let dup = format!(
+        r#"{{"person":{{"metadata":{{{},"k17":"x"}}}}}}"#,
+        entries(50_000, "\"x\"")
+    );
+    let e = token_validate::validate_json_with(dup.as_bytes(), &ctx(), &roomy).unwrap_err();
+    let m = body_error(e);
+    assert!(
+        m.as_str()
+            .unwrap()
+            .contains("'person[metadata][k17]' is given more than once"),
+        "{m}"
+    );
+    let dup = format!(
+        r#"{{"person":{{"zzz":{{{},"k17":{{}}}}}}}}"#,
+        entries(50_000, "{}")
+    );
+    let e = token_validate::validate_json_with(dup.as_bytes(), &ctx(), &roomy).unwrap_err();
+    assert_eq!(
+        e.first().code.as_deref(),
+        Some("parameter_unknown"),
+        "{e:?}"
+    );
+}

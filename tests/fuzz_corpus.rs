@@ -47,13 +47,14 @@ fn replay(target: &str, oracle: fn(&[u8])) -> usize {
 /// How many files each committed corpus holds (at the last count): a corpus that lost any
 /// fails, so a lost or truncated corpus does not pass unnoticed. Campaigns add files; raise
 /// the count when committing them.
-const COMMITTED: [(&str, usize); 6] = [
+const COMMITTED: [(&str, usize); 7] = [
     ("form", 2109),
     ("json", 1757),
     ("brackets", 1692),
     ("roundtrip", 1247),
     ("form_differential", 366),
     ("json_differential", 1048),
+    ("serve", 11),
 ];
 
 fn replay_all(target: &str, oracle: fn(&[u8])) {
@@ -100,6 +101,11 @@ fn form_differential_corpus() {
 #[test]
 fn roundtrip_corpus() {
     replay_all("roundtrip", oracles::roundtrip);
+}
+
+#[test]
+fn serve_corpus() {
+    replay_all("serve", oracles::serve);
 }
 
 /// The seed corpora hold the example requests (examples/requests/), as the README says.
@@ -174,6 +180,19 @@ fn generators_reach_their_cases() {
         oracles::roundtrip(&data);
     }
     assert!(planted > 300, "{planted} markers planted");
+    // The serve generator plants secrets in the request line and headers, and some of its
+    // requests are heads hyper refuses.
+    let (mut planted, mut bad_heads) = (0, 0);
+    for _ in 0..200 {
+        let data = bytes(40);
+        let x = oracles::serve_request(&data);
+        planted += x.planted.len();
+        let text = String::from_utf8_lossy(&x.bytes).into_owned();
+        bad_heads += usize::from(text.contains("bad header:") || text.contains("(x):"));
+        oracles::serve(&data);
+    }
+    assert!(planted > 200, "{planted} secrets planted in requests");
+    assert!(bad_heads > 5, "{bad_heads} bad heads");
     assert!(
         accepted > 60,
         "{accepted} of 300 round-trip bodies accepted"

@@ -6,6 +6,11 @@
 
 use token_validate::{Context, Date, Errors, Request, validate_form, validate_json};
 
+/// The fuzz oracles, for their digit-run checks and their in-process `serve`
+/// (`fuzz/src/oracles.rs`, as `tests/fuzz_corpus.rs` includes it).
+#[path = "../fuzz/src/oracles.rs"]
+mod oracles;
+
 /// Distinctive values: a Stripe test card number (S-TEST `4000056655665556`) and a marker.
 const DIGITS: &str = "4000056655665556";
 /// (No 8-character window of it is in any message of the spec: "SECRET123456789" shared
@@ -668,4 +673,224 @@ fn probe_5_secrets_as_keys() {
     let e = validate_form(format!("{card}&card[foo]=1").as_bytes(), &sk_test()).unwrap_err();
     assert_eq!(e.first().message, "Received unknown parameter: card[foo]");
     assert_eq!(e.first().param.as_deref(), Some("card[foo]"));
+}
+
+// ---- Issue 18 --------------------------------------------------------------------------
+
+/// The secret shapes of issue 18: a card number (Stripe test card, docs.stripe.com/testing),
+/// an SSN-shaped number, a bank account number and an IBAN (the ISO 13616 example), each
+/// with the groups it is written in.
+const SHAPES: [(&str, &[usize]); 4] = [
+    ("4000056655665556", &[4, 4, 4, 4]),
+    ("918273645", &[3, 2, 4]),
+    ("000987654321", &[3, 3, 3, 3]),
+    ("DE89370400440532013000", &[2, 4, 4, 4, 4, 2]),
+];
+
+/// Every separator class: none, and each of the fuzz generator's (a space, two, a no-break
+/// space, `-`, an en dash, `.`, `_`, `/`, a zero-width space, a soft hyphen, a mixed run).
+fn separators() -> Vec<&'static str> {
+    std::iter::once("").chain(oracles::SEPARATORS).collect()
+}
+
+/// Fails if `text` shows any 5 digits in a row of `secret`'s (any script, any separators,
+/// percent-encoded or not), or any run of 9 digits or more.
+fn assert_digits_hidden(what: &str, text: &str, secret: &str) {
+    assert!(
+        oracles::longest_run(text) < token_validate::quote::MIN_LONG_DIGITS,
+        "{what}: a run of digits in {text}"
+    );
+    assert!(
+        !oracles::shows_digits_of(text, secret),
+        "{what}: digits of {secret} in {text}"
+    );
+}
+
+/// Finding 2: a card number, SSN, account number or IBAN whose groups are split by any
+/// separator, in any digit script, is not quoted by the errors that repeat a value:
+/// `person[email]`, `person[dob][year]` ("Invalid integer"), `bank_account[country]`,
+/// `bank_account[currency]`, an over-long `card[address_line1]`; nor by those that repeat
+/// a key.
+#[test]
+fn issue_18_finding_2_separators_of_every_class() {
+    let card = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+    let mut quoted = 0;
+    for (secret, groups) in SHAPES {
+        for sep in separators() {
+            for script in oracles::DIGIT_SCRIPTS {
+                let s = oracles::write_secret(secret, groups, sep, script);
+                let long = "a".repeat(5000);
+                for (body, json) in [
+                    (format!("person[email]={s}"), false),
+                    (
+                        format!("person[dob][day]=1&person[dob][month]=1&person[dob][year]={s}"),
+                        false,
+                    ),
+                    (
+                        format!("bank_account[country]={s}&bank_account[account_number]=1"),
+                        false,
+                    ),
+                    (
+                        format!(
+                            "bank_account[country]=US&bank_account[currency]={s}&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000"
+                        ),
+                        false,
+                    ),
+                    (format!("{card}&card[address_line1]={s}{long}"), false),
+                    (format!("{card}&card[address_line1]=x{s}{long}"), false),
+                    // As a key: an unknown parameter, a metadata entry of the wrong shape.
+                    (format!("{card}&card[{s}]=1"), false),
+                    (format!("person[metadata][{s}][x]=1"), false),
+                    (
+                        serde_json::json!({"person": {"email": s}}).to_string(),
+                        true,
+                    ),
+                    (
+                        serde_json::json!({"person": {"dob": {"day": 1, "month": 1, "year": s}}})
+                            .to_string(),
+                        true,
+                    ),
+                ] {
+                    let r = if json {
+                        validate_json(body.as_bytes(), &sk_test())
+                    } else {
+                        validate_form(body.as_bytes(), &sk_test())
+                    };
+                    let e = r.expect_err(&body);
+                    for x in &e {
+                        quoted += usize::from(
+                            x.message.contains('*') || x.message.contains("(redacted)"),
+                        );
+                        for t in [
+                            x.message.clone(),
+                            format!("{x:?}"),
+                            x.param.clone().unwrap_or_default(),
+                        ] {
+                            assert_digits_hidden(&body, &t, secret);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The errors did quote the values, masked.
+    assert!(quoted > 4 * 12 * 5 * 5, "{quoted}");
+}
+
+/// Finding 3: a pair written like JSON inside a value (`"`, `:` and `,` carry pairs), in a
+/// form body and in a JSON body: its CVC or last 4 is masked.
+#[test]
+fn issue_18_finding_3_json_pairs_inside_a_value() {
+    for (body, json, secret) in [
+        (
+            r#"person[email]=jenny","ssn_last_4":"1234"#.to_string(),
+            false,
+            "1234",
+        ),
+        (
+            r#"person[email]=jenny", "id_number": "918"#.to_string(),
+            false,
+            "918",
+        ),
+        (
+            r#"{"person":{"email":"jenny\",\"ssn_last_4\":\"1234"}}"#.to_string(),
+            true,
+            "1234",
+        ),
+        (
+            serde_json::json!({"person": {"email": r#"jenny","cvc":"737"#}}).to_string(),
+            true,
+            "737",
+        ),
+        (r#"person[email]=jenny,cvc:737"#.to_string(), false, "737"),
+    ] {
+        let r = if json {
+            validate_json(body.as_bytes(), &sk_test())
+        } else {
+            validate_form(body.as_bytes(), &sk_test())
+        };
+        let e = r.expect_err(&body);
+        for x in &e {
+            assert!(!x.message.contains(secret), "{body}: {}", x.message);
+        }
+        assert!(e.iter().any(|x| x.message.contains("***")), "{body}: {e:?}");
+    }
+}
+
+/// Finding 1, and the property of issue 18's item 1: for every secret shape × every
+/// separator class × every digit script × every route (a quoted value and a key, above; the
+/// URL path plain and percent-encoded, the method, an echoed header, the log line in both
+/// formats, the proxy's log line), none of the secret's digits comes out.
+#[test]
+fn issue_18_finding_1_secrets_in_the_request_line_and_headers() {
+    let (rt, servers) = &*oracles::served::SERVED;
+    let key = "Authorization: Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    let bad_card = "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034";
+    let mut exchanges = 0;
+    for (secret, groups) in SHAPES {
+        for sep in separators() {
+            // Three scripts here (all five in the quoted values above).
+            for script in oracles::DIGIT_SCRIPTS[..3].iter().copied() {
+                let s = oracles::write_secret(secret, groups, sep, script);
+                let token: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                let mut requests: Vec<String> = Vec::new();
+                for all in [false, true] {
+                    let p = oracles::url_encoded(&s, all);
+                    requests.push(format!(
+                        "GET /v1/customers/{p} HTTP/1.1\r\nconnection: close\r\n\r\n"
+                    ));
+                    requests.push(format!("POST /v1/tokens/{p} HTTP/1.1\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"));
+                    requests.push(format!(
+                        "GET /v1/x/{p}/../y HTTP/1.1\r\nconnection: close\r\n\r\n"
+                    ));
+                }
+                // The path raw (not a valid request target unless ASCII without spaces: a
+                // bad head, answered and logged all the same).
+                requests.push(format!(
+                    "GET /v1/tokens/{s} HTTP/1.1\r\nconnection: close\r\n\r\n"
+                ));
+                // The method: the secret's letters and digits (an HTTP token), and as written.
+                for m in [token.clone(), format!("X{token}"), s.clone()] {
+                    requests.push(format!(
+                        "{m} /v1/tokens HTTP/1.1\r\nconnection: close\r\n\r\n"
+                    ));
+                    requests.push(format!(
+                        "{m} /healthz HTTP/1.1\r\nconnection: close\r\n\r\n"
+                    ));
+                }
+                // Split by the request line's own spaces between the method and the path,
+                // or the path and the version (found by the serve fuzz target).
+                let (a, b) = token.split_at(token.len() / 2);
+                requests.push(format!("{a} /{b} HTTP/1.1\r\nconnection: close\r\n\r\n"));
+                requests.push(format!(
+                    "GET /{a} {b} HTTP/1.1\r\nconnection: close\r\n\r\n"
+                ));
+                // An echoed header, and a header line holding it as its name.
+                requests.push(format!(
+                    "POST /v1/tokens HTTP/1.1\r\n{key}\r\nidempotency-key: {s}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{bad_card}",
+                    bad_card.len()
+                ));
+                requests.push(format!(
+                    "GET /v1/tokens HTTP/1.1\r\n{s}: x\r\nconnection: close\r\n\r\n"
+                ));
+                for served in servers {
+                    for raw in &requests {
+                        let (answer, lines) = rt.block_on(served.exchange(raw.as_bytes()));
+                        let what = format!("{}: {raw}", served.name);
+                        assert!(
+                            answer.starts_with("HTTP/1.1 "),
+                            "{what}: no answer: {answer}"
+                        );
+                        assert_digits_hidden(&what, &answer, secret);
+                        assert_eq!(lines.len(), 1, "{what}: {lines:?}");
+                        for l in &lines {
+                            assert_digits_hidden(&what, l, secret);
+                        }
+                        exchanges += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(exchanges, 4 * 12 * 3 * 3 * 17);
 }

@@ -30,6 +30,13 @@
 //!    validate back to an equal request, its JSON reads back with serde into an equal typed
 //!    value, and the derive's `validate` accepts it; and a body built by [`roundtrip`] is
 //!    accepted in both formats or refused in both.
+//!
+//! The `serve` target ([`serve`]) drives `token-validate serve` itself, in process, with a
+//! whole HTTP/1.1 request whose request line and headers carry planted secrets, and checks
+//! what leaves the process about it (the answer, the log line, in mock mode with each log
+//! format and in proxy mode): no planted secret's digits, no run of
+//! [`token_validate::quote::MIN_LONG_DIGITS`] digits in an error answer or a log line,
+//! never the query string, and an answer to every request (hyper's bare errors included).
 
 #![allow(dead_code)]
 
@@ -1142,4 +1149,420 @@ pub fn dictionaries() -> Vec<(&'static str, String)> {
         ("form.dict", render(form, "form")),
         ("json.dict", render(json, "json")),
     ]
+}
+
+// ---- target `serve` ------------------------------------------------------------------------
+
+/// Digit scripts the `serve` generator writes secrets in: ASCII, fullwidth, Arabic-Indic,
+/// Devanagari, mathematical bold (the first code point of each Unicode decimal digit block).
+pub const DIGIT_SCRIPTS: [u32; 5] = [0x30, 0xff10, 0x660, 0x966, 0x1d7ce];
+
+/// Separators between a secret's groups, one of each class: a space, two, a no-break
+/// space, `-`, an en dash, `.`, `_`, `/`, a zero-width space, a soft hyphen, a mixed run.
+pub const SEPARATORS: [&str; 11] = [
+    " ", "  ", "\u{a0}", "-", "\u{2013}", ".", "_", "/", "\u{200b}", "\u{ad}", " -/ ",
+];
+
+/// The value of a digit of one of [`DIGIT_SCRIPTS`]; 10 for any other numeric character.
+fn digit_value(c: char) -> Option<u32> {
+    DIGIT_SCRIPTS
+        .iter()
+        .find_map(|&zero| {
+            let d = (c as u32).checked_sub(zero)?;
+            (d < 10).then_some(d)
+        })
+        .or_else(|| c.is_numeric().then_some(10))
+}
+
+/// `text` with `%XX` escapes decoded (lossy UTF-8).
+pub fn percent_decoded(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (x, _) => {
+                out.push(x);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The runs of digits of `text` as `token_validate::quote` sees them (percent-escapes
+/// decoded; any characters that are not letters or digits go on with a run), folded to
+/// ASCII (`?` for a digit of a script not in [`DIGIT_SCRIPTS`]).
+pub fn digit_runs(text: &str) -> Vec<String> {
+    let mut runs = vec![String::new()];
+    for c in percent_decoded(text).chars() {
+        match digit_value(c) {
+            Some(d) => runs
+                .last_mut()
+                .expect("never empty")
+                .push(char::from_digit(d, 10).unwrap_or('?')),
+            None if c.is_alphanumeric() => runs.push(String::new()),
+            None => {}
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// Whether `text` shows 5 digits in a row of `secret`'s (any script, any separators,
+/// percent-encoded or not).
+pub fn shows_digits_of(text: &str, secret: &str) -> bool {
+    let digits: Vec<u8> = secret.bytes().filter(u8::is_ascii_digit).collect();
+    digit_runs(text).iter().any(|run| {
+        digits
+            .windows(5)
+            .any(|w| run.contains(std::str::from_utf8(w).expect("ASCII digits")))
+    })
+}
+
+/// The longest run of digits of `text`, as [`digit_runs`] counts them.
+pub fn longest_run(text: &str) -> usize {
+    digit_runs(text)
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// `secret`'s digits in the digit script starting at `zero`, in groups of the sizes of
+/// `groups` (the last size repeated) joined by `sep`; letters stay as they are.
+pub fn write_secret(secret: &str, groups: &[usize], sep: &str, zero: u32) -> String {
+    let mut out = String::new();
+    let (mut group, mut in_group) = (0, 0);
+    for c in secret.chars() {
+        match c.to_digit(10) {
+            Some(d) => {
+                let size = groups
+                    .get(group)
+                    .or(groups.last())
+                    .copied()
+                    .unwrap_or(usize::MAX);
+                if in_group == size {
+                    out.push_str(sep);
+                    group += 1;
+                    in_group = 0;
+                }
+                out.push(char::from_u32(zero + d).unwrap_or(c));
+                in_group += 1;
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every byte of `s` that is not an unreserved URL character percent-encoded (`all`: every
+/// byte).
+pub fn url_encoded(s: &str, all: bool) -> String {
+    s.bytes()
+        .map(|b| {
+            if !all && (b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A generated HTTP/1.1 request and the secrets planted in it.
+pub struct Exchange {
+    /// The request, as bytes on the wire.
+    pub bytes: Vec<u8>,
+    /// The secrets planted (digit markers of at least [`token_validate::quote::MIN_LONG_DIGITS`]
+    /// digits: a shorter one may be quoted as it is, as a path's or a value's short number).
+    pub planted: Vec<&'static str>,
+    /// A marker sent in the query string only, which nothing may repeat.
+    pub query: Option<&'static str>,
+}
+
+/// Reads a request from fuzz input: a method, a path and headers chosen from Stripe's and
+/// from broken ones, with digit markers planted in the method, the path (plain, with
+/// separators, in other scripts, percent-encoded, among dot segments), the query string,
+/// echoed and other headers, and header lines hyper refuses. Every request ends with
+/// `Connection: close` and its `Content-Length`.
+pub fn serve_request(data: &[u8]) -> Exchange {
+    let mut c = Choices::new(data);
+    let long: Vec<&'static str> = DIGIT_MARKERS
+        .iter()
+        .copied()
+        .filter(|m| m.len() >= token_validate::quote::MIN_LONG_DIGITS)
+        .collect();
+    let mut planted = Vec::new();
+    let written = |c: &mut Choices<'_>, planted: &mut Vec<&'static str>| -> String {
+        let m = *c.pick(&long);
+        planted.push(m);
+        let sep = if c.chance(3) {
+            ""
+        } else {
+            c.pick_str(&SEPARATORS)
+        };
+        let group = 1 + c.below(5);
+        let zero = *c.pick(&DIGIT_SCRIPTS);
+        write_secret(m, &[group], sep, zero)
+    };
+    let method = match c.below(6) {
+        0 => "GET".to_string(),
+        1 => "DELETE".to_string(),
+        2 => {
+            let m = *c.pick(&long);
+            planted.push(m);
+            format!("{}{m}", c.pick_str(&["", "X", "get_"]))
+        }
+        3 => written(&mut c, &mut planted),
+        _ => "POST".to_string(),
+    };
+    let mut path = c
+        .pick_str(&[
+            "/v1/tokens",
+            "/v1/customers/",
+            "/v1/accounts/acct_",
+            "/healthz",
+            "/v1/tokens/",
+            "/",
+        ])
+        .to_string();
+    if c.chance(2) {
+        let s = written(&mut c, &mut planted);
+        let encoded = match c.below(4) {
+            0 => url_encoded(&s, true),
+            1 => s.chars().filter(|ch| !ch.is_whitespace()).collect(),
+            _ => url_encoded(&s, false),
+        };
+        path.push_str(c.pick_str(&["", "/", "/x/../", "/./", "/%2E%2E/", ";", "/a="]));
+        path.push_str(&encoded);
+        if c.chance(3) {
+            path.push_str(c.pick_str(&["/..", "/.", "/", "/%2e"]));
+        }
+    }
+    let query = if c.chance(4) {
+        let m = *c.pick(&long);
+        path.push_str("?q=");
+        path.push_str(m);
+        Some(m)
+    } else {
+        None
+    };
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: api.stripe.com\r\n");
+    let key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    let headers = 1 + c.below(5);
+    for _ in 0..headers {
+        let line = match c.below(8) {
+            0 => format!("authorization: Bearer {key}"),
+            1 => format!("idempotency-key: {}", written(&mut c, &mut planted)),
+            2 => format!("stripe-version: {}", written(&mut c, &mut planted)),
+            3 => format!("stripe-account: acct_{}", written(&mut c, &mut planted)),
+            4 => format!("x-{}: 1", written(&mut c, &mut planted)),
+            5 => format!("{}: 1", written(&mut c, &mut planted)),
+            6 => format!(
+                "authorization: Bearer sk_test_{}",
+                written(&mut c, &mut planted)
+            ),
+            _ => "content-type: application/x-www-form-urlencoded".to_string(),
+        };
+        head.push_str(&line);
+        head.push_str("\r\n");
+    }
+    let body = c.pick_str(&[
+        "",
+        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034",
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034",
+    ]);
+    if c.chance(8) {
+        // A header line hyper refuses, with a secret in it.
+        let s = written(&mut c, &mut planted);
+        let name = c.pick_str(&["bad header", "(x)", "", "x\u{7f}"]);
+        head.push_str(&format!("{name}: {s}\r\n"));
+    }
+    let mut bytes = head.into_bytes();
+    match c.below(10) {
+        0 => bytes.extend_from_slice(b"content-length: 1x\r\n"),
+        1 => bytes.extend_from_slice(b"content-length: 5\r\ncontent-length: 6\r\n"),
+        _ => bytes.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes()),
+    }
+    bytes.extend_from_slice(b"connection: close\r\n\r\n");
+    bytes.extend_from_slice(body.as_bytes());
+    planted.sort_unstable();
+    planted.dedup();
+    Exchange {
+        bytes,
+        planted,
+        query,
+    }
+}
+
+/// `serve` in process, in each mode and log format, with its log lines collected.
+pub mod served {
+    use std::sync::{Arc, LazyLock, Mutex};
+    use std::time::Duration;
+
+    use token_validate::serve::log::LogFormat;
+    use token_validate::serve::{Config, Server};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// One server and where its log lines go.
+    pub struct Served {
+        /// Its mode and log format, for messages.
+        pub name: &'static str,
+        server: Server,
+        lines: Arc<Mutex<Vec<String>>>,
+        format: LogFormat,
+    }
+
+    /// A runtime and the servers: mock mode in each log format, proxy mode in front of an
+    /// upstream that is down (so every forwarded request is a 502, logged all the same).
+    pub static SERVED: LazyLock<(tokio::runtime::Runtime, Vec<Served>)> = LazyLock::new(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let servers = rt.block_on(async {
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+            let down = format!(
+                "http://127.0.0.1:{}",
+                closed.local_addr().expect("an address").port()
+            );
+            drop(closed);
+            let any = "127.0.0.1:0".parse().expect("an address");
+            let mut out = Vec::new();
+            for (name, mut config, format) in [
+                ("mock, json log", Config::mock(any), LogFormat::Json),
+                ("mock, text log", Config::mock(any), LogFormat::Text),
+                (
+                    "proxy, text log",
+                    Config::proxy(any, &down),
+                    LogFormat::Text,
+                ),
+            ] {
+                // Short waits: a request that never ends costs little.
+                config.server.header_read_timeout = Duration::from_millis(50);
+                config.read_timeout = Duration::from_millis(50);
+                let lines = Arc::new(Mutex::new(Vec::new()));
+                let sink = Arc::clone(&lines);
+                let server = Server::bind(config)
+                    .await
+                    .expect("serve binds")
+                    .log_to(format, move |l: &str| {
+                        sink.lock().expect("not poisoned").push(l.to_string())
+                    });
+                out.push(Served {
+                    name,
+                    server,
+                    lines,
+                    format,
+                });
+            }
+            out
+        });
+        (rt, servers)
+    });
+
+    impl Served {
+        /// Sends `raw` on a new in-memory connection: the whole answer, and the log lines it
+        /// made, each without the fields that vary by run (the time, the duration, the
+        /// request id, the date).
+        pub async fn exchange(&self, raw: &[u8]) -> (String, Vec<String>) {
+            self.lines.lock().expect("not poisoned").clear();
+            let (mut client, io) = tokio::io::duplex(1 << 16);
+            let peer = "127.0.0.1:5555".parse().expect("an address");
+            let raw = raw.to_vec();
+            let talk = async move {
+                let _ = client.write_all(&raw).await;
+                let mut out = Vec::new();
+                let _ = client.read_to_end(&mut out).await;
+                out
+            };
+            let ((), answer) = tokio::time::timeout(Duration::from_secs(60), async {
+                tokio::join!(self.server.serve_io(io, peer), talk)
+            })
+            .await
+            .expect("an exchange hung");
+            let answer = String::from_utf8_lossy(&answer)
+                .split("\r\n")
+                .filter(|l| {
+                    let l = l.to_ascii_lowercase();
+                    !["request-id:", "original-request:", "date:"]
+                        .iter()
+                        .any(|h| l.starts_with(h))
+                })
+                .collect::<Vec<_>>()
+                .join("\r\n");
+            let lines = self
+                .lines
+                .lock()
+                .expect("not poisoned")
+                .iter()
+                .map(|l| match self.format {
+                    LogFormat::Json => {
+                        let mut v: serde_json::Value =
+                            serde_json::from_str(l).expect("a JSON log line");
+                        if let Some(o) = v.as_object_mut() {
+                            for k in ["ts", "duration_ms", "request_id"] {
+                                o.remove(k);
+                            }
+                        }
+                        v.to_string()
+                    }
+                    _ => l
+                        .split(' ')
+                        .skip(1)
+                        .filter(|t| !t.ends_with("ms") && !t.starts_with("request_id="))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                })
+                .collect();
+            (answer, lines)
+        }
+    }
+}
+
+/// Target `serve`: the input chooses a request (see [`serve_request`]) that goes to
+/// `serve` in mock mode (each log format) and proxy mode; what comes out about it never
+/// shows a planted secret's digits nor the query string, an error answer and a log line
+/// never a run of 9 digits, and every request gets an answer and one log line.
+pub fn serve(data: &[u8]) {
+    let x = serve_request(data);
+    let (rt, servers) = &*served::SERVED;
+    rt.block_on(async {
+        for s in servers {
+            let (answer, lines) = s.exchange(&x.bytes).await;
+            let what = format!("serve ({}) {}", s.name, show(&x.bytes));
+            assert!(
+                answer.starts_with("HTTP/1.1 "),
+                "{what}: no answer: {answer}"
+            );
+            assert_eq!(lines.len(), 1, "{what}: log lines {lines:?}");
+            let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+            // A token object (a 2xx answer's body) has its own long numbers (`created`).
+            let success = answer.starts_with("HTTP/1.1 2");
+            let mut texts: Vec<(&str, bool)> = lines.iter().map(|l| (l.as_str(), true)).collect();
+            texts.push((head, true));
+            texts.push((body, !success));
+            for (t, no_long_runs) in texts {
+                for m in &x.planted {
+                    assert!(!shows_digits_of(t, m), "{what}: digits of {m} in {t}");
+                }
+                if let Some(q) = x.query {
+                    assert!(!t.contains(q), "{what}: the query string in {t}");
+                }
+                assert!(
+                    !no_long_runs || longest_run(t) < token_validate::quote::MIN_LONG_DIGITS,
+                    "{what}: a run of digits in {t}"
+                );
+            }
+        }
+    });
 }

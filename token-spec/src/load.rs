@@ -341,6 +341,7 @@ pub const HTTP_ERRORS: &[&str] = &[
     "idempotency_key_too_long",
     "idempotency_mismatch",
     "not_found",
+    "ambiguous_path",
 ];
 
 /// Splits a bracket path into its segments: `a[b][c]` → `["a", "b", "c"]`.

@@ -10,10 +10,14 @@
 //!
 //! The top level must be an object (`JsonNotObject`, at the first non-blank byte); `null` is
 //! refused (`JsonNull`, at the end of the `null`); a repeated key is `DuplicateKey` (at the
-//! key's closing quote); an empty key `EmptyKey`; a key with `[` or `]` a `Json` error (it
-//! could not be sent as a form parameter). Depth, value-count and list-length limits apply
-//! as for forms: `TooDeep` at the `:` before the value, `TooManyParams` at the end of the
-//! value over the limit. Invalid UTF-8 anywhere is `InvalidUtf8` at the first bad byte.
+//! key's closing quote, found in O(1) per key however large the object; not looked for in a
+//! value that is skipped, under an unknown parameter or of the wrong shape); an empty key
+//! `EmptyKey`; a key with `[` or `]` a `Json` error (it could not be sent as a form
+//! parameter). Depth, value-count and list-length limits apply as for forms: `TooDeep` at
+//! the `:` before the value, `TooManyParams` at the end of the value over the limit. Every
+//! value counts, under known and unknown parameters alike: a string, number or boolean,
+//! and an object or array with nothing in it (`{}` and `[]` are values a form body cannot
+//! send, but a body of them is no cheaper to read). Invalid UTF-8 anywhere is `InvalidUtf8` at the first bad byte.
 //! Other offsets are those of `serde_json`'s position: the last byte it read.
 
 use std::borrow::Cow;
@@ -99,6 +103,17 @@ fn count_at<E: de::Error>(run: &mut Run<'_>, offset: usize, at: &JPath<'_>) -> R
         Ok(())
     } else {
         Err(stopped())
+    }
+}
+
+/// Counts an object or array that turned out to hold nothing (no value was counted inside
+/// it since `before`) as one value: every leaf of a body counts.
+#[inline]
+fn count_if_empty<E: de::Error>(run: &mut Run<'_>, before: usize, at: &JPath<'_>) -> Result<(), E> {
+    if run.params() == before {
+        count(run, at)
+    } else {
+        Ok(())
     }
 }
 
@@ -436,18 +451,19 @@ impl<'de> Visitor<'de> for Skip<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         skip_items(self.run, self.depth, &self.at, seq)
     }
+    /// The members of a skipped object: each key checked (not empty, no bracket), each
+    /// value counted. Repeated keys are not looked for here: the object is refused (an
+    /// unknown parameter, a value of the wrong shape) or let through unread (an unknown
+    /// parameter under `UnknownParams::Ignore`), so no meaning rests on them, and keeping
+    /// its keys would cost memory in proportion to the object (issue 18, finding 5).
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+        let before = self.run.params();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             unknown_key(self.run, self.at, &key)?;
             let at = JPath::Key(&self.at, &key);
-            if seen.iter().any(|k| *k == *key) {
-                return Err(duplicate(self.run, at));
-            }
-            seen.push(key.to_string());
             map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?;
         }
-        Ok(())
+        count_if_empty(self.run, before, &self.at)
     }
 }
 
@@ -458,6 +474,7 @@ fn skip_items<'de, A: SeqAccess<'de>>(
     at: &JPath<'_>,
     mut seq: A,
 ) -> Result<(), A::Error> {
+    let before = run.params();
     let mut i = 0;
     loop {
         let item = JPath::Index(at, i);
@@ -466,7 +483,7 @@ fn skip_items<'de, A: SeqAccess<'de>>(
             .next_element_seed(Skip::new(run, depth + 1, item))?
             .is_none()
         {
-            return Ok(());
+            return count_if_empty(run, before, at);
         }
         i += 1;
     }
@@ -546,8 +563,10 @@ impl<'de, S: State<'de>> Visitor<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         *self.slot = ObjectSlot::Object(S::default());
         let unknown = self.run.unknown_met;
+        let before = self.run.params();
         if let ObjectSlot::Object(state) = self.slot {
             state.visit_json(self.run, map)?;
+            count_if_empty(self.run, before, &JPath::Node(self.ty.node))?;
             // A form body cannot send an object that holds nothing: such a JSON object
             // stands for nothing sent (`{"person": {}}` is an empty body), unless it has
             // required parameters (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
@@ -635,6 +654,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let at = self.at();
+        let before = self.run.params();
         self.run.array_open(self.slot);
         let mut i = 0;
         loop {
@@ -643,6 +663,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
             let seed = ScalarSeed::new(self.run, self.depth + 1, item);
             match seq.next_element_seed(seed)? {
                 None => {
+                    count_if_empty(self.run, before, &at)?;
                     self.run.array_close(self.slot);
                     return Ok(());
                 }
@@ -727,6 +748,7 @@ impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let at = self.at();
+        let before = self.run.params();
         self.run.map_open(self.slot);
         while let Some(key) = map.next_key_seed(KeySeed)? {
             // Any key is a map's, but it must be one a form body could send.
@@ -742,6 +764,7 @@ impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
                 };
             self.run.entry(self.slot, key, value, self.node);
         }
+        count_if_empty(self.run, before, &at)?;
         self.run.map_close(self.slot);
         Ok(())
     }

@@ -140,7 +140,9 @@ pub struct Limits {
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
     /// At most [`HARD_MAX_DEPTH`].
     pub max_depth: usize,
-    /// Most values accepted (default 1024). At most [`HARD_MAX_PARAMS`].
+    /// Most values accepted (default 1024): a form body's pairs; a JSON body's strings,
+    /// numbers and booleans, and its objects and arrays with nothing in them, under known
+    /// and unknown parameters alike. At most [`HARD_MAX_PARAMS`].
     pub max_params: usize,
     /// Array length limit (default 256): an index `>=` this is refused. At most
     /// [`HARD_MAX_ARRAY_LEN`].

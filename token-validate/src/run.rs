@@ -312,6 +312,33 @@ pub struct MapSlot<'de> {
 /// Maps with more entries than this look keys up in a hash set.
 const MAP_LINEAR_MAX: usize = 16;
 
+/// A set of keys seen so far (of one JSON object, or the unknown parameters of a body): a
+/// short list, then a hash set once it holds more than [`MAP_LINEAR_MAX`] keys, so that an
+/// insertion costs O(1) however many keys there are. Keys borrowed from the body stay
+/// borrowed: nothing is allocated for them.
+#[derive(Default)]
+pub(crate) struct KeySet<'k> {
+    list: Vec<Cow<'k, str>>,
+    set: Option<HashSet<Cow<'k, str>>>,
+}
+
+impl<'k> KeySet<'k> {
+    /// Adds `key`; `false` when it was already there.
+    pub(crate) fn insert(&mut self, key: Cow<'k, str>) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert(key);
+        }
+        if self.list.contains(&key) {
+            return false;
+        }
+        self.list.push(key);
+        if self.list.len() > MAP_LINEAR_MAX {
+            self.set = Some(std::mem::take(&mut self.list).into_iter().collect());
+        }
+        true
+    }
+}
+
 impl<'de> MapSlot<'de> {
     /// Whether the parameter was sent at all.
     #[inline]
@@ -543,10 +570,8 @@ pub struct Run<'a> {
     pub(crate) pair: usize,
     /// The body error that stopped the read, if any.
     pub(crate) abort: Option<ParseError>,
-    /// The unknown parameters reported so far (each is reported once): a list, with a set
-    /// beside it once it is long.
-    unknowns: Vec<String>,
-    unknown_set: Option<HashSet<String>>,
+    /// The unknown parameters reported so far (each is reported once).
+    unknowns: KeySet<'static>,
     /// The address of a JSON body's first byte (for the offsets of raw values).
     pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
@@ -577,8 +602,7 @@ impl<'a> Run<'a> {
             params: 0,
             pair: 0,
             abort: None,
-            unknowns: Vec::new(),
-            unknown_set: None,
+            unknowns: KeySet::default(),
             json_base: 0,
             unknown_met: 0,
         }
@@ -682,6 +706,12 @@ impl<'a> Run<'a> {
     fn abort_pair(&mut self, kind: ParseErrorKind, key: Cow<'_, str>) {
         let at = self.pair;
         self.abort_at(kind, at, Some(key.into_owned()));
+    }
+
+    /// How many values were counted so far.
+    #[inline]
+    pub(crate) fn params(&self) -> usize {
+        self.params
     }
 
     /// Counts one value against the parameter limit; `false` (and a body error) past it.
@@ -855,16 +885,8 @@ impl<'a> Run<'a> {
             return;
         }
         let path = token_spec::join_path(&spec().node(parent).path, name);
-        let seen = match &mut self.unknown_set {
-            Some(set) => !set.insert(path.clone()),
-            None => self.unknowns.contains(&path),
-        };
-        if seen {
+        if !self.unknowns.insert(Cow::Owned(path.clone())) {
             return;
-        }
-        self.unknowns.push(path.clone());
-        if self.unknown_set.is_none() && self.unknowns.len() > MAP_LINEAR_MAX {
-            self.unknown_set = Some(self.unknowns.iter().cloned().collect());
         }
         let shown: Cow<'_, str> = match path.char_indices().nth(MAX_UNKNOWN_PATH) {
             Some((cut, _)) => Cow::Borrowed(&path[..cut]),

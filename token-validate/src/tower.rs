@@ -305,8 +305,9 @@ pub struct AnsweredError {
 /// - `Request-Id` and `Original-Request`: a new unique `req_…` id (kept if already set);
 /// - `Stripe-Should-Retry: false` on a 4xx (retrying the same request cannot succeed);
 /// - `Idempotency-Key`: the request's, echoed (when at most [`MAX_ECHOED_HEADER_LEN`]
-///   bytes);
-/// - `Stripe-Version`: the request's (same bound), else the bundled spec's version;
+///   bytes of text) through [`crate::quote::echo`], so a run of 9 or more digits in it
+///   comes back masked;
+/// - `Stripe-Version`: the request's (same bound and rule), else the bundled spec's version;
 /// - `Cache-Control: no-cache, no-store` and `Content-Type: application/json` (unless set).
 pub fn add_stripe_headers(headers: &mut HeaderMap, request: &HeaderMap, status: StatusCode) {
     if !headers.contains_key(REQUEST_ID_HEADER)
@@ -321,11 +322,13 @@ pub fn add_stripe_headers(headers: &mut HeaderMap, request: &HeaderMap, status: 
             HeaderValue::from_static("false"),
         );
     }
+    // Echoed through the rule of `crate::quote`, like everything else that repeats a request.
     let echo = |name: &str| {
         request
             .get(name)
             .filter(|v| v.len() <= MAX_ECHOED_HEADER_LEN && !v.is_empty())
-            .cloned()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| HeaderValue::from_str(&crate::quote::echo(v)).ok())
     };
     if let Some(key) = echo("idempotency-key") {
         headers.insert(HeaderName::from_static("idempotency-key"), key);
@@ -652,22 +655,110 @@ where
 
 /// Whether the layer validates a request with this method and path. Spellings of the
 /// path that a server or proxy behind the layer may treat as the same (a trailing `/`,
-/// repeated `/`, percent-escapes, another case) are validated too, so that none of them
-/// slips past unvalidated.
-fn applies(config: &Config, method: &Method, path: &str) -> bool {
+/// repeated `/`, percent-escapes, encoded `/`, `\\`, dot segments, another case) are
+/// validated too, so that none of them slips past unvalidated.
+pub(crate) fn applies(config: &Config, method: &Method, path: &str) -> bool {
     method == Method::POST
         && (path == config.path || normalize_path(path) == normalize_path(&config.path))
 }
 
-/// A path percent-decoded, with repeated and trailing `/` removed, in ASCII lowercase.
-fn normalize_path(path: &str) -> String {
+/// A path as the most lenient reader would route it: percent-decoded (`%2F` too), `\\`
+/// read as `/`, dot segments resolved, repeated and trailing `/` removed, in ASCII
+/// lowercase.
+pub(crate) fn normalize_path(path: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let mut out = String::with_capacity(decoded.len());
-    for seg in decoded.split('/').filter(|s| !s.is_empty()) {
+    canonical(decoded.split(['/', '\\']).map(std::borrow::Cow::Borrowed))
+}
+
+/// A path as a reader that follows RFC 3986 routes it: split at its `/` (an encoded `%2F`
+/// stays inside its segment), each segment percent-decoded, dot segments resolved,
+/// repeated and trailing `/` removed, in ASCII lowercase.
+pub(crate) fn segment_path(path: &str) -> String {
+    canonical(
+        path.split('/')
+            .map(|seg| percent_encoding::percent_decode_str(seg).decode_utf8_lossy()),
+    )
+}
+
+/// `/`-joined lowercase segments, without empty ones, `.` and `..` resolved.
+fn canonical<'a>(segments: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {
+    let mut kept: Vec<String> = Vec::new();
+    for seg in segments {
+        match &*seg {
+            "" | "." => {}
+            ".." => {
+                kept.pop();
+            }
+            s => kept.push(s.to_ascii_lowercase()),
+        }
+    }
+    let mut out = String::new();
+    for seg in kept {
         out.push('/');
-        out.push_str(&seg.to_ascii_lowercase());
+        out.push_str(&seg);
     }
     out
+}
+
+/// Whether a segment of a raw path is `.` or `..` (dots plain or percent-encoded,
+/// `%2E`): 1 or 2, else 0.
+fn dot_segment(seg: &str) -> usize {
+    let mut dots = 0;
+    let mut rest = seg.as_bytes();
+    while !rest.is_empty() {
+        match rest {
+            [b'.', tail @ ..] => rest = tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => rest = tail,
+            _ => return 0,
+        }
+        dots += 1;
+    }
+    if dots <= 2 { dots } else { 0 }
+}
+
+/// RFC 3986's `remove_dot_segments` (section 5.2.4) on a raw absolute path, with
+/// percent-encoded dots (`%2E`) read as dots: `/v1/x/../tokens` and `/v1/%2E/tokens` are
+/// `/v1/tokens`, `/v1/tokens/.` is `/v1/tokens/`. Other segments stay as they were sent.
+/// `None` when the path has no dot segment.
+pub(crate) fn remove_dot_segments(path: &str) -> Option<String> {
+    if !path.split('/').any(|seg| dot_segment(seg) > 0) {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let mut segments = path.split('/').peekable();
+    // An absolute path starts with its empty first segment.
+    let absolute = path.starts_with('/');
+    if absolute {
+        segments.next();
+    }
+    while let Some(seg) = segments.next() {
+        let last = segments.peek().is_none();
+        match dot_segment(seg) {
+            1 => {}
+            2 => {
+                out.pop();
+            }
+            _ => {
+                out.push(seg);
+                continue;
+            }
+        }
+        // A dot segment at the end leaves the path ending with `/`.
+        if last {
+            out.push("");
+        }
+    }
+    let mut s = String::with_capacity(path.len());
+    for (i, seg) in out.iter().enumerate() {
+        if absolute || i > 0 {
+            s.push('/');
+        }
+        s.push_str(seg);
+    }
+    if s.is_empty() {
+        s.push('/');
+    }
+    Some(s)
 }
 
 /// A request that passed validation.
@@ -1236,6 +1327,31 @@ mod tests {
     }
 
     #[test]
+    fn dot_segments() {
+        for (path, resolved) in [
+            ("/v1/x/../tokens", Some("/v1/tokens")),
+            ("/v1/./tokens", Some("/v1/tokens")),
+            ("/v1/tokens/.", Some("/v1/tokens/")),
+            ("/v1/%2E/tokens", Some("/v1/tokens")),
+            ("/v1/%2e%2E/v1/tokens", Some("/v1/tokens")),
+            ("/v1/x/.%2e/tokens", Some("/v1/tokens")),
+            ("/../v1/tokens", Some("/v1/tokens")),
+            ("/v1/tokens/..", Some("/v1/")),
+            ("/v1//../tokens", Some("/v1/tokens")),
+            ("/a/b/c/./../../g", Some("/a/g")),
+            ("/v1/tokens", None),
+            ("/v1/...", None),
+            ("/v1/x..y", None),
+            ("/v1/%2E%2E%2E", None),
+        ] {
+            assert_eq!(remove_dot_segments(path).as_deref(), resolved, "{path}");
+        }
+        assert_eq!(segment_path("/v1/x%2F..%2Ftokens"), "/v1/x/../tokens");
+        assert_eq!(normalize_path("/v1/x%2F..%2Ftokens"), "/v1/tokens");
+        assert_eq!(normalize_path("/v1/x\\..\\tokens"), "/v1/tokens");
+    }
+
+    #[test]
     fn lookalike_paths_are_validated() {
         let config = PreflightLayer::new().config().clone();
         for p in [
@@ -1244,6 +1360,10 @@ mod tests {
             "//v1/tokens",
             "/v1/%74okens",
             "/V1/Tokens",
+            "/v1/x/../tokens",
+            "/v1/./tokens",
+            "/v1/%2E/tokens",
+            "/v1/x%2F..%2Ftokens",
         ] {
             assert!(applies(&config, &Method::POST, p), "{p}");
         }

@@ -1054,3 +1054,319 @@ async fn a_huge_authorization_header_is_not_a_key() {
 async fn mock_with(c: Config) -> Running {
     Running::start(c).await
 }
+
+// ---------------------------------------------------------------- issue 18
+
+/// Finding 4: a path with dot segments (plain or percent-encoded) is resolved before it is
+/// routed, so the layer decides on the path the upstream gets: an invalid body never
+/// reaches the upstream, a valid one arrives with the resolved path; a path that only a
+/// lenient reader (one that decodes `%2F` or reads `\` as `/`) routes to `/v1/tokens` is
+/// refused with a Stripe-shaped 400.
+#[tokio::test]
+async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let client = client();
+    let auth = format!("Bearer {SK_TEST}");
+    let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
+    for (path, resolved) in [
+        ("/v1/x/../tokens", "/v1/tokens"),
+        ("/v1/./tokens", "/v1/tokens"),
+        ("/v1/tokens/.", "/v1/tokens/"),
+        ("/v1/%2E/tokens", "/v1/tokens"),
+        ("/v1/%2e%2E/v1/tokens", "/v1/tokens"),
+        ("/v1/x/.%2e/tokens", "/v1/tokens"),
+        ("/../v1/tokens", "/v1/tokens"),
+        ("/v1/tokens/tok_1/..", "/v1/tokens/"),
+        ("/v1/x/../tokens?expand[]=card", "/v1/tokens?expand[]=card"),
+    ] {
+        let before = up.count();
+        let a = send(
+            &client,
+            "POST",
+            &serve.url(path),
+            &headers,
+            BAD_CARD.as_str(),
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::PAYMENT_REQUIRED,
+            "{path}: {}",
+            a.text()
+        );
+        assert_eq!(a.json()["error"]["code"], "incorrect_number", "{path}");
+        assert_eq!(
+            up.count(),
+            before,
+            "{path}: an invalid body reached the upstream"
+        );
+        let a = send(&client, "POST", &serve.url(path), &headers, CARD.as_str()).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text());
+        assert_eq!(up.count(), before + 1, "{path}");
+        let seen = up.last();
+        assert_eq!(
+            seen.path_and_query, resolved,
+            "{path}: forwarded as another path"
+        );
+        assert_eq!(&seen.body[..], CARD.as_bytes());
+    }
+    // Other paths are forwarded resolved too.
+    let a = send(
+        &client,
+        "GET",
+        &serve.url("/v1/customers/x/../cus_1"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(up.last().path_and_query, "/v1/customers/cus_1");
+    // Only a lenient reader sees /v1/tokens: refused, not forwarded.
+    let before = up.count();
+    for path in [
+        "/v1/x%2F..%2Ftokens",
+        "/v1/x/%2e%2e%2Ftokens",
+        "/v1/x%2F%2E%2E%2Ftokens",
+        "/v1/x%5C..%5Ctokens",
+    ] {
+        for body in [CARD.as_str(), BAD_CARD.as_str()] {
+            let a = send(&client, "POST", &serve.url(path), &headers, body).await;
+            assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text());
+            assert_eq!(a.json()["error"]["type"], "invalid_request_error");
+            assert!(
+                a.json()["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Invalid request URL"),
+                "{path}: {}",
+                a.text()
+            );
+            assert!(a.header("request-id").unwrap().starts_with("req_"));
+        }
+    }
+    assert_eq!(up.count(), before, "an ambiguous path reached the upstream");
+    serve.stop().await;
+}
+
+/// One request over a new raw connection; the whole answer (the server closes: each head
+/// is bad or asks for `Connection: close`).
+async fn raw_exchange(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // The server may answer before it has read everything (a head too large): write and
+    // read at once.
+    let (mut r, mut w) = tcp.split();
+    let write = async {
+        let _ = w.write_all(bytes).await;
+    };
+    let read = async {
+        let mut out = Vec::new();
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut r, &mut out).await;
+        out
+    };
+    let ((), out) = tokio::time::timeout(GUARD, async { tokio::join!(write, read) })
+        .await
+        .expect("the exchange hung");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The status line and the JSON body of an answer read from a raw connection.
+fn status_and_json(answer: &str) -> (u16, Option<Value>) {
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+    (status, serde_json::from_str(body).ok())
+}
+
+/// Finding 6: the heads hyper refuses (a bad header name, a URI over its limit, too many
+/// headers, a head over its buffer, a malformed `Content-Length`, a bad method) get
+/// Stripe's `invalid_request_error` JSON with Stripe's headers, and a log line, like every
+/// other request; a `HEAD` request's answer has no body, as HTTP requires.
+#[tokio::test]
+async fn heads_hyper_refuses_get_stripe_shaped_answers_and_log_lines() {
+    use token_validate::serve::log::LogFormat;
+    let (serve, lines) = Running::start_logged(
+        Config::mock("127.0.0.1:0".parse().unwrap()),
+        LogFormat::Json,
+    )
+    .await;
+    let long_uri = format!("GET /v1/{} HTTP/1.1\r\n\r\n", "a".repeat(70_000));
+    let endless_line = format!("GET /v1/{}", "a".repeat(500_000));
+    let many = format!("GET /v1/x HTTP/1.1\r\n{}\r\n", "x-a: b\r\n".repeat(101));
+    let huge = format!(
+        "GET /v1/x HTTP/1.1\r\nx-big: {}\r\n\r\n",
+        "b".repeat(500_000)
+    );
+    let cases: Vec<(String, u16, &str)> = vec![
+        (
+            "GET /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n".into(),
+            400,
+            "header line",
+        ),
+        (
+            "GET /v1/x HTTP/1.1\r\n(x): y\r\n\r\n".into(),
+            400,
+            "header line",
+        ),
+        (
+            "POST /v1/tokens HTTP/1.1\r\ncontent-length: 1x\r\n\r\n".into(),
+            400,
+            "Content-Length",
+        ),
+        (
+            "POST /v1/tokens HTTP/1.1\r\ncontent-length: 3\r\ncontent-length: 4\r\n\r\nabcd".into(),
+            400,
+            "Content-Length",
+        ),
+        (
+            "POST /v1/tokens HTTP/1.1\r\ncontent-length: -1\r\n\r\n".into(),
+            400,
+            "Content-Length",
+        ),
+        (
+            "POST /v1/tokens HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\n".into(),
+            400,
+            "Transfer-Encoding",
+        ),
+        ("G(T /v1/x HTTP/1.1\r\n\r\n".into(), 400, "method"),
+        (
+            "GET /v1/x HTTP/3.0\r\n\r\n".into(),
+            400,
+            "HTTP/1.0 or HTTP/1.1",
+        ),
+        (long_uri, 414, "65534"),
+        (endless_line, 414, "65534"),
+        (many, 431, "at most 100"),
+        (huge, 431, "417792"),
+    ];
+    for (raw, status, needle) in &cases {
+        let answer = raw_exchange(serve.addr, raw.as_bytes()).await;
+        let what = &raw[..raw.len().min(60)];
+        let (got, json) = status_and_json(&answer);
+        assert_eq!(got, *status, "{what}: {answer:.300}");
+        let json = json.unwrap_or_else(|| panic!("{what}: not JSON: {answer:.300}"));
+        assert_eq!(json["error"]["type"], "invalid_request_error", "{what}");
+        let message = json["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{what}: {message}");
+        let head = answer.to_ascii_lowercase();
+        for h in [
+            "request-id: req_",
+            "content-type: application/json",
+            "cache-control: no-cache, no-store",
+            "stripe-should-retry: false",
+            "connection: close",
+        ] {
+            assert!(head.contains(h), "{what}: no {h} in {answer:.400}");
+        }
+    }
+    // Logged, one line each, with the status and what could be read of the request line.
+    let logged: Vec<Value> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(logged.len(), cases.len(), "{logged:?}");
+    for (l, (_, status, _)) in logged.iter().zip(&cases) {
+        assert_eq!(l["status"], *status, "{l}");
+        assert_eq!(l["error_code"], "invalid_request_error", "{l}");
+        assert!(l["request_id"].as_str().unwrap().starts_with("req_"));
+    }
+    assert_eq!(logged[0]["method"], "GET");
+    assert_eq!(logged[0]["path"], "/v1/x");
+    assert_eq!(logged[6]["method"], "(redacted)");
+    // HEAD: the status and headers, no body.
+    let answer = raw_exchange(serve.addr, b"HEAD /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        answer.ends_with("\r\n\r\n"),
+        "a body after a HEAD answer: {answer}"
+    );
+    // On a keep-alive connection: two good requests, then a bad head.
+    let one = format!(
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{card}",
+        CARD.len(),
+        card = CARD.as_str()
+    );
+    let answer = raw_exchange(
+        serve.addr,
+        format!("{one}{one}GET /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
+    assert!(answer.contains("HTTP/1.1 400 Bad Request"), "{answer}");
+    // A chunked request's connection is closed after its answer (the gate does not read
+    // chunks), so a head after it is never read unchecked.
+    let chunked = format!(
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{card}\r\n0\r\n\r\nGET /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n",
+        CARD.len(),
+        card = CARD.as_str()
+    );
+    let answer = raw_exchange(serve.addr, chunked.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    assert_eq!(answer.matches("HTTP/1.1").count(), 1, "{answer}");
+    serve.stop().await;
+}
+
+/// Finding 7: `serve` listens with a backlog that holds a burst (4096 by default, capped by
+/// the kernel's `net.core.somaxconn`; `ServerLimits::backlog` sets it), and a burst of
+/// simultaneous connections is answered whole.
+#[tokio::test]
+async fn the_listen_backlog_holds_a_burst() {
+    let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(u32::MAX);
+    for backlog in [None, Some(2000)] {
+        let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
+        if let Some(b) = backlog {
+            c.server.backlog = b;
+        }
+        let serve = Running::start(c).await;
+        let want = backlog
+            .unwrap_or(token_validate::serve::listen::DEFAULT_BACKLOG)
+            .min(somaxconn);
+        // `ss` reports a listening socket's backlog as its Send-Q.
+        match std::process::Command::new("ss")
+            .args(["-ltnH", &format!("sport = :{}", serve.addr.port())])
+            .output()
+        {
+            Ok(out) if out.status.success() => {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let send_q: u32 = text
+                    .split_whitespace()
+                    .nth(2)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or_else(|| panic!("unexpected ss output {text:?}"));
+                assert_eq!(send_q, want, "{text}");
+            }
+            _ => eprintln!("note: `ss` is not available; the backlog itself is not checked"),
+        }
+        // A burst: 400 clients connect at once, each sends a request; every one is answered.
+        let mut set = tokio::task::JoinSet::new();
+        let addr = serve.addr;
+        for _ in 0..400 {
+            set.spawn(async move {
+                let raw = format!(
+                    "POST /v1/tokens HTTP/1.1\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{bad_card}",
+                    BAD_CARD.len(),
+                    bad_card = BAD_CARD.as_str()
+                );
+                raw_exchange(addr, raw.as_bytes()).await
+            });
+        }
+        let mut answered = 0;
+        while let Some(a) = tokio::time::timeout(GUARD, set.join_next()).await.unwrap() {
+            answered += usize::from(a.unwrap().starts_with("HTTP/1.1 402"));
+        }
+        assert_eq!(answered, 400);
+        serve.stop().await;
+    }
+}

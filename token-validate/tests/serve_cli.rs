@@ -170,7 +170,7 @@ fn serve_help_names_every_flag_and_its_variable() {
             assert!(help.contains(&default), "{default} missing from:\n{help}");
         }
     }
-    assert_eq!(flags, 14, "serve's flags");
+    assert_eq!(flags, 15, "serve's flags");
     // A usage error exits 2 and says why.
     let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
         .args([

@@ -6,7 +6,7 @@ use http::{HeaderMap, Method, Response, StatusCode};
 use http_body_util::Full;
 use serde_json::json;
 
-use super::log::safe_path;
+use super::log::{safe_method, safe_path_in_line};
 use crate::tower::{AnsweredError, add_stripe_headers};
 
 /// A JSON answer (already encoded) with Stripe's headers.
@@ -42,14 +42,34 @@ pub fn json(
 }
 
 /// Stripe's 404 for a URL it does not serve (`rules.json` `http` `not_found`: commonly
-/// seen wording, unverified). The path is quoted through [`safe_path`]: capped, long digit
-/// runs masked.
+/// seen wording, unverified). The method and the path are quoted through [`safe_method`]
+/// and [`safe_path_in_line`]: the rule of [`crate::quote`].
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
-    let message = crate::http_messages::NOT_FOUND
-        .replace("{value}", &format!("{method}: {}", safe_path(path)));
+    let message = crate::http_messages::NOT_FOUND.replace(
+        "{value}",
+        &format!(
+            "{}: {}",
+            safe_method(method.as_str()),
+            safe_path_in_line(method.as_str(), path, "")
+        ),
+    );
     json(
         StatusCode::NOT_FOUND,
         &json!({"error": {"type": "invalid_request_error", "message": message}}),
+        request,
+    )
+}
+
+/// The message of the 400 for a `POST` path that a lenient reader and a strict one would
+/// route differently (`rules.json` `http` `ambiguous_path`: this crate's wording).
+pub const AMBIGUOUS_PATH_MESSAGE: &str = crate::http_messages::AMBIGUOUS_PATH;
+
+/// The Stripe-shaped 400 for a path that does not name one endpoint (see
+/// `serve`'s routing): an `invalid_request_error` with Stripe's headers.
+pub fn ambiguous_path(request: &HeaderMap) -> Response<Full<Bytes>> {
+    json(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": {"type": "invalid_request_error", "message": AMBIGUOUS_PATH_MESSAGE}}),
         request,
     )
 }

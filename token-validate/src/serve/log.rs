@@ -1,5 +1,7 @@
 //! One structured line per request on standard error: method, path, status, duration,
-//! error code, request id. Never a body, a query string, a header value or a key.
+//! error code, request id. Never a body, a query string, a header value or a key; the
+//! method and the path only as [`crate::quote`] lets them through ([`safe_method`],
+//! [`safe_path`]).
 
 use std::io::Write;
 use std::time::{Duration, SystemTime};
@@ -17,12 +19,12 @@ pub enum LogFormat {
 }
 
 /// The longest path logged or quoted, in characters.
-pub const MAX_PATH_CHARS: usize = 200;
+pub const MAX_PATH_CHARS: usize = crate::quote::MAX_URL_PATH_CHARS;
 
 /// What is logged of one request.
 #[derive(Debug, Clone)]
 pub struct Record<'a> {
-    /// The HTTP method.
+    /// The HTTP method, already passed through [`safe_method`].
     pub method: &'a str,
     /// The path, already passed through [`safe_path`].
     pub path: &'a str,
@@ -38,31 +40,26 @@ pub struct Record<'a> {
     pub policy: Option<&'a str>,
 }
 
-/// The path as it may be logged or quoted: at most [`MAX_PATH_CHARS`] characters, control
-/// characters replaced by `?`, and every run of 12 or more digits (a card or account
-/// number in a URL) replaced by as many `*`. The query string is never part of it.
+/// The path as it may be logged or quoted: [`crate::quote::url_path`] (percent-escapes
+/// judged decoded, every run of 9 or more digits of any script masked whatever separates
+/// them, 3 or more in a path that carries a pair separator, control characters escaped, at
+/// most [`MAX_PATH_CHARS`] characters). The query string is never part of it.
 pub fn safe_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len().min(MAX_PATH_CHARS));
-    let chars: Vec<char> = path.chars().take(MAX_PATH_CHARS).collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run = i - start;
-            if run >= 12 {
-                out.extend(std::iter::repeat_n('*', run));
-            } else {
-                out.extend(&chars[start..i]);
-            }
-            continue;
-        }
-        out.push(if chars[i].is_control() { '?' } else { chars[i] });
-        i += 1;
-    }
-    out
+    crate::quote::url_path(path)
+}
+
+/// The path of a request line as it may be logged or quoted: [`safe_path`], judged with
+/// the method before it and `rest` (what follows it on the line) around it
+/// ([`crate::quote::url_path_in_line`]), so that a number split by the line's spaces is
+/// still one run of digits.
+pub fn safe_path_in_line(method: &str, path: &str, rest: &str) -> String {
+    crate::quote::url_path_in_line(method, path, rest)
+}
+
+/// The method as it may be logged or quoted: [`crate::quote::method`] (a word of ASCII
+/// letters, or `(redacted)`).
+pub fn safe_method(method: &str) -> &str {
+    crate::quote::method(method)
 }
 
 /// The UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, always three digits of
@@ -126,9 +123,23 @@ pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
 
 /// Writes a record to standard error (errors writing are ignored).
 pub fn write(format: LogFormat, r: &Record<'_>) {
+    write_to(None, format, r);
+}
+
+/// Writes a record's line to `sink`, or to standard error.
+pub(crate) fn write_to(
+    sink: Option<&(dyn Fn(&str) + Send + Sync)>,
+    format: LogFormat,
+    r: &Record<'_>,
+) {
     let mut text = line(format, SystemTime::now(), r);
-    text.push('\n');
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    match sink {
+        Some(sink) => sink(&text),
+        None => {
+            text.push('\n');
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -142,9 +153,16 @@ mod tests {
             safe_path("/v1/tokens/4242424242424242"),
             "/v1/tokens/****************"
         );
-        assert_eq!(safe_path("/v1/x/12345678901"), "/v1/x/12345678901");
-        assert_eq!(safe_path("/a\nb"), "/a?b");
-        assert_eq!(safe_path(&"a".repeat(1000)).len(), MAX_PATH_CHARS);
+        assert_eq!(safe_path("/v1/x/12345678"), "/v1/x/12345678");
+        assert_eq!(safe_path("/v1/x/123456789"), "/v1/x/*********");
+        assert_eq!(
+            safe_path("/v1/x/4242.4242.4242.4242"),
+            "/v1/x/****.****.****.****"
+        );
+        assert_eq!(safe_path("/a\nb"), "/a\\nb");
+        assert_eq!(safe_path(&"a".repeat(1000)).len(), MAX_PATH_CHARS + 3);
+        assert_eq!(safe_method("POST"), "POST");
+        assert_eq!(safe_method("4242424242424242"), "(redacted)");
     }
 
     #[test]

@@ -16,11 +16,16 @@
 //! answer says which policy applied (`Token-Preflight-Version-Policy`). One line per
 //! request is logged ([`log`]); `GET /healthz` (a path no Stripe API uses) answers 200;
 //! SIGTERM or Ctrl-C stops accepting and finishes the requests in flight. The accept loop
-//! is [`listen::serve`]: header-read timeout, connection cap, keep-alive limits.
+//! is [`listen::serve`]: header-read timeout, connection cap, keep-alive limits, a listen
+//! backlog that holds a burst; a request head hyper would refuse gets a Stripe-shaped
+//! answer and a log line too ([`head`]). Everything an answer or a log line repeats of a
+//! request (the method, the URL path, echoed headers) goes through [`crate::quote`]'s
+//! rule. A path is routed, validated and forwarded with its dot segments resolved.
 //!
 //! [`api_version`]: crate::api_version
 
 pub mod answer;
+pub mod head;
 pub mod listen;
 pub mod log;
 pub mod mock;
@@ -118,7 +123,8 @@ pub struct Args {
     /// connection is kept.
     #[arg(long, value_name = "DURATION", env = "TOKEN_VALIDATE_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub header_timeout: Duration,
-    /// The most client connections served at once (others wait to be accepted).
+    /// The most client connections served at once; more wait in the listen backlog
+    /// (--backlog) until one closes.
     #[arg(
         long,
         value_name = "N",
@@ -126,6 +132,16 @@ pub struct Args {
         default_value_t = 1024
     )]
     pub max_connections: usize,
+    /// The listen backlog: connections the kernel queues until they are accepted (capped
+    /// by net.core.somaxconn on Linux); a burst beyond it has its SYNs dropped and retried
+    /// a second later.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TOKEN_VALIDATE_BACKLOG",
+        default_value_t = listen::DEFAULT_BACKLOG
+    )]
+    pub backlog: u32,
     /// Requests served on one keep-alive connection before it is closed.
     #[arg(
         long,
@@ -278,6 +294,7 @@ impl Config {
             server: ServerLimits {
                 header_read_timeout: a.header_timeout,
                 max_connections: a.max_connections,
+                backlog: a.backlog,
                 max_requests_per_connection: a.max_requests_per_connection,
                 ..ServerLimits::default()
             },
@@ -339,10 +356,19 @@ struct MockState {
     cache: Mutex<Cache>,
 }
 
+/// Where log lines go: standard error, or a function of each line.
+type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The log format (none: no log) and where the lines go (none: standard error).
+#[derive(Clone, Default)]
+struct LogTarget {
+    format: Option<LogFormat>,
+    sink: Option<LogSink>,
+}
+
 struct App {
     backend: Backend,
     layer: PreflightLayer,
-    log: Option<LogFormat>,
     mode_name: &'static str,
 }
 
@@ -351,6 +377,7 @@ pub struct Server {
     app: Arc<App>,
     listener: TcpListener,
     limits: ServerLimits,
+    log: LogTarget,
 }
 
 impl std::fmt::Debug for Server {
@@ -404,18 +431,20 @@ impl Server {
             .typed_request(matches!(backend, Backend::Mock(_)))
             .enforce(config.enforce)
             .build();
-        let listener = TcpListener::bind(config.listen)
-            .await
+        let listener = listen::bind(config.listen, config.server.backlog)
             .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
         Ok(Server {
             app: Arc::new(App {
                 backend,
                 layer,
-                log: config.log,
                 mode_name,
             }),
             listener,
             limits: config.server,
+            log: LogTarget {
+                format: config.log,
+                sink: None,
+            },
         })
     }
 
@@ -424,17 +453,51 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// Logs each request in `format` to `sink` (one line, without its newline, per call)
+    /// instead of standard error: to collect the lines in a test, or to hand them to a
+    /// logging library.
+    pub fn log_to(
+        mut self,
+        format: LogFormat,
+        sink: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Server {
+        self.log = LogTarget {
+            format: Some(format),
+            sink: Some(Arc::new(sink)),
+        };
+        self
+    }
+
+    /// Serves one client connection over `io` (any byte stream: an in-memory pipe, a Unix
+    /// socket) as if it had been accepted from `peer`, exactly as [`run`](Server::run)
+    /// serves each TCP connection (the head gate, the per-connection limits, the header
+    /// timeout; not the connection cap), until the connection ends.
+    pub async fn serve_io<IO>(&self, io: IO, peer: SocketAddr)
+    where
+        IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let conn = Conn {
+            app: Arc::clone(&self.app),
+            peer,
+            log: self.log.clone(),
+        };
+        let _ = listen::connection(io, conn, &self.limits, listen::BadHeads::Pass).await;
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         let app = self.app;
-        listen::serve(
+        let log = self.log;
+        listen::serve_with(
             self.listener,
             move |peer| Conn {
                 app: Arc::clone(&app),
                 peer,
+                log: log.clone(),
             },
             &self.limits,
             shutdown,
+            listen::BadHeads::Pass,
         )
         .await
     }
@@ -530,6 +593,7 @@ pub fn run(config: Config) -> ExitCode {
 struct Conn {
     app: Arc<App>,
     peer: SocketAddr,
+    log: LogTarget,
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -542,19 +606,114 @@ impl hyper::service::Service<Request<Incoming>> for Conn {
     fn call(&self, req: Request<Incoming>) -> Self::Future {
         let app = Arc::clone(&self.app);
         let peer = self.peer;
-        Box::pin(async move { Ok(handle(app, peer, req).await) })
+        let log = self.log.clone();
+        Box::pin(async move { Ok(handle(app, peer, &log, req).await) })
     }
 }
 
-async fn handle(app: Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Response<ServeBody> {
+async fn handle(
+    app: Arc<App>,
+    peer: SocketAddr,
+    log: &LogTarget,
+    req: Request<Incoming>,
+) -> Response<ServeBody> {
     let start = Instant::now();
-    let method = req.method().clone();
-    let path = log::safe_path(req.uri().path());
-    let res = if req.uri().path() == HEALTH_PATH {
-        boxed(health(&app, &req))
+    // A head hyper would have refused (see `head`) stands behind a synthetic request: its
+    // answer, and its own request line in the log.
+    let bad = req.extensions().get::<head::BadHead>().cloned();
+    let (method, path) = match &bad {
+        Some(b) => {
+            let m = b.method.as_deref().unwrap_or("");
+            let p = b.path.as_deref().unwrap_or("");
+            let rest = b.rest.as_deref().unwrap_or("");
+            (
+                log::safe_method(m).to_string(),
+                log::safe_path_in_line(m, p, rest),
+            )
+        }
+        None => (
+            log::safe_method(req.method().as_str()).to_string(),
+            log::safe_path_in_line(req.method().as_str(), req.uri().path(), ""),
+        ),
+    };
+    let res = match (bad, route(req, &app.layer.config().path)) {
+        (Some(bad), _) => boxed(bad.to_response()),
+        (None, Err(refused)) => boxed(*refused),
+        (None, Ok(req)) => answer(&app, peer, req).await,
+    };
+    if let Some(format) = log.format {
+        let header = |n: &http::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok());
+        let code = res
+            .extensions()
+            .get::<AnsweredError>()
+            .map(|e| e.code.as_deref().unwrap_or(e.error_type));
+        log::write_to(
+            log.sink.as_deref(),
+            format,
+            &log::Record {
+                method: &method,
+                path: &path,
+                status: res.status().as_u16(),
+                duration: start.elapsed(),
+                error_code: code,
+                request_id: header(&REQUEST_ID_HEADER),
+                policy: header(&VERSION_POLICY_HEADER),
+            },
+        );
+    }
+    res
+}
+
+/// The request as it is routed, validated and forwarded: its path with dot segments
+/// resolved (RFC 3986, percent-encoded dots too), so that the layer decides on the path
+/// the upstream gets. A `POST` whose path only a lenient reader (one that decodes `%2F` or
+/// reads `\` as `/`) would route to the validated path, or only a strict one, is refused
+/// with a Stripe-shaped 400: no one path can be both validated and forwarded for it.
+fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refused>> {
+    if let Some(resolved) = crate::tower::remove_dot_segments(req.uri().path()) {
+        let sent = SentPath(req.uri().path().to_string());
+        req.extensions_mut().insert(sent);
+        let pq = match req.uri().query() {
+            Some(q) => format!("{resolved}?{q}"),
+            None => resolved,
+        };
+        let mut parts = req.uri().clone().into_parts();
+        match pq.parse() {
+            Ok(p) => parts.path_and_query = Some(p),
+            Err(_) => return Err(Box::new(answer::ambiguous_path(req.headers()))),
+        }
+        match http::Uri::from_parts(parts) {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return Err(Box::new(answer::ambiguous_path(req.headers()))),
+        }
+    }
+    let path = req.uri().path();
+    if req.method() == http::Method::POST {
+        let lenient = crate::tower::normalize_path(path) == crate::tower::normalize_path(validated);
+        let strict = crate::tower::segment_path(path) == crate::tower::segment_path(validated);
+        if lenient != strict {
+            return Err(Box::new(answer::ambiguous_path(req.headers())));
+        }
+    }
+    Ok(req)
+}
+
+/// The answer to a request refused before it is routed.
+type Refused = Response<http_body_util::Full<Bytes>>;
+
+/// The path of a request as the client sent it, before its dot segments were resolved (in
+/// the extensions of a request whose path was).
+#[derive(Debug, Clone)]
+struct SentPath(String);
+
+/// The answer to a routed request: the health endpoint, or the layer in front of the
+/// backend.
+async fn answer(app: &Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Response<ServeBody> {
+    if req.uri().path() == HEALTH_PATH {
+        boxed(health(app, &req))
     } else {
         let mut svc = app.layer.layer(Inner {
-            app: Arc::clone(&app),
+            app: Arc::clone(app),
             peer,
         });
         // The inner service is always ready.
@@ -566,27 +725,7 @@ async fn handle(app: Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Resp
             },
             Err(never) => match never {},
         }
-    };
-    if let Some(format) = app.log {
-        let header = |n: &http::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok());
-        let code = res
-            .extensions()
-            .get::<AnsweredError>()
-            .map(|e| e.code.as_deref().unwrap_or(e.error_type));
-        log::write(
-            format,
-            &log::Record {
-                method: method.as_str(),
-                path: &path,
-                status: res.status().as_u16(),
-                duration: start.elapsed(),
-                error_code: code,
-                request_id: header(&REQUEST_ID_HEADER),
-                policy: header(&VERSION_POLICY_HEADER),
-            },
-        );
     }
-    res
 }
 
 fn health(app: &App, req: &Request<Incoming>) -> Response<http_body_util::Full<Bytes>> {
@@ -636,9 +775,13 @@ impl MockState {
         peer: SocketAddr,
     ) -> Response<ServeBody> {
         let Some(request) = req.extensions().get::<TokenRequest>().cloned() else {
+            // The path as the client sent it: quoted whole, as the log line has it (what
+            // resolving dot segments leaves of it may hold part of a secret that the
+            // whole would mask).
+            let sent = req.extensions().get::<SentPath>();
             return boxed(answer::not_found(
                 req.method(),
-                req.uri().path(),
+                sent.map_or(req.uri().path(), |p| p.0.as_str()),
                 req.headers(),
             ));
         };
@@ -774,6 +917,7 @@ mod tests {
                 "not_found",
                 Some("GET: /v1/nothing"),
             ),
+            (answer::ambiguous_path(&headers), "ambiguous_path", None),
         ];
         for (res, name, value) in cases {
             let def = &spec.http[name];

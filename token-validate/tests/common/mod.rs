@@ -62,6 +62,35 @@ impl Running {
         }
     }
 
+    /// [`Running::start`] with its log lines, in `format`, collected.
+    pub async fn start_logged(
+        mut config: Config,
+        format: token_validate::serve::log::LogFormat,
+    ) -> (Running, Arc<Mutex<Vec<String>>>) {
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let server = Server::bind(config)
+            .await
+            .expect("serve starts")
+            .log_to(format, move |l: &str| {
+                sink.lock().unwrap().push(l.to_string())
+            });
+        let addr = server.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let done = tokio::spawn(server.run(async move {
+            let _ = rx.await;
+        }));
+        (
+            Running {
+                addr,
+                stop: Some(tx),
+                done: Some(done),
+            },
+            lines,
+        )
+    }
+
     /// Asks for a graceful stop and waits for `run` to return.
     pub async fn stop(mut self) {
         if let Some(tx) = self.stop.take() {

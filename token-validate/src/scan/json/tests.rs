@@ -688,9 +688,10 @@ impl<'de> Walk<'de> for DriverSkip<'_> {
             return Err(self.stop(sc, ParseErrorKind::Json(msg), parent));
         }
         let path = format!("{parent}[{key}]");
-        if keys.iter().flatten().any(|k| *k == key) {
-            return Err(self.stop(sc, ParseErrorKind::DuplicateKey, &path));
-        }
+        // The driver's skip does not look for repeated keys (issue 18, finding 5: a skipped
+        // value is refused or let through unread, and keeping its keys cost memory in
+        // proportion to it).
+        let _ = keys;
         if let Some((_, Some(keys))) = self.open.last_mut() {
             keys.push(key.into_owned());
         }

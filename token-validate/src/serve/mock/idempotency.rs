@@ -18,9 +18,9 @@ pub const MAX_KEY_LEN: usize = 255;
 
 /// Stripe's message for a key reused with other parameters (`rules.json` `http`
 /// `idempotency_mismatch`: observed, e.g. in stripe-ruby users' reports,
-/// `Stripe::IdempotencyError`).
+/// `Stripe::IdempotencyError`). The key is quoted through [`crate::quote::echo`].
 pub fn mismatch_message(key: &str) -> String {
-    crate::http_messages::IDEMPOTENCY_MISMATCH.replace("{value}", key)
+    crate::http_messages::IDEMPOTENCY_MISMATCH.replace("{value}", &crate::quote::echo(key))
 }
 
 /// The message for a key over [`MAX_KEY_LEN`] characters (`rules.json` `http`
