@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --example preflight_server -- --port 4242     # or PORT=4242
 //! curl -s http://127.0.0.1:4242/v1/tokens -u sk_test_abc: \
-//!     -d 'card[number]=4242424242424242' -d 'card[exp_month]=12' -d 'card[exp_year]=2034'
+//!     -d 'card[number]=4242424242424242' -d 'card[exp_month]=12' -d 'card[exp_year]=2050'
 //! ```
 //!
 //! A valid request reaches the stand-in, which answers `{"id": "tok_...", "object": "token",

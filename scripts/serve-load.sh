@@ -21,8 +21,10 @@ done
 echo "server: $addr (pid $pid)"
 key="Authorization: Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 ct="Content-Type: application/x-www-form-urlencoded"
-valid='card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123'
-invalid='card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123'
+# The expiry five years from today (UTC, as serve counts), so the valid body stays valid.
+year=$(( $(date -u +%Y) + 5 ))
+valid="card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=$year&card[cvc]=123"
+invalid="card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=$year&card[cvc]=123"
 for which in valid invalid; do
   body=${!which}
   echo "== $which card token: $n requests, concurrency $c"

@@ -88,6 +88,50 @@ const TEST_BANK_NUMBER: &str = "You must use a test bank account number in test 
 const IRE: &str = "invalid_request_error";
 const CE: &str = "card_error";
 
+/// A body of `map` with `keys` entries, each key `key_len` characters long (`k…k` and its
+/// number) and each value `value_len` characters; for a `person[…]` map, a person token,
+/// else an account token.
+fn metadata_body(map: &str, keys: usize, key_len: usize, value_len: usize) -> String {
+    let kind = if map.starts_with("person") {
+        "person[first_name]=Jenny"
+    } else if map.starts_with("card") {
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034"
+    } else {
+        "account[business_type]=individual"
+    };
+    let mut body = kind.to_string();
+    for i in 0..keys {
+        let n = i.to_string();
+        let key = format!("{}{n}", "k".repeat(key_len.saturating_sub(n.len())));
+        body.push_str(&format!("&{map}[{key}]={}", "v".repeat(value_len)));
+    }
+    body
+}
+
+/// [`metadata_body`] as JSON.
+fn metadata_json(map: &str, keys: usize, key_len: usize, value_len: usize) -> String {
+    let mut entries = serde_json::Map::new();
+    for i in 0..keys {
+        let n = i.to_string();
+        let key = format!("{}{n}", "k".repeat(key_len.saturating_sub(n.len())));
+        entries.insert(key, serde_json::Value::from("v".repeat(value_len)));
+    }
+    let metadata = serde_json::Value::Object(entries);
+    let body = if map.starts_with("person") {
+        serde_json::json!({"person": {"first_name": "Jenny", "metadata": metadata}})
+    } else if map.starts_with("card") {
+        serde_json::json!({"card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "metadata": metadata}})
+    } else {
+        serde_json::json!({"account": {"business_type": "individual", "individual": {"metadata": metadata}}})
+    };
+    body.to_string()
+}
+
+/// A body made at run time, for a row's `&'static str`.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
 #[rustfmt::skip]
 fn rows() -> Vec<Row> {
     use Ctx::*;
@@ -273,6 +317,15 @@ fn rows() -> Vec<Row> {
         // ---- Wallet cards (accepted.json): android_pay needs its cryptogram (OBS row 6).
         Row { covers: "wallet_cryptogram_required", body: "card[number]=4242424242424242&card[exp_month]=9&card[exp_year]=2030&card[tokenization_method]=android_pay&card[eci]=05", ctx: SkTest, ty: IRE, code: None, param: Some("card[cryptogram]"), message: "Cards using 'tokenization_method=android_pay' require the 'cryptogram' field to be set." },
         // ---- Email (S-CODES email_invalid; "Invalid email address: …" on customers, RULES P2).
+        // ---- Stripe's metadata limits (https://docs.stripe.com/api/metadata; messages as
+        // Stripe answers them on other endpoints, rules.json).
+        Row { covers: "metadata_keys", body: leak(metadata_body("person[metadata]", 51, 1, 1)), ctx: SkTest, ty: IRE, code: None, param: Some("person[metadata]"), message: "Metadata can have up to 50 keys, but you've set 51. Email us at support+metadata@stripe.com for more information." },
+        Row { covers: "metadata_key_length", body: leak(metadata_body("account[individual][metadata]", 1, 41, 1)), ctx: SkTest, ty: IRE, code: None, param: Some("account[individual][metadata]"), message: "Invalid key: kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk... must be a string under 40 characters" },
+        Row { covers: "metadata_value_length", body: leak(metadata_body("person[metadata]", 2, 1, 501)), ctx: SkTest, ty: IRE, code: None, param: Some("person[metadata]"), message: "Invalid val: …" },
+        // card[metadata] is accepted (accepted.json): the same limits, no value quoted.
+        Row { covers: "card_metadata_keys", body: leak(metadata_body("card[metadata]", 51, 1, 1)), ctx: SkTest, ty: IRE, code: None, param: Some("card[metadata]"), message: "Metadata can have up to 50 keys. Email us at support+metadata@stripe.com for more information." },
+        Row { covers: "card_metadata_key_length", body: leak(metadata_body("card[metadata]", 1, 41, 1)), ctx: SkTest, ty: IRE, code: None, param: Some("card[metadata]"), message: "Invalid key: the keys of card[metadata] must be strings under 40 characters" },
+        Row { covers: "card_metadata_value_length", body: leak(metadata_body("card[metadata]", 1, 1, 501)), ctx: SkTest, ty: IRE, code: None, param: Some("card[metadata]"), message: "Invalid val: the values of card[metadata] must be strings under 500 characters" },
         Row { covers: "email", body: "person[email]=jenny.rosen", ctx: SkTest, ty: IRE, code: Some("email_invalid"), param: Some("person[email]"), message: "Invalid email address: jenny.rosen" },
         Row { covers: "email", body: "account[individual][email]=jenny@@example.com", ctx: SkTest, ty: IRE, code: Some("email_invalid"), param: Some("account[individual][email]"), message: "Invalid email address: jenny@@example.com" },
         // OBS row 32: Stripe refuses a domain without a dot; row 33: one that starts with one.
@@ -1211,9 +1264,10 @@ fn confidence_counts_in_the_readme() {
         .values()
         .chain(rules)
         .chain(spec.kinds.iter().filter_map(|k| k.key_error.as_ref()));
+    let http = spec.http.values().map(|d| d.confidence);
     let (mut h, mut m, mut l) = (0, 0, 0);
-    for d in defs {
-        match d.confidence {
+    for confidence in defs.map(|d| d.confidence).chain(http) {
+        match confidence {
             Confidence::H => h += 1,
             Confidence::M => m += 1,
             Confidence::L => l += 1,
@@ -1224,8 +1278,77 @@ fn confidence_counts_in_the_readme() {
         .collect::<Vec<_>>()
         .join(" ");
     let want = format!(
-        "`rules.json` and `accepted.json` hold {} error definitions (generic errors, rules and key rules): {h} H, {m} M and {l} L",
+        "`rules.json` and `accepted.json` hold {} error definitions (generic errors, rules, key rules and the HTTP layer's answers): {h} H, {m} M and {l} L",
         h + m + l
     );
     assert!(readme.contains(&want), "README.md should say: {want}");
+}
+
+/// Stripe's metadata limits on every metadata parameter, at their boundaries, in form and
+/// JSON: 50 keys, keys of 40 characters and values of 500 pass; one more fails.
+#[test]
+fn metadata_limits_at_their_boundaries() {
+    let ctx = Ctx::SkTest.get();
+    let spec = token_validate::token_spec::bundled();
+    let maps: Vec<&str> = spec
+        .nodes()
+        .iter()
+        .filter(|n| matches!(n.ty, token_validate::token_spec::Ty::Map))
+        .map(|n| n.path.as_str())
+        .collect();
+    assert_eq!(
+        maps,
+        [
+            "account[individual][metadata]",
+            "person[metadata]",
+            "card[metadata]"
+        ]
+    );
+    for map in maps {
+        // card[metadata] is accepted beyond the OpenAPI (accepted.json): its rules are its own.
+        let id = |rule: &str| {
+            if map.starts_with("card") {
+                format!("card_{rule}")
+            } else {
+                rule.to_string()
+            }
+        };
+        for (keys, key_len, value_len, fails) in [
+            (50, 2, 1, None),
+            (51, 2, 1, Some("metadata_keys")),
+            (1, 40, 1, None),
+            (1, 41, 1, Some("metadata_key_length")),
+            (1, 1, 500, None),
+            (1, 1, 501, Some("metadata_value_length")),
+            (0, 0, 0, None),
+        ] {
+            let body = metadata_body(map, keys, key_len, value_len);
+            let form = token_validate::validate_form(body.as_bytes(), &ctx);
+            let json = metadata_json(map, keys, key_len, value_len);
+            let from_json = token_validate::validate_json(json.as_bytes(), &ctx);
+            for (format, r) in [("form", &form), ("json", &from_json)] {
+                let first = r.as_ref().err().map(|e| e.first().message.clone());
+                match fails {
+                    None => assert!(
+                        r.is_ok(),
+                        "{map} {keys}x{key_len}x{value_len} {format}: {first:?}"
+                    ),
+                    Some(rule_id) => {
+                        let id = id(rule_id);
+                        let rule = spec.rules.iter().find(|r| r.id == id).unwrap();
+                        let prefix = rule.error.message.split('{').next().unwrap();
+                        let first = first.unwrap_or_default();
+                        assert!(first.starts_with(prefix), "{map} {id} {format}: {first}");
+                    }
+                }
+            }
+        }
+        // Two-byte characters count once each.
+        let wide = format!("{}[{}]=v", map, "é".repeat(40));
+        let body = format!("{}&{wide}", metadata_body(map, 0, 0, 0));
+        assert!(
+            token_validate::validate_form(body.as_bytes(), &ctx).is_ok(),
+            "{body}"
+        );
+    }
 }

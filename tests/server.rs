@@ -7,8 +7,8 @@
 mod server;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -160,21 +160,39 @@ impl TestServer {
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
+/// A card expiry year five years from today: the layer reads today's date from the clock,
+/// so the card bodies derive their expiry from it and keep their verdicts whatever the year.
+fn exp_year() -> i32 {
+    token_validate::Date::today_utc().year + 5
+}
+
+/// A valid card body (form).
+static CARD_FORM: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}&card[cvc]=123&card[name]=Jenny+Rosen&card[address_zip]=94107&card[address_country]=US",
+        exp_year()
+    )
+});
+/// A valid card body (JSON, the year as a string).
+static CARD_JSON: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r#"{{"card": {{"number": "4000 0566 5566 5556", "exp_month": 3, "exp_year": "{}", "cvc": "314"}}, "expand": ["card"]}}"#,
+        exp_year()
+    )
+});
+/// A card body whose only fault is its number's Luhn check.
+static BAD_CARD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]={}",
+        exp_year()
+    )
+});
+
 /// One valid body of every kind, with the key it needs: (kind, key, content type, body).
 fn valid_bodies() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     vec![
-        (
-            "card",
-            PK_TEST,
-            FORM,
-            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_zip]=94107&card[address_country]=US",
-        ),
-        (
-            "card",
-            SK_TEST,
-            JSON,
-            r#"{"card": {"number": "4000 0566 5566 5556", "exp_month": 3, "exp_year": "2031", "cvc": "314"}, "expand": ["card"]}"#,
-        ),
+        ("card", PK_TEST, FORM, CARD_FORM.as_str()),
+        ("card", SK_TEST, JSON, CARD_JSON.as_str()),
         (
             "bank_account",
             SK_TEST,
@@ -263,13 +281,7 @@ async fn invalid_bodies_get_stripes_status_and_json() {
     let ctx = |key: &str| Context::from_key(key).unwrap();
     let cases: Vec<(&str, &str, &str, u16, &str)> = vec![
         // (key, content type, body, status, code or message fragment)
-        (
-            SK_TEST,
-            FORM,
-            "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034",
-            402,
-            "incorrect_number",
-        ),
+        (SK_TEST, FORM, BAD_CARD.as_str(), 402, "incorrect_number"),
         (
             SK_TEST,
             FORM,
@@ -544,7 +556,7 @@ async fn other_paths_and_methods_pass_through_untouched() {
 async fn hundreds_of_concurrent_requests_are_all_answered_correctly() {
     let s = Arc::new(start().await);
     let bodies = valid_bodies();
-    let bad = "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034";
+    let bad = BAD_CARD.as_str();
     let limit = Arc::new(tokio::sync::Semaphore::new(64));
     let mut set = tokio::task::JoinSet::new();
     let n = 300;

@@ -101,6 +101,167 @@ fn documented_test_cards_pass() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The brand table of `card[number]` (rules.json, rule `card_number_brand_length`) and the
+/// CVC lengths of `card[cvc]` (rule `card_cvc`), as the loaded spec has them.
+fn brand_tables() -> (
+    &'static token_validate::token_spec::rules::BrandTable,
+    &'static token_validate::token_spec::rules::BrandTable,
+) {
+    let spec = token_validate::token_spec::bundled();
+    let number = spec.lookup("card[number]").unwrap();
+    let (pan, _) = spec
+        .card_brands(number)
+        .expect("card[number] has its brand table");
+    let cvc = spec
+        .node(spec.lookup("card[cvc]").unwrap())
+        .rules
+        .iter()
+        .find_map(|&r| match &spec.rules[r].check {
+            Check::CvcLengthByBrand { brands, .. } => Some(brands),
+            _ => None,
+        })
+        .expect("card[cvc] has its rule");
+    (pan, cvc)
+}
+
+/// Each brand's IIN ranges and card-number lengths, pinned to where they come from (the
+/// `source` of each brand in rules.json says the same). A change to the table that its
+/// sources do not back fails here.
+///
+/// - "IIN table": the card networks' IIN ranges and lengths as the "Payment card number"
+///   article tabulates them (Visa 4: 13, 16, 19; Mastercard 2221-2720 and 51-55: 16;
+///   American Express 34, 37: 15; Discover 6011, 644-649, 65; JCB 3528-3589: 16; UnionPay
+///   62: 16-19; Diners Club International 36 and 300-305, 3095, 38-39).
+/// - "android": stripe-android's `DefaultStaticCardAccountRanges` (Stripe's own client):
+///   Discover, JCB 16; UnionPay 81; Diners Club 36 14 digits, 300-305, 3095, 38-39 16.
+/// - "S-TEST": the test cards of https://docs.stripe.com/testing (tests/data).
+///
+/// Where the sources differ, the table allows every length any of them gives (never
+/// stricter than Stripe without evidence; issue 21 for Diners Club 36 at 16 digits).
+const PUBLISHED: &[(&str, &[&str], &[u8])] = &[
+    // IIN table, S-TEST 4242424242424242 (16), stripe-ios 13-digit Visa BINs.
+    ("Visa", &["4"], &[13, 16, 19]),
+    // IIN table and android; S-TEST 5555555555554444, 2223003122003222.
+    ("MasterCard", &["2221-2720", "51-55"], &[16]),
+    // IIN table and android; S-TEST 378282246310005.
+    ("American Express", &["34", "37"], &[15]),
+    // IIN table (ranges), android (16); S-TEST 6011111111111117, 6555900000604105.
+    ("Discover", &["6011", "644-649", "65"], &[16]),
+    // IIN table and android; S-TEST 3566002020360505.
+    ("JCB", &["3528-3589"], &[16]),
+    // android (62, 81; 16 and 19), IIN table (16-19); S-TEST 6205500000000000004 (19).
+    ("UnionPay", &["62", "81"], &[16, 17, 18, 19]),
+    // android (ranges; 14 for 36, 16 for the rest), IIN table (14-19); S-TEST
+    // 3056930009020004 (16), 36227206271667 (14).
+    (
+        "Diners Club",
+        &["300-305", "3095", "36", "38-39"],
+        &[14, 15, 16, 17, 18, 19],
+    ),
+    // Every other number: Stripe answers brand `Unknown` rather than refusing it (stripe-go
+    // card.go); any length of the `card_number_digits` rule.
+    ("Unknown", &[], &[12, 13, 14, 15, 16, 17, 18, 19]),
+];
+
+/// CVC lengths per brand, pinned to their sources: "Use any three-digit CVC (four digits for
+/// American Express cards)" (https://docs.stripe.com/testing); an American Express card
+/// with a 3-digit CVC accepted by `POST /v1/tokens` (stripe-errors-observed.md row 24, 2014,
+/// and Stripe staff, 2019); 3 or 4 when the brand is not known, as Stripe's SDKs (stripe-
+/// android `CardBrand.Unknown`, stripe-ios `STPCardValidator`).
+const CVC_PUBLISHED: &[(&str, &[u8])] = &[
+    ("Visa", &[3]),
+    ("MasterCard", &[3]),
+    ("American Express", &[3, 4]),
+    ("Discover", &[3]),
+    ("JCB", &[3]),
+    ("UnionPay", &[3]),
+    ("Diners Club", &[3]),
+    ("Unknown", &[3, 4]),
+];
+
+#[test]
+fn card_brand_tables_are_their_sources() {
+    let (pan, cvc) = brand_tables();
+    let have: Vec<(String, Vec<String>, Vec<u8>)> = pan
+        .brands
+        .iter()
+        .map(|b| {
+            (
+                b.name.to_string(),
+                b.iin.iter().map(|r| r.text()).collect(),
+                b.lengths.to_vec(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Vec<String>, Vec<u8>)> = PUBLISHED
+        .iter()
+        .map(|(n, iin, l)| {
+            (
+                n.to_string(),
+                iin.iter().map(|s| s.to_string()).collect(),
+                l.to_vec(),
+            )
+        })
+        .collect();
+    assert_eq!(have, want);
+    let have: Vec<(&str, &[u8])> = cvc
+        .brands
+        .iter()
+        .map(|b| (b.name.as_ref(), b.lengths.as_ref()))
+        .collect();
+    assert_eq!(have, CVC_PUBLISHED);
+    // The CVC rule reads the number's brands: the same ranges.
+    for (p, c) in pan.brands.iter().zip(cvc.brands.iter()) {
+        assert_eq!(p.iin, c.iin, "{}", p.name);
+    }
+}
+
+/// Stripe's test cards by brand get the brand Stripe's page names them by (its labels, as
+/// Stripe's `card.brand` writes them), with a length the table allows for it.
+#[test]
+fn stripe_test_cards_have_their_documented_brand() {
+    let d = data();
+    let mut checked = 0;
+    for row in rows(&d, "cards") {
+        let (number, label) = (text(row, "number"), text(row, "what"));
+        let brand = [
+            ("Visa", "Visa"),
+            ("Mastercard", "MasterCard"),
+            ("American Express", "American Express"),
+            ("Discover", "Discover"),
+            ("Diners Club", "Diners Club"),
+            ("JCB", "JCB"),
+            ("UnionPay", "UnionPay"),
+        ]
+        .iter()
+        .find(|(doc, _)| label.starts_with(doc) && text(row, "source") == "S-TEST")
+        .map(|(_, api)| *api);
+        let Some(brand) = brand else { continue };
+        let body =
+            format!("card[number]={number}&card[exp_month]=12&card[exp_year]=2034&card[cvc]=1234");
+        // Four CVC digits are refused for every brand but American Express: the number's
+        // brand, as the table reads it, decides.
+        let four_ok = kind_of(&body, "sk_test_x1").is_ok();
+        assert_eq!(four_ok, brand == "American Express", "{number} ({label})");
+        let (pan, _) = brand_tables();
+        let found = pan
+            .brands
+            .iter()
+            .find(|b| {
+                b.iin.iter().any(|r| {
+                    let d = usize::from(r.digits);
+                    number[..d]
+                        .parse::<u32>()
+                        .is_ok_and(|p| (r.low..=r.high).contains(&p))
+                })
+            })
+            .map(|b| b.name.as_ref());
+        assert_eq!(found, Some(brand), "{number} ({label})");
+        checked += 1;
+    }
+    assert_eq!(checked, 17, "the S-TEST cards by brand");
+}
+
 /// Every documented test bank account, with its routing number when it has one, is a valid
 /// bank account token in test mode (and in live mode, where test numbers are not judged).
 #[test]

@@ -47,8 +47,11 @@ async function rejects(cls, promise) {
   }
   throw new Error(`expected ${cls.name}`);
 }
+// serve reads today's date from the clock: the expiry is derived from it (five years ahead,
+// in UTC as serve counts), so the valid cards stay valid whatever the year.
+const EXP_YEAR = new Date().getUTCFullYear() + 5;
 const card = (number = '4242424242424242', extra = {}) => ({
-  number, exp_month: 12, exp_year: 2034, cvc: '123', ...extra,
+  number, exp_month: 12, exp_year: EXP_YEAR, cvc: '123', ...extra,
 });
 const E = Stripe.errors;
 
@@ -56,7 +59,7 @@ await test('card token: card.last4, brand, exp as integers, livemode, requestId'
   const t = await stripe.tokens.create({ card: card('4242424242424242', { name: 'Jenny Rosen', address_zip: '94107' }) });
   expect(t.id.startsWith('tok_') && t.object === 'token' && t.type === 'card', t.id);
   expect(t.card.last4 === '4242' && t.card.brand === 'Visa', t.card);
-  expect(t.card.exp_month === 12 && t.card.exp_year === 2034, t.card);
+  expect(t.card.exp_month === 12 && t.card.exp_year === EXP_YEAR, t.card);
   expect(t.card.funding === 'credit' && t.card.country === 'US', t.card);
   expect(t.card.address_zip === '94107' && t.card.name === 'Jenny Rosen', t.card);
   expect(t.livemode === false && t.used === false && Number.isInteger(t.created), t);

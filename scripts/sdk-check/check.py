@@ -3,6 +3,7 @@ usual errors, checked on the SDK's own objects. Run by run.sh (BASE_URL set, the
 `stripe` package on PYTHONPATH). Prints one line per case and a summary; exits 1 on any
 failure."""
 
+import datetime
 import os
 import sys
 import traceback
@@ -42,8 +43,13 @@ def expect(cond, what):
         raise AssertionError(what)
 
 
+# serve reads today's date from the clock: the expiry is derived from it (five years ahead,
+# in UTC as serve counts), so the valid cards stay valid whatever the year.
+EXP_YEAR = datetime.datetime.now(datetime.timezone.utc).year + 5
+
+
 def card(number="4242424242424242", **extra):
-    c = {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    c = {"number": number, "exp_month": 12, "exp_year": EXP_YEAR, "cvc": "123"}
     c.update(extra)
     return c
 
@@ -65,7 +71,7 @@ def _():
     t = stripe.Token.create(card=card(name="Jenny Rosen", address_zip="94107"))
     expect(t.id.startswith("tok_") and t.object == "token" and t.type == "card", t.id)
     expect(t.card.last4 == "4242" and t.card.brand == "Visa", t.card)
-    expect(t.card.exp_month == 12 and t.card.exp_year == 2034, t.card)
+    expect(t.card.exp_month == 12 and t.card.exp_year == EXP_YEAR, t.card)
     expect(t.card.funding == "credit" and t.card.country == "US", t.card)
     expect(t.card.address_zip == "94107" and t.card.name == "Jenny Rosen", t.card)
     expect(t.livemode is False and t.used is False and isinstance(t.created, int), t)

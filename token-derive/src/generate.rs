@@ -623,8 +623,31 @@ pub fn generate(spec: &Spec) -> TokenStream {
         .map(|(v, k)| (v.0.clone(), v.1.clone(), k.node))
         .collect();
     let validators = crate::validator::validators(spec, &kinds);
+    // The HTTP layer's messages (`rules.json` `http`), as constants: read from the spec
+    // once, when this crate is built.
+    let http: Vec<TokenStream> = spec
+        .http
+        .iter()
+        .map(|(name, def)| {
+            let id = format_ident!("{}", name.to_ascii_uppercase());
+            let message = &def.message;
+            let doc = doc_text(&format!(
+                "`{name}`: the message of the HTTP {} answer ({}; confidence {:?}: {}).",
+                def.status, def.ty, def.confidence, def.source
+            ));
+            quote! { #[doc = #doc] pub const #id: &str = #message; }
+        })
+        .collect();
     quote! {
         #(#out)*
+
+        /// The messages of the HTTP layer's own answers, from the spec's `rules.json`
+        /// `http` (the tower layer and `serve` answer with them; their public names are the
+        /// constants of `tower` and `serve`).
+        #[doc(hidden)]
+        pub mod http_messages {
+            #(#http)*
+        }
 
         /// A token kind: which of Stripe's token types a request creates.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -31,6 +31,7 @@
 // collects every error (as serde_derive's `Ctxt`), `emit` writes the impls, or a fallback
 // impl when checking failed so that only the real errors show.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod check;

@@ -8,6 +8,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use token_spec::rules::BrandTable;
 use token_spec::{Check, ItemTy, NodeId, Spec, Ty};
 
 use crate::generate::{field_ident, int_type, item_enum_name, or_id_name, type_name};
@@ -193,6 +194,36 @@ fn array_ty(spec: &Spec, id: NodeId) -> TokenStream {
     quote!(&#v::ArrayTy { node: #n, unset: #unset, item: #item, item_unset: #item_unset })
 }
 
+/// A brand table as an expression of type `&'static BrandTable`: a `static` in a block, so
+/// that the table is data in the binary, built by nobody at run time.
+fn brand_table(table: &BrandTable) -> TokenStream {
+    let v = v();
+    let cow = quote!(::std::borrow::Cow::Borrowed);
+    let brands = table.brands.iter().map(|b| {
+        let name = b.name.as_ref();
+        let ranges = b.iin.iter().map(|r| {
+            let (d, lo, hi) = (
+                Literal::u8_unsuffixed(r.digits),
+                Literal::u32_unsuffixed(r.low),
+                Literal::u32_unsuffixed(r.high),
+            );
+            quote!(#v::IinRange { digits: #d, low: #lo, high: #hi })
+        });
+        let lengths = b.lengths.iter().map(|l| Literal::u8_unsuffixed(*l));
+        quote! {
+            #v::Brand {
+                name: #cow(#name),
+                iin: #cow(&[#(#ranges),*]),
+                lengths: #cow(&[#(#lengths),*]),
+            }
+        }
+    });
+    quote! {{
+        static BRANDS: #v::BrandTable = #v::BrandTable { brands: #cow(&[#(#brands),*]) };
+        &BRANDS
+    }}
+}
+
 /// The call of a local rule (one that judges the value alone) on `t`, as a condition that is
 /// true when the value fails.
 fn local_rule_fails(check: &Check) -> TokenStream {
@@ -202,8 +233,11 @@ fn local_rule_fails(check: &Check) -> TokenStream {
             let (min, max) = (lit_usize(*min), lit_usize(*max));
             quote!(!#v::rules::digits(t, #min, #max, #strip))
         }
-        Check::CardLengthByBrand => quote!(!#v::rules::card_length_by_brand(t)),
-        Check::Luhn => quote!(!#v::rules::luhn(t)),
+        Check::CardLengthByBrand { brands, strip } => {
+            let table = brand_table(brands);
+            quote!(!#v::rules::card_length_by_brand(t, #strip, #table))
+        }
+        Check::Luhn { strip } => quote!(!#v::rules::luhn(t, #strip)),
         Check::Month { min, max } => {
             let (min, max) = (Literal::i64_unsuffixed(*min), Literal::i64_unsuffixed(*max));
             quote!(!#v::rules::month(t, #min, #max))
@@ -234,7 +268,10 @@ fn local_rule_fails(check: &Check) -> TokenStream {
         | Check::UsRoutingNumber { .. }
         | Check::Iban { .. }
         | Check::TestBankAccountNumber { .. }
-        | Check::CalendarDate { .. } => quote!(false),
+        | Check::CalendarDate { .. }
+        | Check::MaxEntries { .. }
+        | Check::MaxKeyLength { .. }
+        | Check::MaxValueLength { .. } => quote!(false),
     }
 }
 
@@ -357,15 +394,20 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
                 }
             }
         }
-        Check::CvcLengthByBrand { number } => {
+        Check::CvcLengthByBrand {
+            number,
+            brands,
+            strip,
+        } => {
             let (f, nf) = (field(spec, target), field(spec, *number));
             let n_failed = nid(*number);
+            let table = brand_table(brands);
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
                     && !#t_failed
                 {
                     let number = if run.failed(#n_failed) { #none } else { self.#nf.text() };
-                    if !#v::rules::cvc_length_by_brand(t, number) {
+                    if !#v::rules::cvc_length_by_brand(t, number, #strip, #table) {
                         run.rule(#idx, ::core::option::Option::Some(t));
                     }
                 }
@@ -422,6 +464,31 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
                 }
             }
         }
+        Check::MaxEntries { max } => {
+            let f = field(spec, target);
+            let max = lit_usize(*max);
+            quote! {
+                if !#t_failed && !#v::rules::max_entries(self.#f.len(), #max) {
+                    run.rule_limit(#idx, &self.#f.len().to_string(), #max);
+                }
+            }
+        }
+        Check::MaxKeyLength { max } | Check::MaxValueLength { max } => {
+            let f = field(spec, target);
+            let max = lit_usize(*max);
+            let texts = match &rule.check {
+                Check::MaxKeyLength { .. } => quote!(keys),
+                _ => quote!(values),
+            };
+            quote! {
+                if !#t_failed
+                    && let ::core::option::Option::Some(t) =
+                        self.#f.#texts().find(|t| !#v::rules::max_chars(t, #max))
+                {
+                    run.rule_limit(#idx, t, #max);
+                }
+            }
+        }
         Check::CalendarDate { day, month, year } => {
             let (d, m, y) = (field(spec, *day), field(spec, *month), field(spec, *year));
             let parts = [nid(*day), nid(*month), nid(*year)];
@@ -456,8 +523,8 @@ fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
         // Judged where the value is read (`put_method`, and `Unset::Forbid` for `no_unset`).
         Check::NoUnset
         | Check::Digits { .. }
-        | Check::CardLengthByBrand
-        | Check::Luhn
+        | Check::CardLengthByBrand { .. }
+        | Check::Luhn { .. }
         | Check::Month { .. }
         | Check::ExpiryYear { .. }
         | Check::CountryCode
@@ -1068,7 +1135,7 @@ pub fn validators(
         /// `check_*`/`validate_*`; not a public interface.
         #[doc(hidden)]
         pub mod state {
-            #![allow(clippy::all, unused_imports)]
+            #![allow(unused_imports)]
             use super::*;
 
             #(#states)*

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
-    AcceptedWhat, BooleanDef, Confidence, ErrorDef, IdDef, InferredFact, KeyType, Mode, Stage,
-    TypeName,
+    AcceptedWhat, BooleanDef, Confidence, ErrorDef, HttpErrorDef, IdDef, InferredFact, KeyType,
+    Mode, Stage, TypeName,
 };
-use crate::rules::{Check, RuleName};
+use crate::rules::{BrandTable, Check, RuleName};
 
 /// The index of a node in [`Spec::nodes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -418,6 +418,9 @@ pub struct Spec {
     pub booleans: BooleanDef,
     /// The version gates (`versions.json`), oldest first.
     pub gates: Vec<Gate>,
+    /// The answers of the HTTP layer by name (`rules.json` `http`; the loader makes sure
+    /// every name of [`crate::HTTP_ERRORS`] is there).
+    pub http: BTreeMap<String, HttpErrorDef>,
 }
 
 impl Spec {
@@ -515,6 +518,19 @@ impl Spec {
     /// then its required children are required only without that child.
     pub fn has_exclusive_child(&self, id: NodeId) -> bool {
         self.node(id).children.iter().any(|&c| self.is_exclusive(c))
+    }
+
+    /// The brand table of the `card_length_by_brand` rule on a card number, with the
+    /// characters that rule removes from the number (`" -"`): which brand a number is, as
+    /// Stripe names it in `card.brand`. `None` when the parameter has no such rule.
+    pub fn card_brands(&self, number: NodeId) -> Option<(&BrandTable, &str)> {
+        self.node(number)
+            .rules
+            .iter()
+            .find_map(|&r| match &self.rules[r].check {
+                Check::CardLengthByBrand { brands, strip } => Some((brands, strip.as_str())),
+                _ => None,
+            })
     }
 
     /// The token kind of that name.

@@ -15,6 +15,7 @@
 //! - [`import`]: Stripe's OpenAPI into a structure; [`diff`]: two structures compared.
 //! - [`rules`]: the named rules of `rules.json` and the [`Check`]s they compile to.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod diff;
@@ -30,8 +31,8 @@ use std::sync::LazyLock;
 
 pub use ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
 pub use load::{
-    GENERIC_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path, split_path,
-    strsim_distance,
+    GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path,
+    split_path, strsim_distance,
 };
 pub use rules::Check;
 pub use schema::DIALECT;

@@ -203,6 +203,31 @@ pub struct RulesFile {
     /// How the text of a boolean parameter is read (`true`, `True`, …).
     #[serde(default)]
     pub booleans: BooleanDef,
+    /// The answers of the HTTP layer (the tower layer and `token-validate serve`) that are
+    /// not about the body: a missing key, an unsupported `Content-Type`, a body not received
+    /// in time, an upstream that fails, idempotency, an unknown URL. Keyed by name; the
+    /// loader refuses a rules file that lacks one the runtime answers with.
+    #[serde(default)]
+    pub http: BTreeMap<String, HttpErrorDef>,
+}
+
+/// An answer of the HTTP layer, as Stripe shapes its errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct HttpErrorDef {
+    /// The HTTP status (400 to 599).
+    pub status: u16,
+    /// Stripe's error `type` (`invalid_request_error`, `api_error`, `idempotency_error`).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The message; `{value}` is filled in where the answer names something (the
+    /// idempotency key, the method and path of an unknown URL).
+    pub message: String,
+    /// Where the wording comes from.
+    pub source: String,
+    /// How sure we are that Stripe answers exactly this.
+    pub confidence: Confidence,
 }
 
 /// The texts a boolean parameter accepts. Any other text is Stripe's "Invalid boolean".
@@ -481,6 +506,32 @@ pub enum ArgValue {
     Str(String),
     /// A list of strings.
     List(Vec<String>),
+    /// A table of card brands (`card_length_by_brand`'s `brands`, `cvc_length_by_brand`'s
+    /// `lengths`).
+    Brands(Vec<BrandDef>),
+}
+
+/// One card brand of a brand table: which card numbers are of the brand and the lengths
+/// allowed for it (card-number lengths in `card_length_by_brand`, security-code lengths in
+/// `cvc_length_by_brand`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct BrandDef {
+    /// The brand as Stripe names it in `card.brand` (`Visa`, `American Express`, …).
+    pub brand: String,
+    /// Its IIN ranges, as leading digits: a prefix (`"4"`, `"34"`) or an inclusive range of
+    /// prefixes of the same length (`"2221-2720"`). A card number whose leading digits fall
+    /// in one of them is of this brand. In `card_length_by_brand`, exactly one brand has
+    /// none: it is the brand of every other number (`Unknown`). In `cvc_length_by_brand`
+    /// no brand has any: the brands are those of the card number's `card_length_by_brand`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iin: Vec<String>,
+    /// The lengths allowed, in digits.
+    pub lengths: Vec<u8>,
+    /// Where the ranges and lengths come from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }
 
 /// One named, parameterised rule.

@@ -4,6 +4,8 @@
 //! runtime's one implementation of each rule) matches on [`Check`] without a wildcard arm, so
 //! a rule without an implementation does not compile.
 
+use std::borrow::Cow;
+
 use crate::ir::NodeId;
 use crate::model::Stage;
 
@@ -29,9 +31,11 @@ pub enum RuleName {
     Exclusive,
     /// ASCII digits only (after removing the `strip` characters), length `min..=max`.
     Digits,
-    /// A card number's length fits its brand (Amex 15, Visa 13/16/19, …).
+    /// A card number's length (once the `strip` characters are removed) is one its brand
+    /// allows: the brand is the one of `brands` whose IIN ranges hold the number's leading
+    /// digits.
     CardLengthByBrand,
-    /// A card number passes the Luhn checksum.
+    /// A card number (once the `strip` characters are removed) passes the Luhn checksum.
     Luhn,
     /// An integer sent as a string, within the range its refinement gives (`min`, `max`).
     Month,
@@ -39,7 +43,8 @@ pub enum RuleName {
     ExpiryYear,
     /// The expiry month and `year` together are not before the current month.
     ExpiryNotPast,
-    /// A CVC whose length fits the brand of the card `number` (4 for Amex, 3 otherwise).
+    /// A CVC of digits whose length is one `lengths` gives for the brand of the card
+    /// `number` (the brands of the number's `card_length_by_brand` rule).
     CvcLengthByBrand,
     /// An ISO 3166-1 alpha-2 country code.
     CountryCode,
@@ -64,6 +69,12 @@ pub enum RuleName {
     /// An Apple Pay payment token signed at most `hours` hours ago, when that can be told
     /// from its signature's signing time at a date's precision.
     ApplePaySignedWithin,
+    /// A map (`metadata`) has at most `max` entries.
+    MaxEntries,
+    /// Each key of a map has at most `max` characters.
+    MaxKeyLength,
+    /// Each value of a map has at most `max` characters.
+    MaxValueLength,
 }
 
 /// The parameters of the object a `calendar_date` rule applies to, in the order day, month,
@@ -79,6 +90,8 @@ pub enum Target {
     Scalar,
     /// Objects.
     Object,
+    /// Maps (`metadata`).
+    Map,
     /// Any node.
     Any,
 }
@@ -96,6 +109,8 @@ pub enum ArgKind {
     Str,
     /// A list of strings.
     List,
+    /// A table of card brands ([`crate::model::BrandDef`]).
+    Brands,
 }
 
 /// A rule's signature.
@@ -178,9 +193,15 @@ pub const SIGNATURES: &[Signature] = &[
         "card_length_by_brand",
         Scalar,
         Stage::Semantic,
-        &[],
+        &[("brands", Brands, true), ("strip", Str, false)],
     ),
-    sig(RuleName::Luhn, "luhn", Scalar, Stage::Semantic, &[]),
+    sig(
+        RuleName::Luhn,
+        "luhn",
+        Scalar,
+        Stage::Semantic,
+        &[("strip", Str, false)],
+    ),
     sig(RuleName::Month, "month", Scalar, Stage::Semantic, &[]),
     sig(
         RuleName::ExpiryYear,
@@ -201,7 +222,7 @@ pub const SIGNATURES: &[Signature] = &[
         "cvc_length_by_brand",
         Scalar,
         Stage::Semantic,
-        &[("number", Param, true)],
+        &[("number", Param, true), ("lengths", Brands, true)],
     ),
     sig(
         RuleName::CountryCode,
@@ -269,7 +290,39 @@ pub const SIGNATURES: &[Signature] = &[
         Stage::Semantic,
         &[("hours", Int, true)],
     ),
+    sig(
+        RuleName::MaxEntries,
+        "max_entries",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
+    sig(
+        RuleName::MaxKeyLength,
+        "max_key_length",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
+    sig(
+        RuleName::MaxValueLength,
+        "max_value_length",
+        Map,
+        Stage::Semantic,
+        &[("max", Int, true)],
+    ),
 ];
+
+// `RuleName::signature` indexes `SIGNATURES` by the variant: each entry must sit at its
+// variant's index, in the order of `RuleName::ALL` (a mismatch does not compile).
+const _: () = {
+    assert!(SIGNATURES.len() == RuleName::ALL.len());
+    let mut i = 0;
+    while i < SIGNATURES.len() {
+        assert!(SIGNATURES[i].rule as usize == i && RuleName::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 const fn sig(
     rule: RuleName,
@@ -288,22 +341,190 @@ const fn sig(
 }
 
 impl RuleName {
+    /// Every rule, in the order of [`SIGNATURES`].
+    pub const ALL: [RuleName; 27] = [
+        RuleName::TokenKindRequired,
+        RuleName::RequiredIf,
+        RuleName::NoUnset,
+        RuleName::OneTokenKind,
+        RuleName::RequiresConnect,
+        RuleName::IdOnlyWith,
+        RuleName::ObjectOnlyWithout,
+        RuleName::Exclusive,
+        RuleName::Digits,
+        RuleName::CardLengthByBrand,
+        RuleName::Luhn,
+        RuleName::Month,
+        RuleName::ExpiryYear,
+        RuleName::ExpiryNotPast,
+        RuleName::CvcLengthByBrand,
+        RuleName::CountryCode,
+        RuleName::CurrencyCode,
+        RuleName::UsRoutingNumber,
+        RuleName::Iban,
+        RuleName::CalendarDate,
+        RuleName::Email,
+        RuleName::TestBankAccountNumber,
+        RuleName::JsonObject,
+        RuleName::ApplePaySignedWithin,
+        RuleName::MaxEntries,
+        RuleName::MaxKeyLength,
+        RuleName::MaxValueLength,
+    ];
+
     /// Looks a rule up by its spec name.
     pub fn signature_of(name: &str) -> Option<&'static Signature> {
         SIGNATURES.iter().find(|s| s.name == name)
     }
 
-    /// The rule's signature.
-    pub fn signature(self) -> &'static Signature {
-        SIGNATURES
-            .iter()
-            .find(|s| s.rule == self)
-            .unwrap_or(&SIGNATURES[0])
+    /// The rule's signature: the entry of [`SIGNATURES`] at the rule's own index (a test
+    /// checks that every rule's entry is there, in the order of [`RuleName::ALL`]).
+    pub const fn signature(self) -> &'static Signature {
+        &SIGNATURES[self as usize]
     }
 
     /// The rule's spec name.
     pub fn name(self) -> &'static str {
         self.signature().name
+    }
+}
+
+/// A table of card brands, compiled from a rule's [`crate::model::BrandDef`]s: each brand's
+/// IIN ranges and the lengths allowed for it. The brands' ranges do not overlap, and exactly
+/// one brand has none (`Unknown`): it is the brand of every number no range holds.
+///
+/// The fields are `Cow`s so that the validators `token-derive` generates can hold the table
+/// in a `static`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrandTable {
+    /// The brands, in spec order.
+    pub brands: Cow<'static, [Brand]>,
+}
+
+/// One brand of a [`BrandTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brand {
+    /// The brand as Stripe names it in `card.brand`.
+    pub name: Cow<'static, str>,
+    /// Its IIN ranges; none for the brand of every other number.
+    pub iin: Cow<'static, [IinRange]>,
+    /// The lengths allowed, in digits, ascending.
+    pub lengths: Cow<'static, [u8]>,
+}
+
+/// An IIN range: the card numbers whose first `digits` digits, read as a number, lie in
+/// `low..=high` (`4` is `{1, 4, 4}`, `2221-2720` is `{4, 2221, 2720}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IinRange {
+    /// How many leading digits the range reads (1 to [`IinRange::MAX_DIGITS`]).
+    pub digits: u8,
+    /// The smallest prefix.
+    pub low: u32,
+    /// The largest prefix.
+    pub high: u32,
+}
+
+impl IinRange {
+    /// The most leading digits a range may read: nine fit a `u32` (IINs have six or eight).
+    pub const MAX_DIGITS: u8 = 9;
+
+    /// Parses `"34"` or `"2221-2720"` (both ends with the same number of digits).
+    pub fn parse(text: &str) -> Option<IinRange> {
+        let (lo, hi) = text.split_once('-').unwrap_or((text, text));
+        let digits = lo.len();
+        let ok = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !ok(lo) || !ok(hi) || hi.len() != digits || digits > usize::from(Self::MAX_DIGITS) {
+            return None;
+        }
+        let (low, high) = (lo.parse().ok()?, hi.parse().ok()?);
+        (low <= high).then_some(IinRange {
+            digits: digits as u8,
+            low,
+            high,
+        })
+    }
+
+    /// The range written as the spec writes it: `34`, `2221-2720`.
+    pub fn text(&self) -> String {
+        let w = usize::from(self.digits);
+        if self.low == self.high {
+            format!("{:0w$}", self.low)
+        } else {
+            format!("{:0w$}-{:0w$}", self.low, self.high)
+        }
+    }
+
+    /// The range widened to `digits` leading digits (at least its own), as an inclusive
+    /// span: to compare ranges of different lengths.
+    pub fn span(&self, digits: u8) -> (u64, u64) {
+        let scale = 10u64.pow(u32::from(digits.saturating_sub(self.digits)));
+        (
+            u64::from(self.low) * scale,
+            (u64::from(self.high) + 1) * scale - 1,
+        )
+    }
+}
+
+impl BrandTable {
+    /// The most leading digits any range reads: how much of a number decides its brand.
+    pub fn iin_digits(&self) -> u8 {
+        self.brands
+            .iter()
+            .flat_map(|b| b.iin.iter())
+            .map(|r| r.digits)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The lengths of every brand together, ascending: what is allowed when the brand is not
+    /// known.
+    pub fn any_lengths(&self) -> Vec<u8> {
+        let mut all: Vec<u8> = self
+            .brands
+            .iter()
+            .flat_map(|b| b.lengths.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    /// The table in one line of prose, for the rule's documentation: each brand with its
+    /// ranges and lengths, `Visa (4): 13, 16 or 19; …; Unknown (any other number): 12 to 19`.
+    /// With `ranges` false, the ranges are left out.
+    pub fn describe(&self, ranges: bool) -> String {
+        let parts: Vec<String> = self
+            .brands
+            .iter()
+            .map(|b| {
+                let lengths = describe_lengths(&b.lengths);
+                if !ranges {
+                    return format!("{} {lengths}", b.name);
+                }
+                let iin = if b.iin.is_empty() {
+                    "any other number".to_string()
+                } else {
+                    let r: Vec<String> = b.iin.iter().map(IinRange::text).collect();
+                    r.join(", ")
+                };
+                format!("{} ({iin}) {lengths}", b.name)
+            })
+            .collect();
+        parts.join("; ")
+    }
+}
+
+/// `13, 16 or 19`; a run of three or more is `12 to 19`.
+fn describe_lengths(lengths: &[u8]) -> String {
+    let run = lengths.len() >= 3 && lengths.windows(2).all(|w| w[1] == w[0] + 1);
+    match lengths {
+        [] => "none".to_string(),
+        [one] => one.to_string(),
+        [first, .., last] if run => format!("{first} to {last}"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(u8::to_string).collect();
+            format!("{} or {last}", init.join(", "))
+        }
     }
 }
 
@@ -351,10 +572,18 @@ pub enum Check {
         /// Characters removed before counting (`" -"` for card numbers).
         strip: String,
     },
-    /// A card number's length fits its brand.
-    CardLengthByBrand,
-    /// A card number passes the Luhn checksum.
-    Luhn,
+    /// A card number's length (the `strip` characters removed) is one its brand allows.
+    CardLengthByBrand {
+        /// The brands, their IIN ranges and their card-number lengths.
+        brands: BrandTable,
+        /// Characters removed before counting (`" -"`).
+        strip: String,
+    },
+    /// A card number (the `strip` characters removed) passes the Luhn checksum.
+    Luhn {
+        /// Characters removed first (`" -"`).
+        strip: String,
+    },
     /// An integer sent as a string in `min..=max` (the target's refinement).
     Month {
         /// Smallest value.
@@ -372,10 +601,16 @@ pub enum Check {
         /// The expiry year parameter.
         year: NodeId,
     },
-    /// A CVC whose length fits the brand of the card `number`.
+    /// A CVC of digits whose length is one its card's brand allows (any brand's, when the
+    /// number is absent or failed its own rules).
     CvcLengthByBrand {
         /// The card number parameter.
         number: NodeId,
+        /// The brands of the number's `card_length_by_brand` rule (the same names, in the
+        /// same order, with the same IIN ranges), each with its CVC lengths.
+        brands: BrandTable,
+        /// The characters the number's rule removes from it (`" -"`).
+        strip: String,
     },
     /// An ISO 3166-1 alpha-2 country code.
     CountryCode,
@@ -429,6 +664,21 @@ pub enum Check {
         /// How many hours after the user's approval a token may be made.
         hours: i64,
     },
+    /// The target map has at most `max` entries.
+    MaxEntries {
+        /// The most entries.
+        max: usize,
+    },
+    /// Each key of the target map has at most `max` characters.
+    MaxKeyLength {
+        /// The most characters.
+        max: usize,
+    },
+    /// Each value of the target map has at most `max` characters.
+    MaxValueLength {
+        /// The most characters.
+        max: usize,
+    },
 }
 
 impl Check {
@@ -438,7 +688,7 @@ impl Check {
             Check::RequiredIf { when, .. } => vec![*when],
             Check::IdOnlyWith { with } | Check::ObjectOnlyWithout { with } => vec![*with],
             Check::ExpiryNotPast { year } => vec![*year],
-            Check::CvcLengthByBrand { number } => vec![*number],
+            Check::CvcLengthByBrand { number, .. } => vec![*number],
             Check::UsRoutingNumber { country, .. }
             | Check::Iban { country, .. }
             | Check::TestBankAccountNumber { country, .. } => vec![*country],
@@ -449,15 +699,18 @@ impl Check {
             | Check::RequiresConnect
             | Check::Exclusive
             | Check::Digits { .. }
-            | Check::CardLengthByBrand
-            | Check::Luhn
+            | Check::CardLengthByBrand { .. }
+            | Check::Luhn { .. }
             | Check::Month { .. }
             | Check::ExpiryYear { .. }
             | Check::CountryCode
             | Check::CurrencyCode
             | Check::Email
             | Check::JsonObject
-            | Check::ApplePaySignedWithin { .. } => Vec::new(),
+            | Check::ApplePaySignedWithin { .. }
+            | Check::MaxEntries { .. }
+            | Check::MaxKeyLength { .. }
+            | Check::MaxValueLength { .. } => Vec::new(),
         }
     }
 
@@ -466,8 +719,8 @@ impl Check {
     pub fn is_local(&self) -> bool {
         match self {
             Check::Digits { .. }
-            | Check::CardLengthByBrand
-            | Check::Luhn
+            | Check::CardLengthByBrand { .. }
+            | Check::Luhn { .. }
             | Check::Month { .. }
             | Check::ExpiryYear { .. }
             | Check::CountryCode
@@ -488,7 +741,11 @@ impl Check {
             | Check::UsRoutingNumber { .. }
             | Check::Iban { .. }
             | Check::TestBankAccountNumber { .. }
-            | Check::CalendarDate { .. } => false,
+            | Check::CalendarDate { .. }
+            // A map's entries are judged together, at the end of the object that holds it.
+            | Check::MaxEntries { .. }
+            | Check::MaxKeyLength { .. }
+            | Check::MaxValueLength { .. } => false,
         }
     }
 }
@@ -499,9 +756,78 @@ mod tests {
 
     #[test]
     fn every_rule_has_one_signature() {
-        for s in SIGNATURES {
-            assert_eq!(s.rule.signature().name, s.name);
-            assert_eq!(RuleName::signature_of(s.name).map(|x| x.rule), Some(s.rule));
+        // Every variant, in the order of `SIGNATURES`: a variant's `signature()` is its own
+        // entry, which a missing or misplaced entry would break.
+        assert_eq!(RuleName::ALL.len(), SIGNATURES.len());
+        for (i, rule) in RuleName::ALL.into_iter().enumerate() {
+            let sig = rule.signature();
+            assert_eq!(sig.rule, rule, "{rule:?}");
+            assert_eq!(rule as usize, i, "{rule:?}");
+            assert_eq!(RuleName::signature_of(sig.name).map(|x| x.rule), Some(rule));
+            assert_eq!(
+                SIGNATURES.iter().filter(|s| s.name == sig.name).count(),
+                1,
+                "{}",
+                sig.name
+            );
         }
+        // Without a wildcard: a new variant does not compile until it has an arm here, which
+        // makes one look at `ALL` and `SIGNATURES` (whose lengths are compared above).
+        for rule in RuleName::ALL {
+            match rule {
+                RuleName::TokenKindRequired
+                | RuleName::RequiredIf
+                | RuleName::NoUnset
+                | RuleName::OneTokenKind
+                | RuleName::RequiresConnect
+                | RuleName::IdOnlyWith
+                | RuleName::ObjectOnlyWithout
+                | RuleName::Exclusive
+                | RuleName::Digits
+                | RuleName::CardLengthByBrand
+                | RuleName::Luhn
+                | RuleName::Month
+                | RuleName::ExpiryYear
+                | RuleName::ExpiryNotPast
+                | RuleName::CvcLengthByBrand
+                | RuleName::CountryCode
+                | RuleName::CurrencyCode
+                | RuleName::UsRoutingNumber
+                | RuleName::Iban
+                | RuleName::CalendarDate
+                | RuleName::Email
+                | RuleName::TestBankAccountNumber
+                | RuleName::JsonObject
+                | RuleName::ApplePaySignedWithin
+                | RuleName::MaxEntries
+                | RuleName::MaxKeyLength
+                | RuleName::MaxValueLength => {}
+            }
+        }
+    }
+
+    #[test]
+    fn iin_ranges_and_prose() {
+        assert_eq!(
+            IinRange::parse("2221-2720"),
+            Some(IinRange {
+                digits: 4,
+                low: 2221,
+                high: 2720
+            })
+        );
+        assert_eq!(IinRange::parse("4").map(|r| r.text()), Some("4".into()));
+        assert_eq!(
+            IinRange::parse("0300-0305").map(|r| r.text()),
+            Some("0300-0305".into())
+        );
+        for bad in ["", "4-", "-4", "45-4", "4-45", "x", "1234567890", "4 "] {
+            assert_eq!(IinRange::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(IinRange::parse("34").unwrap().span(4), (3400, 3499));
+        assert_eq!(describe_lengths(&[13, 16, 19]), "13, 16 or 19");
+        assert_eq!(describe_lengths(&[12, 13, 14, 15]), "12 to 15");
+        assert_eq!(describe_lengths(&[3, 4]), "3 or 4");
+        assert_eq!(describe_lengths(&[15]), "15");
     }
 }

@@ -9,6 +9,7 @@ use schemars::Schema;
 use serde_json::{Map, Value, json};
 
 use crate::ir::{ItemTy, NodeId, Spec, Ty};
+use crate::rules::Check;
 
 /// The JSON Schema dialect emitted.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -94,7 +95,27 @@ impl Spec {
                 }
                 json!({"type": "array", "items": item})
             }
-            Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+            Ty::Map => {
+                // The map's own rules (Stripe's metadata limits) in JSON Schema's words.
+                let mut values = obj(json!({"type": "string"}));
+                let mut m = obj(json!({"type": "object"}));
+                for &r in &node.rules {
+                    match self.rules[r].check {
+                        Check::MaxEntries { max } => {
+                            m.insert("maxProperties".into(), Value::from(max));
+                        }
+                        Check::MaxKeyLength { max } => {
+                            m.insert("propertyNames".into(), json!({ "maxLength": max }));
+                        }
+                        Check::MaxValueLength { max } => {
+                            values.insert("maxLength".into(), Value::from(max));
+                        }
+                        _ => {}
+                    }
+                }
+                m.insert("additionalProperties".into(), Value::Object(values));
+                Value::Object(m)
+            }
             Ty::Object { or_id, .. } => {
                 let mut props = Map::new();
                 let mut required = Vec::new();
@@ -127,12 +148,30 @@ impl Spec {
         if node.unset {
             s = json!({"anyOf": [s, {"const": ""}]});
         }
-        if !node.doc.is_empty()
+        let description = self.description(id);
+        if !description.is_empty()
             && let Value::Object(m) = &mut s
         {
-            m.insert("description".into(), Value::from(node.doc.clone()));
+            m.insert("description".into(), Value::from(description));
         }
         s
+    }
+
+    /// A node's description: its own doc, then what the rules of `rules.json` on it check
+    /// (their `doc`s, with the data they read, such as the brand tables of the card rules).
+    fn description(&self, id: NodeId) -> String {
+        let node = self.node(id);
+        let rules: Vec<&str> = node
+            .rules
+            .iter()
+            .map(|&r| self.rules[r].doc.as_str())
+            .filter(|d| !d.is_empty())
+            .collect();
+        match (node.doc.is_empty(), rules.is_empty()) {
+            (_, true) => node.doc.clone(),
+            (true, false) => format!("Checked: {}", rules.join(" ")),
+            (false, false) => format!("{} Checked: {}", node.doc, rules.join(" ")),
+        }
     }
 
     /// The schema of a request body of one token kind: the kind's parameter plus the common

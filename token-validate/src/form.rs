@@ -45,24 +45,6 @@ fn hex_val(b: u8) -> Option<u8> {
     }
 }
 
-/// Offset (relative to `raw`) of the first `%` not followed by two hex digits.
-fn bad_escape(raw: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' {
-            let ok =
-                i + 2 < raw.len() && hex_val(raw[i + 1]).is_some() && hex_val(raw[i + 2]).is_some();
-            if !ok {
-                return Some(i);
-            }
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
 /// Index in `raw` of the `n`-th decoded byte (raw is escape-checked).
 fn raw_index_of_decoded(raw: &[u8], n: usize) -> usize {
     let (mut i, mut d) = (0, 0);
@@ -71,6 +53,40 @@ fn raw_index_of_decoded(raw: &[u8], n: usize) -> usize {
         d += 1;
     }
     i.min(raw.len())
+}
+
+/// Decodes the `+` and `%XX` of a form key or value in one pass, into one buffer as long as
+/// `raw` (decoding only shortens): one allocation for the text, whatever it holds. With
+/// `pos`, each decoded byte's offset in the body (`base` plus its index in `raw`) is
+/// recorded too. `Err` is the index in `raw` of a `%` not followed by two hex digits.
+fn form_decode(raw: &[u8], mut pos: Option<(&mut Vec<usize>, usize)>) -> Result<Vec<u8>, usize> {
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if let Some((pos, base)) = pos.as_mut() {
+            pos.push(*base + i);
+        }
+        match raw[i] {
+            b'+' => {
+                bytes.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hi = raw.get(i + 1).copied().and_then(hex_val);
+                let lo = raw.get(i + 2).copied().and_then(hex_val);
+                match (hi, lo) {
+                    (Some(h), Some(l)) => bytes.push(h * 16 + l),
+                    _ => return Err(i),
+                }
+                i += 3;
+            }
+            b => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// Where each decoded byte of a key was in the body: the identity (plus the key's start)
@@ -111,37 +127,9 @@ pub(crate) fn decode_key<'de>(
             )),
         };
     }
-    let mut bytes = Vec::with_capacity(raw.len());
     let mut pos = Vec::with_capacity(raw.len() + 1);
-    let mut i = 0;
-    while i < raw.len() {
-        pos.push(base + i);
-        match raw[i] {
-            b'+' => {
-                bytes.push(b' ');
-                i += 1;
-            }
-            b'%' => {
-                let hi = raw.get(i + 1).copied().and_then(hex_val);
-                let lo = raw.get(i + 2).copied().and_then(hex_val);
-                match (hi, lo) {
-                    (Some(h), Some(l)) => bytes.push(h * 16 + l),
-                    _ => {
-                        return Err(ParseError::new(
-                            ParseErrorKind::BadPercentEscape,
-                            base + i,
-                            None,
-                        ));
-                    }
-                }
-                i += 3;
-            }
-            b => {
-                bytes.push(b);
-                i += 1;
-            }
-        }
-    }
+    let bytes = form_decode(raw, Some((&mut pos, base)))
+        .map_err(|i| ParseError::new(ParseErrorKind::BadPercentEscape, base + i, None))?;
     pos.push(base + raw.len());
     match String::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Owned(s), Positions::Table(pos))),
@@ -174,27 +162,19 @@ pub(crate) fn decode_value<'de>(
             )),
         };
     }
-    if let Some(i) = bad_escape(raw) {
-        return Err(ParseError::new(
+    let bad = |i| {
+        ParseError::new(
             ParseErrorKind::BadPercentEscape,
             base + i,
             Some(key.to_string()),
-        ));
-    }
-    let plus_free: Cow<'_, [u8]> = if raw.contains(&b'+') {
-        raw.iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect::<Vec<u8>>()
-            .into()
-    } else {
-        raw.into()
+        )
     };
-    let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode(&plus_free).into();
-    match std::str::from_utf8(&decoded) {
-        Ok(s) => Ok(Cow::Owned(s.to_string())),
+    let decoded = form_decode(raw, None).map_err(bad)?;
+    match String::from_utf8(decoded) {
+        Ok(s) => Ok(Cow::Owned(s)),
         Err(e) => Err(ParseError::new(
             ParseErrorKind::InvalidUtf8,
-            base + raw_index_of_decoded(raw, e.valid_up_to()),
+            base + raw_index_of_decoded(raw, e.utf8_error().valid_up_to()),
             Some(key.to_string()),
         )),
     }

@@ -33,6 +33,7 @@
 //! JSON lines, `--confidence H|M|L` to filter); they live in the spec's `rules.json`.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate self as token_validate;
@@ -100,32 +101,56 @@ use tree::Object;
 /// (reading, dropping, encoding) is always shallow.
 pub const HARD_MAX_DEPTH: usize = 64;
 
+/// Body-size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times
+/// the default. A body is held in memory while it is checked (the tower layer, `serve` and
+/// the CLI read it whole); Stripe's own token requests are a few hundred bytes.
+pub const HARD_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Ceiling on the number of values applied whatever [`Limits::max_params`] says: 65,536, 64
+/// times the default. Each value read costs a little memory (its place in the request, an
+/// error if it is wrong): this bounds the total whatever the body.
+pub const HARD_MAX_PARAMS: usize = 1 << 16;
+
+/// Ceiling on list indexes applied whatever [`Limits::max_array_len`] says: the values
+/// ceiling, [`HARD_MAX_PARAMS`] (a longer list cannot be sent without a gap, which is
+/// refused). The set of indexes a list has seen is a bitmap no larger than the limit in
+/// force: at most 8 KiB per list at this ceiling.
+pub const HARD_MAX_ARRAY_LEN: usize = HARD_MAX_PARAMS;
+
 /// Body limits, with safe defaults. Every limit is enforced while the body is read: no
-/// body is materialised past them.
+/// body is materialised past them. Each has a hard ceiling that applies whatever it is set
+/// to ([`HARD_MAX_BODY_BYTES`], [`HARD_MAX_DEPTH`], [`HARD_MAX_PARAMS`],
+/// [`HARD_MAX_ARRAY_LEN`]; [`Limits::in_force`]), so that no setting lets one request
+/// exhaust memory or recursion.
 ///
 /// Built from the defaults with the `with_*` methods (the struct may gain limits, so it
 /// cannot be written as a literal outside this crate):
 ///
 /// ```
-/// use token_validate::Limits;
+/// use token_validate::{HARD_MAX_PARAMS, Limits};
 ///
 /// let limits = Limits::default().with_max_params(100).with_max_body_bytes(16 * 1024);
 /// assert_eq!((limits.max_params, limits.max_depth), (100, 8));
+/// // A limit above its ceiling is held to the ceiling.
+/// let roomy = Limits::default().with_max_params(usize::MAX);
+/// assert_eq!(roomy.in_force().max_params, HARD_MAX_PARAMS);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading.
+    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading. At most
+    /// [`HARD_MAX_BODY_BYTES`].
     pub max_body_bytes: usize,
     /// Deepest path accepted, counting the top-level name as one level
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
-    /// Clamped to [`HARD_MAX_DEPTH`].
+    /// At most [`HARD_MAX_DEPTH`].
     pub max_depth: usize,
     /// Most values accepted (default 1024): a form body's pairs; a JSON body's strings,
     /// numbers and booleans, and its objects and arrays with nothing in them, under known
-    /// and unknown parameters alike.
+    /// and unknown parameters alike. At most [`HARD_MAX_PARAMS`].
     pub max_params: usize,
-    /// Array length limit (default 256): an index `>=` this is refused.
+    /// Array length limit (default 256): an index `>=` this is refused. At most
+    /// [`HARD_MAX_ARRAY_LEN`].
     pub max_array_len: usize,
 }
 
@@ -146,26 +171,40 @@ impl Limits {
     pub fn new() -> Self {
         Limits::default()
     }
-    /// With this body size limit, in bytes ([`Limits::max_body_bytes`]).
+    /// With this body size limit, in bytes ([`Limits::max_body_bytes`]; held to
+    /// [`HARD_MAX_BODY_BYTES`] when applied).
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
     }
-    /// With this depth limit ([`Limits::max_depth`]; clamped to [`HARD_MAX_DEPTH`] when
+    /// With this depth limit ([`Limits::max_depth`]; held to [`HARD_MAX_DEPTH`] when
     /// applied).
     pub fn with_max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth;
         self
     }
-    /// With this limit on the number of values ([`Limits::max_params`]).
+    /// With this limit on the number of values ([`Limits::max_params`]; held to
+    /// [`HARD_MAX_PARAMS`] when applied).
     pub fn with_max_params(mut self, params: usize) -> Self {
         self.max_params = params;
         self
     }
-    /// With this array length limit ([`Limits::max_array_len`]).
+    /// With this array length limit ([`Limits::max_array_len`]; held to
+    /// [`HARD_MAX_ARRAY_LEN`] when applied).
     pub fn with_max_array_len(mut self, len: usize) -> Self {
         self.max_array_len = len;
         self
+    }
+
+    /// The limits in force: each held to its hard ceiling. Every reader of a body applies
+    /// these, whatever the fields say.
+    pub fn in_force(&self) -> Limits {
+        Limits {
+            max_body_bytes: self.max_body_bytes.min(HARD_MAX_BODY_BYTES),
+            max_depth: self.max_depth.min(HARD_MAX_DEPTH),
+            max_params: self.max_params.min(HARD_MAX_PARAMS),
+            max_array_len: self.max_array_len.min(HARD_MAX_ARRAY_LEN),
+        }
     }
 
     /// The depth limit in force: [`Limits::max_depth`] clamped to [`HARD_MAX_DEPTH`].
@@ -325,9 +364,11 @@ pub enum BodyFormat {
 /// string, whose parameters Stripe reads together with the body's.
 ///
 /// ```
-/// use token_validate::{Context, Input, Options, check_request};
+/// use token_validate::{Context, Date, Input, Options, check_request};
 ///
-/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// // A fixed date for the expiry check, so that the answer never changes.
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?
+///     .with_today(Date::new(2026, 12, 1).unwrap());
 /// // ActiveMerchant and Odoo post the card in the URL, with an empty body.
 /// let query = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
 /// let accepted = check_request(Input::form(b"").with_query(query), &ctx, &Options::new())?;
@@ -496,8 +537,18 @@ fn typed(root: &mut RequestState<'_>, kind: Kind) -> Result<Request, Errors> {
 }
 
 /// Checks a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket
-/// notation) and returns its token kind, or every error in Stripe's order. Allocates
-/// nothing on a valid body whose keys and values need no decoding.
+/// notation) and returns its token kind, or every error in Stripe's order.
+///
+/// # Allocations
+///
+/// None on a valid body whose keys and values need no decoding (no `+`, no `%XX`) and whose
+/// lists have at most 4 items and maps at most 4 entries. Beyond that, exactly: one
+/// allocation per value with `+` or `%XX` (its decoded text), two per key with them (its
+/// decoded text and its bytes' body offsets); a list past 4 items or a map past 4 entries
+/// moves to the heap (one allocation at the 5th, one more at the 9th, the 17th, … as it
+/// doubles), and a map past 16 entries also keeps a set of its keys (one allocation per key
+/// and one for the set). An invalid body allocates its errors. `tests/alloc.rs` counts each
+/// case.
 pub fn check_form(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
     check_form_with(body, ctx, &Options::default())
 }
@@ -511,8 +562,16 @@ pub fn check_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kin
 }
 
 /// Checks a JSON body (the same parameters; numbers and booleans may be JSON values or
-/// strings) and returns its token kind, or every error in Stripe's order. Allocates nothing
-/// on a valid body whose strings have no escapes.
+/// strings) and returns its token kind, or every error in Stripe's order.
+///
+/// # Allocations
+///
+/// None on a valid body whose strings (keys and values) have no `\` escape and whose lists
+/// have at most 4 items and maps at most 4 entries. Beyond that, exactly: one allocation per
+/// value with an escape (its decoded text); one per key with an escape, plus serde_json's
+/// scratch buffer (allocated on the first escaped key of the body, reallocated when a longer
+/// one comes); and for long lists and maps as [`check_form`] says. An invalid body allocates
+/// its errors. `tests/alloc.rs` counts each case.
 pub fn check_json(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
     check_json_with(body, ctx, &Options::default())
 }
@@ -562,7 +621,7 @@ pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<
 /// parameter (see [`FromParams`]).
 ///
 /// ```
-/// use token_validate::{Context, TokenRequest, validate_form_as};
+/// use token_validate::{Context, Date, TokenRequest, validate_form_as};
 ///
 /// #[derive(TokenRequest)]
 /// #[token(kind = "card")]
@@ -573,7 +632,10 @@ pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<
 ///     cvc: Option<String>,
 /// }
 ///
-/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?;
+/// // A fixed date for the expiry checks, so that this example's verdict does not change
+/// // with the calendar (without `with_today`, the context uses today's date).
+/// let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?
+///     .with_today(Date::new(2026, 12, 1).unwrap());
 /// let body = b"card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
 /// let card: CheckoutCard = validate_form_as(body, &ctx)?;
 /// assert_eq!(card.exp_month, 12);
@@ -732,6 +794,7 @@ pub mod __private {
         };
         pub use serde;
         pub use token_spec::NodeId;
+        pub use token_spec::rules::{Brand, BrandTable, IinRange};
     }
 
     /// Stands for a secret value in `Debug` output.
@@ -766,7 +829,8 @@ mod tests {
 
     #[test]
     fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {
-        let ctx = Context::test_secret();
+        // A fixed date: the card bodies below expire in 2034.
+        let ctx = Context::test_secret().with_today(Date::new(2026, 12, 1).unwrap());
         let ignore = Options::new().unknown_params(UnknownParams::Ignore);
         let body = b"account[business_type]=company&account[company][name]=Acme&account[company][future_address][line1]=1+Main&brand_new=1";
         let e = validate_form(body, &ctx).unwrap_err();

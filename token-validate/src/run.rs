@@ -218,7 +218,10 @@ pub enum Item<'de> {
     Shape,
 }
 
-/// Which indexes of a list were sent: a bit each, inline for the usual limit of 256.
+/// Which indexes of a list were sent: a bit each, inline for the usual limit of 256. An
+/// index at or over the array limit in force is refused before it gets here, so the bitmap
+/// never grows past that limit: at most [`crate::HARD_MAX_ARRAY_LEN`] bits (8 KiB) per list,
+/// whatever the limits are set to.
 #[derive(Default)]
 struct IndexSet {
     inline: [u64; 4],
@@ -374,6 +377,24 @@ impl<'de> MapSlot<'de> {
     /// Whether `""` unset the map.
     pub fn is_unset(&self) -> bool {
         self.state == MapState::Unset
+    }
+    /// How many entries were sent.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// Whether no entry was sent.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// The keys, in the order sent.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| &**k)
+    }
+    /// The values sent as values (not dictionaries or lists, which were reported), in order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter_map(|(_, v)| v.as_deref())
     }
     /// The entries (for the typed request); `None` values were reported.
     pub fn take_entries(&mut self) -> Vec<(Text<'de>, Option<Text<'de>>)> {
@@ -551,7 +572,8 @@ pub trait State<'de>: Default {
 /// One validation of one request: its context, its limits, and what was found so far.
 pub struct Run<'a> {
     ctx: &'a Context,
-    limits: &'a Limits,
+    /// The limits in force ([`Limits::in_force`]).
+    limits: Limits,
     unknown: UnknownParams,
     /// The enforcement threshold: a problem of a lower confidence is a warning.
     enforce: Confidence,
@@ -599,7 +621,7 @@ impl<'a> Run<'a> {
         let nodes = spec().nodes().len();
         Run {
             ctx,
-            limits,
+            limits: limits.in_force(),
             unknown,
             enforce,
             errors: Vec::new(),
@@ -935,7 +957,7 @@ impl<'a> Run<'a> {
     /// The limits in force.
     #[inline]
     pub(crate) fn limits(&self) -> &Limits {
-        self.limits
+        &self.limits
     }
 
     /// Whether a parameter already has an error (its later rules are skipped: Stripe reports
@@ -1113,12 +1135,29 @@ impl<'a> Run<'a> {
         self.rule_with(rule, None, Some(values), None)
     }
 
+    /// A rule's error with `{value}` and `{limit}` filled (a map's limits: the entry count,
+    /// key or value over its limit).
+    pub fn rule_limit(&mut self, rule: usize, value: &str, limit: usize) -> bool {
+        self.rule_with_limit(rule, Some(value), None, None, i64::try_from(limit).ok())
+    }
+
     fn rule_with(
         &mut self,
         rule: usize,
         value: Option<&str>,
         values: Option<String>,
         at: Option<At<'_>>,
+    ) -> bool {
+        self.rule_with_limit(rule, value, values, at, None)
+    }
+
+    fn rule_with_limit(
+        &mut self,
+        rule: usize,
+        value: Option<&str>,
+        values: Option<String>,
+        at: Option<At<'_>>,
+        limit: Option<i64>,
     ) -> bool {
         let spec = spec();
         let Some(r) = spec.rules.get(rule) else {
@@ -1146,6 +1185,7 @@ impl<'a> Run<'a> {
                 value,
                 secret,
                 values,
+                limit,
                 definition: Cow::Borrowed(r.id.as_str()),
                 ..Fill::default()
             },

@@ -6,7 +6,8 @@
 //! 1. reads the API key from `Authorization: Bearer <key>` (or HTTP Basic auth with the key
 //!    as the user name, as Stripe accepts) and builds the [`Context`] with
 //!    [`Context::from_key`], plus the Connect account from `Stripe-Account`; a missing or
-//!    malformed key is answered with 401;
+//!    malformed key is answered with 401, whose message says what is wrong with the key as
+//!    [`Context::from_key`] does (never quoting it);
 //! 2. picks the body format from `Content-Type`: form (`application/x-www-form-urlencoded`,
 //!    also when there is no `Content-Type`) or JSON (`application/json`); anything else is
 //!    answered with 415;
@@ -58,8 +59,11 @@
 //! # Wording
 //!
 //! The 401 messages are the ones commonly seen from Stripe, **unverified** against the live
-//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none. The
-//! 408, 413 and 415 messages are this crate's wording in Stripe's style.
+//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none (a
+//! malformed key's 401 says what is wrong with it, as [`KeyError`](crate::KeyError) does).
+//! The 408, 413 and 415 messages are this crate's wording in Stripe's style. Each lives in
+//! the spec's `rules.json` (`http`) with its source and confidence, as every error
+//! definition does (`token-validate errors` lists them).
 //!
 //! The timeout uses `tokio::time`: the service must run inside a Tokio runtime with the
 //! time driver enabled (as axum and hyper servers do).
@@ -113,31 +117,32 @@ pub const SPEC_VERSION_HEADER: HeaderName = HeaderName::from_static("token-prefl
 /// Stripe's `Request-Id` response header.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 
-/// The message of the 401 for a request without an API key (commonly seen from Stripe,
-/// unverified).
-pub const MISSING_KEY_MESSAGE: &str = "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+/// The message of the 401 for a request without an API key (`rules.json` `http`
+/// `missing_api_key`: commonly seen from Stripe, unverified).
+pub const MISSING_KEY_MESSAGE: &str = crate::http_messages::MISSING_API_KEY;
 
-/// The message of the 401 for a malformed API key (Stripe's "Invalid API Key provided: "
-/// prefix, commonly seen, unverified; Stripe then quotes the key masked, this crate does
-/// not quote it at all).
-pub const INVALID_KEY_MESSAGE: &str = "Invalid API Key provided: the key is not a Stripe API key (sk_test_..., sk_live_..., pk_test_..., pk_live_..., rk_test_... or rk_live_... followed by letters and digits).";
+/// The message of the 401 for an `Authorization` header that does not carry a key as Stripe
+/// reads it ([`Rejection::InvalidApiKey`]; Stripe's "Invalid API Key provided: " prefix,
+/// commonly seen, unverified; Stripe then quotes the key masked, this crate does not quote
+/// it at all). A header that carries a malformed key gets what is wrong with that key
+/// instead ([`Rejection::MalformedApiKey`], the text of [`KeyError`](crate::KeyError)).
+pub const INVALID_KEY_MESSAGE: &str = crate::http_messages::INVALID_API_KEY;
 
-/// The message of the 415 for an unsupported `Content-Type` (this crate's wording).
-pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = "Invalid Content-Type: send the request body as application/x-www-form-urlencoded (Stripe's bracket notation) or application/json.";
+/// The message of the 415 for an unsupported `Content-Type` (`rules.json` `http`
+/// `unsupported_media_type`: this crate's wording).
+pub const UNSUPPORTED_MEDIA_TYPE_MESSAGE: &str = crate::http_messages::UNSUPPORTED_MEDIA_TYPE;
 
-/// The message of the 408 for a body not received within the read timeout (this crate's
-/// wording).
-pub const TIMEOUT_MESSAGE: &str =
-    "Timed out reading the request body: the client did not send the whole body in time.";
+/// The message of the 408 for a body not received within the read timeout (`rules.json`
+/// `http` `body_timeout`: this crate's wording).
+pub const TIMEOUT_MESSAGE: &str = crate::http_messages::BODY_TIMEOUT;
 
 /// The message of the 400 for a body that could not be read (the client went away or the
-/// transport failed; this crate's wording).
-pub const BODY_READ_MESSAGE: &str = "Invalid request body: the body could not be read.";
+/// transport failed; `rules.json` `http` `body_read`: this crate's wording).
+pub const BODY_READ_MESSAGE: &str = crate::http_messages::BODY_READ;
 
-/// The message of the 400 for a `Stripe-Account` header that is not text (this crate's
-/// wording).
-pub const INVALID_ACCOUNT_MESSAGE: &str =
-    "Invalid Stripe-Account header: it must be a connected account id such as acct_123.";
+/// The message of the 400 for a `Stripe-Account` header that is not a connected account id
+/// (`rules.json` `http` `invalid_account`: this crate's wording).
+pub const INVALID_ACCOUNT_MESSAGE: &str = crate::http_messages::INVALID_ACCOUNT;
 
 /// The body format, chosen from `Content-Type`: form (`application/x-www-form-urlencoded`,
 /// or no `Content-Type`) or JSON (`application/json`).
@@ -169,9 +174,23 @@ pub const DEFAULT_UNKNOWN_HINT: &str = "(This pre-flight knows Stripe API versio
 pub enum Rejection {
     /// No `Authorization` header (401).
     MissingApiKey,
-    /// An `Authorization` header without a well-formed Stripe API key (401).
+    /// An `Authorization` header that does not carry a key the way Stripe reads it (another
+    /// scheme than Bearer or Basic, a header that is not text or over
+    /// [`MAX_AUTHORIZATION_LEN`] bytes) (401).
     InvalidApiKey,
-    /// A `Stripe-Account` header that is not visible ASCII text (400).
+    /// An `Authorization` header whose key is not a well-formed Stripe API key (401): the
+    /// message says what is wrong with it, as [`Context::from_key`] does, and never quotes
+    /// the key.
+    #[non_exhaustive]
+    MalformedApiKey {
+        /// What is wrong with the key.
+        reason: crate::KeyError,
+        /// The answer's message: `reason`, written out.
+        message: String,
+    },
+    /// A `Stripe-Account` header that is not a connected account id, `acct_` and letters
+    /// and digits, the only form Stripe gives them (400): Stripe refuses a request for an
+    /// account the key cannot reach, and no account has another form.
     InvalidAccount,
     /// A `Content-Type` that is neither form nor JSON (415).
     UnsupportedMediaType,
@@ -196,7 +215,9 @@ impl Rejection {
     /// The HTTP status to answer with.
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Rejection::MissingApiKey | Rejection::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            Rejection::MissingApiKey
+            | Rejection::InvalidApiKey
+            | Rejection::MalformedApiKey { .. } => StatusCode::UNAUTHORIZED,
             Rejection::InvalidAccount | Rejection::BodyRead => StatusCode::BAD_REQUEST,
             Rejection::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Rejection::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -220,6 +241,7 @@ impl Rejection {
         match self {
             Rejection::MissingApiKey => MISSING_KEY_MESSAGE,
             Rejection::InvalidApiKey => INVALID_KEY_MESSAGE,
+            Rejection::MalformedApiKey { message, .. } => message,
             Rejection::InvalidAccount => INVALID_ACCOUNT_MESSAGE,
             Rejection::UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE_MESSAGE,
             Rejection::Timeout => TIMEOUT_MESSAGE,
@@ -461,7 +483,8 @@ impl PreflightLayerBuilder {
         self.config.path = path.into();
         self
     }
-    /// The largest body accepted, in bytes (default 64 KiB); larger bodies get 413.
+    /// The largest body accepted, in bytes (default 64 KiB, at most
+    /// [`HARD_MAX_BODY_BYTES`](crate::HARD_MAX_BODY_BYTES)); larger bodies get 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.config.limits.max_body_bytes = bytes;
         self
@@ -875,7 +898,11 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     } else {
         return Err(Rejection::InvalidApiKey);
     };
-    let mut ctx = ctx.map_err(|_| Rejection::InvalidApiKey)?;
+    // What is wrong with the key, as the library says it (`KeyError` quotes nothing of it).
+    let mut ctx = ctx.map_err(|reason| Rejection::MalformedApiKey {
+        reason,
+        message: reason.to_string(),
+    })?;
     // The API version the request is validated as (its version gates).
     if let Some(v) = headers.get("stripe-version").and_then(|v| v.to_str().ok()) {
         ctx = ctx.with_api_version(v);
@@ -937,7 +964,7 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let limit = config.limits.max_body_bytes;
+    let limit = config.limits.in_force().max_body_bytes;
     let read = Limited::new(body, limit).collect();
     match tokio::time::timeout(config.read_timeout, read).await {
         Err(_elapsed) => Err(Rejection::Timeout),
@@ -1006,7 +1033,7 @@ where
         context = context.with_today(today);
     }
     let format = body_format(headers)?;
-    let limit = config.limits.max_body_bytes;
+    let limit = config.limits.in_force().max_body_bytes;
     // A declared length over the limit is refused before reading anything.
     if let Some(len) = headers
         .get(CONTENT_LENGTH)
@@ -1133,23 +1160,31 @@ mod tests {
         )
     }
 
-    const CARD: &str =
-        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
+    /// A valid card body: the layer reads today's date from the clock, so the expiry is
+    /// derived from it (five years ahead) and the body stays valid whatever the year.
+    fn card() -> String {
+        let year = crate::Date::today_utc().year + 5;
+        format!(
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123"
+        )
+    }
     const AUTH: (&str, &str) = ("authorization", "Bearer sk_test_abc123");
 
     #[tokio::test]
     async fn valid_passes_byte_for_byte() {
         let layer = PreflightLayer::new();
-        let (s, kind, body) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], CARD)).await;
+        let card = card();
+        let (s, kind, body) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &card)).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(kind.as_deref(), Some("card"));
-        assert_eq!(&body[..], CARD.as_bytes());
+        assert_eq!(&body[..], card.as_bytes());
     }
 
     #[tokio::test]
     async fn rejections() {
         let layer = PreflightLayer::builder().body_limit(200).build();
-        let bad_card = CARD.replace("4242424242424242", "4242424242424241");
+        let card = card();
+        let bad_card = card.replace("4242424242424242", "4242424242424241");
         let (s, kind, body) =
             call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &bad_card)).await;
         assert_eq!((s, kind), (StatusCode::PAYMENT_REQUIRED, None));
@@ -1157,21 +1192,26 @@ mod tests {
         assert_eq!(v["error"]["code"], "incorrect_number");
         assert!(!String::from_utf8_lossy(&body).contains("4242424242424241"));
 
-        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[], CARD)).await;
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[], &card)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["error"]["message"], MISSING_KEY_MESSAGE);
 
         let bad = ("authorization", "Bearer sk_test_SECRET-KEY");
-        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], CARD)).await;
+        let (s, _, body) = call(&layer, req(Method::POST, "/v1/tokens", &[bad], &card)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert!(!String::from_utf8_lossy(&body).contains("SECRET"));
+        // The 401 explains what is wrong with the key, as the library does.
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let e = crate::Context::from_key("sk_test_SECRET-KEY").unwrap_err();
+        assert_eq!(v["error"]["message"], e.to_string());
+        assert!(e.to_string().contains("character 15"), "{e}");
 
         let ct = ("content-type", "text/plain");
-        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], CARD)).await;
+        let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH, ct], &card)).await;
         assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-        let big = format!("{CARD}&card[name]={}", "a".repeat(300));
+        let big = format!("{card}&card[name]={}", "a".repeat(300));
         let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &big)).await;
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     }
@@ -1221,7 +1261,7 @@ mod tests {
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[VERSION_POLICY_HEADER], "lenient");
         assert_eq!(res.headers()["x-kind"], "pii");
-        let bad = CARD.replace("4242424242424242", "4242424242424241");
+        let bad = card().replace("4242424242424242", "4242424242424241");
         let key = ("idempotency-key", "k-1");
         let res = svc
             .call(req(Method::POST, "/v1/tokens", &[AUTH, key], &bad))
@@ -1244,6 +1284,30 @@ mod tests {
             call(&layer, req(Method::POST, "/v1/tokens", &[newer], "junk[")).await;
         assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("none")));
         assert_eq!(&body[..], b"junk[");
+    }
+
+    /// The layer's own answers are the spec's (`rules.json` `http`): message, status and
+    /// Stripe's error type.
+    #[test]
+    fn answers_are_the_specs() {
+        let spec = crate::token_spec::bundled();
+        for (r, name) in [
+            (Rejection::MissingApiKey, "missing_api_key"),
+            (Rejection::InvalidApiKey, "invalid_api_key"),
+            (Rejection::InvalidAccount, "invalid_account"),
+            (Rejection::UnsupportedMediaType, "unsupported_media_type"),
+            (Rejection::Timeout, "body_timeout"),
+            (Rejection::BodyRead, "body_read"),
+        ] {
+            let def = &spec.http[name];
+            assert_eq!(r.status(), def.status, "{name}");
+            assert_eq!(r.message(), def.message, "{name}");
+            assert_eq!(
+                r.to_stripe_json()["error"]["type"],
+                def.ty.as_str(),
+                "{name}"
+            );
+        }
     }
 
     /// Issue 16: the threshold lets through, with a warning header, what the spec only
@@ -1270,13 +1334,13 @@ mod tests {
             assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_expiry_month");
             // A clean body has no such header.
             let res = svc
-                .call(req(Method::POST, "/v1/tokens", &[AUTH], CARD))
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], &card()))
                 .await
                 .unwrap();
             assert!(res.headers().get(WARNINGS_HEADER).is_none());
         }
         // A body that cannot be read: through on the verdict path only.
-        let dup = format!("{CARD}&card[name]=a&card[name]=b");
+        let dup = format!("{}&card[name]=a&card[name]=b", card());
         for (typed, want) in [(false, StatusCode::OK), (true, StatusCode::BAD_REQUEST)] {
             let layer = PreflightLayer::builder()
                 .enforce(Confidence::M)
@@ -1296,7 +1360,7 @@ mod tests {
         }
         // The query string.
         let layer = PreflightLayer::new();
-        let query = format!("/v1/tokens?{CARD}");
+        let query = format!("/v1/tokens?{}", card());
         let (s, kind, body) = call(&layer, req(Method::POST, &query, &[AUTH], "")).await;
         assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("card")));
         assert!(body.is_empty());
@@ -1310,6 +1374,22 @@ mod tests {
         let mut h = HeaderMap::new();
         let long = format!("Bearer sk_test_{}", "a".repeat(MAX_API_KEY_LEN));
         h.insert(AUTHORIZATION, HeaderValue::from_str(&long).unwrap());
+        // A key over the key limit (the header is under its own): what is wrong, its length.
+        let e = context_from_headers(&h).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Rejection::MalformedApiKey {
+                    reason: crate::KeyError::TooLong { chars: 263 },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.message().contains("263 characters"), "{}", e.message());
+        // A header over its own limit is refused unread.
+        let huge = format!("Bearer {}", "a".repeat(MAX_AUTHORIZATION_LEN));
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&huge).unwrap());
         assert!(matches!(
             context_from_headers(&h),
             Err(Rejection::InvalidApiKey)

@@ -481,6 +481,7 @@ fn finish_node(node: BNode, path: &mut Vec<String>) -> Result<Value, ParseError>
 /// (`a=1&a[b]=2`, `a[0]=x&a[b]=y`, a value given twice, array indexes with a gap) are body
 /// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
+    let limits = &limits.in_force();
     if body.len() > limits.max_body_bytes {
         let limit = limits.max_body_bytes;
         return Err(ParseError::new(
@@ -739,6 +740,7 @@ impl<'a> ParamSink<'a> for TreeBuilder {
 /// bodies over [`Limits::max_body_bytes`] are refused. For code that wants to look at a JSON
 /// body generically: the validators read JSON directly ([`crate::validate_json`]).
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
+    let limits = &limits.in_force();
     if body.len() > limits.max_body_bytes {
         let limit = limits.max_body_bytes;
         return Err(ParseError::new(
@@ -789,7 +791,7 @@ impl<'de> serde::Deserialize<'de> for JsonNode {
                 serde_json::from_str(text).map_err(D::Error::custom)?,
                 Origin::JsonString,
             ),
-            Some(b't') | Some(b'f') => Ok(Value::Scalar(Scalar::new(text.to_string()))),
+            Some(b't') | Some(b'f') => scalar(text.to_string(), Origin::JsonBool),
             Some(b'n') => Err(ParseErrorKind::JsonNull),
             _ => scalar(text.to_string(), Origin::JsonNumber),
         };
@@ -888,6 +890,107 @@ mod tests {
             o.insert(k.to_string(), v);
         }
         o
+    }
+
+    // ----- JSON -----
+
+    fn json(s: &str) -> Object {
+        parse_json(s.as_bytes(), &Limits::default()).expect("parses")
+    }
+
+    fn json_err(s: &str) -> ParseError {
+        match parse_json(s.as_bytes(), &Limits::default()) {
+            Ok(_) => panic!("expected an error for {s:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn parse_json_keeps_the_bodys_shape_and_text() {
+        let o = json(
+            r#"{"card": {"number": "4242", "exp_month": 12, "amount": 1.10, "big": 123456789012345678901234567890, "ok": true, "name": "J\u0052 \"x\"", "tags": ["a", 2, false]}, "b": {}, "a": []}"#,
+        );
+        // Keys in first-seen order, at every level.
+        let top: Vec<&str> = o.iter().map(|(k, _)| k).collect();
+        assert_eq!(top, ["card", "b", "a"]);
+        let card = o.get("card").and_then(Value::as_object).unwrap();
+        let keys: Vec<&str> = card.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            ["number", "exp_month", "amount", "big", "ok", "name", "tags"]
+        );
+        // Numbers keep the body's exact text; strings are decoded; booleans are their text.
+        assert_eq!(text(&o, &["card", "amount"]), "1.10");
+        assert_eq!(text(&o, &["card", "big"]), "123456789012345678901234567890");
+        assert_eq!(text(&o, &["card", "exp_month"]), "12");
+        assert_eq!(text(&o, &["card", "ok"]), "true");
+        assert_eq!(text(&o, &["card", "name"]), "JR \"x\"");
+        let origin = |path: &[&str]| {
+            let mut v = o.get(path[0]).unwrap();
+            for seg in &path[1..] {
+                v = v.as_object().unwrap().get(seg).unwrap();
+            }
+            v.as_scalar().unwrap().origin
+        };
+        assert_eq!(origin(&["card", "number"]), Origin::JsonString);
+        assert_eq!(origin(&["card", "amount"]), Origin::JsonNumber);
+        // (Booleans were marked as form values before this test.)
+        assert_eq!(origin(&["card", "ok"]), Origin::JsonBool);
+        let tags = card.get("tags").and_then(Value::as_array).unwrap();
+        let tags: Vec<&str> = tags.iter().filter_map(Value::as_str).collect();
+        assert_eq!(tags, ["a", "2", "false"]);
+        // Empty containers stay what they are.
+        assert_eq!(
+            o.get("b").and_then(Value::as_object).map(Object::len),
+            Some(0)
+        );
+        assert_eq!(
+            o.get("a").and_then(Value::as_array).map(<[Value]>::len),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn parse_json_refuses_what_a_body_cannot_be() {
+        assert_eq!(json_err("[1, 2]").kind, ParseErrorKind::JsonNotObject);
+        assert_eq!(json_err("\"text\"").kind, ParseErrorKind::JsonNotObject);
+        assert_eq!(json_err("null").kind, ParseErrorKind::JsonNull);
+        // `null` anywhere, however deep, once the whole body is read.
+        assert_eq!(
+            json_err(r#"{"a": {"b": [1, null]}}"#).kind,
+            ParseErrorKind::JsonNull
+        );
+        assert_eq!(
+            json_err(r#"{"a": null, "b": 1}"#).kind,
+            ParseErrorKind::JsonNull
+        );
+        // Not JSON: serde_json's reason, without its line and column.
+        let e = json_err(r#"{"a": 1"#);
+        match &e.kind {
+            ParseErrorKind::Json(msg) => assert!(!msg.contains(" at line "), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            e.message().starts_with("Invalid JSON body: "),
+            "{}",
+            e.message()
+        );
+        // Over the body limit, refused unread (the offset is the limit).
+        let small = Limits::default().with_max_body_bytes(4);
+        let e = parse_json(br#"{"a": 1}"#, &small).unwrap_err();
+        assert_eq!(
+            (e.kind, e.offset),
+            (ParseErrorKind::BodyTooLarge { limit: 4 }, 4)
+        );
+        // A body over the hard ceiling, whatever the limit says.
+        let roomy = Limits::default().with_max_body_bytes(usize::MAX);
+        let huge = vec![b' '; crate::HARD_MAX_BODY_BYTES + 1];
+        assert_eq!(
+            parse_json(&huge, &roomy).unwrap_err().kind,
+            ParseErrorKind::BodyTooLarge {
+                limit: crate::HARD_MAX_BODY_BYTES
+            }
+        );
     }
 
     // ----- form syntax -----

@@ -62,6 +62,118 @@ fn check_prints_one_json_line_per_body() {
     insta::assert_snapshot!("check_examples", stdout);
 }
 
+/// The examples do not age: in 2045, and up to the last day before the first of their card
+/// expiries (01/2050) runs out, every body gets the answer it gets today.
+#[test]
+fn the_examples_verdicts_do_not_change_with_the_date() {
+    let files = example_requests();
+    let check = |now: &str| {
+        let mut args = vec!["check", "--now", now];
+        args.extend(files.iter().map(String::as_str));
+        String::from_utf8(run(&args).stdout).unwrap()
+    };
+    let today = check("2026-11-29");
+    assert_eq!(today.lines().count(), files.len());
+    for later in ["2045-01-01", "2050-01-31"] {
+        assert_eq!(check(later), today, "--now {later}");
+    }
+}
+
+/// `check --account` with a value that is not an `acct_…` id: a warning on standard error,
+/// the bodies checked as with any account.
+#[test]
+fn an_account_not_of_stripes_form_gets_a_warning() {
+    let customer = "examples/requests/invalid/customer-without-account.form";
+    let out = run(&["check", "--account", "bogus", customer]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: --account \"bogus\" is not a connected account id"),
+        "{stderr}"
+    );
+    let out = run(&["check", "--account", "acct_1032D82eZvKYlo2C", customer]);
+    assert_eq!((out.status.code(), out.stderr.len()), (Some(0), 0));
+}
+
+/// A file whose extension is neither `.json` nor `.form` is read by its first character, as
+/// `--help` says: JSON in a `.txt` file is JSON.
+#[test]
+fn other_extensions_are_read_by_their_first_character() {
+    let dir = std::env::temp_dir().join(format!("token-validate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("body.txt");
+    std::fs::write(&json, br#" {"pii": {"id_number": "000000000"}}"#).unwrap();
+    let form = dir.join("body");
+    std::fs::write(&form, b"pii[id_number]=000000000").unwrap();
+    for f in [&json, &form] {
+        let out = run(&["check", f.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `check` with no file, on a terminal, says that it reads standard input (run under
+/// `script`, util-linux's, which gives it a terminal); from a pipe it says nothing.
+#[cfg(unix)]
+#[test]
+fn check_on_a_terminal_says_it_reads_standard_input() {
+    use std::io::Write as _;
+    let bin = env!("CARGO_BIN_EXE_token-validate");
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("{bin} check"), "/dev/null"])
+        .current_dir(DATA)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"pii[id_number]=000000000\n\x04").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reading a request body from standard input"),
+        "{text}"
+    );
+    assert!(text.contains(r#""valid":true,"kind":"pii""#), "{text}");
+    // From a pipe: the body, no notice.
+    let mut child = Command::new(bin)
+        .arg("check")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"pii[id_number]=000000000")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!((out.status.code(), out.stderr.len()), (Some(0), 0));
+}
+
+/// `check --help` and `serve --help` give the body-size ceiling the library applies.
+#[test]
+fn help_gives_the_body_ceiling() {
+    let ceiling = token_validate::HARD_MAX_BODY_BYTES.to_string();
+    for cmd in ["check", "serve"] {
+        let out = run(&[cmd, "--help"]);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains(&format!("at most {ceiling}")),
+            "{cmd} --help:\n{help}"
+        );
+    }
+}
+
 #[test]
 fn exit_status_is_0_when_all_are_valid() {
     let out = run(&[
@@ -465,7 +577,7 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
         .iter()
         .map(|g| usize::from(g.missing_before.is_some()) + usize::from(g.added_before.is_some()))
         .sum();
-    let want = spec.errors.len() + rule_ids.len() + keys + gates;
+    let want = spec.errors.len() + rule_ids.len() + keys + spec.http.len() + gates;
 
     let out = run(&["errors", "--json"]);
     assert_eq!(out.status.code(), Some(0));
@@ -516,7 +628,17 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
             .find(|l| l["origin"] == "rule" && l["name"] == r.id.as_str())
             .expect("the rule is listed");
         assert_eq!(line["message"], r.error.message.as_str());
+        assert_eq!(line["checks"], r.doc.as_str());
     }
+    // The card rules say what they check with the spec's brand tables.
+    let cvc = lines.iter().find(|l| l["name"] == "card_cvc").unwrap();
+    assert!(
+        cvc["checks"]
+            .as_str()
+            .unwrap()
+            .contains("American Express 3 or 4"),
+        "{cvc}"
+    );
     // The filter keeps one confidence, and the three add up.
     let count = |c: &str| {
         let out = run(&["errors", "--json", "--confidence", c]);

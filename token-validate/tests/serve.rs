@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use common::*;
@@ -16,9 +16,20 @@ use token_validate::serve::{Config, Mode};
 use token_validate::tower::UnknownVersion;
 use tokio::io::AsyncWriteExt;
 
-const CARD: &str =
-    "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123";
-const BAD_CARD: &str = "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034";
+/// A valid card body, its expiry derived from today's date ([`exp_year`]).
+static CARD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}&card[cvc]=123",
+        exp_year()
+    )
+});
+/// A card body that fails the Luhn check (and only that).
+static BAD_CARD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]={}",
+        exp_year()
+    )
+});
 
 fn proxy_config(upstream: &Upstream, ca: Option<&std::path::Path>) -> Config {
     let mut c = Config::proxy("127.0.0.1:0".parse().unwrap(), &upstream.base());
@@ -69,7 +80,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
     let serve = Running::start(proxy_config(&up, Some(&ca))).await;
     let client = client();
     let bodies: [(&str, &str, &str); 3] = [
-        (FORM, CARD, "card"),
+        (FORM, &CARD, "card"),
         (
             "application/json",
             r#"{"pii": {"id_number": "000000000"}}"#,
@@ -137,7 +148,7 @@ async fn valid_bodies_reach_a_tls_upstream_byte_for_byte_with_their_headers() {
 async fn an_untrusted_tls_upstream_is_a_502() {
     let (up, _pem) = Upstream::start_tls(Behaviour::Echo).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::BAD_GATEWAY, "{}", a.text());
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert_eq!(
@@ -156,7 +167,7 @@ async fn invalid_bodies_never_reach_the_upstream() {
     // (A live secret key making a person token is refused under `--enforce L` only: its
     // rule is L, see `problems_below_the_threshold_reach_the_upstream_with_a_warning`.)
     let cases: [(&str, &str, u16, &str); 5] = [
-        (SK_TEST, BAD_CARD, 402, "incorrect_number"),
+        (SK_TEST, &BAD_CARD, 402, "incorrect_number"),
         (
             SK_TEST,
             "card[number]=4242424242424242",
@@ -165,7 +176,14 @@ async fn invalid_bodies_never_reach_the_upstream() {
         ),
         (SK_TEST, "card[colour]=red", 400, "parameter_unknown"),
         (SK_TEST, "", 400, "parameter_missing"),
-        ("sk_test_BAD-KEY!", CARD, 401, "Invalid API Key"),
+        // serve's 401 says what is wrong with the key as the library does: character 12,
+        // the `-`, is not a letter or digit (KeyError's text; the key is never quoted).
+        (
+            "sk_test_BAD-KEY!",
+            &CARD,
+            401,
+            "Invalid API Key provided: character 12 of the key is not an ASCII letter or digit",
+        ),
     ];
     for (key, body, status, needle) in cases {
         let a = post_form(&client, &serve, key, &[("idempotency-key", "k1")], body).await;
@@ -211,13 +229,13 @@ async fn problems_below_the_threshold_reach_the_upstream_with_a_warning() {
         &serve,
         SK_TEST,
         &[],
-        &format!("{CARD}&card[name]=a&card[name]=b"),
+        &format!("{}&card[name]=a&card[name]=b", *CARD),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.header("token-preflight-warnings"), Some("invalid_body"));
     // Valid: no warning header.
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.header("token-preflight-warnings"), None);
     assert_eq!(up.count(), 3);
@@ -242,7 +260,10 @@ async fn the_query_string_is_validated_and_forwarded_unchanged() {
     let client = client();
     let auth = format!("Bearer {SK_TEST}");
     let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
-    let query = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034";
+    let query = format!(
+        "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}",
+        exp_year()
+    );
     let a = send(
         &client,
         "POST",
@@ -336,7 +357,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
         p.read_timeout = Duration::from_millis(500);
     }
     let serve = Running::start(c).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::BAD_GATEWAY);
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert!(a.header("request-id").unwrap().starts_with("req_"));
@@ -347,7 +368,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Slow: no answer within the read timeout (500 ms here) is a 504; not retried.
     let up = Upstream::start(Behaviour::Slow(Duration::from_secs(3))).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::GATEWAY_TIMEOUT, "{}", a.text());
     assert_eq!(a.json()["error"]["type"], "api_error");
     assert_eq!(up.count(), 1, "not retried");
@@ -356,7 +377,7 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Erroring: Stripe's own 500 comes back unchanged.
     let up = Upstream::start(Behaviour::Error).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(a.json()["error"]["message"], "upstream broke");
     assert_eq!(a.header("request-id"), Some("req_upstream0"));
@@ -366,9 +387,9 @@ async fn upstream_down_slow_erroring_or_hanging_up() {
     // Hanging up (never answering): a 504, and the proxy keeps serving.
     let up = Upstream::start(Behaviour::Hangup).await;
     let serve = Running::start(proxy_config(&up, None)).await;
-    let a = post_form(&client, &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::GATEWAY_TIMEOUT);
-    let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+    let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
     assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
     serve.stop().await;
 }
@@ -380,8 +401,9 @@ async fn a_client_that_goes_away_does_not_disturb_the_others() {
     // Clients that send a request and leave before the answer.
     for _ in 0..20 {
         let head = format!(
-            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{CARD}",
-            CARD.len()
+            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{}",
+            CARD.len(),
+            *CARD
         );
         let tcp = raw(serve.addr, head.as_bytes()).await;
         drop(tcp);
@@ -393,7 +415,7 @@ async fn a_client_that_goes_away_does_not_disturb_the_others() {
         .await;
         let _ = tcp.shutdown().await;
     }
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     serve.stop().await;
 }
@@ -415,12 +437,12 @@ async fn thousands_of_concurrent_requests_none_lost() {
         set.spawn(async move {
             let _p = limit.acquire_owned().await.unwrap();
             if i % 3 == 0 {
-                let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+                let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
                 assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
                 assert_eq!(a.json()["error"]["code"], "incorrect_number");
                 0
             } else {
-                let body = format!("{CARD}&card[name]=n{i}");
+                let body = format!("{}&card[name]=n{i}", *CARD);
                 let a = post_form(&client, &serve, SK_TEST, &[], &body).await;
                 assert_eq!(a.status, StatusCode::OK, "{}", a.text());
                 assert_eq!(a.json()["body_len"], body.len());
@@ -504,7 +526,7 @@ async fn api_versions_choose_the_policy() {
             &serve,
             SK_TEST,
             &[("stripe-version", newer)],
-            BAD_CARD,
+            &BAD_CARD,
         )
         .await;
         let want = if policy == UnknownVersion::Pass {
@@ -554,7 +576,7 @@ async fn shutdown_finishes_the_request_in_flight() {
                     ("authorization", &format!("Bearer {SK_TEST}")),
                     ("content-type", FORM),
                 ],
-                CARD,
+                CARD.as_str(),
             )
             .await
         }
@@ -593,7 +615,8 @@ async fn mock() -> Running {
 }
 
 fn card_body(number: &str, extra: &str) -> String {
-    format!("card[number]={number}&card[exp_month]=12&card[exp_year]=34&card[cvc]=123{extra}")
+    let year = exp_year();
+    format!("card[number]={number}&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123{extra}")
 }
 
 #[tokio::test]
@@ -646,7 +669,7 @@ async fn mock_card_tokens_look_like_stripes() {
         assert_eq!(c["last4"], &number[number.len() - 4..]);
         assert_eq!(
             (c["exp_month"].as_u64(), c["exp_year"].as_u64()),
-            (Some(12), Some(2034))
+            (Some(12), Some(exp_year() as u64))
         );
         assert_eq!(c["name"], "Jenny Rosen");
         assert_eq!(c["address_line1"], "1 Main");
@@ -776,7 +799,7 @@ async fn mock_errors_are_stripes_with_stripes_headers() {
         &serve,
         SK_TEST,
         &[("stripe-version", "2026-07-29.dahlia")],
-        BAD_CARD,
+        &BAD_CARD,
     )
     .await;
     assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED);
@@ -790,7 +813,7 @@ async fn mock_errors_are_stripes_with_stripes_headers() {
     let ids: std::collections::HashSet<String> = {
         let mut s = std::collections::HashSet::new();
         for _ in 0..50 {
-            let a = post_form(&client, &serve, SK_TEST, &[], BAD_CARD).await;
+            let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
             s.insert(a.header("request-id").unwrap().to_string());
         }
         s
@@ -864,7 +887,7 @@ async fn mock_idempotency_replays_and_conflicts() {
     assert_eq!(mine.status, StatusCode::OK);
     // A request that failed validation is not saved: the key can be used after it.
     let k2 = [("idempotency-key", "order-2")];
-    let bad = post_form(&client, &serve, SK_TEST, &k2, BAD_CARD).await;
+    let bad = post_form(&client, &serve, SK_TEST, &k2, &BAD_CARD).await;
     assert_eq!(bad.status, StatusCode::PAYMENT_REQUIRED);
     let good = post_form(&client, &serve, SK_TEST, &k2, &body).await;
     assert_eq!(good.status, StatusCode::OK);
@@ -974,7 +997,7 @@ async fn slow_header_clients_are_closed_and_the_server_keeps_answering() {
         closed
     });
     // Meanwhile a normal client is answered (once slots free up).
-    let a = post_form(&client(), &serve, SK_TEST, &[], CARD).await;
+    let a = post_form(&client(), &serve, SK_TEST, &[], &CARD).await;
     assert_eq!(a.status, StatusCode::OK);
     let closed = tokio::time::timeout(GUARD, drip).await.unwrap().unwrap();
     assert_eq!(closed, 40, "every slow client was closed");
@@ -992,8 +1015,9 @@ async fn idle_keep_alive_connections_are_closed_and_requests_per_connection_capp
     );
     // After 3 requests on one connection, the server closes it.
     let one = format!(
-        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{CARD}",
-        CARD.len()
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{}",
+        CARD.len(),
+        *CARD
     );
     let mut tcp = raw(serve.addr, one.repeat(5).as_bytes()).await;
     let all = read_to_close(&mut tcp).await.expect("closed after the cap");
@@ -1013,7 +1037,7 @@ async fn a_huge_authorization_header_is_not_a_key() {
         "POST",
         &serve.url("/v1/tokens"),
         &[("authorization", &huge), ("content-type", FORM)],
-        CARD,
+        CARD.as_str(),
     )
     .await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
@@ -1034,7 +1058,7 @@ async fn a_huge_authorization_header_is_not_a_key() {
         "POST",
         &serve.url("/v1/tokens"),
         &[("authorization", &long)],
-        CARD,
+        CARD.as_str(),
     )
     .await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
@@ -1071,7 +1095,14 @@ async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
         ("/v1/x/../tokens?expand[]=card", "/v1/tokens?expand[]=card"),
     ] {
         let before = up.count();
-        let a = send(&client, "POST", &serve.url(path), &headers, BAD_CARD).await;
+        let a = send(
+            &client,
+            "POST",
+            &serve.url(path),
+            &headers,
+            BAD_CARD.as_str(),
+        )
+        .await;
         assert_eq!(
             a.status,
             StatusCode::PAYMENT_REQUIRED,
@@ -1084,7 +1115,7 @@ async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
             before,
             "{path}: an invalid body reached the upstream"
         );
-        let a = send(&client, "POST", &serve.url(path), &headers, CARD).await;
+        let a = send(&client, "POST", &serve.url(path), &headers, CARD.as_str()).await;
         assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text());
         assert_eq!(up.count(), before + 1, "{path}");
         let seen = up.last();
@@ -1113,7 +1144,7 @@ async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
         "/v1/x%2F%2E%2E%2Ftokens",
         "/v1/x%5C..%5Ctokens",
     ] {
-        for body in [CARD, BAD_CARD] {
+        for body in [CARD.as_str(), BAD_CARD.as_str()] {
             let a = send(&client, "POST", &serve.url(path), &headers, body).await;
             assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text());
             assert_eq!(a.json()["error"]["type"], "invalid_request_error");
@@ -1270,8 +1301,9 @@ async fn heads_hyper_refuses_get_stripe_shaped_answers_and_log_lines() {
     );
     // On a keep-alive connection: two good requests, then a bad head.
     let one = format!(
-        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{CARD}",
-        CARD.len()
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\n\r\n{card}",
+        CARD.len(),
+        card = CARD.as_str()
     );
     let answer = raw_exchange(
         serve.addr,
@@ -1283,8 +1315,9 @@ async fn heads_hyper_refuses_get_stripe_shaped_answers_and_log_lines() {
     // A chunked request's connection is closed after its answer (the gate does not read
     // chunks), so a head after it is never read unchecked.
     let chunked = format!(
-        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{CARD}\r\n0\r\n\r\nGET /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n",
-        CARD.len()
+        "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{card}\r\n0\r\n\r\nGET /v1/x HTTP/1.1\r\nbad header: x\r\n\r\n",
+        CARD.len(),
+        card = CARD.as_str()
     );
     let answer = raw_exchange(serve.addr, chunked.as_bytes()).await;
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
@@ -1336,8 +1369,9 @@ async fn the_listen_backlog_holds_a_burst() {
         for _ in 0..400 {
             set.spawn(async move {
                 let raw = format!(
-                    "POST /v1/tokens HTTP/1.1\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BAD_CARD}",
-                    BAD_CARD.len()
+                    "POST /v1/tokens HTTP/1.1\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{bad_card}",
+                    BAD_CARD.len(),
+                    bad_card = BAD_CARD.as_str()
                 );
                 raw_exchange(addr, raw.as_bytes()).await
             });

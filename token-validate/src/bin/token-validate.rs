@@ -1,7 +1,7 @@
 //! `token-validate`: check Stripe `POST /v1/tokens` bodies, print the spec's JSON Schemas,
 //! import Stripe's OpenAPI into the spec and diff two specs.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,17 +37,20 @@ enum Command {
         /// account tokens need a publishable key in live mode). Default: a test secret key.
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
-        /// The Connect account (`Stripe-Account` header), e.g. acct_123.
+        /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
+        /// of that form (acct_ and letters and digits) gets a warning on standard error.
         #[arg(long, value_name = "ACCT")]
         account: Option<String>,
-        /// The body format. Default: from the file extension (.json, .form), else from the
-        /// first character (`{` is JSON).
+        /// The body format. Default: from the file extension (.json, .form); for any other
+        /// file and standard input, from the first character that is not white space (`{` or
+        /// `[` is JSON, anything else a form).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
         #[arg(long, value_name = "YYYY-MM-DD")]
         now: Option<String>,
-        /// Largest body accepted, in bytes.
+        /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
+        /// to it).
         #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
         max_body: usize,
         /// The enforcement threshold: a problem whose error definition's confidence is below
@@ -70,7 +73,8 @@ enum Command {
         /// a rebuild.
         #[arg(long, value_name = "FILE")]
         openapi: Option<PathBuf>,
-        /// Files to check; `-` (or none) reads standard input.
+        /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
+        /// on standard error).
         #[arg(value_name = "FILE|-")]
         files: Vec<PathBuf>,
     },
@@ -81,12 +85,13 @@ enum Command {
         #[arg(value_parser = kind_names())]
         kind: Option<String>,
     },
-    /// List every error definition of the spec (generic errors, rules, key rules and the
-    /// version gates' errors): its type, code, param form and message template, where the
-    /// wording comes from, and how sure we are of it (H observed from Stripe, M seen on a
-    /// sibling endpoint, L our wording in Stripe's style). Then the parameters Stripe
-    /// accepts beyond its OpenAPI (`accepted.json`: client fields, older names, wallet
-    /// fields, Apple Pay), each with its source and how sure we are that Stripe accepts it.
+    /// List every error definition of the spec (generic errors, rules, key rules, the
+    /// HTTP layer's answers and the version gates' errors): its type, code, param form and
+    /// message template, where the wording comes from, how sure we are of it (H observed
+    /// from Stripe, M seen on a sibling endpoint, L our wording in Stripe's style), and for
+    /// a rule what it checks. Then the parameters Stripe accepts beyond its OpenAPI
+    /// (`accepted.json`: client fields, older names, wallet fields, Apple Pay), each with
+    /// its source and how sure we are that Stripe accepts it.
     Errors {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
@@ -281,15 +286,37 @@ fn read_limited(mut r: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The format of a body: `.json` is JSON and `.form` a form; any other file (`.txt`, no
+/// extension, standard input) is JSON when its first character that is not white space is
+/// `{` or `[`, else a form.
 fn detect(path: &Path, body: &[u8]) -> Format {
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") => Format::Json,
-        Some("form") | Some("txt") => Format::Form,
+        Some("form") => Format::Form,
         _ => match body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') | Some(b'[') => Format::Json,
             _ => Format::Form,
         },
     }
+}
+
+/// What `check` says on standard error before it waits for a body on a terminal: without
+/// it, a user who gave no file sees nothing happen.
+const STDIN_NOTICE: &str = "token-validate: reading a request body from standard input (end it with Ctrl-D, or give files to check: token-validate check FILE...)";
+
+/// What `check` says on standard error about a `--account` that is not a connected account
+/// id (`acct_` and letters and digits, the only form Stripe gives them): Stripe would refuse
+/// the request for that account. The body is still checked; `None` for a well-formed id.
+fn account_warning(account: &str) -> Option<String> {
+    let well_formed = account
+        .strip_prefix("acct_")
+        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (!well_formed).then(|| {
+        format!(
+            "token-validate: warning: --account {:?} is not a connected account id (acct_ followed by letters and digits, such as acct_1032D82eZvKYlo2C); Stripe would refuse a request for it. The bodies are checked with a Connect account all the same.",
+            token_validate::quote::value(account)
+        )
+    })
 }
 
 /// Parses `H`, `M` or `L`.
@@ -316,6 +343,9 @@ fn check(
         None => Context::test_secret(),
     };
     if let Some(a) = account {
+        if let Some(warning) = account_warning(&a) {
+            eprintln!("{warning}");
+        }
         ctx = ctx.with_account(a);
     }
     if let Some(n) = now {
@@ -332,6 +362,9 @@ fn check(
         let rt = RuntimeSpec::from_path(&p).map_err(|e| Fatal(format!("--openapi: {e}")))?;
         opts = opts.runtime_spec(std::sync::Arc::new(rt));
     }
+    // Read no more than the limit in force (at most HARD_MAX_BODY_BYTES), and one byte more
+    // to tell a body over it.
+    let max_body = opts.limits.in_force().max_body_bytes;
     let files = if files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -344,6 +377,9 @@ fn check(
     for path in &files {
         let name = path.to_string_lossy();
         let body = if name == "-" {
+            if io::stdin().is_terminal() {
+                eprintln!("{STDIN_NOTICE}");
+            }
             read_limited(io::stdin().lock(), max_body)
         } else {
             std::fs::File::open(path).and_then(|f| read_limited(f, max_body))
@@ -419,18 +455,22 @@ fn schema(kind: Option<&str>) -> Result<ExitCode, Fatal> {
 /// One error definition of the spec, as `errors` prints it.
 #[derive(Serialize)]
 struct ErrorLine<'a> {
-    /// `generic`, `rule`, `key` or `gate`.
+    /// `generic`, `rule`, `key`, `http` or `gate`.
     origin: &'static str,
-    /// The generic error's name, the rule's id, the token kind of a key rule, or the
-    /// version gate's id.
+    /// The generic error's name, the rule's id, the token kind of a key rule, the HTTP
+    /// answer's name, or the version gate's id.
     name: &'a str,
     #[serde(rename = "type")]
-    ty: &'static str,
+    ty: &'a str,
     code: Option<&'a str>,
     param: String,
     message: &'a str,
     source: &'a str,
     confidence: String,
+    /// For a rule: what it checks (its `doc`, with the data it reads, such as the card brand
+    /// tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<&'a str>,
 }
 
 /// A parameter Stripe accepts beyond its OpenAPI, as `errors` prints it.
@@ -471,6 +511,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         message: &def.message,
         source: &def.source,
         confidence: label(serde_json::to_value(def.confidence)),
+        checks: None,
     };
     let mut lines: Vec<ErrorLine<'_>> = spec
         .errors
@@ -481,13 +522,30 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     let mut seen = std::collections::BTreeSet::new();
     for r in &spec.rules {
         if seen.insert(r.id.as_str()) {
-            lines.push(line("rule", &r.id, &r.error));
+            lines.push(ErrorLine {
+                checks: Some(&r.doc),
+                ..line("rule", &r.id, &r.error)
+            });
         }
     }
     for k in &spec.kinds {
         if let Some(def) = &k.key_error {
             lines.push(line("key", &k.name, def));
         }
+    }
+    // The HTTP layer's own answers (the tower layer and serve).
+    for (name, def) in &spec.http {
+        lines.push(ErrorLine {
+            origin: "http",
+            name,
+            ty: &def.ty,
+            code: None,
+            param: "none".to_string(),
+            message: &def.message,
+            source: &def.source,
+            confidence: label(serde_json::to_value(def.confidence)),
+            checks: None,
+        });
     }
     // The errors of the version gates: before a gate, a missing card or bank parameter's
     // (refused, by the threshold) and the warning for today's parameters it brought.
@@ -527,7 +585,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         } else {
             writeln!(
                 out,
-                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n",
+                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}",
                 l.confidence,
                 l.name,
                 l.origin,
@@ -535,7 +593,10 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 l.code.map(|c| format!(" {c}")).unwrap_or_default(),
                 l.param,
                 l.message,
-                l.source
+                l.source,
+                l.checks
+                    .map(|c| format!("  checks: {c}\n"))
+                    .unwrap_or_default()
             )
         }
     });
@@ -702,4 +763,34 @@ fn import_cmd(
         structure.params.len() - carried,
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_the_extension_else_the_first_character() {
+        let json = br#" {"pii": {}}"#;
+        let form = b"pii[id_number]=1";
+        assert!(detect(Path::new("a.json"), form) == Format::Json);
+        assert!(detect(Path::new("a.form"), json) == Format::Form);
+        for name in ["a.txt", "a", "-", "a.body"] {
+            assert!(detect(Path::new(name), json) == Format::Json, "{name}");
+            assert!(detect(Path::new(name), b"[1]") == Format::Json, "{name}");
+            assert!(detect(Path::new(name), form) == Format::Form, "{name}");
+        }
+    }
+
+    #[test]
+    fn accounts_not_of_stripes_form_get_a_warning() {
+        for ok in ["acct_1032D82eZvKYlo2C", "acct_123"] {
+            assert_eq!(account_warning(ok), None, "{ok}");
+        }
+        for bad in ["bogus", "acct_", "acct_12 3", "cus_123", "", "ACCT_123"] {
+            let w = account_warning(bad).expect(bad);
+            assert!(w.contains("not a connected account id"), "{w}");
+        }
+        assert!(STDIN_NOTICE.contains("standard input"));
+    }
 }

@@ -41,14 +41,17 @@ pub fn json(
     res
 }
 
-/// Stripe's 404 for a URL it does not serve (commonly seen wording, unverified). The
-/// method and the path are quoted through [`safe_method`] and [`safe_path_in_line`]: the
-/// rule of [`crate::quote`].
+/// Stripe's 404 for a URL it does not serve (`rules.json` `http` `not_found`: commonly
+/// seen wording, unverified). The method and the path are quoted through [`safe_method`]
+/// and [`safe_path_in_line`]: the rule of [`crate::quote`].
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
-    let message = format!(
-        "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
-        safe_method(method.as_str()),
-        safe_path_in_line(method.as_str(), path, "")
+    let message = crate::http_messages::NOT_FOUND.replace(
+        "{value}",
+        &format!(
+            "{}: {}",
+            safe_method(method.as_str()),
+            safe_path_in_line(method.as_str(), path, "")
+        ),
     );
     json(
         StatusCode::NOT_FOUND,
@@ -58,8 +61,8 @@ pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<F
 }
 
 /// The message of the 400 for a `POST` path that a lenient reader and a strict one would
-/// route differently (this crate's wording).
-pub const AMBIGUOUS_PATH_MESSAGE: &str = "Invalid request URL: the path holds an encoded '/' (%2F) or a '\\' that some servers read as a separator and others do not, so it does not name one endpoint. Send the path with plain '/' separators.";
+/// route differently (`rules.json` `http` `ambiguous_path`: this crate's wording).
+pub const AMBIGUOUS_PATH_MESSAGE: &str = crate::http_messages::AMBIGUOUS_PATH;
 
 /// The Stripe-shaped 400 for a path that does not name one endpoint (see
 /// `serve`'s routing): an `invalid_request_error` with Stripe's headers.
@@ -71,11 +74,13 @@ pub fn ambiguous_path(request: &HeaderMap) -> Response<Full<Bytes>> {
     )
 }
 
-/// The 502 answered when the upstream cannot be reached or fails (this crate's wording).
-pub const UPSTREAM_FAILED_MESSAGE: &str = "The request could not be completed: token-validate could not reach Stripe or got no valid answer from it. It was not retried; check the proxy's --upstream and network, then retry (with the same Idempotency-Key).";
+/// The 502 answered when the upstream cannot be reached or fails (`rules.json` `http`
+/// `upstream_failed`: this crate's wording).
+pub const UPSTREAM_FAILED_MESSAGE: &str = crate::http_messages::UPSTREAM_FAILED;
 
-/// The 504 answered when the upstream does not answer in time (this crate's wording).
-pub const UPSTREAM_TIMEOUT_MESSAGE: &str = "The request timed out: Stripe did not answer token-validate in time. It was not retried; Stripe may still have processed it, so retry with the same Idempotency-Key.";
+/// The 504 answered when the upstream does not answer in time (`rules.json` `http`
+/// `upstream_timeout`: this crate's wording).
+pub const UPSTREAM_TIMEOUT_MESSAGE: &str = crate::http_messages::UPSTREAM_TIMEOUT;
 
 /// A Stripe-shaped `api_error`: 502 (failed) or 504 (timed out).
 pub fn upstream_error(timed_out: bool, request: &HeaderMap) -> Response<Full<Bytes>> {

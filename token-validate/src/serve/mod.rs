@@ -104,13 +104,20 @@ pub struct Args {
     /// Proxy mode: the Stripe API to forward to (ignored with --mock).
     #[arg(long, value_name = "URL", env = "TOKEN_VALIDATE_UPSTREAM", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
-    /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing.
-    #[arg(long, env = "TOKEN_VALIDATE_MOCK")]
+    /// Mock mode: answer `POST /v1/tokens` like Stripe's test mode, forward nothing. From
+    /// the environment: 1, true, yes or on (0, false, no or off for the proxy).
+    #[arg(
+        long,
+        env = "TOKEN_VALIDATE_MOCK",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub mock: bool,
     /// PEM file of certificates to trust for the upstream, besides the webpki roots.
     #[arg(long, value_name = "FILE", env = "TOKEN_VALIDATE_UPSTREAM_CA")]
     pub upstream_ca: Option<PathBuf>,
-    /// Largest `POST /v1/tokens` body accepted, in bytes (413 beyond it).
+    /// Largest `POST /v1/tokens` body accepted, in bytes (413 beyond it; at most 16777216,
+    /// 16 MiB: a larger value is held to it).
     #[arg(long, value_name = "BYTES", env = "TOKEN_VALIDATE_MAX_BODY", default_value_t = 64 * 1024)]
     pub max_body: usize,
     /// Time allowed to read a request body, and to wait for the upstream's answer and each
@@ -935,6 +942,66 @@ impl MockState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// serve's own answers are the spec's (`rules.json` `http`): status, type, message.
+    #[test]
+    fn answers_are_the_specs() {
+        use http_body_util::BodyExt as _;
+        let spec = crate::token_spec::bundled();
+        let headers = http::HeaderMap::new();
+        let body = |res: Response<http_body_util::Full<Bytes>>| {
+            let status = res.status().as_u16();
+            let Ok(collected) = futures_lite(res.into_body().collect());
+            let bytes = collected.to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            (status, v)
+        };
+        let cases = [
+            (
+                answer::upstream_error(false, &headers),
+                "upstream_failed",
+                None,
+            ),
+            (
+                answer::upstream_error(true, &headers),
+                "upstream_timeout",
+                None,
+            ),
+            (
+                answer::not_found(&http::Method::GET, "/v1/nothing", &headers),
+                "not_found",
+                Some("GET: /v1/nothing"),
+            ),
+            (answer::ambiguous_path(&headers), "ambiguous_path", None),
+        ];
+        for (res, name, value) in cases {
+            let def = &spec.http[name];
+            let (status, v) = body(res);
+            assert_eq!(status, def.status, "{name}");
+            assert_eq!(v["error"]["type"], def.ty.as_str(), "{name}");
+            let want = def.message.replace("{value}", value.unwrap_or(""));
+            assert_eq!(v["error"]["message"], want.as_str(), "{name}");
+        }
+        let def = &spec.http["idempotency_mismatch"];
+        assert_eq!(
+            mock::idempotency::mismatch_message("k-1"),
+            def.message.replace("{value}", "k-1")
+        );
+        assert_eq!(
+            mock::idempotency::KEY_TOO_LONG_MESSAGE,
+            spec.http["idempotency_key_too_long"].message
+        );
+    }
+
+    /// The value of a future that is ready at once (an in-memory body).
+    fn futures_lite<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let waker = std::task::Waker::noop();
+        match f.as_mut().poll(&mut TaskContext::from_waker(waker)) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("an in-memory body is ready at once"),
+        }
+    }
 
     #[test]
     fn durations() {

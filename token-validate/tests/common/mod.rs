@@ -33,6 +33,12 @@ pub const PK_LIVE: &str = "pk_live_TYooMQauvdEDq54NiTphI7jx";
 
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
+/// A card expiry year five years from today: the server reads today's date from the clock,
+/// so a valid card body derives its expiry from it and stays valid whatever the year.
+pub fn exp_year() -> i32 {
+    token_validate::Date::today_utc().year + 5
+}
+
 /// A `serve` running on a loopback port.
 pub struct Running {
     pub addr: SocketAddr,
@@ -252,6 +258,8 @@ impl Upstream {
         let key = rustls_pki_types::PrivateKeyDer::Pkcs8(
             rustls_pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
         );
+        // The provider serve's proxy uses (rustls 0.23.48 deprecates it: see serve/proxy.rs).
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()

@@ -16,19 +16,16 @@ use bytes::Bytes;
 /// Stripe's longest idempotency key, in characters.
 pub const MAX_KEY_LEN: usize = 255;
 
-/// Stripe's message for a key reused with other parameters (observed, e.g. in
-/// stripe-ruby users' reports: `Stripe::IdempotencyError`). The key is quoted through
-/// [`crate::quote::echo`].
+/// Stripe's message for a key reused with other parameters (`rules.json` `http`
+/// `idempotency_mismatch`: observed, e.g. in stripe-ruby users' reports,
+/// `Stripe::IdempotencyError`). The key is quoted through [`crate::quote::echo`].
 pub fn mismatch_message(key: &str) -> String {
-    format!(
-        "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{}' if you meant to execute a different request.",
-        crate::quote::echo(key)
-    )
+    crate::http_messages::IDEMPOTENCY_MISMATCH.replace("{value}", &crate::quote::echo(key))
 }
 
-/// The message for a key over [`MAX_KEY_LEN`] characters (this crate's wording).
-pub const KEY_TOO_LONG_MESSAGE: &str =
-    "Invalid Idempotency-Key: idempotency keys can be up to 255 characters long.";
+/// The message for a key over [`MAX_KEY_LEN`] characters (`rules.json` `http`
+/// `idempotency_key_too_long`: this crate's wording).
+pub const KEY_TOO_LONG_MESSAGE: &str = crate::http_messages::IDEMPOTENCY_KEY_TOO_LONG;
 
 /// A saved answer.
 #[derive(Debug, Clone)]

@@ -36,7 +36,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
-use crate::checks::{self, CardBrand};
+use crate::checks::{self, CardNumber};
 use crate::{CardOrId, Context, Mode, Request};
 
 /// The fixtures: shapes, prefixes and test-card facts, with their sources.
@@ -145,18 +145,16 @@ pub fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// `Visa`, `MasterCard`, … : the `brand` Stripe reports.
-pub fn brand_name(brand: CardBrand) -> &'static str {
-    match brand {
-        CardBrand::Visa => "Visa",
-        CardBrand::MasterCard => "MasterCard",
-        CardBrand::AmericanExpress => "American Express",
-        CardBrand::Discover => "Discover",
-        CardBrand::Jcb => "JCB",
-        CardBrand::UnionPay => "UnionPay",
-        CardBrand::DinersClub => "Diners Club",
-        CardBrand::Unknown => "Unknown",
-    }
+/// `Visa`, `MasterCard`, … : the `brand` Stripe reports for a card number, from the brand
+/// table of the spec's `card_length_by_brand` rule (the card number's); `Unknown` for a
+/// number the table cannot read.
+pub fn brand_name(number: &str) -> &'static str {
+    let spec = crate::token_spec::bundled();
+    spec.rules
+        .iter()
+        .find_map(|r| spec.card_brands(r.target))
+        .and_then(|(table, strip)| CardNumber::read(number, strip)?.brand(table))
+        .map_or("Unknown", |b| b.name.as_ref())
 }
 
 /// What the mock needs besides the request: the fingerprint key and the client.
@@ -279,8 +277,10 @@ impl Maker {
         if let Some(c) = c {
             copy_sent(&mut out, c, "card");
         }
-        let sent_number = c.and_then(|c| c.number.as_deref());
-        let sent_digits = sent_number.map(checks::card_digits);
+        // The number as validated: its digits, without the spaces and dashes Stripe accepts.
+        let sent_digits: Option<String> = c
+            .and_then(|c| c.number.as_deref())
+            .map(|n| n.chars().filter(char::is_ascii_digit).collect());
         let digits = match (&sent_digits, &apple_pay) {
             (Some(d), _) => d.as_str(),
             (None, Some(stub)) => stub.as_str(),
@@ -303,11 +303,7 @@ impl Maker {
             "id",
             json!(crate::ids::object_id(&f.card_id_prefix)),
         );
-        set(
-            &mut out,
-            "brand",
-            json!(brand_name(CardBrand::from_digits(digits))),
-        );
+        set(&mut out, "brand", json!(brand_name(digits)));
         set(&mut out, "country", json!(country));
         set(&mut out, "exp_month", json!(exp_month));
         set(&mut out, "exp_year", json!(year));
