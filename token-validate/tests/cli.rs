@@ -616,11 +616,40 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
                 "{field}: {l}"
             );
         }
-        assert!(
-            matches!(l["confidence"].as_str(), Some("H" | "M" | "L")),
-            "{l}"
-        );
+        // An HTTP answer about the transport is off the scale, and says so.
+        match l["confidence"].as_str() {
+            Some("H" | "M" | "L") => {}
+            Some("protocol") => assert_eq!(l["origin"], "http", "{l}"),
+            _ => panic!("{l}"),
+        }
     }
+    let protocol = spec
+        .http
+        .values()
+        .filter(|d| d.confidence.graded().is_none())
+        .count();
+    assert!(protocol > 0);
+    // The head answers, the 413 and the 408 are among them.
+    for name in [
+        "bad_header",
+        "uri_too_long",
+        "body_too_large",
+        "body_timeout",
+    ] {
+        let line = lines
+            .iter()
+            .find(|l| l["origin"] == "http" && l["name"] == name)
+            .expect("the answer is listed");
+        assert_eq!(line["confidence"], "protocol", "{line}");
+    }
+    let out = run(&["errors", "--confidence", "protocol"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("off the confidence scale: a protocol-level answer")
+            .count(),
+        protocol,
+        "{text}"
+    );
     // Every rule id is listed once, with the spec's message.
     for r in &spec.rules {
         let line = lines
@@ -639,12 +668,16 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
             .contains("American Express 3 or 4"),
         "{cvc}"
     );
-    // The filter keeps one confidence, and the three add up.
+    // The filter keeps one confidence, and the three and the protocol-level answers add up.
     let count = |c: &str| {
         let out = run(&["errors", "--json", "--confidence", c]);
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
-    assert_eq!(count("H") + count("M") + count("L"), want + want_accepted);
+    assert_eq!(count("protocol"), protocol);
+    assert_eq!(
+        count("H") + count("M") + count("L") + count("protocol"),
+        want + want_accepted
+    );
     // The text form names each definition.
     let text = String::from_utf8_lossy(&run(&["errors"]).stdout).into_owned();
     assert!(

@@ -88,7 +88,9 @@ enum Command {
     /// List every error definition of the spec (generic errors, rules, key rules, the
     /// HTTP layer's answers and the version gates' errors): its type, code, param form and
     /// message template, where the wording comes from, how sure we are of it (H observed
-    /// from Stripe, M seen on a sibling endpoint, L our wording in Stripe's style), and for
+    /// from Stripe, M seen on a sibling endpoint, L our wording in Stripe's style; `protocol`
+    /// for an HTTP answer about the transport, off that scale and given whatever --enforce:
+    /// a body over the limit or too slow, a request head the server cannot read), and for
     /// a rule what it checks. Then the parameters Stripe accepts beyond its OpenAPI
     /// (`accepted.json`: client fields, older names, wallet fields, Apple Pay), each with
     /// its source and how sure we are that Stripe accepts it.
@@ -96,8 +98,9 @@ enum Command {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
         json: bool,
-        /// Only the definitions of this confidence.
-        #[arg(long, value_parser = ["H", "M", "L"])]
+        /// Only the definitions of this confidence (`protocol`: the HTTP answers off the
+        /// confidence scale, given whatever --enforce).
+        #[arg(long, value_parser = ["H", "M", "L", "protocol"])]
         confidence: Option<String>,
     },
     /// Print what changed between two specs: parameters added and removed, type, limit,
@@ -308,10 +311,7 @@ const STDIN_NOTICE: &str = "token-validate: reading a request body from standard
 /// id (`acct_` and letters and digits, the only form Stripe gives them): Stripe would refuse
 /// the request for that account. The body is still checked; `None` for a well-formed id.
 fn account_warning(account: &str) -> Option<String> {
-    let well_formed = account
-        .strip_prefix("acct_")
-        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
-    (!well_formed).then(|| {
+    (!Context::is_account_id(account)).then(|| {
         format!(
             "token-validate: warning: --account {:?} is not a connected account id (acct_ followed by letters and digits, such as acct_1032D82eZvKYlo2C); Stripe would refuse a request for it. The bodies are checked with a Connect account all the same.",
             token_validate::quote::value(account)
@@ -494,8 +494,12 @@ struct AcceptedLine<'a> {
     confidence: &'static str,
 }
 
+/// What `errors` says under an HTTP answer that is off the confidence scale.
+const PROTOCOL_NOTE: &str = "  off the confidence scale: a protocol-level answer (the transport, not evidence of what Stripe answers), given whatever --enforce\n";
+
 fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     use token_spec::model::ErrorDef;
+    use token_spec::model::HttpConfidence;
     let spec = token_spec::bundled();
     // The spec's own serialized names (`path`, `H`): one spelling, the spec's.
     let label = |v: serde_json::Result<serde_json::Value>| match v {
@@ -585,7 +589,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         } else {
             writeln!(
                 out,
-                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}",
+                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}{}",
                 l.confidence,
                 l.name,
                 l.origin,
@@ -596,7 +600,12 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 l.source,
                 l.checks
                     .map(|c| format!("  checks: {c}\n"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if l.confidence == HttpConfidence::Protocol.as_str() {
+                    PROTOCOL_NOTE
+                } else {
+                    ""
+                }
             )
         }
     });

@@ -850,13 +850,19 @@ impl MockState {
         let key = match headers.get("idempotency-key") {
             None => None,
             Some(v) => match v.to_str() {
-                Ok(k) if !k.is_empty() && k.chars().count() <= idempotency::MAX_KEY_LEN => {
-                    Some(k.to_string())
+                Ok(k) if k.chars().count() > idempotency::MAX_KEY_LEN => {
+                    return boxed(answer::error(
+                        crate::http_answers::IDEMPOTENCY_KEY_TOO_LONG,
+                        &idempotency::key_too_long_message(),
+                        &headers,
+                    ));
                 }
+                Ok(k) if !k.is_empty() => Some(k.to_string()),
+                // Empty, or not printable ASCII (what `to_str` refuses).
                 _ => {
-                    return boxed(answer::json(
-                        StatusCode::BAD_REQUEST,
-                        &json!({"error": {"type": "invalid_request_error", "message": idempotency::KEY_TOO_LONG_MESSAGE}}),
+                    return boxed(answer::error(
+                        crate::http_answers::IDEMPOTENCY_KEY_INVALID,
+                        &idempotency::key_invalid_message(),
                         &headers,
                     ));
                 }
@@ -907,9 +913,9 @@ impl MockState {
                     .insert("idempotent-replayed", HeaderValue::from_static("true"));
                 boxed(res)
             }
-            Lookup::Conflict => boxed(answer::json(
-                StatusCode::BAD_REQUEST,
-                &json!({"error": {"type": "idempotency_error", "message": idempotency::mismatch_message(&key)}}),
+            Lookup::Conflict => boxed(answer::error(
+                crate::http_answers::IDEMPOTENCY_MISMATCH,
+                &idempotency::mismatch_message(&key),
                 &headers,
             )),
             Lookup::Miss => {
@@ -987,9 +993,18 @@ mod tests {
             mock::idempotency::mismatch_message("k-1"),
             def.message.replace("{value}", "k-1")
         );
+        let def = &spec.http["idempotency_key_too_long"];
+        let limit = def.limit.unwrap().to_string();
+        assert_eq!(limit, mock::idempotency::MAX_KEY_LEN.to_string());
         assert_eq!(
-            mock::idempotency::KEY_TOO_LONG_MESSAGE,
-            spec.http["idempotency_key_too_long"].message
+            mock::idempotency::key_too_long_message(),
+            def.message.replace("{limit}", &limit)
+        );
+        assert!(mock::idempotency::key_too_long_message().contains("up to 255 characters"));
+        let def = &spec.http["idempotency_key_invalid"];
+        assert_eq!(
+            mock::idempotency::key_invalid_message(),
+            def.message.replace("{limit}", &limit)
         );
     }
 
