@@ -113,8 +113,9 @@ impl Problem {
 }
 
 /// A request head that failed [`examine`]: what was wrong, and what could be read of its
-/// request line (raw: quote it through [`crate::quote`] before it leaves the process).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// request line (raw: quote it through [`crate::quote`] before it leaves the process; its
+/// `Debug` does: the method and path as the log line has them, masked).
+#[derive(Clone, PartialEq, Eq)]
 pub struct BadHead {
     /// What is wrong.
     pub problem: Problem,
@@ -128,6 +129,28 @@ pub struct BadHead {
     /// the path, so that a number split by the line's spaces is one run of digits
     /// ([`crate::quote::url_path_in_line`]).
     pub rest: Option<String>,
+}
+
+impl std::fmt::Debug for BadHead {
+    /// The problem, and the method and path through [`crate::quote`]'s rule (as the log
+    /// line quotes them: the path judged with the rest of its request line, which is not
+    /// shown itself): never a digit run of the raw request line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let method = self.method.as_deref().unwrap_or("");
+        let path = self
+            .path
+            .as_deref()
+            .map(|p| crate::quote::url_path_in_line(method, p, self.rest.as_deref().unwrap_or("")));
+        f.debug_struct("BadHead")
+            .field("problem", &self.problem)
+            .field("method", &self.method.as_deref().map(crate::quote::method))
+            .field("path", &path)
+            .field(
+                "rest",
+                &self.rest.as_ref().map(|r| format!("{} bytes", r.len())),
+            )
+            .finish()
+    }
 }
 
 impl BadHead {
@@ -633,6 +656,22 @@ mod tests {
                 assert_eq!(b.method.as_deref(), Some("4242424242424242"));
                 assert_eq!(b.path.as_deref(), Some("/v1/tokens"));
                 assert_eq!(b.rest.as_deref(), Some(" HTTP/1.1\r"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Review 1 M1: the `Debug` of a bad head masks what its request line may carry.
+    #[test]
+    fn debug_masks_the_request_line() {
+        match examine(
+            b"4242424242424242 /v1/tokens/4242424242424242 HTTP/1.1\r\nbad header: x\r\n\r\n",
+        ) {
+            Head::Bad(b) => {
+                let shown = format!("{b:?}");
+                assert!(!shown.contains("4242"), "{shown}");
+                assert!(shown.contains("(redacted)"), "{shown}");
+                assert!(shown.contains("/v1/tokens/****"), "{shown}");
             }
             other => panic!("{other:?}"),
         }
