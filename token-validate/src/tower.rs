@@ -601,16 +601,46 @@ impl PreflightLayerBuilder {
     /// The layer.
     pub fn build(self) -> PreflightLayer {
         PreflightLayer {
+            path: Arc::new(ValidatedPath::new(&self.config.path)),
             config: Arc::new(self.config),
+        }
+    }
+}
+
+/// The validated path as the layer compares request paths with it: as configured, and
+/// normalized once (not per request) as a lenient and as a strict reader route it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ValidatedPath {
+    /// As configured.
+    pub raw: String,
+    /// [`normalize_path`] of it.
+    pub lenient: String,
+    /// [`segment_path`] of it.
+    pub strict: String,
+}
+
+impl ValidatedPath {
+    pub(crate) fn new(path: &str) -> ValidatedPath {
+        ValidatedPath {
+            raw: path.to_string(),
+            lenient: normalize_path(path),
+            strict: segment_path(path),
         }
     }
 }
 
 /// A tower [`Layer`] that validates `POST /v1/tokens` requests before the inner service
 /// sees them (see the [module docs](self)).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PreflightLayer {
     config: Arc<Config>,
+    path: Arc<ValidatedPath>,
+}
+
+impl Default for PreflightLayer {
+    fn default() -> Self {
+        PreflightLayerBuilder::default().build()
+    }
 }
 
 impl PreflightLayer {
@@ -626,6 +656,10 @@ impl PreflightLayer {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// The validated path, normalized.
+    pub(crate) fn validated_path(&self) -> &ValidatedPath {
+        &self.path
+    }
 }
 
 impl<S> Layer<S> for PreflightLayer {
@@ -634,6 +668,7 @@ impl<S> Layer<S> for PreflightLayer {
         PreflightService {
             inner,
             config: Arc::clone(&self.config),
+            path: Arc::clone(&self.path),
         }
     }
 }
@@ -650,6 +685,7 @@ pub type PreflightResponseBody<B> = Either<Full<Bytes>, B>;
 pub struct PreflightService<S> {
     inner: S,
     config: Arc<Config>,
+    path: Arc<ValidatedPath>,
 }
 
 /// The old name of [`PreflightService`] (the axum extractor `axum::Preflight` had the same
@@ -695,7 +731,7 @@ where
         // stays behind for the next one.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        if !applies(&self.config, req.method(), req.uri().path()) {
+        if !applies(&self.path, req.method(), req.uri().path()) {
             let fut = inner.call(req.map(Either::Right));
             return Box::pin(async move { fut.await.map(|res| res.map(Either::Right)) });
         }
@@ -777,9 +813,8 @@ where
 /// path that a server or proxy behind the layer may treat as the same (a trailing `/`,
 /// repeated `/`, percent-escapes, encoded `/`, `\\`, dot segments, another case) are
 /// validated too, so that none of them slips past unvalidated.
-pub(crate) fn applies(config: &Config, method: &Method, path: &str) -> bool {
-    method == Method::POST
-        && (path == config.path || normalize_path(path) == normalize_path(&config.path))
+pub(crate) fn applies(validated: &ValidatedPath, method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == validated.raw || normalize_path(path) == validated.lenient)
 }
 
 /// A path as the most lenient reader would route it: percent-decoded (`%2F` too), `\\`
@@ -1766,7 +1801,8 @@ mod tests {
 
     #[test]
     fn lookalike_paths_are_validated() {
-        let config = PreflightLayer::new().config().clone();
+        let layer = PreflightLayer::new();
+        let config = layer.validated_path();
         for p in [
             "/v1/tokens",
             "/v1/tokens/",
@@ -1778,12 +1814,12 @@ mod tests {
             "/v1/%2E/tokens",
             "/v1/x%2F..%2Ftokens",
         ] {
-            assert!(applies(&config, &Method::POST, p), "{p}");
+            assert!(applies(config, &Method::POST, p), "{p}");
         }
         for p in ["/v1/tokens/tok_123", "/v1/token", "/v1/customers"] {
-            assert!(!applies(&config, &Method::POST, p), "{p}");
+            assert!(!applies(config, &Method::POST, p), "{p}");
         }
-        assert!(!applies(&config, &Method::GET, "/v1/tokens"));
+        assert!(!applies(config, &Method::GET, "/v1/tokens"));
         assert!(Context::is_account_id("acct_1032D82eZvKYlo2C"));
         assert!(
             !Context::is_account_id("foo")

@@ -1160,6 +1160,30 @@ async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
         }
     }
     assert_eq!(up.count(), before, "an ambiguous path reached the upstream");
+    // Review 1 L2: cut at a `;` or a NUL, plain or encoded, the path is /v1/tokens: refused
+    // with the same 400, not forwarded unvalidated.
+    for path in [
+        "/v1/tokens;x",
+        "/v1/tokens%3Bx",
+        "/v1/tokens%3bx",
+        "/v1/tokens%00",
+        "/v1/tokens/;x",
+        "/V1/Tokens;jsessionid=1",
+    ] {
+        let a = send(&client, "POST", &serve.url(path), &headers, CARD.as_str()).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text());
+        assert_eq!(
+            a.json()["error"]["message"],
+            token_validate::serve::answer::AMBIGUOUS_PATH_MESSAGE,
+            "{path}"
+        );
+    }
+    assert_eq!(up.count(), before, "a ;-path reached the upstream");
+    // Another endpoint's `;` path, and a GET, are passed through as before.
+    for (method, path) in [("POST", "/v1/customers;x"), ("GET", "/v1/tokens;x")] {
+        let a = send(&client, method, &serve.url(path), &headers, "").await;
+        assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.text());
+    }
     serve.stop().await;
 }
 

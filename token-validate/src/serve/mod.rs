@@ -676,7 +676,8 @@ async fn handle(
     // A head hyper would have refused (see `head`) stands behind a synthetic request: its
     // answer, and its own request line in the log.
     let bad = req.extensions().get::<head::BadHead>().cloned();
-    let (method, path) = match &bad {
+    // The method and path as the log line quotes them: masked, and only when there is a log.
+    let logged = log.format.map(|_| match &bad {
         Some(b) => {
             let m = b.method.as_deref().unwrap_or("");
             let p = b.path.as_deref().unwrap_or("");
@@ -690,13 +691,13 @@ async fn handle(
             log::safe_method(req.method().as_str()).to_string(),
             log::safe_path_in_line(req.method().as_str(), req.uri().path(), ""),
         ),
-    };
-    let res = match (bad, route(req, &app.layer.config().path)) {
+    });
+    let res = match (bad, route(req, app.layer.validated_path())) {
         (Some(bad), _) => boxed(bad.to_response()),
         (None, Err(refused)) => boxed(*refused),
         (None, Ok(req)) => answer(&app, peer, req).await,
     };
-    if let Some(format) = log.format {
+    if let (Some(format), Some((method, path))) = (log.format, logged) {
         let header = |n: &http::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok());
         let code = res
             .extensions()
@@ -723,8 +724,14 @@ async fn handle(
 /// resolved (RFC 3986, percent-encoded dots too), so that the layer decides on the path
 /// the upstream gets. A `POST` whose path only a lenient reader (one that decodes `%2F` or
 /// reads `\` as `/`) would route to the validated path, or only a strict one, is refused
-/// with a Stripe-shaped 400: no one path can be both validated and forwarded for it.
-fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refused>> {
+/// with a Stripe-shaped 400: no one path can be both validated and forwarded for it. So
+/// is a `POST` whose path, cut at a `;` (path parameters, which some servers strip) or a
+/// NUL (where C-string readers stop), plain or percent-encoded, is the validated path:
+/// `/v1/tokens;x`, `/v1/tokens%3Bx`, `/v1/tokens%00`.
+fn route<B>(
+    mut req: Request<B>,
+    validated: &crate::tower::ValidatedPath,
+) -> Result<Request<B>, Box<Refused>> {
     if let Some(resolved) = crate::tower::remove_dot_segments(req.uri().path()) {
         let sent = SentPath(req.uri().path().to_string());
         req.extensions_mut().insert(sent);
@@ -744,13 +751,23 @@ fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refu
     }
     let path = req.uri().path();
     if req.method() == http::Method::POST {
-        let lenient = crate::tower::normalize_path(path) == crate::tower::normalize_path(validated);
-        let strict = crate::tower::segment_path(path) == crate::tower::segment_path(validated);
-        if lenient != strict {
+        let lenient = crate::tower::normalize_path(path) == validated.lenient;
+        let strict = crate::tower::segment_path(path) == validated.strict;
+        if lenient != strict || cut_is(path, validated) {
             return Err(Box::new(answer::ambiguous_path(req.headers())));
         }
     }
     Ok(req)
+}
+
+/// Whether `path`, percent-decoded and cut at its first `;` or NUL, is the validated path
+/// (as a lenient reader routes it), while `path` holds such a character.
+fn cut_is(path: &str, validated: &crate::tower::ValidatedPath) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    match decoded.find([';', '\0']) {
+        Some(i) => crate::tower::normalize_path(&decoded[..i]) == validated.lenient,
+        None => false,
+    }
 }
 
 /// The answer to a request refused before it is routed.
