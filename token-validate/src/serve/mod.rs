@@ -714,6 +714,7 @@ async fn handle(
                 error_code: code,
                 request_id: header(&REQUEST_ID_HEADER),
                 policy: header(&VERSION_POLICY_HEADER),
+                warnings: header(&crate::tower::WARNINGS_HEADER),
             },
         );
     }
