@@ -187,6 +187,21 @@ fn exit_status_is_0_when_all_are_valid() {
         String::from_utf8(out.stdout).unwrap(),
         "{\"input\":\"examples/requests/valid/card.form\",\"valid\":true,\"kind\":\"card\"}\n"
     );
+    // Review 1 L3: value names in any case (`--format FORM`, `errors --confidence h`).
+    let out = run(&[
+        "check",
+        "--now",
+        "2026-11-29",
+        "--format",
+        "FORM",
+        "examples/requests/valid/card.form",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let lower = run(&["errors", "--json", "--confidence", "h"]);
+    let upper = run(&["errors", "--json", "--confidence", "H"]);
+    assert_eq!(lower.status.code(), Some(0));
+    assert!(!lower.stdout.is_empty());
+    assert_eq!(lower.stdout, upper.stdout);
 }
 
 #[test]

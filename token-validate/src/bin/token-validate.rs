@@ -44,7 +44,7 @@ enum Command {
         /// The body format. Default: from the file extension (.json, .form); for any other
         /// file and standard input, from the first character that is not white space (`{` or
         /// `[` is JSON, anything else a form).
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         format: Option<Format>,
         /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -100,7 +100,7 @@ enum Command {
         json: bool,
         /// Only the definitions of this confidence (`protocol`: the HTTP answers off the
         /// confidence scale, given whatever --enforce).
-        #[arg(long, value_parser = ["H", "M", "L", "protocol"])]
+        #[arg(long, value_parser = ["H", "M", "L", "protocol"], ignore_case = true)]
         confidence: Option<String>,
     },
     /// Print what changed between two specs: parameters added and removed, type, limit,
@@ -561,7 +561,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
             lines.push(line("gate", &g.id, def));
         }
     }
-    lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
+    lines.retain(|l| confidence.is_none_or(|c| l.confidence.eq_ignore_ascii_case(c)));
     // The parameters accepted beyond Stripe's OpenAPI, with their evidence.
     let accepted: Vec<AcceptedLine<'_>> = spec
         .nodes()
@@ -579,7 +579,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 confidence: a.confidence.as_str(),
             })
         })
-        .filter(|l| confidence.is_none_or(|c| l.confidence == c))
+        .filter(|l| confidence.is_none_or(|c| l.confidence.eq_ignore_ascii_case(c)))
         .collect();
     let mut out = io::stdout().lock();
     let written: io::Result<()> = lines.iter().try_for_each(|l| {

@@ -165,7 +165,12 @@ pub struct Args {
     /// with --mock (a test double refuses what it does not know, whatever the version),
     /// `lenient` in proxy mode. A request of the spec's version or an older one is always
     /// validated strictly, as that version (its version gates).
-    #[arg(long, value_enum, env = "TOKEN_VALIDATE_UNKNOWN_VERSION")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        env = "TOKEN_VALIDATE_UNKNOWN_VERSION"
+    )]
     pub unknown_version: Option<VersionPolicyArg>,
     /// A Stripe OpenAPI document newer than the bundled spec (`spec3.json`,
     /// `latest/openapi.spec3.json`, their YAML forms, or an extract): its parameters that
@@ -178,6 +183,7 @@ pub struct Args {
     #[arg(
         long,
         value_enum,
+        ignore_case = true,
         env = "TOKEN_VALIDATE_LOG_FORMAT",
         default_value = "text"
     )]
