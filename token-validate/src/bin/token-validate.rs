@@ -32,52 +32,7 @@ enum Command {
     /// The spec is compiled into this binary: after `import-openapi` has updated
     /// token-spec/spec/params.json, rebuild (`cargo build`) to check against it, or give the
     /// newer OpenAPI document to --openapi.
-    Check {
-        /// The API key the request is made with (its type and mode matter: person and
-        /// account tokens need a publishable key in live mode). Default: a test secret key.
-        #[arg(long, value_name = "KEY")]
-        key: Option<String>,
-        /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
-        /// of that form (acct_ and letters and digits) gets a warning on standard error.
-        #[arg(long, value_name = "ACCT")]
-        account: Option<String>,
-        /// The body format. Default: from the file extension (.json, .form); for any other
-        /// file and standard input, from the first character that is not white space (`{` or
-        /// `[` is JSON, anything else a form).
-        #[arg(long, value_enum, ignore_case = true)]
-        format: Option<Format>,
-        /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        now: Option<String>,
-        /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
-        /// to it).
-        #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-        max_body: usize,
-        /// The enforcement threshold: a problem whose error definition's confidence is below
-        /// it is a warning, printed in the body's line (`"warnings": [...]`), and the body is
-        /// valid. Default: L (every problem is an error).
-        #[arg(long, value_name = "H|M|L", value_parser = parse_confidence, default_value = "L")]
-        enforce: Confidence,
-        /// The URL query string sent with every body (`card[number]=...&...`): Stripe reads
-        /// its parameters with the body's.
-        #[arg(long, value_name = "QUERY")]
-        query: Option<String>,
-        /// The Stripe API version the requests name (their `Stripe-Version`): a version
-        /// before one of the spec's version gates is validated as before it (for example
-        /// `2015-10-12` takes `account[legal_entity]`). Default: none, the newest version.
-        #[arg(long, value_name = "VERSION")]
-        stripe_version: Option<String>,
-        /// A Stripe OpenAPI document newer than the bundled spec (spec3.json, its YAML
-        /// form, or an extract): its parameters that the bundled spec lacks are checked as it
-        /// states them and accepted, listed in the body's line (`"runtime_params"`), without
-        /// a rebuild.
-        #[arg(long, value_name = "FILE")]
-        openapi: Option<PathBuf>,
-        /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
-        /// on standard error).
-        #[arg(value_name = "FILE|-")]
-        files: Vec<PathBuf>,
-    },
+    Check(CheckArgs),
     /// Print the JSON Schema (draft 2020-12) of a token kind's request body, or of the
     /// whole request body when no kind is given.
     Schema {
@@ -177,6 +132,55 @@ enum Command {
     Serve(token_validate::serve::Args),
 }
 
+/// `check`'s flags and files.
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The API key the request is made with (its type and mode matter: person and
+    /// account tokens need a publishable key in live mode). Default: a test secret key.
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
+    /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
+    /// of that form (acct_ and letters and digits) gets a warning on standard error.
+    #[arg(long, value_name = "ACCT")]
+    account: Option<String>,
+    /// The body format. Default: from the file extension (.json, .form); for any other
+    /// file and standard input, from the first character that is not white space (`{` or
+    /// `[` is JSON, anything else a form).
+    #[arg(long, value_enum, ignore_case = true)]
+    format: Option<Format>,
+    /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    now: Option<String>,
+    /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
+    /// to it).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    max_body: usize,
+    /// The enforcement threshold: a problem whose error definition's confidence is below
+    /// it is a warning, printed in the body's line (`"warnings": [...]`), and the body is
+    /// valid. Default: L (every problem is an error).
+    #[arg(long, value_name = "H|M|L", value_parser = parse_confidence, default_value = "L")]
+    enforce: Confidence,
+    /// The URL query string sent with every body (`card[number]=...&...`): Stripe reads
+    /// its parameters with the body's.
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
+    /// The Stripe API version the requests name (their `Stripe-Version`): a version
+    /// before one of the spec's version gates is validated as before it (for example
+    /// `2015-10-12` takes `account[legal_entity]`). Default: none, the newest version.
+    #[arg(long, value_name = "VERSION")]
+    stripe_version: Option<String>,
+    /// A Stripe OpenAPI document newer than the bundled spec (spec3.json, its YAML
+    /// form, or an extract): its parameters that the bundled spec lacks are checked as it
+    /// states them and accepted, listed in the body's line (`"runtime_params"`), without
+    /// a rebuild.
+    #[arg(long, value_name = "FILE")]
+    openapi: Option<PathBuf>,
+    /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
+    /// on standard error).
+    #[arg(value_name = "FILE|-")]
+    files: Vec<PathBuf>,
+}
+
 /// The spec's token kinds, the closed set of values of `schema KIND` (listed by `--help`).
 fn kind_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(token_validate::Kind::ALL.iter().map(|k| k.as_str()))
@@ -196,29 +200,7 @@ struct Fatal(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check {
-            key,
-            account,
-            format,
-            now,
-            max_body,
-            enforce,
-            query,
-            stripe_version,
-            openapi,
-            files,
-        } => check(
-            key,
-            account,
-            format,
-            now,
-            max_body,
-            enforce,
-            query.unwrap_or_default(),
-            stripe_version,
-            openapi,
-            files,
-        ),
+        Command::Check(args) => check(args),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Errors { json, confidence } => errors_cmd(json, confidence.as_deref()),
         Command::Diff {
@@ -325,19 +307,20 @@ fn parse_confidence(s: &str) -> Result<Confidence, String> {
         .map_err(|_| format!("{s:?}: the threshold is H, M or L"))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check(
-    key: Option<String>,
-    account: Option<String>,
-    format: Option<Format>,
-    now: Option<String>,
-    max_body: usize,
-    enforce: Confidence,
-    query: String,
-    stripe_version: Option<String>,
-    openapi: Option<PathBuf>,
-    files: Vec<PathBuf>,
-) -> Result<ExitCode, Fatal> {
+fn check(args: CheckArgs) -> Result<ExitCode, Fatal> {
+    let CheckArgs {
+        key,
+        account,
+        format,
+        now,
+        max_body,
+        enforce,
+        query,
+        stripe_version,
+        openapi,
+        files,
+    } = args;
+    let query = query.unwrap_or_default();
     let mut ctx = match key {
         Some(k) => Context::from_key(&k).map_err(|e| Fatal(format!("--key: {e}")))?,
         None => Context::test_secret(),
