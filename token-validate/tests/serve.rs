@@ -903,6 +903,32 @@ async fn mock_idempotency_replays_and_conflicts() {
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.header("idempotency-key"), None, "not echoed");
+    assert!(
+        a.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("up to 255 characters"),
+        "{}",
+        a.text()
+    );
+    // Review 1 L10: an empty key, or one that is not printable ASCII, has its own message
+    // (not "up to 255 characters").
+    for key in [&b""[..], "cl\u{e9}".as_bytes()] {
+        let mut raw = format!(
+            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\nidempotency-key: ",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(key);
+        raw.extend_from_slice(b"\r\n\r\n");
+        raw.extend_from_slice(body.as_bytes());
+        let answer = raw_exchange(serve.addr, &raw).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+        assert!(
+            answer.contains(&token_validate::serve::mock::idempotency::key_invalid_message()),
+            "{answer}"
+        );
+    }
     serve.stop().await;
 }
 
