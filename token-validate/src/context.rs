@@ -5,6 +5,20 @@ use std::fmt;
 
 pub use token_spec::model::{KeyType, Mode};
 
+/// True for a real date of the proleptic Gregorian calendar with a year in
+/// `1..=9999`, leap years included (the `time` crate's calendar).
+pub fn is_calendar_date(year: i64, month: i64, day: i64) -> bool {
+    if !(1..=9999).contains(&year) {
+        return false;
+    }
+    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return false;
+    };
+    time::Month::try_from(month)
+        .and_then(|m| time::Date::from_calendar_date(year as i32, m, day))
+        .is_ok()
+}
+
 /// A calendar date (proleptic Gregorian), used for card expiry checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -19,8 +33,11 @@ pub struct Date {
 impl Date {
     /// A date, if it is a real calendar date.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        crate::checks::is_calendar_date(i64::from(year), i64::from(month), i64::from(day))
-            .then_some(Date { year, month, day })
+        is_calendar_date(i64::from(year), i64::from(month), i64::from(day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Today in UTC, from the system clock.

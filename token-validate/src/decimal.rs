@@ -17,13 +17,8 @@ use std::str::FromStr;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::rules::grammar::{MAX_FRAC_DIGITS, MAX_INT_DIGITS, is_decimal};
 use crate::{ParamPath, ParamSink, ToParam};
-
-/// Most digits before the point (as the validator always allowed).
-pub const MAX_INT_DIGITS: usize = 18;
-
-/// Most digits after the point (as the validator always allowed).
-pub const MAX_FRAC_DIGITS: usize = 18;
 
 /// A decimal number as the client sent it: the text of a `number` parameter, checked
 /// against the one grammar of decimals (see the [module docs](self)).
@@ -61,19 +56,6 @@ impl fmt::Display for DecimalError {
 }
 
 impl std::error::Error for DecimalError {}
-
-/// Whether `text` follows the grammar of decimals: the one check of `number` parameters.
-pub fn is_decimal(text: &str) -> bool {
-    let body = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    let digits = |s: &str, max: usize| {
-        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    digits(int, MAX_INT_DIGITS) && frac.is_none_or(|f| digits(f, MAX_FRAC_DIGITS))
-}
 
 impl Decimal {
     /// The decimal as it was sent.

@@ -44,7 +44,6 @@ pub mod api_version;
 pub mod axum;
 #[doc(hidden)]
 pub mod build;
-pub mod checks;
 mod context;
 pub mod decimal;
 mod error;
@@ -62,6 +61,7 @@ pub mod param;
 mod parse_error;
 pub mod quote;
 mod request;
+#[doc(hidden)]
 pub mod rules;
 mod run;
 pub mod runtime_spec;
@@ -88,6 +88,7 @@ pub use from_param::{FromParam, FromParams, Loc};
 pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
 pub use request::*;
+pub use rules::checks;
 pub use run::UnknownParams;
 pub use runtime_spec::RuntimeSpec;
 pub use token_derive::TokenRequest;
@@ -785,10 +786,10 @@ pub mod __private {
     /// What the generated validators call.
     pub mod v {
         pub use crate::build;
-        pub use crate::checks;
         pub use crate::context::{KeyType, Mode};
         pub use crate::json;
         pub use crate::rules;
+        pub use crate::rules::checks;
         pub use crate::run::{
             ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
             Slot, State, Text, Unchecked, Unset,

@@ -21,6 +21,7 @@ use crate::Limits;
 use crate::context::Context;
 use crate::error::{Error, Errors, Fill, Phase, Warnings};
 use crate::parse_error::{ParseError, ParseErrorKind};
+use crate::rules::grammar::{is_blank, is_decimal, parse_integer, too_long};
 use crate::runtime_spec::RuntimeSpec;
 
 /// A value as received: borrowed from the body, or owned when it had to be decoded
@@ -41,25 +42,6 @@ pub enum UnknownParams {
 /// The spec the generated validators were built from: `token-validate`'s bundled one.
 fn spec() -> &'static Spec {
     token_spec::bundled()
-}
-
-// ---------------------------------------------------------------------------------------
-// Grammars
-// ---------------------------------------------------------------------------------------
-
-/// Digits allowed in an integer or in each part of a decimal: 18, so any value fits an
-/// `i64` and the grammar is the same in both formats.
-pub const MAX_DIGITS: usize = 18;
-
-/// An integer: an optional `-` and 1 to [`MAX_DIGITS`] ASCII digits (leading zeros
-/// allowed).
-pub fn parse_integer(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || digits.len() > MAX_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    text.parse().ok()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -824,7 +806,7 @@ impl<'a> Run<'a> {
             T::Integer if parse_integer(text).is_none() => {
                 err(self, Generic::ParameterInvalidInteger, None, None)
             }
-            T::Number if !crate::decimal::is_decimal(text) => {
+            T::Number if !is_decimal(text) => {
                 err(self, Generic::ParameterInvalidNumber, None, None)
             }
             T::Boolean if spec().parse_boolean(text).is_none() => {
@@ -1346,18 +1328,18 @@ impl<'a> Run<'a> {
                 if parse_integer(text).is_none() {
                     return bad(self, Generic::ParameterInvalidInteger, None, None);
                 }
-                match crate::checks::integer_out_of_range(text, min, max) {
+                match crate::rules::checks::integer_out_of_range(text, min, max) {
                     Some((bound, limit)) => {
                         let which = match bound {
-                            crate::checks::Bound::Min => Generic::ParameterIntegerTooSmall,
-                            crate::checks::Bound::Max => Generic::ParameterIntegerTooLarge,
+                            crate::rules::checks::Bound::Min => Generic::ParameterIntegerTooSmall,
+                            crate::rules::checks::Bound::Max => Generic::ParameterIntegerTooLarge,
                         };
                         bad(self, which, None, Some(limit))
                     }
                     None => Verdict::Pass,
                 }
             }
-            ScalarTy::Number if !crate::decimal::is_decimal(text) => {
+            ScalarTy::Number if !is_decimal(text) => {
                 bad(self, Generic::ParameterInvalidNumber, None, None)
             }
             ScalarTy::Boolean if spec().parse_boolean(text).is_none() => {
@@ -1833,21 +1815,6 @@ fn values_text(values: &[String]) -> String {
     }
 }
 
-/// Whether `text` is only white space (Unicode's, as `str::trim` reads it); a first byte
-/// that is printable ASCII answers at once.
-#[inline]
-fn is_blank(text: &str) -> bool {
-    match text.as_bytes().first() {
-        Some(b) if b.is_ascii_graphic() => false,
-        _ => text.trim().is_empty(),
-    }
-}
-
-/// Whether `text` has more than `max` characters (counting no further than needed).
-fn too_long(text: &str, max: u64) -> bool {
-    text.len() as u64 > max && text.chars().take(max as usize + 1).count() as u64 > max
-}
-
 /// An enum's values for a message: `a, b, or c` (`a or b` for two).
 pub(crate) fn enum_values(node: NodeId) -> String {
     let values: &[String] = match &spec().node(node).ty {
@@ -1919,31 +1886,6 @@ fn in_query(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grammars() {
-        assert_eq!(parse_integer("12"), Some(12));
-        assert_eq!(parse_integer("-3"), Some(-3));
-        assert_eq!(parse_integer("0012"), Some(12));
-        for bad in [
-            "",
-            "-",
-            "1.5",
-            "abc",
-            "1e3",
-            "9999999999999999999",
-            "+1",
-            " 1",
-        ] {
-            assert_eq!(parse_integer(bad), None, "{bad}");
-        }
-        use crate::decimal::is_decimal;
-        assert!(is_decimal("1.5") && is_decimal("10") && is_decimal("-0.0000001"));
-        assert!(is_decimal("999999999999999999.999999999999999999"));
-        for bad in ["1.", ".5", "1e-7", "1.5e3", "", "-", "1..2", "1.2.3", "1 "] {
-            assert!(!is_decimal(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn index_sets_find_gaps() {

@@ -6,8 +6,12 @@
 //! Every function is pure and bounded, and panics on no input. The lower-level checks
 //! (Luhn, brands, ABA, IBAN, registries) are in [`crate::checks`].
 
-use crate::checks::{self, BrandTable, CardNumber};
+pub mod checks;
+pub mod grammar;
+
 use crate::context::{Date, Mode};
+use checks::{BrandTable, CardNumber};
+use grammar::parse_integer;
 
 /// `token_kind_required`: the request names a token kind (or `customer`).
 #[inline]
@@ -118,7 +122,7 @@ pub fn luhn(text: &str, strip: &str) -> bool {
 /// `month`: an integer (ASCII digits, leading zeros allowed, as every integer parameter) in
 /// `min..=max`.
 pub fn month(text: &str, min: i64, max: i64) -> bool {
-    crate::run::parse_integer(text).is_some_and(|v| (min..=max).contains(&v))
+    parse_integer(text).is_some_and(|v| (min..=max).contains(&v))
 }
 
 /// `expiry_year`: a year of 2 or 4 digits (`34` is 2034) from this year to
@@ -133,7 +137,7 @@ pub fn expiry_year(text: &str, max_years_ahead: i64, today: Date) -> bool {
 /// `expiry_not_past`: the month and year together are not before the current month. A
 /// month or year that cannot be read passes: their own rules report them.
 pub fn expiry_not_past(month: &str, year: Option<&str>, today: Date) -> bool {
-    let month = crate::run::parse_integer(month);
+    let month = parse_integer(month);
     let year = year.and_then(|y| checks::parse_exp_year(y, today.year));
     match (month, year) {
         // Another year, earlier or later, is the year rule's to judge.
@@ -224,7 +228,7 @@ pub fn iban(text: &str, country: Option<&str>, live_only: bool, mode: Mode) -> b
 /// `calendar_date`: the day, month and year form a real date. A part that is absent or is
 /// not an integer passes: its own checks report it.
 pub fn calendar_date(day: Option<&str>, month: Option<&str>, year: Option<&str>) -> bool {
-    let part = |t: Option<&str>| t.and_then(crate::run::parse_integer);
+    let part = |t: Option<&str>| t.and_then(grammar::parse_integer);
     match (part(year), part(month), part(day)) {
         (Some(y), Some(m), Some(d)) => checks::is_calendar_date(y, m, d),
         _ => true,

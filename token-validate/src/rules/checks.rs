@@ -453,19 +453,7 @@ pub fn check_test_bank_number(
     }
 }
 
-/// True for a real date of the proleptic Gregorian calendar with a year in
-/// `1..=9999`, leap years included (the `time` crate's calendar).
-pub fn is_calendar_date(year: i64, month: i64, day: i64) -> bool {
-    if !(1..=9999).contains(&year) {
-        return false;
-    }
-    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
-        return false;
-    };
-    time::Month::try_from(month)
-        .and_then(|m| time::Date::from_calendar_date(year as i32, m, day))
-        .is_ok()
-}
+pub use crate::context::is_calendar_date;
 
 /// Which bound of a range a value breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
