@@ -1,0 +1,28 @@
+//! Parameter trees: a value model of a request body ([`Object`], [`Value`], [`Scalar`]),
+//! read from a form body with [`parse_form`] and written back with [`encode_form`].
+//!
+//! A tree knows nothing of Stripe's parameters and validates nothing: the validators read
+//! bodies directly (see [`crate::validate_form`]); [`crate::validate_tree`] feeds a tree's
+//! parameters to them as a body's would be. Trees are for code that wants to look at or
+//! build a body generically. A [`Scalar`]'s `Debug` redacts its text, so trees can be
+//! logged safely.
+//!
+//! Inside: `value.rs` (the model, and trees as parameters), `insert.rs` (placing a key's
+//! value, conflicts between keys), `parse.rs` (form and JSON bodies, typed values' parameters
+//! into trees), `encode.rs` (trees back into form bodies).
+
+mod encode;
+mod insert;
+mod parse;
+mod value;
+
+pub use crate::parse_error::{ParseError, ParseErrorKind};
+pub use crate::{HARD_MAX_DEPTH, Limits};
+pub use encode::encode_form;
+pub(crate) use parse::TreeBuilder;
+pub use parse::{parse_form, parse_json};
+pub(crate) use value::merge_under;
+pub use value::{IntoIter, Object, Origin, Scalar, Value, bracket_path};
+
+#[cfg(test)]
+mod tests;
