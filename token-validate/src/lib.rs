@@ -101,9 +101,11 @@ use tree::Object;
 /// (reading, dropping, encoding) is always shallow.
 pub const HARD_MAX_DEPTH: usize = 64;
 
-/// Body-size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times
-/// the default. A body is held in memory while it is checked (the tower layer, `serve` and
-/// the CLI read it whole); Stripe's own token requests are a few hundred bytes.
+/// Size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times the
+/// default, for the body and for the URL query string each (they are capped separately,
+/// so a request holds at most twice this in memory while it is checked: the tower layer,
+/// `serve` and the CLI read it whole). Stripe's own token requests are a few hundred
+/// bytes.
 pub const HARD_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Ceiling on the number of values applied whatever [`Limits::max_params`] says: 65,536, 64
@@ -138,8 +140,9 @@ pub const HARD_MAX_ARRAY_LEN: usize = HARD_MAX_PARAMS;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading. At most
-    /// [`HARD_MAX_BODY_BYTES`].
+    /// Largest body accepted, in bytes (default 64 KiB), and separately the largest URL
+    /// query string: each is capped on its own, not their sum. Checked before reading. At
+    /// most [`HARD_MAX_BODY_BYTES`].
     pub max_body_bytes: usize,
     /// Deepest path accepted, counting the top-level name as one level
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
@@ -451,12 +454,14 @@ fn run<'de, T>(
     match (input.format, query) {
         (BodyFormat::Form, false) => form::scan(input.body, &mut run, &mut root),
         (BodyFormat::Json, false) => json::scan(input.body, &mut run, &mut root),
+        // A query over the limit is refused unread, as a body over it is.
+        (_, true) if !form::query_fits(input.query, &mut run) => {}
         (format, true) => {
             match format {
                 BodyFormat::Form => form::scan_body(input.body, &mut run, &mut root),
                 BodyFormat::Json => json::scan(input.body, &mut run, &mut root),
             }
-            if !run.aborted() {
+            if !run.stopped() {
                 form::scan_query(input.query, &mut run, &mut root);
             }
             if !run.aborted() {
