@@ -514,3 +514,27 @@ fn a_query_over_the_limit_is_refused_like_a_body_over_it() {
         );
     }
 }
+
+/// Review 1, M3: a typed request holds one token kind. Below the threshold, a body that
+/// sends a second kind (`parameters_exclusive`, L) is accepted by the verdict, which
+/// forwards the body as it came, but the typed paths refuse it rather than drop the second
+/// kind's parameters.
+#[test]
+fn the_typed_paths_refuse_a_second_token_kind_below_the_threshold() {
+    let sk = ctx("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+    let m = Options::new().enforce(Confidence::M);
+    let body = format!("{CARD}&pii[id_number]=000000000");
+    let input = Input::form(body.as_bytes());
+    let a = check_request(input, &sk, &m).unwrap();
+    assert_eq!(a.warnings.codes(), ["parameters_exclusive"]);
+    assert_eq!(
+        code(validate_request(input, &sk, &m)),
+        "parameters_exclusive"
+    );
+    let e = token_validate::validate_request_as::<Request>(input, &sk, &m).unwrap_err();
+    assert_eq!(e.first().code.as_deref(), Some("parameters_exclusive"));
+    // One kind: the typed request, with its own warnings.
+    let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+    assert!(validate_request(Input::form(past.as_bytes()), &sk, &m).is_ok());
+    assert!(validate_request(Input::form(CARD.as_bytes()), &sk, &m).is_ok());
+}

@@ -505,14 +505,16 @@ pub fn check_request(
 /// and returns the typed request, built in the same pass, with the warnings.
 ///
 /// A warning whose value the typed request cannot hold (an enum value the spec does not
-/// list, a number that is not one) is returned as an error here: [`check_request`], and a
-/// proxy that forwards the body as it is, accept it.
+/// list, a number that is not one, the parameters of a second token kind) is returned as
+/// an error here: [`check_request`], and a proxy that forwards the body as it is, accept
+/// it.
 pub fn validate_request(
     input: Input<'_>,
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<Request>, Errors> {
     run(input, ctx, opts, |root, kind, warnings| {
+        let warnings = one_kind_for_typed(warnings)?;
         match typed(root, kind) {
             Ok(value) => Ok(Accepted {
                 value,
@@ -522,6 +524,21 @@ pub fn validate_request(
             Err(e) => Err(warnings.into_errors().unwrap_or(e)),
         }
     })
+}
+
+/// A typed request holds one token kind: a body that sends parameters of more than one
+/// (the spec's one-token-kind rule, a warning below the threshold) cannot be one without
+/// dropping the others, so the typed paths refuse it with its warnings as errors.
+fn one_kind_for_typed(warnings: Warnings) -> Result<Warnings, Errors> {
+    let several = token_spec::bundled()
+        .rules
+        .iter()
+        .filter(|r| matches!(r.check, token_spec::Check::OneTokenKind))
+        .any(|r| warnings.iter().any(|w| w.definition() == r.id));
+    match several {
+        true => warnings.into_errors().map_or(Ok(Warnings::none()), Err),
+        false => Ok(warnings),
+    }
 }
 
 /// A valid body always has a kind (the spec's `token_kind_required` rule); this is the
@@ -680,7 +697,8 @@ pub fn validate_request_as<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<T>, Errors> {
-    let accepted = check_request(input, ctx, opts)?;
+    let mut accepted = check_request(input, ctx, opts)?;
+    accepted.warnings = one_kind_for_typed(accepted.warnings)?;
     let value = build_as(input, &opts.limits, accepted.value)
         .map_err(|e| accepted.warnings.clone().into_errors().unwrap_or(e))?;
     Ok(Accepted {

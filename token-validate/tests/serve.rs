@@ -1047,6 +1047,34 @@ async fn mock_refuses_pass() {
 
 // ---------------------------------------------------------------- hardening
 
+/// Review 1, M3: the mock builds the typed request, which holds one token kind. Under
+/// `--enforce M` a body with a card and `pii` (`parameters_exclusive`, L) is refused, not
+/// turned into a card token with the `pii` dropped.
+#[tokio::test]
+async fn mock_under_a_threshold_mints_no_token_from_two_kinds() {
+    let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
+    c.enforce = token_validate::Confidence::M;
+    let serve = Running::start(c).await;
+    let client = client();
+    let two = card_body("4242424242424242", "&pii[id_number]=000000000");
+    let a = post_form(&client, &serve, SK_TEST, &[], &two).await;
+    assert_eq!(a.status.as_u16(), 400, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "parameters_exclusive");
+    assert!(!a.text().contains("tok_") && !a.text().contains("000000000"));
+    // The card alone: a token.
+    let a = post_form(
+        &client,
+        &serve,
+        SK_TEST,
+        &[],
+        &card_body("4242424242424242", ""),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert!(a.json()["id"].as_str().unwrap().starts_with("tok_"));
+    serve.stop().await;
+}
+
 fn hardened(header_timeout: Duration, max_connections: usize) -> Config {
     let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
     c.server.header_read_timeout = header_timeout;
