@@ -177,5 +177,8 @@ fn the_spec_readme_names_the_bundled_version() {
     let spec = token_validate::token_spec::bundled();
     let want = format!("(API version `{}`", spec.api_version);
     let text = flat(include_str!("../token-spec/README.md"));
-    assert!(text.contains(&want), "token-spec/README.md should say: {want}");
+    assert!(
+        text.contains(&want),
+        "token-spec/README.md should say: {want}"
+    );
 }
