@@ -343,6 +343,17 @@ pub const HTTP_ERRORS: &[&str] = &[
     "idempotency_mismatch",
     "not_found",
     "ambiguous_path",
+    "idempotency_key_invalid",
+    "body_too_large",
+    "bad_header",
+    "bad_method",
+    "bad_uri",
+    "bad_version",
+    "uri_too_long",
+    "too_many_headers",
+    "head_too_large",
+    "bad_content_length",
+    "bad_transfer_encoding",
 ];
 
 /// Splits a bracket path into its segments: `a[b][c]` → `["a", "b", "c"]`.
@@ -851,11 +862,27 @@ impl Spec {
             let mut rest = e.message.as_str();
             while let Some(i) = rest.find('{') {
                 let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
-                if &rest[i..end] != "{value}" {
-                    rx.err(&place, "the message's only placeholder is `{value}`");
+                if !matches!(&rest[i..end], "{value}" | "{limit}") {
+                    rx.err(
+                        &place,
+                        "the message's only placeholders are `{value}` and `{limit}`",
+                    );
                     break;
                 }
                 rest = &rest[end..];
+            }
+            if e.limit.is_some() && !e.message.contains("{limit}") {
+                rx.err(&place, "a `limit` is stated in the message as `{limit}`");
+            }
+            // (`key` is a parameter of accepted.json: judged when that file is loaded.)
+            if let Some(key) = &e.key_param
+                && accepted.is_some()
+                && !by_path.contains_key(key)
+            {
+                rx.err(
+                    &place,
+                    format!("`key_param` `{key}` is not a parameter of the spec"),
+                );
             }
         }
 
