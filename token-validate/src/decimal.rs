@@ -17,8 +17,8 @@ use std::str::FromStr;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::param::{ParamPath, ParamSink, ToParam};
 pub use crate::rules::grammar::{MAX_FRAC_DIGITS, MAX_INT_DIGITS, is_decimal};
-use crate::{ParamPath, ParamSink, ToParam};
 
 /// A decimal number as the client sent it: the text of a `number` parameter, checked
 /// against the one grammar of decimals (see the [module docs](self)).

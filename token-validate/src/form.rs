@@ -32,7 +32,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::Limits;
+use crate::options::Limits;
 use crate::parse_error::{ParseError, ParseErrorKind};
 use crate::run::{Run, Seg, State, Text};
 

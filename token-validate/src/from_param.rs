@@ -23,9 +23,11 @@ use std::hash::BuildHasher;
 
 use token_spec::Generic;
 
+use crate::decimal::Decimal;
 use crate::error::{Error, Errors, Fill, Phase};
+use crate::param::MaybeUnset;
+use crate::request::Kind;
 use crate::tree::{Object, Value};
-use crate::{Decimal, Kind, MaybeUnset};
 
 /// Where a value is in the body: a parameter path kept as a chain of segments on the
 /// stack, turned into a bracket path (`person[dob][day]`) only for an error.

@@ -17,9 +17,9 @@ use smallvec::SmallVec;
 use token_spec::model::{Confidence, TypeName};
 use token_spec::{Check, Generic, NodeId, Spec};
 
-use crate::Limits;
 use crate::context::Context;
 use crate::error::{Error, Errors, Fill, Phase, Warnings};
+use crate::options::{Limits, UnknownParams};
 use crate::parse_error::{ParseError, ParseErrorKind};
 use crate::rules::grammar::{is_blank, is_decimal, parse_integer, too_long};
 use crate::runtime_spec::RuntimeSpec;
@@ -27,17 +27,6 @@ use crate::runtime_spec::RuntimeSpec;
 /// A value as received: borrowed from the body, or owned when it had to be decoded
 /// (percent-escapes, `+`, JSON escapes).
 pub type Text<'de> = Cow<'de, str>;
-
-/// What to do with parameters the spec does not have.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum UnknownParams {
-    /// Refuse them with `parameter_unknown`, as Stripe does (the default).
-    #[default]
-    Reject,
-    /// Let them through unchecked (a newer API version may have added them): everything
-    /// else is still checked, and the typed request leaves them out.
-    Ignore,
-}
 
 /// The spec the generated validators were built from: `token-validate`'s bundled one.
 fn spec() -> &'static Spec {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::value::{Entry, KeyIndex, Object, Scalar, Value, path_string};
-use crate::Limits;
+use crate::options::Limits;
 use crate::parse_error::{ParseError, ParseErrorKind};
 
 /// What a segment is in a tree that knows no spec: digits are an index, `[]` a push.

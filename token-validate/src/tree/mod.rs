@@ -16,8 +16,8 @@ mod insert;
 mod parse;
 mod value;
 
+pub use crate::options::{HARD_MAX_DEPTH, Limits};
 pub use crate::parse_error::{ParseError, ParseErrorKind};
-pub use crate::{HARD_MAX_DEPTH, Limits};
 pub use encode::encode_form;
 pub(crate) use parse::TreeBuilder;
 pub use parse::{parse_form, parse_json};

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use super::insert::{BObj, KeySeg, Step, finish_obj, insert_pair};
 use super::value::{Object, Origin, Scalar, Value};
-use crate::Limits;
 use crate::form;
+use crate::options::Limits;
 use crate::param::ParamSink;
 use crate::parse_error::{ParseError, ParseErrorKind};
 
