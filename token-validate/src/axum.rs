@@ -107,7 +107,7 @@ fn build<T: FromParams>(
         format,
         query: query.unwrap_or("").as_bytes(),
     };
-    crate::build_as(input, &config.limits, kind)
+    crate::api::build_as(input, &config.limits, kind)
         .map_err(|e| PreflightRejection(Rejection::Invalid(e)))
 }
 

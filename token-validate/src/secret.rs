@@ -20,6 +20,15 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resu
     T::deserialize(d).map_err(|_| D::Error::custom(SECRET_FIELD_MESSAGE))
 }
 
+/// Stands for a secret value in `Debug` output.
+pub struct Redacted;
+
+impl core::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, serde::Deserialize)]
