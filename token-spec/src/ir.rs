@@ -3,24 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::id::NodeId;
 use crate::model::{
     AcceptedWhat, BooleanDef, Confidence, ErrorDef, HttpErrorDef, IdDef, InferredFact, KeyType,
     Mode, Stage, TypeName,
 };
 use crate::rules::{BrandTable, Check, RuleName};
-
-/// The index of a node in [`Spec::nodes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(pub u32);
-
-impl NodeId {
-    /// The request body itself: the root of the tree.
-    pub const ROOT: NodeId = NodeId(0);
-    /// The index as `usize`.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// The type of an array item.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,6 +20,7 @@
 
 pub mod diff;
 pub mod history;
+mod id;
 pub mod import;
 mod ir;
 mod load;
@@ -29,7 +30,8 @@ mod schema;
 
 use std::sync::LazyLock;
 
-pub use ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+pub use id::NodeId;
+pub use ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, Rule, Spec, Ty};
 pub use load::{
     GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path,
     split_path, strsim_distance,

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use crate::history::release_date;
-use crate::ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, NodeId, Rule, Spec, Ty};
+use crate::id::NodeId;
+use crate::ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, Rule, Spec, Ty};
 use crate::model::{
     AcceptedDef, AcceptedFile, AcceptedWhat, ArgValue, BrandDef, ErrorDef, InferredFact, ParamDef,
     RuleDef, RulesFile, StructureFile, TypeName, VersionsFile,

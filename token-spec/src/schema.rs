@@ -8,7 +8,8 @@
 use schemars::Schema;
 use serde_json::{Map, Value, json};
 
-use crate::ir::{ItemTy, NodeId, Spec, Ty};
+use crate::id::NodeId;
+use crate::ir::{ItemTy, Spec, Ty};
 use crate::rules::Check;
 
 /// The JSON Schema dialect emitted.
