@@ -436,7 +436,7 @@ impl Spec {
     /// for Stripe's "Did you mean address_city?" (the suggestion names only the leaf).
     ///
     /// The distance is Levenshtein's (as the derive's hints, bounded:
-    /// [`distance_within`](crate::distance_within)), and a name qualifies when it is at most one edit per four
+    /// [`distance_within`](crate::suggest::distance_within)), and a name qualifies when it is at most one edit per four
     /// characters of the segment away, with at least 1 and at most 3 edits: Stripe's
     /// observed suggestions (`adress_city` → `address_city`, `unit_amout` → `unit_amount`,
     /// `paynebt_method_types` → `payment_method_types`) are 1 or 2 edits away, while a
@@ -471,7 +471,7 @@ impl Spec {
             {
                 continue;
             }
-            let Some(d) = crate::distance_within(segment, name, allowed) else {
+            let Some(d) = crate::suggest::distance_within(segment, name, allowed) else {
                 continue;
             };
             if d > 0 && best.is_none_or(|(b, _)| d < b) {

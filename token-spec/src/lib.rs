@@ -25,19 +25,20 @@ pub mod import;
 mod ir;
 mod load;
 pub mod model;
+mod path;
 pub mod rules;
 mod schema;
+mod suggest;
 
 use std::sync::LazyLock;
 
 pub use id::NodeId;
 pub use ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, Rule, Spec, Ty};
-pub use load::{
-    GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors, distance_within, join_path, relative_path,
-    split_path, strsim_distance,
-};
+pub use load::{GENERIC_ERRORS, HTTP_ERRORS, SpecError, SpecErrors};
+pub use path::{join_path, relative_path, split_path};
 pub use rules::Check;
 pub use schema::DIALECT;
+pub use suggest::{distance_within, strsim_distance};
 
 /// The bundled structure file (`spec/params.json`).
 pub const BUNDLED_STRUCTURE: &str = include_str!("../spec/params.json");
