@@ -350,6 +350,33 @@ impl Generic {
     }
 }
 
+/// The names of the generic errors the runtime needs from `rules.json` `errors`.
+pub const GENERIC_ERRORS: &[&str] = &{
+    let mut names = [""; Generic::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Generic::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// The answers of the HTTP layer the runtime needs from `rules.json` `http`.
+pub const HTTP_ERRORS: &[&str] = &[
+    "missing_api_key",
+    "invalid_api_key",
+    "invalid_account",
+    "unsupported_media_type",
+    "body_timeout",
+    "body_read",
+    "upstream_failed",
+    "upstream_timeout",
+    "idempotency_key_too_long",
+    "idempotency_mismatch",
+    "not_found",
+    "ambiguous_path",
+];
+
 /// A breaking change of Stripe's API that touches `POST /v1/tokens` (`versions.json`): a
 /// request whose API version is before it is validated as before it.
 #[derive(Debug, Clone)]

@@ -6,7 +6,9 @@ use std::fmt;
 
 use crate::history::release_date;
 use crate::id::NodeId;
-use crate::ir::{Accepted, Gate, Generic, Item, ItemTy, Kind, Node, Rule, Spec, Ty};
+use crate::ir::{
+    Accepted, GENERIC_ERRORS, Gate, Generic, HTTP_ERRORS, Item, ItemTy, Kind, Node, Rule, Spec, Ty,
+};
 use crate::model::{
     AcceptedDef, AcceptedFile, AcceptedWhat, ArgValue, BrandDef, ErrorDef, InferredFact, ParamDef,
     RuleDef, RulesFile, StructureFile, TypeName, VersionsFile,
@@ -320,33 +322,6 @@ impl fmt::Display for SpecErrors {
 }
 
 impl std::error::Error for SpecErrors {}
-
-/// The names of the generic errors the runtime needs from `rules.json` `errors`.
-pub const GENERIC_ERRORS: &[&str] = &{
-    let mut names = [""; Generic::ALL.len()];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = Generic::ALL[i].name();
-        i += 1;
-    }
-    names
-};
-
-/// The answers of the HTTP layer the runtime needs from `rules.json` `http`.
-pub const HTTP_ERRORS: &[&str] = &[
-    "missing_api_key",
-    "invalid_api_key",
-    "invalid_account",
-    "unsupported_media_type",
-    "body_timeout",
-    "body_read",
-    "upstream_failed",
-    "upstream_timeout",
-    "idempotency_key_too_long",
-    "idempotency_mismatch",
-    "not_found",
-    "ambiguous_path",
-];
 
 struct Ctx<'a> {
     errors: Vec<SpecError>,
