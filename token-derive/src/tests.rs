@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{DeriveInput, Item, parse_quote};
 
-use crate::{expand_derive, generate};
+use crate::derive::expand as expand_derive;
+use crate::generate;
 
 fn pretty(tokens: TokenStream) -> String {
     let file: syn::File = match syn::parse2(tokens.clone()) {

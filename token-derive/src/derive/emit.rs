@@ -6,8 +6,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use token_spec::Spec;
 
-use crate::check::{Checked, Scope, classify};
-use crate::syntax::Container;
+use super::check::{Checked, Scope, classify};
+use super::syntax::Container;
 
 /// The statements that write each mapped field's pairs under `__path` to `__out`.
 fn puts(c: &Checked<'_>) -> TokenStream {
