@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 /// remaining steps (`options`, `engine`, `api`, `__private_0_2` in token-validate).
 const LAYERS: &str = "
 token-validate: options quote param context api_version ids error parse_error runtime_spec | rules checks | scan | engine run form json build | tree | request decimal from_param secret lenient | api __private_0_2 | tower axum serve
-token-derive: derive | generate validator
+token-derive: derive | generate
 token-spec: model id path suggest | rules | ir walk history | load | bundled | schema diff import
 ";
 
@@ -52,8 +52,6 @@ const ALLOWED: &[&str] = &[
     "token-validate: oversized scan/json.rs",
     "token-validate: oversized tower.rs",
     // token-derive
-    "token-derive: cycle generate, validator",
-    "token-derive: oversized validator.rs",
     // token-spec
 ];
 

@@ -37,7 +37,6 @@ mod derive;
 mod generate;
 #[cfg(test)]
 mod tests;
-mod validator;
 
 use proc_macro::TokenStream;
 

@@ -1,48 +1,16 @@
-//! The request types of all six token kinds, generated from the spec. Each struct derives
-//! `TokenRequest` itself, so built-in and user types share one code path.
+//! The request types: a struct per object, an enum per closed enum, an `…OrId` per
+//! object-or-id parameter, the body struct per kind, with their docs and JSON Schemas.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use token_spec::{ItemTy, NodeId, Spec, Ty};
 
-const RUST_KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
-];
-
-fn camel(s: &str) -> String {
-    s.split(['_', '[', ']', '-'])
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut cs = p.chars();
-            match cs.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
+use super::names::{camel, field_ident, item_enum_name, or_id_name, type_name};
 
 /// A doc comment's text as `///` writes it: with a leading space, so that the expanded code
 /// reads `/// The card number` (rustdoc strips it).
-fn doc_text(s: &str) -> String {
+pub(super) fn doc_text(s: &str) -> String {
     format!(" {s}")
-}
-
-/// The Rust type name of a node: `person[dob]` → `PersonDob`.
-pub fn type_name(path: &str) -> Ident {
-    format_ident!("{}", camel(path))
-}
-
-pub fn field_ident(name: &str) -> Ident {
-    if RUST_KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
-    }
 }
 
 pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
@@ -51,14 +19,6 @@ pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
         (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u16::MAX) => quote!(u16),
         _ => quote!(i64),
     }
-}
-
-pub fn item_enum_name(path: &str) -> Ident {
-    format_ident!("{}Item", camel(path))
-}
-
-pub fn or_id_name(path: &str) -> Ident {
-    format_ident!("{}OrId", camel(path))
 }
 
 /// The Rust type of a node's value, without `Option`.
@@ -358,7 +318,7 @@ fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStr
     (field, debug)
 }
 
-fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
+pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
     let node = spec.node(id);
     let name = type_name(&node.path);
     let doc = doc_text(&if node.doc.is_empty() {
@@ -464,7 +424,7 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
     });
 }
 
-fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
+pub(super) fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
     let node = spec.node(id);
     let name = or_id_name(&node.path);
     let details = type_name(&node.path);
@@ -547,7 +507,7 @@ pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
             .any(|k| k.node == kind && k.implied_by.is_empty())
 }
 
-fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
+pub(super) fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
     let doc = doc_text(&format!(
@@ -587,146 +547,4 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
             #schema
         },
     )
-}
-
-/// Every generated item, and the `Request` enum over the six kinds.
-pub fn generate(spec: &Spec) -> TokenStream {
-    let mut out = Vec::new();
-    let mut variants = Vec::new();
-    for kind in &spec.kinds {
-        object_struct(spec, kind.node, &kind.name, &mut out);
-        if matches!(spec.node(kind.node).ty, Ty::Object { or_id: Some(_), .. }) {
-            out.push(or_id_enum(spec, kind.node));
-        }
-        let (name, body) = body_struct(spec, kind);
-        out.push(body);
-        variants.push((
-            format_ident!("{}", camel(&kind.name)),
-            name,
-            kind.name.clone(),
-        ));
-    }
-    let vnames: Vec<&Ident> = variants.iter().map(|v| &v.0).collect();
-    let tnames: Vec<&Ident> = variants.iter().map(|v| &v.1).collect();
-    let knames: Vec<&String> = variants.iter().map(|v| &v.2).collect();
-    let vdocs: Vec<String> = knames
-        .iter()
-        .map(|k| doc_text(&format!("A {k} token request.")))
-        .collect();
-    let kdocs: Vec<String> = knames
-        .iter()
-        .map(|k| doc_text(&format!("`{k}`.")))
-        .collect();
-    let kinds: Vec<(Ident, Ident, NodeId)> = variants
-        .iter()
-        .zip(&spec.kinds)
-        .map(|(v, k)| (v.0.clone(), v.1.clone(), k.node))
-        .collect();
-    let validators = crate::validator::validators(spec, &kinds);
-    // The HTTP layer's messages (`rules.json` `http`), as constants: read from the spec
-    // once, when this crate is built.
-    let http: Vec<TokenStream> = spec
-        .http
-        .iter()
-        .map(|(name, def)| {
-            let id = format_ident!("{}", name.to_ascii_uppercase());
-            let message = &def.message;
-            let doc = doc_text(&format!(
-                "`{name}`: the message of the HTTP {} answer ({}; confidence {:?}: {}).",
-                def.status, def.ty, def.confidence, def.source
-            ));
-            quote! { #[doc = #doc] pub const #id: &str = #message; }
-        })
-        .collect();
-    quote! {
-        #(#out)*
-
-        /// The messages of the HTTP layer's own answers, from the spec's `rules.json`
-        /// `http` (the tower layer and `serve` answer with them; their public names are the
-        /// constants of `tower` and `serve`).
-        #[doc(hidden)]
-        pub mod http_messages {
-            #(#http)*
-        }
-
-        /// A token kind: which of Stripe's token types a request creates.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum Kind {
-            #( #[doc = #kdocs] #vnames, )*
-        }
-
-        impl Kind {
-            /// Every kind, in spec order.
-            pub const ALL: &'static [Kind] = &[#( Kind::#vnames ),*];
-            /// The kind's name, as Stripe spells it (`card`, `bank_account`, …).
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    #( Kind::#vnames => #knames, )*
-                }
-            }
-        }
-
-        impl ::core::fmt::Display for Kind {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::core::str::FromStr for Kind {
-            type Err = crate::UnknownKind;
-            fn from_str(s: &str) -> ::core::result::Result<Kind, crate::UnknownKind> {
-                match s {
-                    #( #knames => ::core::result::Result::Ok(Kind::#vnames), )*
-                    _ => ::core::result::Result::Err(crate::UnknownKind),
-                }
-            }
-        }
-
-        /// A validated request, by token kind: what [`validate_form`](crate::validate_form) and
-        /// [`validate_json`](crate::validate_json) return.
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum Request {
-            #( #[doc = #vdocs] #vnames(#tnames), )*
-        }
-
-        impl ::token_validate::FromParams for Request {
-            fn from_params(
-                body: &::token_validate::__private::Object,
-                kind: Kind,
-            ) -> ::core::result::Result<Self, ::token_validate::Errors> {
-                match kind {
-                    #( Kind::#vnames => <#tnames as ::token_validate::FromParams>::from_params(body, kind).map(Request::#vnames), )*
-                }
-            }
-        }
-
-        impl Request {
-            /// The token kind's name (`card`, …).
-            pub fn kind(&self) -> &'static str {
-                self.token_kind().as_str()
-            }
-            /// The token kind.
-            pub fn token_kind(&self) -> Kind {
-                match self {
-                    #( Request::#vnames(_) => Kind::#vnames, )*
-                }
-            }
-            /// The request body as a parameter tree.
-            pub fn to_body(&self) -> ::token_validate::__private::Object {
-                match self {
-                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_body(r), )*
-                }
-            }
-            /// Stripe's form encoding of the request.
-            pub fn to_form(&self) -> ::std::string::String {
-                match self {
-                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_form(r), )*
-                }
-            }
-        }
-
-        #validators
-    }
 }
