@@ -192,6 +192,7 @@ pub fn validators(
         .collect();
     let request = request_build(spec, kinds);
     let kind = kind_methods(spec, kinds);
+    let ids = ids::id_modules(spec);
     quote! {
         /// The validators the spec compiles to: one state per object. Used by
         /// `check_*`/`validate_*`; not a public interface.
@@ -200,6 +201,7 @@ pub fn validators(
             #![allow(unused_imports)]
             use super::*;
 
+            #ids
             #(#states)*
             #(#builds)*
             #request

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use token_spec::rules::BrandTable;
 use token_spec::{Check, NodeId, Spec};
 
-use super::ids::{lit_usize, nid, v};
+use super::ids::{kind_const, lit_usize, node_const, rule_const, v};
 use super::names::field;
 
 /// A brand table as an expression of type `&'static BrandTable`: a `static` in a block, so
@@ -95,10 +95,10 @@ pub(super) fn local_rule_fails(check: &Check) -> TokenStream {
 pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> TokenStream {
     let v = v();
     let rule = &spec.rules[index];
-    let idx = lit_usize(index);
+    let idx = rule_const(spec, index);
     let target = rule.target;
     let t_failed = {
-        let n = nid(target);
+        let n = node_const(spec, target);
         quote!(run.failed(#n))
     };
     let none = quote!(::core::option::Option::None);
@@ -150,7 +150,7 @@ pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> Toke
         }
         Check::ExpiryNotPast { year } => {
             let (f, y) = (field(spec, target), field(spec, *year));
-            let y_failed = nid(*year);
+            let y_failed = node_const(spec, *year);
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
                     && !#t_failed
@@ -167,7 +167,7 @@ pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> Toke
             strip,
         } => {
             let (f, nf) = (field(spec, target), field(spec, *number));
-            let n_failed = nid(*number);
+            let n_failed = node_const(spec, *number);
             let table = brand_table(brands);
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
@@ -258,7 +258,11 @@ pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> Toke
         }
         Check::CalendarDate { day, month, year } => {
             let (d, m, y) = (field(spec, *day), field(spec, *month), field(spec, *year));
-            let parts = [nid(*day), nid(*month), nid(*year)];
+            let parts = [
+                node_const(spec, *day),
+                node_const(spec, *month),
+                node_const(spec, *year),
+            ];
             // A part out of its range has its own error: the date is not judged then.
             quote! {
                 if !#t_failed
@@ -308,7 +312,7 @@ pub(super) fn kind_logic(spec: &Spec) -> TokenStream {
     let v = v();
     let mut allowed: Vec<TokenStream> = Vec::new();
     for (i, k) in spec.kinds.iter().enumerate() {
-        let i = lit_usize(i);
+        let i = kind_const(spec, i);
         for (key, modes) in &k.keys {
             let key = format_ident!("{}", format!("{key:?}"));
             for m in modes {
@@ -317,12 +321,12 @@ pub(super) fn kind_logic(spec: &Spec) -> TokenStream {
             }
         }
     }
-    let with_error: Vec<Literal> = spec
+    let with_error: Vec<TokenStream> = spec
         .kinds
         .iter()
         .enumerate()
         .filter(|(_, k)| k.key_error.is_some())
-        .map(|(i, _)| lit_usize(i))
+        .map(|(i, _)| kind_const(spec, i))
         .collect();
     quote! {
         let present = self.present();

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use token_spec::{Check, NodeId, Spec, Ty};
 
-use super::ids::{lit_usize, nid, v};
+use super::ids::{gate_const, kind_const, lit_usize, node_const, rule_const, v};
 use super::names::{field, field_ident, state_name};
 use super::rule_calls::{kind_logic, local_rule_fails, scope_rule};
 
@@ -22,7 +22,7 @@ fn unset_of(spec: &Spec, id: NodeId, allowed: bool) -> TokenStream {
         .position(|r| r.check == Check::NoUnset && spec.is_within(id, r.target));
     match forbid {
         Some(i) => {
-            let i = lit_usize(i);
+            let i = rule_const(spec, i);
             quote!(#v::Unset::Forbid(#i))
         }
         None => quote!(#v::Unset::Accept),
@@ -102,7 +102,7 @@ fn field_of(spec: &Spec, id: NodeId) -> Field {
 fn version_guard(spec: &Spec, id: NodeId) -> TokenStream {
     match spec.node(id).until {
         Some(g) => {
-            let g = lit_usize(g);
+            let g = gate_const(spec, g);
             quote!(if run.before(#g))
         }
         None => quote!(),
@@ -114,8 +114,8 @@ fn version_guard(spec: &Spec, id: NodeId) -> TokenStream {
 fn version_note(spec: &Spec, id: NodeId) -> TokenStream {
     match spec.node(id).added_at {
         Some(g) => {
-            let g = lit_usize(g);
-            let n = nid(id);
+            let g = gate_const(spec, g);
+            let n = node_const(spec, id);
             quote! {
                 if run.before(#g) {
                     run.gate_added(#g, #n);
@@ -130,7 +130,7 @@ fn version_note(spec: &Spec, id: NodeId) -> TokenStream {
 fn object_ty(spec: &Spec, id: NodeId) -> TokenStream {
     let v = v();
     let node = spec.node(id);
-    let n = nid(id);
+    let n = node_const(spec, id);
     let idd = match &node.ty {
         Ty::Object {
             or_id: Some(idd), ..
@@ -148,7 +148,7 @@ fn object_ty(spec: &Spec, id: NodeId) -> TokenStream {
 fn array_ty(spec: &Spec, id: NodeId) -> TokenStream {
     let v = v();
     let node = spec.node(id);
-    let n = nid(id);
+    let n = node_const(spec, id);
     let Ty::Array { items } = &node.ty else {
         return quote!();
     };
@@ -172,7 +172,7 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
     let node = spec.node(child);
     let f = field_ident(&node.name);
     let put = format_ident!("put_{}", node.name);
-    let n = nid(child);
+    let n = node_const(spec, child);
     let ty = scalar_ty(&node.ty);
     let unset = unset_of(spec, child, node.unset);
     let rules: Vec<TokenStream> = node
@@ -181,7 +181,7 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
         .filter(|&&r| spec.rules[r].check.is_local())
         .map(|&r| {
             let fails = local_rule_fails(&spec.rules[r].check);
-            let idx = lit_usize(r);
+            let idx = rule_const(spec, r);
             // A problem below the enforcement threshold is a warning: the value goes on to
             // its next rules.
             quote! {
@@ -213,7 +213,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
     let v = v();
     let node = spec.node(id);
     let name = state_name(spec, id);
-    let this = nid(id);
+    let this = node_const(spec, id);
     let depth = lit_usize(node.depth() + 1);
     let mut fields = Vec::new();
     let mut puts = Vec::new();
@@ -225,7 +225,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
         let child = spec.node(c);
         let f = field_ident(&child.name);
         let key = &child.name;
-        let n = nid(c);
+        let n = node_const(spec, c);
         let guard = version_guard(spec, c);
         let note = version_note(spec, c);
         match field_of(spec, c) {
@@ -367,7 +367,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
         .filter(|&&c| spec.node(c).required)
         .map(|&c| {
             let f = field(spec, c);
-            let n = nid(c);
+            let n = node_const(spec, c);
             // A top-level parameter (`pk_token`) may stand in for it: the body marked it
             // before its objects finish.
             let lifters: Vec<TokenStream> = spec
@@ -375,7 +375,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 .required_unless
                 .iter()
                 .map(|&l| {
-                    let l = nid(l);
+                    let l = node_const(spec, l);
                     quote!(&& !run.marked(#l))
                 })
                 .collect();
@@ -383,7 +383,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
             // the gate's error.
             let missing = match spec.missing_gate(c) {
                 Some(g) => {
-                    let g = lit_usize(g);
+                    let g = gate_const(spec, g);
                     quote!(run.missing_gated(#n, #g))
                 }
                 None => quote!(run.missing(#n)),
@@ -401,7 +401,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
             .into_iter()
             .map(|l| {
                 let f = field(spec, l);
-                let n = nid(l);
+                let n = node_const(spec, l);
                 quote! {
                     if self.#f.is_present() {
                         run.mark(#n);
@@ -438,7 +438,7 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
     // gate under which Stripe ignored unknown parameters here.
     let unknown_gate = match spec.unknown_gate(id) {
         Some(g) => {
-            let g = lit_usize(g);
+            let g = gate_const(spec, g);
             quote!(::core::option::Option::Some(#g))
         }
         None => quote!(::core::option::Option::None),
@@ -538,12 +538,12 @@ pub(super) fn kind_methods(
         .flat_map(|(i, k)| k.implied_by.iter().map(move |&p| (i, p)))
         .map(|(i, p)| {
             let f = field(spec, p);
-            let i = lit_usize(i);
+            let i = kind_const(spec, i);
             quote!(.or_else(|| self.#f.is_present().then_some(#i)))
         })
         .collect();
     let variants: Vec<&proc_macro2::Ident> = kinds.iter().map(|k| &k.0).collect();
-    let idx: Vec<Literal> = (0..kinds.len()).map(lit_usize).collect();
+    let idx: Vec<TokenStream> = (0..kinds.len()).map(|i| kind_const(spec, i)).collect();
     let names: Vec<&String> = spec.kinds.iter().map(|k| &k.name).collect();
     quote! {
         /// The kinds' names, in spec order.
