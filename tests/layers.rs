@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 /// remaining steps (`options`, `engine`, `api`, `__private_0_2` in token-validate).
 const LAYERS: &str = "
 token-validate: options quote param context api_version ids error parse_error runtime_spec | rules checks | scan | engine run form json build | tree | request decimal from_param secret lenient | api __private_0_2 | tower axum serve
-token-derive: derive | generate
+token-derive: runtime | derive | generate
 token-spec: model id path suggest | rules | ir walk history | load | bundled | schema diff import
 ";
 
@@ -116,8 +116,9 @@ fn the_checker_finds_each_kind_of_violation() {
     let files = [
         (
             "lib.rs",
-            "//! docs\nmod a;\nmod b;\nmod c;\nmod d;\nmod z;\npub use a::A;\npub fn helper() {}\n",
+            "//! docs\nmod a;\nmod b;\nmod c;\nmod d;\nmod z;\nmod private;\npub use a::A;\npub fn helper() {}\n",
         ),
+        ("private.rs", "pub mod v {\n    pub struct X;\n}\n"),
         (
             "a.rs",
             "use crate::b::B;\npub struct A;\n// use crate::c::C;\nconst S: &str = \"crate::c::C\";\n#[cfg(test)]\nmod tests { use crate::c::C; }\n",
@@ -140,7 +141,7 @@ fn the_checker_finds_each_kind_of_violation() {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
     };
-    let layers = "demo: a | b | c d f big";
+    let layers = "demo: a | b | c d f big private";
     let keys: BTreeSet<String> = check(&[krate], layers).into_iter().map(|v| v.key).collect();
     let want: BTreeSet<String> = [
         "demo: upward a -> b",
@@ -148,6 +149,7 @@ fn the_checker_finds_each_kind_of_violation() {
         "demo: folder f::g -> f",
         "demo: unlisted z",
         "demo: defines lib.rs",
+        "demo: defines private.rs",
         "demo: oversized big.rs",
     ]
     .iter()
@@ -166,7 +168,10 @@ fn lib_rs_may_hold_proc_macro_functions_and_path_modules() {
             "mod a;\n#[doc(hidden)]\n#[path = \"private.rs\"]\npub mod __private_0_2;\n/// Docs.\n#[proc_macro]\npub fn gen(i: TokenStream) -> TokenStream { a::go(i) }\n",
         ),
         ("a.rs", "pub fn go() {}\n"),
-        ("private.rs", "pub use crate::a::go;\n"),
+        (
+            "private.rs",
+            "pub use crate::a::go;\n/// Docs.\npub mod v {\n    pub use crate::a::go;\n}\n",
+        ),
     ];
     let krate = Crate {
         name: "demo".to_string(),
@@ -1122,6 +1127,24 @@ fn inline_mods(toks: &[Tok]) -> Vec<(usize, usize)> {
     out
 }
 
+/// The index of the bracket closing the one at `open` (or the end).
+fn closing(toks: &[Tok], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        match t {
+            Tok::Punct('{' | '(' | '[') => depth += 1,
+            Tok::Punct('}' | ')' | ']') => {
+                depth -= 1;
+                if depth == 0 {
+                    return k;
+                }
+            }
+            _ => {}
+        }
+    }
+    toks.len()
+}
+
 const ITEM_KEYWORDS: &[&str] = &[
     "fn",
     "struct",
@@ -1181,7 +1204,10 @@ fn defines_items(toks: &[Tok]) -> bool {
                     }
                 } else {
                     let item = ITEM_KEYWORDS.contains(&w);
-                    let inline_mod = w == "mod" && toks.get(i + 2) == Some(&Tok::Punct('{'));
+                    // An inline module is a map too when it only re-exports.
+                    let inline_mod = w == "mod"
+                        && toks.get(i + 2) == Some(&Tok::Punct('{'))
+                        && defines_items(&toks[i + 3..closing(toks, i + 2)]);
                     let macro_call = toks.get(i + 1) == Some(&Tok::Punct('!'))
                         && i > 0
                         && toks[i - 1] != Tok::Punct('#');

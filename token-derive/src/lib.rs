@@ -35,6 +35,7 @@
 
 mod derive;
 mod generate;
+mod runtime;
 #[cfg(test)]
 mod tests;
 

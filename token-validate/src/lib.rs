@@ -773,55 +773,8 @@ fn validate_params<'de>(
 }
 
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::from_param::derive as from;
-    pub use crate::lenient as de;
-    pub use crate::secret::deserialize as deserialize_secret;
-    pub use crate::tree::{Object, Value};
-    pub use schemars;
-    pub use serde;
-
-    /// What the generated validators call.
-    pub mod v {
-        pub use crate::build;
-        pub use crate::checks;
-        pub use crate::context::{KeyType, Mode};
-        pub use crate::json;
-        pub use crate::rules;
-        pub use crate::run::{
-            ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
-            Slot, State, Text, Unchecked, Unset,
-        };
-        pub use serde;
-        pub use token_spec::NodeId;
-        pub use token_spec::rules::{Brand, BrandTable, IinRange};
-    }
-
-    /// Stands for a secret value in `Debug` output.
-    pub struct Redacted;
-
-    impl core::fmt::Debug for Redacted {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("<redacted>")
-        }
-    }
-
-    /// Compile-time string equality, for the derive's checks of nested object paths.
-    pub const fn str_eq(a: &str, b: &str) -> bool {
-        let (a, b) = (a.as_bytes(), b.as_bytes());
-        if a.len() != b.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < a.len() {
-            if a[i] != b[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
-}
+#[path = "private.rs"]
+pub mod __private_0_2;
 
 #[cfg(test)]
 mod tests {

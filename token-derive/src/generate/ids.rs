@@ -12,9 +12,10 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use token_spec::{NodeId, Spec};
 
-/// The runtime module the generated validators call.
+/// The runtime module the generated validators call (`__private_X_Y::v`).
 pub(super) fn v() -> TokenStream {
-    quote!(::token_validate::__private::v)
+    let rt = crate::runtime::private();
+    quote!(#rt::v)
 }
 
 /// `node::CARD__EXP_MONTH`: the constant of a node.

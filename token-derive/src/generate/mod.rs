@@ -19,18 +19,16 @@ mod rule_calls;
 mod typed;
 mod types;
 mod validators;
-
+use names::camel;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use token_spec::{NodeId, Spec, Ty};
-
-use names::camel;
 use typed::{build_impl, request_build};
 use types::{body_struct, doc_text, object_struct, or_id_enum};
 use validators::{kind_methods, state};
-
 /// Every generated item, and the `Request` enum over the six kinds.
 pub fn generate(spec: &Spec) -> TokenStream {
+    let rt = crate::runtime::private();
     let mut out = Vec::new();
     let mut variants = Vec::new();
     for kind in &spec.kinds {
@@ -114,11 +112,11 @@ pub fn generate(spec: &Spec) -> TokenStream {
         }
 
         impl ::core::str::FromStr for Kind {
-            type Err = crate::UnknownKind;
-            fn from_str(s: &str) -> ::core::result::Result<Kind, crate::UnknownKind> {
+            type Err = ::token_validate::UnknownKind;
+            fn from_str(s: &str) -> ::core::result::Result<Kind, ::token_validate::UnknownKind> {
                 match s {
                     #( #knames => ::core::result::Result::Ok(Kind::#vnames), )*
-                    _ => ::core::result::Result::Err(crate::UnknownKind),
+                    _ => ::core::result::Result::Err(::token_validate::UnknownKind),
                 }
             }
         }
@@ -133,7 +131,7 @@ pub fn generate(spec: &Spec) -> TokenStream {
 
         impl ::token_validate::FromParams for Request {
             fn from_params(
-                body: &::token_validate::__private::Object,
+                body: &#rt::Object,
                 kind: Kind,
             ) -> ::core::result::Result<Self, ::token_validate::Errors> {
                 match kind {
@@ -154,7 +152,7 @@ pub fn generate(spec: &Spec) -> TokenStream {
                 }
             }
             /// The request body as a parameter tree.
-            pub fn to_body(&self) -> ::token_validate::__private::Object {
+            pub fn to_body(&self) -> #rt::Object {
                 match self {
                     #( Request::#vnames(r) => ::token_validate::TokenRequest::to_body(r), )*
                 }
@@ -170,7 +168,6 @@ pub fn generate(spec: &Spec) -> TokenStream {
         #validators
     }
 }
-
 /// The states of every object of the spec, their builders, and the body's kind logic.
 pub fn validators(
     spec: &Spec,

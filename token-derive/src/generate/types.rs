@@ -1,18 +1,15 @@
 //! The request types: a struct per object, an enum per closed enum, an `…OrId` per
 //! object-or-id parameter, the body struct per kind, with their docs and JSON Schemas.
 
+use super::names::{camel, field_ident, item_enum_name, or_id_name, type_name};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use token_spec::{ItemTy, NodeId, Spec, Ty};
-
-use super::names::{camel, field_ident, item_enum_name, or_id_name, type_name};
-
 /// A doc comment's text as `///` writes it: with a leading space, so that the expanded code
 /// reads `/// The card number` (rustdoc strips it).
 pub(super) fn doc_text(s: &str) -> String {
     format!(" {s}")
 }
-
 pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
     match (min, max) {
         (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u8::MAX) => quote!(u8),
@@ -20,7 +17,6 @@ pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
         _ => quote!(i64),
     }
 }
-
 /// The Rust type of a node's value, without `Option`.
 pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
     let node = spec.node(id);
@@ -69,24 +65,23 @@ pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
         base
     }
 }
-
 fn schema_impl(name: &Ident, lookup: TokenStream) -> TokenStream {
+    let rt = crate::runtime::private();
     let name_str = name.to_string();
     quote! {
-        impl ::token_validate::__private::schemars::JsonSchema for #name {
+        impl #rt::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#name_str)
             }
             fn json_schema(
-                _: &mut ::token_validate::__private::schemars::SchemaGenerator,
-            ) -> ::token_validate::__private::schemars::Schema {
+                _: &mut #rt::schemars::SchemaGenerator,
+            ) -> #rt::schemars::Schema {
                 let spec = ::token_validate::token_spec::bundled();
                 #lookup
             }
         }
     }
 }
-
 fn node_schema_impl(name: &Ident, path: &str) -> TokenStream {
     schema_impl(
         name,
@@ -98,7 +93,6 @@ fn node_schema_impl(name: &Ident, path: &str) -> TokenStream {
         },
     )
 }
-
 fn enum_type(
     name: &Ident,
     values: &[String],
@@ -106,6 +100,7 @@ fn enum_type(
     doc: &str,
     schema: TokenStream,
 ) -> TokenStream {
+    let rt = crate::runtime::private();
     let variants: Vec<Ident> = values
         .iter()
         .map(|v| format_ident!("{}", camel(v)))
@@ -131,7 +126,7 @@ fn enum_type(
     } else {
         let list = values.join(", ");
         quote! {
-            ::core::result::Result::Err(<D::Error as ::token_validate::__private::serde::de::Error>::custom(
+            ::core::result::Result::Err(<D::Error as #rt::serde::de::Error>::custom(
                 ::std::format!("unknown value, expected one of {}", #list),
             ))
         }
@@ -144,7 +139,7 @@ fn enum_type(
     let param_other = if open {
         quote! { ::core::result::Result::Ok(#name::Other(::std::string::ToString::to_string(t))) }
     } else {
-        quote! { ::core::result::Result::Err(::token_validate::__private::from::invalid_enum(t, at)) }
+        quote! { ::core::result::Result::Err(#rt::from::invalid_enum(t, at)) }
     };
     let derives = if open {
         quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)])
@@ -171,7 +166,7 @@ fn enum_type(
         impl #name {
             /// The value of a validated text.
             #[doc(hidden)]
-            pub fn __from_text(t: ::token_validate::__private::v::Text<'_>) -> ::core::option::Option<Self> {
+            pub fn __from_text(t: #rt::v::Text<'_>) -> ::core::option::Option<Self> {
                 match &*t {
                     #( #values => ::core::option::Option::Some(#name::#variants), )*
                     _ => #from_other,
@@ -189,31 +184,31 @@ fn enum_type(
         }
         impl ::token_validate::FromParam for #name {
             fn from_param(
-                v: &::token_validate::__private::Value,
+                v: &#rt::Value,
                 at: ::token_validate::Loc<'_>,
             ) -> ::core::result::Result<Self, ::token_validate::Errors> {
-                let t = ::token_validate::__private::from::text(v, at)?;
+                let t = #rt::from::text(v, at)?;
                 match t {
                     #( #values => ::core::result::Result::Ok(#name::#variants), )*
                     _ => #param_other,
                 }
             }
         }
-        impl ::token_validate::__private::serde::Serialize for #name {
-            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #name {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let s = <::std::string::String as ::token_validate::__private::serde::Deserialize>::deserialize(d)?;
+        impl<'de> #rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let s = <::std::string::String as #rt::serde::Deserialize>::deserialize(d)?;
                 match s.as_str() {
                     #( #values => ::core::result::Result::Ok(#name::#variants), )*
                     _ => #parse_other,
                 }
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(t: &str) -> ::core::option::Option<Self> {
                 #name::__from_text(::std::borrow::Cow::Borrowed(t))
             }
@@ -221,7 +216,6 @@ fn enum_type(
         #schema
     }
 }
-
 /// A field's documentation: the spec's, and where it comes from when Stripe's OpenAPI does
 /// not list it (`accepted.json`), and the older names it is also accepted under.
 fn field_doc(spec: &Spec, id: NodeId) -> String {
@@ -265,25 +259,26 @@ fn field_doc(spec: &Spec, id: NodeId) -> String {
     }
     doc
 }
-
 /// One field of a generated struct (its attributes, its type: `Option` unless required) and
 /// its part of the struct's `Debug` (a secret field shows `<redacted>`).
 ///
-/// Every field is deserialized leniently (`__private::de`), so that serde reads each value
+/// Every field is deserialized leniently (`__private_X_Y::de`), so that serde reads each value
 /// as `validate_json` does: numbers and booleans as JSON values or as strings, a JSON number
 /// as its exact text where a string belongs, empty lists and maps as absent. A secret
 /// field's errors never quote its value.
 fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStream, TokenStream) {
+    let rt = crate::runtime::private();
     let node = spec.node(id);
     let f = field_ident(&node.name);
     let fname = &node.name;
     let vt = value_type(spec, id);
     let de = match (required, node.secret) {
-        (true, false) => "::token_validate::__private::de::field",
-        (false, false) => "::token_validate::__private::de::optional",
-        (true, true) => "::token_validate::__private::de::secret_field",
-        (false, true) => "::token_validate::__private::de::secret_optional",
+        (true, false) => "de::field",
+        (false, false) => "de::optional",
+        (true, true) => "de::secret_field",
+        (false, true) => "de::secret_optional",
     };
+    let de = crate::runtime::private_str(de);
     // Its older names (aliases), which serde reads as this field too.
     let aliases: Vec<TokenStream> = node
         .aliases
@@ -309,16 +304,17 @@ fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStr
         }
     };
     let debug = match (node.secret, required) {
-        (true, true) => quote!(.field(#fname, &::token_validate::__private::Redacted)),
+        (true, true) => quote!(.field(#fname, &#rt::Redacted)),
         (true, false) => {
-            quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))
+            quote!(.field(#fname, &self.#f.as_ref().map(|_| #rt::Redacted)))
         }
         (false, _) => quote!(.field(#fname, &self.#f)),
     };
     (field, debug)
 }
-
 pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
+    let rt = crate::runtime::private();
+    let serde_crate = crate::runtime::private_str("serde");
     let node = spec.node(id);
     let name = type_name(&node.path);
     let doc = doc_text(&if node.doc.is_empty() {
@@ -386,7 +382,7 @@ pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<T
                                 array
                                     .get("items")
                                     .cloned()
-                                    .and_then(|v| ::token_validate::__private::schemars::Schema::try_from(v).ok())
+                                    .and_then(|v| #rt::schemars::Schema::try_from(v).ok())
                                     .unwrap_or_default()
                             },
                         ),
@@ -400,8 +396,8 @@ pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<T
     let schema = node_schema_impl(&name, &node.path);
     out.push(quote! {
         #[doc = #doc]
-        #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
-        #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+        #[derive(Clone, PartialEq, ::token_validate::TokenRequest, #rt::serde::Serialize, #rt::serde::Deserialize)]
+        #[serde(deny_unknown_fields, crate = #serde_crate)]
         #object_attr
         #[non_exhaustive]
         pub struct #name {
@@ -412,19 +408,19 @@ pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<T
                 f.debug_struct(#name_str) #(#debug_fields)* .finish()
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(_: &str) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
-            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                <Self as ::token_validate::__private::serde::Deserialize>::deserialize(d)
+            fn from_container<'de, D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <Self as #rt::serde::Deserialize>::deserialize(d)
             }
         }
         #schema
     });
 }
-
 pub(super) fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
+    let rt = crate::runtime::private();
     let node = spec.node(id);
     let name = or_id_name(&node.path);
     let details = type_name(&node.path);
@@ -456,27 +452,27 @@ pub(super) fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
         }
         impl ::token_validate::FromParam for #name {
             fn from_param(
-                v: &::token_validate::__private::Value,
+                v: &#rt::Value,
                 at: ::token_validate::Loc<'_>,
             ) -> ::core::result::Result<Self, ::token_validate::Errors> {
                 match v {
-                    ::token_validate::__private::Value::Object(_) => {
+                    #rt::Value::Object(_) => {
                         <#details as ::token_validate::FromParam>::from_param(v, at).map(#name::Details)
                     }
                     _ => <::std::string::String as ::token_validate::FromParam>::from_param(v, at).map(#name::Id),
                 }
             }
         }
-        impl ::token_validate::__private::serde::Serialize for #name {
-            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #name {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
                     #name::Id(id) => s.serialize_str(id),
-                    #name::Details(d) => ::token_validate::__private::serde::Serialize::serialize(d, s),
+                    #name::Details(d) => #rt::serde::Serialize::serialize(d, s),
                 }
             }
         }
-        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        impl<'de> #rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 ::core::result::Result::Ok(
                     match ::token_validate::param::deserialize_or_id::<D, #details>(d)? {
                         ::core::result::Result::Ok(id) => #name::Id(id),
@@ -485,18 +481,17 @@ pub(super) fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
                 )
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(t: &str) -> ::core::option::Option<Self> {
                 ::core::option::Option::Some(#name::Id(::std::string::ToString::to_string(t)))
             }
-            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                <#details as ::token_validate::__private::serde::Deserialize>::deserialize(d).map(#name::Details)
+            fn from_container<'de, D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <#details as #rt::serde::Deserialize>::deserialize(d).map(#name::Details)
             }
         }
         #schema
     }
 }
-
 /// Whether a field of a kind's request body is required: the kind's own parameter is, unless
 /// another parameter can imply the kind (`customer` alone is a card token).
 pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
@@ -506,8 +501,9 @@ pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
             .iter()
             .any(|k| k.node == kind && k.implied_by.is_empty())
 }
-
 pub(super) fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
+    let rt = crate::runtime::private();
+    let serde_crate = crate::runtime::private_str("serde");
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
     let doc = doc_text(&format!(
@@ -532,8 +528,8 @@ pub(super) fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, Token
         name.clone(),
         quote! {
             #[doc = #doc]
-            #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
-            #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+            #[derive(Clone, PartialEq, ::token_validate::TokenRequest, #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[serde(deny_unknown_fields, crate = #serde_crate)]
             #[token(kind = #kname, body)]
             #[non_exhaustive]
             pub struct #name {
