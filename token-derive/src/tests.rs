@@ -30,6 +30,7 @@ fn item_name(item: &Item) -> String {
     match item {
         Item::Struct(s) => s.ident.to_string(),
         Item::Enum(e) => e.ident.to_string(),
+        Item::Const(c) => c.ident.to_string(),
         Item::Impl(i) => match &*i.self_ty {
             syn::Type::Path(p) => p
                 .path
@@ -65,6 +66,11 @@ fn generated_kind(prefix: &str) -> String {
 
 /// The generated validators (the `state` module) of one kind's objects.
 fn generated_validators(prefix: &str) -> String {
+    generated_state(|name| name.starts_with(prefix))
+}
+
+/// The items of the generated `state` module whose names `keep`.
+fn generated_state(keep: impl Fn(&str) -> bool) -> String {
     let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
     let mut out = TokenStream::new();
     for item in &file.items {
@@ -73,7 +79,7 @@ fn generated_validators(prefix: &str) -> String {
             continue;
         }
         for item in m.content.iter().flat_map(|(_, items)| items) {
-            if item_name(item).starts_with(prefix) {
+            if keep(&item_name(item)) {
                 item.to_tokens(&mut out);
             }
         }
@@ -86,6 +92,81 @@ fn generated_validators(prefix: &str) -> String {
 #[test]
 fn generated_card_validators() {
     insta::assert_snapshot!(generated_validators("Card"));
+}
+
+/// The validators of the bank account kind.
+#[test]
+fn generated_bank_account_validators() {
+    insta::assert_snapshot!(generated_validators("BankAccount"));
+}
+
+/// The validators of the CVC update kind.
+#[test]
+fn generated_cvc_update_validators() {
+    insta::assert_snapshot!(generated_validators("CvcUpdate"));
+}
+
+/// The validators of the PII kind.
+#[test]
+fn generated_pii_validators() {
+    insta::assert_snapshot!(generated_validators("Pii"));
+}
+
+/// The validators of the person kind (`person`, its addresses, dob, documents, …).
+#[test]
+fn generated_person_validators() {
+    insta::assert_snapshot!(generated_validators("Person"));
+}
+
+/// The validators of the account kind (`account`, its company, individual, …); the
+/// prefix does not take `BankAccount…`.
+#[test]
+fn generated_account_validators() {
+    insta::assert_snapshot!(generated_validators("Account"));
+}
+
+/// The request-level state: `RequestState` (the body's top-level parameters), its `State`
+/// impl, the kind logic (`present`, `kind_index`, `kind`, `KIND_NAMES`) and building the
+/// typed request.
+#[test]
+fn generated_request_state() {
+    let text = generated_state(|name| name.starts_with("Request") || name == "KIND_NAMES");
+    assert!(text.contains("pub struct RequestState"), "{text}");
+    assert!(text.contains("const KIND_NAMES"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// Every kind's validators are in a snapshot: each state of the generated `state` module
+/// is named for an object of one of the six kinds or the request.
+#[test]
+fn every_state_is_in_a_snapshot() {
+    let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
+    let prefixes = [
+        "Card",
+        "BankAccount",
+        "CvcUpdate",
+        "Pii",
+        "Person",
+        "Account",
+        "Request",
+    ];
+    let kinds = token_spec::bundled().kinds.len();
+    assert_eq!(prefixes.len(), kinds + 1, "a kind without its snapshot");
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "state" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let name = item_name(item);
+            if matches!(item, Item::Struct(_)) {
+                assert!(
+                    prefixes.iter().any(|p| name.starts_with(p)),
+                    "`{name}` is in no validators snapshot"
+                );
+            }
+        }
+    }
 }
 
 /// Every number in `text` after `NodeId(` or `= ` replaced by `_`: the constants' values are
