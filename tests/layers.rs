@@ -4,9 +4,9 @@
 //! folder (its children never import it), and no file has more than 1,000 lines before its
 //! tests.
 //!
-//! The layers are the [`LAYERS`] table: one line per crate, layers lowest first, separated
-//! by `|`; a name is a top-level module (a file at the crate root or a folder). `lib` (the
-//! crate root) sits above every layer.
+//! The layers are the `layers` block of `ARCHITECTURE.md`: one line per crate, layers lowest
+//! first, separated by `|`; a name is a top-level module (a file at the crate root or a
+//! folder). `lib` (the crate root) sits above every layer.
 //!
 //! While the refactor runs, [`ALLOWED`] lists the violations that are known today. The test
 //! fails on a violation that is not listed *and* on a listed one that no longer exists, so a
@@ -26,13 +26,26 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The layers, lowest first. Names that do not exist yet are the target of issue 19's
-/// remaining steps (`options`, `engine`, `api`, `__private_0_2` in token-validate).
-const LAYERS: &str = "
-token-validate: options quote param context api_version ids error parse_error runtime_spec | rules checks | scan | engine run form json build | tree | request decimal from_param secret lenient | api __private_0_2 | tower axum serve
-token-derive: runtime | derive | generate
-token-spec: model id path suggest | rules | ir walk history | load | bundled | schema diff import
-";
+/// The layers: the ```` ```layers ```` block of `ARCHITECTURE.md`, so that the document
+/// and the check cannot drift.
+fn layers_table() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    let doc = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (it holds the layers block)", path.display()));
+    layers_block(&doc).unwrap_or_else(|| {
+        panic!(
+            "{}: no ```layers block (one line per crate, layers lowest first, `|` between them)",
+            path.display()
+        )
+    })
+}
+
+/// The text of the first ```` ```layers ```` fenced block.
+fn layers_block(doc: &str) -> Option<String> {
+    let start = doc.find("```layers\n")? + "```layers\n".len();
+    let len = doc[start..].find("```")?;
+    Some(doc[start..start + len].to_string())
+}
 
 /// Today's known violations; each fixing commit deletes its line. Empty at the end of issue
 /// 19, when this mechanism goes.
@@ -70,7 +83,7 @@ fn layers_run_one_way() {
             files: read_tree(&root.join(name).join("src")),
         })
         .collect();
-    let found = check(&crates, LAYERS);
+    let found = check(&crates, &layers_table());
     if std::env::var_os("LAYERS_GRAPH").is_some() {
         for c in &crates {
             for (from, to, items) in graph(c).edges {
@@ -156,6 +169,20 @@ fn the_checker_finds_each_kind_of_violation() {
     .map(|s| s.to_string())
     .collect();
     assert_eq!(keys, want);
+}
+
+#[test]
+fn the_layers_block_is_read() {
+    let doc = "# Title\n\n```layers\na: x | y\nb: z\n```\n\n```layers\nc: w\n```\n";
+    assert_eq!(layers_block(doc).as_deref(), Some("a: x | y\nb: z\n"));
+    assert_eq!(layers_block("no block"), None);
+    let table = parse_layers(&layers_table());
+    for c in CRATES {
+        assert!(
+            table.contains_key(*c),
+            "ARCHITECTURE.md's layers block lacks {c}"
+        );
+    }
 }
 
 /// The `proc_macro` functions a proc-macro crate's `lib.rs` must define are allowed there;
