@@ -885,6 +885,18 @@ fn issue_18_finding_1_secrets_in_the_request_line_and_headers() {
                 requests.push(format!(
                     "GET /v1/tokens HTTP/1.1\r\n{s}: x\r\nconnection: close\r\n\r\n"
                 ));
+                // A bad head's `Debug` (review 1 M1) quotes its request line masked.
+                for raw in &requests {
+                    if let token_validate::serve::head::Head::Bad(b) =
+                        token_validate::serve::head::examine(raw.as_bytes())
+                    {
+                        assert_digits_hidden(
+                            &format!("BadHead Debug: {raw}"),
+                            &format!("{b:?}"),
+                            secret,
+                        );
+                    }
+                }
                 for served in servers {
                     for raw in &requests {
                         let (answer, lines) = rt.block_on(served.exchange(raw.as_bytes()));

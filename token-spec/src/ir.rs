@@ -375,6 +375,17 @@ pub const HTTP_ERRORS: &[&str] = &[
     "idempotency_mismatch",
     "not_found",
     "ambiguous_path",
+    "idempotency_key_invalid",
+    "body_too_large",
+    "bad_header",
+    "bad_method",
+    "bad_uri",
+    "bad_version",
+    "uri_too_long",
+    "too_many_headers",
+    "head_too_large",
+    "bad_content_length",
+    "bad_transfer_encoding",
 ];
 
 /// A breaking change of Stripe's API that touches `POST /v1/tokens` (`versions.json`): a

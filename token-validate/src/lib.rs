@@ -50,6 +50,7 @@ pub mod decimal;
 mod error;
 mod form;
 mod from_param;
+pub mod http_answer;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod ids;

@@ -76,6 +76,38 @@ pub fn generate(spec: &Spec) -> TokenStream {
             quote! { #[doc = #doc] pub const #id: &str = #message; }
         })
         .collect();
+    // Beside each message, the whole answer as typed values (status, type, confidence,
+    // limit): what the HTTP layer answers with, so no status or type is written in code.
+    let answers: Vec<TokenStream> = spec
+        .http
+        .iter()
+        .map(|(name, def)| {
+            let id = format_ident!("{}", name.to_ascii_uppercase());
+            let (status, ty) = (def.status, &def.ty);
+            let confidence = format_ident!("{}", format!("{:?}", def.confidence));
+            let limit = match def.limit {
+                Some(l) => quote! { ::core::option::Option::Some(#l) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let key_param = match &def.key_param {
+                Some(k) => quote! { ::core::option::Option::Some(#k) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let doc = doc_text(&format!("`{name}`: the HTTP {status} answer."));
+            quote! {
+                #[doc = #doc]
+                pub const #id: crate::http_answer::HttpAnswer = crate::http_answer::HttpAnswer {
+                    name: #name,
+                    status: #status,
+                    error_type: #ty,
+                    message: super::http_messages::#id,
+                    confidence: crate::token_spec::model::HttpConfidence::#confidence,
+                    limit: #limit,
+                    key_param: #key_param,
+                };
+            }
+        })
+        .collect();
     quote! {
         #(#out)*
 
@@ -85,6 +117,13 @@ pub fn generate(spec: &Spec) -> TokenStream {
         #[doc(hidden)]
         pub mod http_messages {
             #(#http)*
+        }
+
+        /// The HTTP layer's own answers, from the spec's `rules.json` `http`, as typed
+        /// values beside their messages.
+        #[doc(hidden)]
+        pub mod http_answers {
+            #(#answers)*
         }
 
         /// A token kind: which of Stripe's token types a request creates.

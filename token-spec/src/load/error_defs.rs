@@ -1,7 +1,10 @@
 //! `rules.json`'s error definitions: the generic errors the runtime needs, the HTTP layer's
 //! answers, and the message templates of every error.
 
+use std::collections::HashMap;
+
 use super::report::Problems;
+use crate::id::NodeId;
 use crate::ir::{GENERIC_ERRORS, Generic, HTTP_ERRORS};
 use crate::model::{ErrorDef, RulesFile};
 
@@ -26,8 +29,15 @@ pub(super) fn generic_errors(rules: &RulesFile, rx: &mut Problems<'_>) {
     }
 }
 
-/// Checks `rules.http`: every answer of the HTTP layer, an error status, only `{value}`.
-pub(super) fn http_errors(rules: &RulesFile, rx: &mut Problems<'_>) {
+/// Checks `rules.http`: every answer of the HTTP layer, an error status, only `{value}` and
+/// `{limit}` (stated when the answer has a `limit`), a `key_param` the spec has (when
+/// `accepted.json`, where such keys are, was loaded).
+pub(super) fn http_errors(
+    rules: &RulesFile,
+    accepted: bool,
+    by_path: &HashMap<String, NodeId>,
+    rx: &mut Problems<'_>,
+) {
     for name in HTTP_ERRORS {
         if !rules.http.contains_key(*name) {
             rx.err("http", format!("missing the HTTP answer `{name}`"));
@@ -53,11 +63,27 @@ pub(super) fn http_errors(rules: &RulesFile, rx: &mut Problems<'_>) {
         let mut rest = e.message.as_str();
         while let Some(i) = rest.find('{') {
             let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
-            if &rest[i..end] != "{value}" {
-                rx.err(&place, "the message's only placeholder is `{value}`");
+            if !matches!(&rest[i..end], "{value}" | "{limit}") {
+                rx.err(
+                    &place,
+                    "the message's only placeholders are `{value}` and `{limit}`",
+                );
                 break;
             }
             rest = &rest[end..];
+        }
+        if e.limit.is_some() && !e.message.contains("{limit}") {
+            rx.err(&place, "a `limit` is stated in the message as `{limit}`");
+        }
+        // (`key` is a parameter of accepted.json: judged when that file is loaded.)
+        if let Some(key) = &e.key_param
+            && accepted
+            && !by_path.contains_key(key)
+        {
+            rx.err(
+                &place,
+                format!("`key_param` `{key}` is not a parameter of the spec"),
+            );
         }
     }
 }

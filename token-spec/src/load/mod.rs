@@ -179,7 +179,7 @@ impl Spec {
         };
 
         refine::booleans(rules, &mut rx);
-        error_defs::http_errors(rules, &mut rx);
+        error_defs::http_errors(rules, accepted.is_some(), &by_path, &mut rx);
         let generics = error_defs::generics(rules);
 
         let mut errors = sx.errors;
