@@ -155,7 +155,7 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
         })
         .and_then(|()| de.end());
     if let Err(e) = result {
-        let offset = json_offset(body, e.line(), e.column());
+        let (message, offset) = serde_error_at(body, &e);
         match &mut run.abort {
             Some(a) if a.kind == ParseErrorKind::JsonNotObject => {
                 a.offset = body
@@ -165,9 +165,17 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
             }
             Some(a) if a.offset == AT_SERDE => a.offset = offset,
             Some(_) => {}
-            None => run.abort_at(ParseErrorKind::Json(json_message(&e)), offset, None),
+            None => run.abort_at(ParseErrorKind::Json(message), offset, None),
         }
     }
+}
+
+/// A serde_json error as the JSON driver reports it: the message without its position, and
+/// the byte offset in `body` of its line and column. The one place that arithmetic lives:
+/// the scanner's tests and the fuzz crate's differential oracle compare against it.
+#[doc(hidden)]
+pub fn serde_error_at(body: &[u8], e: &serde_json::Error) -> (String, usize) {
+    (json_message(e), json_offset(body, e.line(), e.column()))
 }
 
 /// Byte offset of a serde_json (1-based) line/column position.

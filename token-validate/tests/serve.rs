@@ -302,6 +302,96 @@ async fn the_query_string_is_validated_and_forwarded_unchanged() {
     serve.stop().await;
 }
 
+/// Review 1, H1: at the proxy's default threshold (M), a body error below it (a bad escape,
+/// a key sent twice: `invalid_body`, L) does not hide the enforced errors found with it. A
+/// card that fails Luhn beside `x=%ZZ`, in the body or in the query, is Stripe's 402 and
+/// never reaches the upstream; a query over `--max-body` is a 413, as a body over it is.
+/// `check --enforce M` gives the same body the same verdict.
+#[tokio::test]
+async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let client = client();
+    let auth = format!("Bearer {SK_TEST}");
+    let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
+    let bodies = [
+        format!("{}&x=%ZZ", *BAD_CARD),
+        format!("x=%ZZ&{}", *BAD_CARD),
+        format!("{}&card[name]=a&card[name]=b", *BAD_CARD),
+    ];
+    for body in &bodies {
+        let a = post_form(&client, &serve, SK_TEST, &[], body).await;
+        assert_eq!(a.status.as_u16(), 402, "{body}: {}", a.text());
+        assert_eq!(a.json()["error"]["code"], "incorrect_number", "{body}");
+        assert_eq!(a.header("token-preflight-warnings"), None);
+        assert!(!a.text().contains("4242424242424241"));
+    }
+    let query = format!("{}&a=%ZZ", *BAD_CARD)
+        .replace('[', "%5B")
+        .replace(']', "%5D");
+    let a = send(
+        &client,
+        "POST",
+        &serve.url(&format!("/v1/tokens?{query}")),
+        &headers,
+        String::new(),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 402, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "incorrect_number");
+    assert_eq!(up.count(), 0, "a card that fails Luhn reached the upstream");
+    serve.stop().await;
+
+    // A query over the limit: 413, as the same bytes in the body.
+    let mut small = proxy_config(&up, None);
+    small.max_body = BAD_CARD.len() - 1;
+    let serve = Running::start(small).await;
+    let a = send(
+        &client,
+        "POST",
+        &serve.url(&format!("/v1/tokens?{}", *BAD_CARD)),
+        &headers,
+        String::new(),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 413, "{}", a.text());
+    let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("the query string is longer than"),
+        "{message}"
+    );
+    let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
+    assert_eq!(a.status.as_u16(), 413, "{}", a.text());
+    assert_eq!(up.count(), 0);
+    serve.stop().await;
+
+    // `check --enforce M` agrees (the binary, as a user runs it, when it is built).
+    #[cfg(feature = "cli")]
+    for body in &bodies {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_token-validate"))
+            .args(["check", "--enforce", "M", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(line["valid"], false, "{body}: {line}");
+        assert_eq!(
+            (line["status"].as_u64(), line["error"]["code"].as_str()),
+            (Some(402), Some("incorrect_number")),
+            "{body}: {line}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn other_paths_and_methods_pass_through_untouched() {
     let up = Upstream::start(Behaviour::Echo).await;
@@ -982,6 +1072,34 @@ async fn mock_refuses_pass() {
 }
 
 // ---------------------------------------------------------------- hardening
+
+/// Review 1, M3: the mock builds the typed request, which holds one token kind. Under
+/// `--enforce M` a body with a card and `pii` (`parameters_exclusive`, L) is refused, not
+/// turned into a card token with the `pii` dropped.
+#[tokio::test]
+async fn mock_under_a_threshold_mints_no_token_from_two_kinds() {
+    let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
+    c.enforce = token_validate::Confidence::M;
+    let serve = Running::start(c).await;
+    let client = client();
+    let two = card_body("4242424242424242", "&pii[id_number]=000000000");
+    let a = post_form(&client, &serve, SK_TEST, &[], &two).await;
+    assert_eq!(a.status.as_u16(), 400, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "parameters_exclusive");
+    assert!(!a.text().contains("tok_") && !a.text().contains("000000000"));
+    // The card alone: a token.
+    let a = post_form(
+        &client,
+        &serve,
+        SK_TEST,
+        &[],
+        &card_body("4242424242424242", ""),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert!(a.json()["id"].as_str().unwrap().starts_with("tok_"));
+    serve.stop().await;
+}
 
 fn hardened(header_timeout: Duration, max_connections: usize) -> Config {
     let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
