@@ -24,6 +24,15 @@ crates=(token-spec token-derive token-validate)
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 
+# `cargo package` builds each crate against the others through a temporary local registry,
+# unpacked under $CARGO_HOME/registry/src/. An unpacking that an earlier run left there for
+# the same version is reused without comparing contents, so a changed crate would be built
+# against its stale copy: remove ours first (the names are this workspace's only).
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+for c in "${crates[@]}"; do
+  rm -rf "$cargo_home"/registry/src/*/"$c-$version"
+done
+
 echo "== cargo package -p ${crates[*]} (each built from its .crate)"
 start=$SECONDS
 cargo package --offline --allow-dirty "${crates[@]/#/--package=}"

@@ -794,3 +794,24 @@ pub struct MissingBefore {
     /// The error.
     pub error: ErrorDef,
 }
+
+/// The meta-schema of the two spec files, derived from the file model with `schemars`:
+/// `(structure, rules)`.
+pub fn meta_schemas() -> (schemars::Schema, schemars::Schema) {
+    (
+        schemars::schema_for!(StructureFile),
+        schemars::schema_for!(RulesFile),
+    )
+}
+
+/// The meta-schema of `spec/accepted.json` ([`AcceptedFile`]), derived with
+/// `schemars`.
+pub fn accepted_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(AcceptedFile)
+}
+
+/// The meta-schema of `spec/versions.json` ([`VersionsFile`]), derived with
+/// `schemars`.
+pub fn versions_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(VersionsFile)
+}

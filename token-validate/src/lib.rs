@@ -104,28 +104,5 @@ pub use token_spec;
 pub use token_spec::model::Confidence;
 
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::from_param::derive as from;
-    pub use crate::lenient as de;
-    pub use crate::request::traits::str_eq;
-    pub use crate::secret::{Redacted, deserialize as deserialize_secret};
-    pub use crate::tree::{Object, Value};
-    pub use schemars;
-    pub use serde;
-
-    /// What the generated validators call.
-    pub mod v {
-        pub use crate::build;
-        pub use crate::context::{KeyType, Mode};
-        pub use crate::json;
-        pub use crate::rules;
-        pub use crate::rules::checks;
-        pub use crate::run::{
-            ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
-            Slot, State, Text, Unchecked, Unset,
-        };
-        pub use serde;
-        pub use token_spec::NodeId;
-        pub use token_spec::rules::{Brand, BrandTable, IinRange};
-    }
-}
+#[path = "private.rs"]
+pub mod __private_0_2;

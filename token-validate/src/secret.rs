@@ -5,7 +5,8 @@
 //! `4000056655665556`, expected a string"); a secret field (card number, CVC, account or id
 //! number) is read through [`deserialize`] instead, which drops the deserializer's error and
 //! reports one that names nothing from the input. The generated types use it with
-//! `#[serde(deserialize_with = "::token_validate::__private::deserialize_secret")]`.
+//! `#[serde(deserialize_with = "::token_validate::__private_0_2::deserialize_secret")]`;
+//! their `Debug` prints [`Redacted`] in its place.
 
 use serde::de::{Deserialize, Deserializer, Error};
 

@@ -108,19 +108,3 @@ pub(crate) fn validate_params<'de>(
     run.into_result()?;
     root.kind().ok_or_else(no_kind)
 }
-
-/// Compile-time string equality, for the derive's checks of nested object paths.
-pub const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
