@@ -51,8 +51,9 @@ mod error;
 mod form;
 mod from_param;
 pub mod http_answer;
+// Request and object ids for the tower layer and `serve`: not a stable API.
 #[cfg(feature = "tower")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+#[doc(hidden)]
 pub mod ids;
 #[doc(hidden)]
 pub mod json;
