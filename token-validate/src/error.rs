@@ -167,10 +167,12 @@ impl Error {
         };
         let mut message = String::with_capacity(def.message.len() + 16);
         let mut rest = def.message.as_str();
-        while let Some(i) = rest.find('{') {
+        // Byte searches: `{` and `}` are ASCII, so these are the indexes `str::find` gives,
+        // without depending on whether the char searcher is inlined here.
+        while let Some(i) = rest.bytes().position(|b| b == b'{') {
             message.push_str(&rest[..i]);
             let after = &rest[i + 1..];
-            let Some(j) = after.find('}') else {
+            let Some(j) = after.bytes().position(|b| b == b'}') else {
                 message.push_str(&rest[i..]);
                 rest = "";
                 break;
