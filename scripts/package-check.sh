@@ -32,6 +32,14 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 for c in "${crates[@]}"; do
   rm -rf "$cargo_home"/registry/src/*/"$c-$version"
 done
+# Cargo also takes a registry crate's build as immutable: a target directory that built
+# an earlier copy of ours from that registry reuses it. Forget those builds (found by their
+# dep-info, which names the registry's sources), so the packaged copies are compiled.
+for d in "$target_dir"/debug/deps/token_*.d; do
+  [ -e "$d" ] && grep -q "/registry/src/" "$d" || continue
+  unit=$(basename "$d" .d)
+  rm -rf "$target_dir/debug/.fingerprint/${unit//_/-}"
+done
 
 echo "== cargo package -p ${crates[*]} (each built from its .crate)"
 start=$SECONDS
