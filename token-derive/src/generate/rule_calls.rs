@@ -39,18 +39,52 @@ fn brand_table(table: &BrandTable) -> TokenStream {
     }}
 }
 
-/// The call of a local rule (one that judges the value alone) on `t`, as a condition that is
-/// true when the value fails.
-pub(super) fn local_rule_fails(check: &Check) -> TokenStream {
+/// The `strip` of the card number that a value's local rules read once for all of them
+/// (`card_number`, bound by [`card_number_read`]): the strip of its first
+/// `card_length_by_brand` or `luhn` rule, if it has one.
+pub(super) fn card_number_strip<'s>(
+    checks: impl IntoIterator<Item = &'s Check>,
+) -> Option<&'s str> {
+    checks.into_iter().find_map(|c| match c {
+        Check::CardLengthByBrand { strip, .. } | Check::Luhn { strip } => Some(strip.as_str()),
+        _ => None,
+    })
+}
+
+/// The statement that reads `t` as a card number once, before its local rules.
+pub(super) fn card_number_read(strip: &str) -> TokenStream {
     let v = v();
+    quote!(let card_number = #v::rules::card_number(t, #strip);)
+}
+
+/// The call of a local rule (one that judges the value alone) on `t`, as a condition that is
+/// true when the value fails. With `card` (the strip of the value's card number, read once as
+/// `card_number`), the card rules of that strip judge that reading instead of the text.
+pub(super) fn local_rule_fails(check: &Check, card: Option<&str>) -> TokenStream {
+    let v = v();
+    let shared = |strip: &str| card == Some(strip);
     match check {
+        // `digits_of` answers as `digits` when no strip character is a digit.
+        Check::Digits { min, max, strip }
+            if shared(strip) && !strip.bytes().any(|b| b.is_ascii_digit()) =>
+        {
+            let (min, max) = (lit_usize(*min), lit_usize(*max));
+            quote!(!#v::rules::digits_of(card_number.as_ref(), #min, #max))
+        }
         Check::Digits { min, max, strip } => {
             let (min, max) = (lit_usize(*min), lit_usize(*max));
             quote!(!#v::rules::digits(t, #min, #max, #strip))
         }
+        Check::CardLengthByBrand { brands, strip } if shared(strip) => {
+            let table = brand_table(brands);
+            quote!(!#v::rules::card_length_by_brand_of(card_number.as_ref(), #table))
+        }
         Check::CardLengthByBrand { brands, strip } => {
             let table = brand_table(brands);
             quote!(!#v::rules::card_length_by_brand(t, #strip, #table))
+        }
+        Check::Luhn { strip } if shared(strip) => {
+            quote!(!#v::rules::luhn_of(card_number.as_ref()))
         }
         Check::Luhn { strip } => quote!(!#v::rules::luhn(t, #strip)),
         Check::Month { min, max } => {

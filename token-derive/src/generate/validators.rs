@@ -7,7 +7,9 @@ use token_spec::{Check, NodeId, Spec, Ty};
 
 use super::ids::{gate_const, kind_const, lit_usize, node_const, rule_const, v};
 use super::names::{field, field_ident, state_name};
-use super::rule_calls::{kind_logic, local_rule_fails, scope_rule};
+use super::rule_calls::{
+    card_number_read, card_number_strip, kind_logic, local_rule_fails, scope_rule,
+};
 
 /// What `""` means for a node (or its items): refused, accepted, or forbidden by the
 /// `no_unset` rule whose object holds it.
@@ -175,12 +177,19 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
     let n = node_const(spec, child);
     let ty = scalar_ty(&node.ty);
     let unset = unset_of(spec, child, node.unset);
-    let rules: Vec<TokenStream> = node
+    let local: Vec<usize> = node
         .rules
         .iter()
-        .filter(|&&r| spec.rules[r].check.is_local())
+        .copied()
+        .filter(|&r| spec.rules[r].check.is_local())
+        .collect();
+    // A card number is read once for all its rules.
+    let card = card_number_strip(local.iter().map(|&r| &spec.rules[r].check));
+    let read_card = card.map(card_number_read);
+    let rules: Vec<TokenStream> = local
+        .iter()
         .map(|&r| {
-            let fails = local_rule_fails(&spec.rules[r].check);
+            let fails = local_rule_fails(&spec.rules[r].check, card);
             let idx = rule_const(spec, r);
             // A problem below the enforcement threshold is a warning: the value goes on to
             // its next rules.
@@ -196,6 +205,7 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
     } else {
         quote! {
             if let ::core::option::Option::Some(t) = run.scalar(&mut self.#f, #n, value, #ty, #unset) {
+                #read_card
                 #(#rules)*
             }
         }

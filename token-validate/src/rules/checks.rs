@@ -35,65 +35,98 @@ pub const MAX_RAW_IBAN_LEN: usize = 42;
 pub const MAX_EMAIL_LEN: usize = 254;
 
 /// What a card number is made of, read once: how many digits it has (the characters of
-/// `strip` left out), and its leading digits, which decide its brand.
+/// `strip` left out), its leading digits, which decide its brand, and its Luhn checksum. The
+/// `digits`, `card_length_by_brand` and `luhn` rules all judge this one reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CardNumber {
-    /// How many digits, counting no further than one past [`CardNumber::MAX_COUNTED`] (so a
-    /// longer number stays too long for any length).
+    /// How many digits.
     pub digits: usize,
     /// The first [`IinRange::MAX_DIGITS`] digits at most, as a number.
     lead: u32,
     /// How many digits `lead` holds.
     lead_digits: u8,
+    /// Whether the digits pass the Luhn (mod 10) checksum (`false` with no digit).
+    luhn: bool,
+}
+
+/// A digit (0 to 9) doubled, its two digits summed (Luhn). Another byte gives a number
+/// that is never used (its caller has found the byte is no digit), with no overflow.
+#[inline]
+fn luhn_doubled(d: u8) -> u8 {
+    let x = d.wrapping_mul(2);
+    if x > 9 { x.wrapping_sub(9) } else { x }
 }
 
 impl CardNumber {
-    /// The most digits counted: more than any length a brand table can allow (a `u8`).
-    pub const MAX_COUNTED: usize = u8::MAX as usize;
-
-    /// Reads a card number: `None` when it holds a character that is neither an ASCII
-    /// digit nor one of `strip` (the `digits` rule reports those). Stops after
-    /// [`CardNumber::MAX_COUNTED`] digits, so the work is bounded whatever the input;
-    /// allocates nothing.
+    /// Reads a card number in one pass over its bytes: `None` when it holds a character
+    /// that is neither an ASCII digit nor one of `strip` (the `digits` rule reports those).
+    /// The work is one step per byte, whatever the input; allocates nothing.
     pub fn read(text: &str, strip: &str) -> Option<CardNumber> {
         let bytes = text.as_bytes();
-        // The usual case: digits only, read in one pass with no strip lookups.
-        if bytes.len() <= Self::MAX_COUNTED && bytes.iter().all(u8::is_ascii_digit) {
-            let lead_digits = bytes.len().min(usize::from(IinRange::MAX_DIGITS));
-            let lead = bytes[..lead_digits]
-                .iter()
-                .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
-            return Some(CardNumber {
-                digits: bytes.len(),
-                lead,
-                lead_digits: lead_digits as u8,
-            });
+        // The usual case: digits only (and no strip character is a digit), read in one pass
+        // with no strip lookups. Luhn reads pairs aligned on the last digit: the left one
+        // doubled, the right one as it is (an odd count leaves a first digit alone).
+        if !strip.bytes().any(|b| b.is_ascii_digit()) {
+            let (head, pairs) = bytes.split_at(bytes.len() & 1);
+            let mut bad = false;
+            let mut sum = 0u64;
+            for &b in head {
+                let d = b.wrapping_sub(b'0');
+                bad |= d > 9;
+                sum += u64::from(d);
+            }
+            for pair in pairs.chunks_exact(2) {
+                if let [left, right] = pair {
+                    let (l, r) = (left.wrapping_sub(b'0'), right.wrapping_sub(b'0'));
+                    bad |= (l > 9) | (r > 9);
+                    sum += u64::from(luhn_doubled(l)) + u64::from(r);
+                }
+            }
+            if !bad {
+                let lead_digits = bytes.len().min(usize::from(IinRange::MAX_DIGITS));
+                let lead = bytes[..lead_digits]
+                    .iter()
+                    .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+                return Some(CardNumber {
+                    digits: bytes.len(),
+                    lead,
+                    lead_digits: lead_digits as u8,
+                    luhn: !bytes.is_empty() && sum.is_multiple_of(10),
+                });
+            }
         }
+        // Luhn doubles every second digit counted from the right: read from the left, each
+        // digit is added to both the sum where it is doubled and the one where it is not,
+        // by the parity of its place, and the count picks the right pair at the end. The
+        // sums grow by at most 9 a digit, so `u64` cannot overflow for any input in memory.
+        let mut plain = [0u64; 2];
+        let mut doubled = [0u64; 2];
         let mut n = CardNumber {
             digits: 0,
             lead: 0,
             lead_digits: 0,
+            luhn: false,
         };
         let mut take = |d: u8| {
             if n.lead_digits < IinRange::MAX_DIGITS {
                 n.lead = n.lead * 10 + u32::from(d);
                 n.lead_digits += 1;
             }
+            let place = n.digits & 1;
+            plain[place] += u64::from(d);
+            doubled[place] += u64::from(luhn_doubled(d));
             n.digits += 1;
-            n.digits <= Self::MAX_COUNTED
         };
         if strip.is_ascii() {
             // Bytes: a non-ASCII byte is neither a digit nor one of the strip characters.
-            for &b in text.as_bytes() {
+            for &b in bytes {
                 if strip.as_bytes().contains(&b) {
                     continue;
                 }
                 if !b.is_ascii_digit() {
                     return None;
                 }
-                if !take(b - b'0') {
-                    break;
-                }
+                take(b - b'0');
             }
         } else {
             for c in text.chars() {
@@ -103,12 +136,21 @@ impl CardNumber {
                 if !c.is_ascii_digit() {
                     return None;
                 }
-                if !take(c as u8 - b'0') {
-                    break;
-                }
+                take(c as u8 - b'0');
             }
         }
+        if n.digits > 0 {
+            // The last digit is not doubled: the places of the other parity are.
+            let last = (n.digits - 1) & 1;
+            n.luhn = (plain[last] + doubled[last ^ 1]).is_multiple_of(10);
+        }
         Some(n)
+    }
+
+    /// Whether the number passes the Luhn (mod 10) checksum (a number with no digit does
+    /// not).
+    pub fn luhn_valid(&self) -> bool {
+        self.luhn
     }
 
     /// Whether the number's leading digits fall in the range (a number with fewer digits
@@ -144,47 +186,9 @@ pub fn luhn_valid(digits: &str) -> bool {
 
 /// Luhn (mod 10) check of a card number whose characters in `strip` are left out
 /// (`"4242 4242 4242 4242"` with `" -"`): `false` when no digit is left, or a character is
-/// neither a digit nor one of `strip`. Reads the number in place.
+/// neither a digit nor one of `strip`. Reads the number in place, once.
 pub fn luhn_valid_without(number: &str, strip: &str) -> bool {
-    // Each digit adds at most 9: a `u64` sum cannot overflow for any input length that
-    // fits in memory, so it is reduced once, at the end.
-    // A digit doubled, its two digits summed.
-    const DOUBLED: [u64; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
-    let mut sum = 0u64;
-    let mut double = false;
-    let mut any = false;
-    let mut add = |d: u8| {
-        sum += if double {
-            DOUBLED[usize::from(d)]
-        } else {
-            u64::from(d)
-        };
-        double = !double;
-        any = true;
-    };
-    if strip.is_ascii() {
-        for &b in number.as_bytes().iter().rev() {
-            if strip.as_bytes().contains(&b) {
-                continue;
-            }
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                return false;
-            }
-            add(d);
-        }
-    } else {
-        for c in number.chars().rev() {
-            if strip.contains(c) {
-                continue;
-            }
-            if !c.is_ascii_digit() {
-                return false;
-            }
-            add(c as u8 - b'0');
-        }
-    }
-    any && sum.is_multiple_of(10)
+    CardNumber::read(number, strip).is_some_and(|n| n.luhn_valid())
 }
 
 /// Parses an expiry year given as two or four ASCII digits and returns the
@@ -696,17 +700,46 @@ mod tests {
     }
 
     #[test]
-    fn card_numbers_are_counted_without_allocating_or_reading_past_the_limit() {
+    fn card_numbers_are_read_in_one_pass() {
         let n = CardNumber::read("4242 4242-4242 4242", " -").unwrap();
         assert_eq!(n.digits, 16);
+        assert!(n.luhn_valid());
         let huge = "4".repeat(1 << 20);
-        assert_eq!(
-            CardNumber::read(&huge, "").unwrap().digits,
-            CardNumber::MAX_COUNTED + 1
-        );
+        assert_eq!(CardNumber::read(&huge, "").unwrap().digits, 1 << 20);
+        // A bad character is found wherever it is, however many digits come before it.
+        assert_eq!(CardNumber::read(&format!("{huge}x"), ""), None);
+        // A strip character that is a digit is left out, as the rules always read it.
+        assert_eq!(CardNumber::read("4242", "2").unwrap().digits, 2);
         // A strip set that is not ASCII is read by characters.
         assert_eq!(CardNumber::read("4242·4242", "·").unwrap().digits, 8);
         assert_eq!(CardNumber::read("4242·4242", ""), None);
+    }
+
+    /// The one-pass Luhn, read from the left, against the textbook one, read from the right,
+    /// on every number up to 10⁵ and with leading zeros (odd and even lengths).
+    #[test]
+    fn luhn_from_the_left_matches_luhn_from_the_right() {
+        fn textbook(digits: &str) -> bool {
+            let sum: u32 = digits
+                .bytes()
+                .rev()
+                .enumerate()
+                .map(|(i, b)| {
+                    let d = u32::from(b - b'0');
+                    if i % 2 == 1 {
+                        (d * 2) / 10 + (d * 2) % 10
+                    } else {
+                        d
+                    }
+                })
+                .sum();
+            !digits.is_empty() && sum.is_multiple_of(10)
+        }
+        for n in 0..100_000u32 {
+            for text in [n.to_string(), format!("{n:07}")] {
+                assert_eq!(luhn_valid(&text), textbook(&text), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -16,13 +16,21 @@ pub const MAX_FRAC_DIGITS: usize = MAX_DIGITS;
 
 /// An integer: an optional `-` and 1 to [`MAX_DIGITS`] ASCII digits (leading zeros
 /// allowed).
+/// Reads the bytes once: at most [`MAX_DIGITS`] digits always fit an `i64`, so the value is
+/// folded while the digits are checked, with no second parse.
 pub fn parse_integer(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || digits.len() > MAX_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    if digits.is_empty() || digits.len() > MAX_DIGITS {
         return None;
     }
-    text.parse().ok()
+    let value = digits.bytes().try_fold(0i64, |acc, b| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then(|| acc * 10 + i64::from(d))
+    })?;
+    Some(if negative { -value } else { value })
 }
 
 /// Whether `text` follows the grammar of decimals: the one check of `number` parameters.
@@ -63,6 +71,15 @@ mod tests {
         assert_eq!(parse_integer("12"), Some(12));
         assert_eq!(parse_integer("-3"), Some(-3));
         assert_eq!(parse_integer("0012"), Some(12));
+        assert_eq!(parse_integer("-0"), Some(0));
+        assert_eq!(
+            parse_integer("999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            parse_integer("-999999999999999999"),
+            Some(-999_999_999_999_999_999)
+        );
         for bad in [
             "",
             "-",
@@ -70,6 +87,9 @@ mod tests {
             "abc",
             "1e3",
             "9999999999999999999",
+            "--1",
+            "1-",
+            "١٢",
             "+1",
             " 1",
         ] {

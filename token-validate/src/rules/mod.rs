@@ -104,11 +104,32 @@ pub fn digits(text: &str, min: usize, max: usize, strip: &str) -> bool {
     n >= min
 }
 
+/// A card number read once, for the `digits`, `card_length_by_brand` and `luhn` rules of
+/// one value to judge together (the `_of` forms below): `None` when it holds a character
+/// that is neither a digit nor one of `strip`.
+#[inline]
+pub fn card_number(text: &str, strip: &str) -> Option<CardNumber> {
+    CardNumber::read(text, strip)
+}
+
+/// `digits` on a card number already read with the rule's `strip` (see [`card_number`]):
+/// the same answer as [`digits`] on its text when `strip` holds no digit.
+#[inline]
+pub fn digits_of(number: Option<&CardNumber>, min: usize, max: usize) -> bool {
+    number.is_some_and(|n| (min..=max).contains(&n.digits))
+}
+
 /// `card_length_by_brand`: the number's length (the `strip` characters removed) is one its
 /// brand allows in `brands`. A number that holds another character than a digit or one of
 /// `strip` fails (the `digits` rule, which runs first, says why).
 pub fn card_length_by_brand(text: &str, strip: &str, brands: &BrandTable) -> bool {
-    CardNumber::read(text, strip).is_some_and(|n| {
+    card_length_by_brand_of(CardNumber::read(text, strip).as_ref(), brands)
+}
+
+/// `card_length_by_brand` on a card number already read with the rule's `strip` (see
+/// [`card_number`]).
+pub fn card_length_by_brand_of(number: Option<&CardNumber>, brands: &BrandTable) -> bool {
+    number.is_some_and(|n| {
         n.brand(brands)
             .is_some_and(|b| b.lengths.iter().any(|l| usize::from(*l) == n.digits))
     })
@@ -117,6 +138,12 @@ pub fn card_length_by_brand(text: &str, strip: &str, brands: &BrandTable) -> boo
 /// `luhn`: the number (the `strip` characters removed) passes the Luhn checksum.
 pub fn luhn(text: &str, strip: &str) -> bool {
     checks::luhn_valid_without(text, strip)
+}
+
+/// `luhn` on a card number already read with the rule's `strip` (see [`card_number`]).
+#[inline]
+pub fn luhn_of(number: Option<&CardNumber>) -> bool {
+    number.is_some_and(CardNumber::luhn_valid)
 }
 
 /// `month`: an integer (ASCII digits, leading zeros allowed, as every integer parameter) in
@@ -281,6 +308,58 @@ pub fn json_object(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// The `_of` forms on one reading answer as the text forms, on numbers good and bad.
+    #[test]
+    fn card_rules_on_one_reading_answer_as_on_text() {
+        let brands = BrandTable {
+            brands: std::borrow::Cow::Owned(vec![
+                checks::Brand {
+                    name: "Visa".into(),
+                    iin: std::borrow::Cow::Owned(vec![checks::IinRange {
+                        digits: 1,
+                        low: 4,
+                        high: 4,
+                    }]),
+                    lengths: std::borrow::Cow::Owned(vec![13, 16, 19]),
+                },
+                checks::Brand {
+                    name: "Unknown".into(),
+                    iin: std::borrow::Cow::Owned(vec![]),
+                    lengths: std::borrow::Cow::Owned(vec![12, 14, 15]),
+                },
+            ]),
+        };
+        let strip = " -";
+        for text in [
+            "4242424242424242",
+            "4242 4242-4242 4242",
+            "4242424242424241",
+            "424242424242424",
+            "5555555555554444",
+            "378282246310005",
+            "42424242424242x2",
+            "",
+            " - ",
+            "0",
+            "٤٢٤٢",
+            "4242424242424242424242",
+        ] {
+            let n = card_number(text, strip);
+            let n = n.as_ref();
+            assert_eq!(
+                digits_of(n, 12, 19),
+                digits(text, 12, 19, strip),
+                "{text:?}"
+            );
+            assert_eq!(
+                card_length_by_brand_of(n, &brands),
+                card_length_by_brand(text, strip, &brands),
+                "{text:?}"
+            );
+            assert_eq!(luhn_of(n), luhn(text, strip), "{text:?}");
+        }
+    }
 
     #[test]
     fn apple_pay_tokens_are_stale_only_when_certainly_so() {
