@@ -49,6 +49,57 @@ pub struct CardNumber {
     luhn: bool,
 }
 
+/// The Luhn sum of `bytes` when they are all ASCII digits, else `None`: one pass, eight
+/// bytes at a time from the right as a `u64` (SWAR, no `unsafe`), then the first
+/// `len % 8` digits in pairs. Pairs are aligned on the last digit: in each pair the left
+/// digit is doubled, the right one taken as it is; an odd count leaves a first digit alone.
+fn digits_luhn_sum(bytes: &[u8]) -> Option<u64> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH_NIBBLES: u64 = ONES * 0xF0;
+    const ZEROS: u64 = ONES * b'0' as u64;
+    // Little-endian: the rightmost digit of a chunk is its highest byte, so the digits taken
+    // as they are sit in the odd bytes, the doubled ones in the even bytes.
+    const EVEN: u64 = u64::from_le_bytes([0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0]);
+    let mut bad = false;
+    let mut sum = 0u64;
+    let chunks = bytes.rchunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            continue;
+        };
+        let x = u64::from_le_bytes(chunk);
+        // Each byte is 0x30..=0x39: its high nibble is 3, and adding 6 to its low nibble
+        // does not reach the high nibble (no carry crosses a byte: 0x3F + 6 < 0x100).
+        bad |= x & HIGH_NIBBLES != ZEROS || x.wrapping_add(ONES * 6) & HIGH_NIBBLES != ZEROS;
+        let d = x.wrapping_sub(ZEROS);
+        let plain = d & !EVEN;
+        let even = d & EVEN;
+        // Doubled: 2d, less 9 where d >= 5 (d + 3 has bit 3 set exactly then); each lane
+        // of 16 bits holds a digit and a zero byte, so nothing carries between lanes.
+        let five_up = (((even + ONES * 3) & EVEN) >> 3) & (ONES & EVEN);
+        let doubled = (even << 1) - five_up * 9;
+        // (Wrapping: a chunk that is not all digits gives a sum that is never used.)
+        // Eight digits of at most 9: the byte sum (at most 72) is the top byte of the
+        // product with ONES.
+        sum += plain.wrapping_add(doubled).wrapping_mul(ONES) >> 56;
+    }
+    let (head, pairs) = rest.split_at(rest.len() & 1);
+    for &b in head {
+        let d = b.wrapping_sub(b'0');
+        bad |= d > 9;
+        sum += u64::from(d);
+    }
+    for pair in pairs.chunks_exact(2) {
+        if let [left, right] = pair {
+            let (l, r) = (left.wrapping_sub(b'0'), right.wrapping_sub(b'0'));
+            bad |= (l > 9) | (r > 9);
+            sum += u64::from(luhn_doubled(l)) + u64::from(r);
+        }
+    }
+    (!bad).then_some(sum)
+}
+
 /// A digit (0 to 9) doubled, its two digits summed (Luhn). Another byte gives a number
 /// that is never used (its caller has found the byte is no digit), with no overflow.
 #[inline]
@@ -66,34 +117,19 @@ impl CardNumber {
         // The usual case: digits only (and no strip character is a digit), read in one pass
         // with no strip lookups. Luhn reads pairs aligned on the last digit: the left one
         // doubled, the right one as it is (an odd count leaves a first digit alone).
-        if !strip.bytes().any(|b| b.is_ascii_digit()) {
-            let (head, pairs) = bytes.split_at(bytes.len() & 1);
-            let mut bad = false;
-            let mut sum = 0u64;
-            for &b in head {
-                let d = b.wrapping_sub(b'0');
-                bad |= d > 9;
-                sum += u64::from(d);
-            }
-            for pair in pairs.chunks_exact(2) {
-                if let [left, right] = pair {
-                    let (l, r) = (left.wrapping_sub(b'0'), right.wrapping_sub(b'0'));
-                    bad |= (l > 9) | (r > 9);
-                    sum += u64::from(luhn_doubled(l)) + u64::from(r);
-                }
-            }
-            if !bad {
-                let lead_digits = bytes.len().min(usize::from(IinRange::MAX_DIGITS));
-                let lead = bytes[..lead_digits]
-                    .iter()
-                    .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
-                return Some(CardNumber {
-                    digits: bytes.len(),
-                    lead,
-                    lead_digits: lead_digits as u8,
-                    luhn: !bytes.is_empty() && sum.is_multiple_of(10),
-                });
-            }
+        if !strip.bytes().any(|b| b.is_ascii_digit())
+            && let Some(sum) = digits_luhn_sum(bytes)
+        {
+            let lead_digits = bytes.len().min(usize::from(IinRange::MAX_DIGITS));
+            let lead = bytes[..lead_digits]
+                .iter()
+                .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+            return Some(CardNumber {
+                digits: bytes.len(),
+                lead,
+                lead_digits: lead_digits as u8,
+                luhn: !bytes.is_empty() && sum.is_multiple_of(10),
+            });
         }
         // Luhn doubles every second digit counted from the right: read from the left, each
         // digit is added to both the sum where it is doubled and the one where it is not,
@@ -739,6 +775,23 @@ mod tests {
             for text in [n.to_string(), format!("{n:07}")] {
                 assert_eq!(luhn_valid(&text), textbook(&text), "{text}");
             }
+        }
+        // Longer numbers (read eight digits at a time), and a byte that is no digit at each
+        // place of them.
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let len = 1 + (rng.next() % 40) as usize;
+            let mut text: Vec<u8> = (0..len).map(|_| b'0' + (rng.next() % 10) as u8).collect();
+            let s = std::str::from_utf8(&text).unwrap();
+            assert_eq!(luhn_valid(s), textbook(s), "{s}");
+            assert_eq!(CardNumber::read(s, " -").map(|n| n.digits), Some(len));
+            let at = (rng.next() % len as u64) as usize;
+            let bad = [b'/', b':', b' ', b'a', 0x7F, b'\0', b'0' + 10][(rng.next() % 7) as usize];
+            text[at] = bad;
+            let s = std::str::from_utf8(&text).unwrap();
+            assert!(!luhn_valid(s), "{s:?}");
+            let with_strip = CardNumber::read(s, " -");
+            assert_eq!(with_strip.is_some(), bad == b' ', "{s:?}");
         }
     }
 
