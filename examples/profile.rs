@@ -19,6 +19,7 @@ mod growth;
 
 const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
 const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
+const BANK_FORM: &str = "bank_account[country]=US&bank_account[currency]=usd&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000&bank_account[account_holder_type]=individual";
 const PERSON_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","maiden_name":"Doe","email":"jenny.rosen@example.com","phone":"+14155550123","gender":"female","nationality":"US","id_number":"000000000","ssn_last_4":"0000","political_exposure":"none","dob":{"day":1,"month":2,"year":1990},"address":{"line1":"1 Main St","line2":"Apt 2","city":"San Francisco","state":"CA","postal_code":"94107","country":"US"},"metadata":{"ref":"42"}}}"#;
 const PERSON_INVALID_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","favourite_colour":"blue","political_exposure":"maybe","address":{"line1":"1 Main St","city":"Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochllanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch","country":"GB"}}}"#;
 
@@ -65,6 +66,7 @@ fn main() {
                 usize::from(validate_json(black_box(PERSON_JSON.as_bytes()), &ctx).is_ok())
             }
             "card_form" => usize::from(check_form(black_box(CARD_FORM.as_bytes()), &ctx).is_ok()),
+            "bank_form" => usize::from(check_form(black_box(BANK_FORM.as_bytes()), &ctx).is_ok()),
             "card_form_typed" => {
                 usize::from(validate_form(black_box(CARD_FORM.as_bytes()), &ctx).is_ok())
             }
@@ -121,7 +123,7 @@ fn main() {
             }
             other => {
                 eprintln!(
-                    "unknown body {other}: card_json, card_json_typed, person_json, person_json_typed, card_form, card_form_typed, ignored_any, ignored_any_person, serde_floor, form_floor, scan_card_json, scan_person_json, skip_card_json, scan_card_form, invalid, invalid_typed, sizes"
+                    "unknown body {other}: card_json, card_json_typed, person_json, person_json_typed, bank_form, card_form, card_form_typed, ignored_any, ignored_any_person, serde_floor, form_floor, scan_card_json, scan_person_json, skip_card_json, scan_card_form, invalid, invalid_typed, sizes"
                 );
                 std::process::exit(2);
             }
