@@ -391,16 +391,19 @@ pub fn is_email(raw: &str) -> bool {
     };
     email_address::EmailAddress::is_valid_local_part(local)
         && email_address::EmailAddress::is_valid_domain(domain)
-        && email_domain_has_dot(raw)
+        && domain_has_dot(domain)
 }
 
 /// True when the domain of an address (what follows its last `@`) holds a
 /// `.` that is neither its first nor its last character: `example.com`,
 /// `[127.0.0.1]`, but not `gmail`, `com` or `gmail.`.
 pub fn email_domain_has_dot(raw: &str) -> bool {
-    let Some((_, domain)) = raw.rsplit_once('@') else {
-        return false;
-    };
+    raw.rsplit_once('@')
+        .is_some_and(|(_, domain)| domain_has_dot(domain))
+}
+
+/// [`email_domain_has_dot`] on the domain, already split from the address.
+fn domain_has_dot(domain: &str) -> bool {
     let inner = domain
         .strip_prefix('[')
         .and_then(|d| d.strip_suffix(']'))
@@ -543,10 +546,16 @@ pub fn integer_out_of_range(raw: &str, min: Option<i64>, max: Option<i64>) -> Op
         return None;
     }
     let negative = digits.len() != raw.len();
-    // Too long for i64: as far as it gets on its side.
-    let value = raw
-        .parse::<i64>()
-        .unwrap_or(if negative { i64::MIN } else { i64::MAX });
+    // The digits already checked are folded as they are (no second parse); too long for
+    // i64: as far as it gets on its side.
+    let magnitude = digits.bytes().fold(0u64, |acc, b| {
+        acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    });
+    let value = if negative {
+        0i64.saturating_sub_unsigned(magnitude)
+    } else {
+        i64::try_from(magnitude).unwrap_or(i64::MAX)
+    };
     match (min, max) {
         (Some(lo), _) if value < lo => Some((Bound::Min, lo)),
         (_, Some(hi)) if value > hi => Some((Bound::Max, hi)),
@@ -905,6 +914,20 @@ mod tests {
             ("12", m, None),
             ("99999999999999999999", m, Some((Bound::Max, 12))),
             ("-99999999999999999999", m, Some((Bound::Min, 1))),
+            // The ends of i64 and one past them, read as they are or as far as they get.
+            ("9223372036854775807", (None, Some(i64::MAX)), None),
+            (
+                "9223372036854775808",
+                (None, Some(i64::MAX - 1)),
+                Some((Bound::Max, i64::MAX - 1)),
+            ),
+            ("-9223372036854775808", (Some(i64::MIN), None), None),
+            (
+                "-9223372036854775809",
+                (Some(i64::MIN + 1), None),
+                Some((Bound::Min, i64::MIN + 1)),
+            ),
+            ("-0", d, Some((Bound::Min, 1))),
             ("5", (None, None), None),
             ("abc", d, None),
             ("", d, None),
