@@ -542,6 +542,15 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
     let name = state_name(spec, id);
     let this = nid(id);
     let depth = lit_usize(node.depth() + 1);
+    // Room for the longest parameter name of the object: an escaped key that decodes to one
+    // of them fits (a longer one matches none, and is decoded onto the heap).
+    let key_buf = lit_usize(
+        node.children
+            .iter()
+            .map(|&c| spec.node(c).name.len())
+            .max()
+            .unwrap_or(0),
+    );
     let mut fields = Vec::new();
     let mut puts = Vec::new();
     let mut form_arms = Vec::new();
@@ -552,6 +561,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
         let child = spec.node(c);
         let f = field_ident(&child.name);
         let key = &child.name;
+        let bkey = Literal::byte_string(child.name.as_bytes());
         let n = nid(c);
         let guard = version_guard(spec, c);
         let note = version_note(spec, c);
@@ -569,12 +579,12 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #bkey #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        match map.next_value_seed(#v::json::ScalarSeed::new(run, #depth, #v::json::JPath::Node(#n)))? {
+                        match #v::json::scalar(run, sc, #depth, #v::json::JPath::Node(#n))? {
                             #v::json::JsonScalar::Text(value) => self.#put(run, value),
                             #v::json::JsonScalar::Shape(shape) => run.scalar_shape(&mut self.#f, #n, shape),
                         }
@@ -594,12 +604,12 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #bkey #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::ObjectSeed::new(run, &mut self.#f, #ty, #depth))?;
+                        #v::json::object(run, sc, &mut self.#f, #ty, #depth)?;
                     }
                 });
                 gaps.push(quote! {
@@ -623,12 +633,12 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #bkey #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::ArraySeed::new(run, &mut self.#f, #ty, #depth))?;
+                        #v::json::array(run, sc, &mut self.#f, #ty, #depth)?;
                     }
                 });
                 gaps.push(quote! {
@@ -645,12 +655,12 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #bkey #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::MapSeed::new(run, &mut self.#f, #n, #unset, #depth))?;
+                        #v::json::map(run, sc, &mut self.#f, #n, #unset, #depth)?;
                     }
                 });
             }
@@ -663,13 +673,13 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #bkey #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
                         self.#f.sent();
-                        map.next_value_seed(#v::json::Skip::new(run, #depth, #v::json::JPath::Node(#n)))?;
+                        #v::json::skip(run, sc, #depth, #v::json::JPath::Node(#n))?;
                     }
                 });
             }
@@ -793,15 +803,19 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 }
             }
 
-            fn visit_json<A: #v::serde::de::MapAccess<'de>>(
+            fn visit_json(
                 &mut self,
                 run: &mut #v::Run<'_>,
-                mut map: A,
-            ) -> ::core::result::Result<(), A::Error> {
-                while let ::core::option::Option::Some(key) = map.next_key_seed(#v::json::KeySeed)? {
-                    match &*key {
+                sc: &mut #v::json::Scanner<'de>,
+            ) -> ::core::result::Result<(), #v::json::Stop> {
+                // A key with a `\` escape is decoded here first; the others are the body's
+                // own bytes, compared by length, then bytes.
+                let mut buf = [0u8; #key_buf];
+                while let ::core::option::Option::Some(key) = sc.next_key()? {
+                    let key = key.decode(&mut buf);
+                    match key.as_bytes() {
                         #(#json_arms)*
-                        other => #v::json::unknown_member(run, #this, other, &mut map, #depth, #unknown_gate)?,
+                        _ => #v::json::unknown_member(run, sc, #this, &key, #depth, #unknown_gate)?,
                     }
                 }
                 ::core::result::Result::Ok(())

@@ -566,11 +566,11 @@ pub fn check_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kin
 ///
 /// # Allocations
 ///
-/// None on a valid body whose strings (keys and values) have no `\` escape and whose lists
-/// have at most 4 items and maps at most 4 entries. Beyond that, exactly: one allocation per
-/// value with an escape (its decoded text); one per key with an escape, plus serde_json's
-/// scratch buffer (allocated on the first escaped key of the body, reallocated when a longer
-/// one comes); and for long lists and maps as [`check_form`] says. An invalid body allocates
+/// None on a valid body whose values have no `\` escape and whose lists have at most 4
+/// items and maps at most 4 entries (a parameter's key with an escape is decoded into a
+/// stack buffer). Beyond that, exactly: one allocation per value with an escape (its decoded
+/// text) and per map key with an escape (it is kept); and for long lists and maps as
+/// [`check_form`] says. An invalid body allocates
 /// its errors. `tests/alloc.rs` counts each case.
 pub fn check_json(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
     check_json_with(body, ctx, &Options::default())

@@ -543,12 +543,13 @@ pub trait State<'de>: Default {
     /// starts with the name of one of the object's parameters.
     fn dispatch(&mut self, run: &mut Run<'_>, segs: &[Seg<'_, 'de>], value: Text<'de>);
 
-    /// The members of this object in a JSON body.
-    fn visit_json<A: serde::de::MapAccess<'de>>(
+    /// The members of this object in a JSON body, pulled from the scanner (its `{` was
+    /// read; its `}` is read last).
+    fn visit_json(
         &mut self,
         run: &mut Run<'_>,
-        map: A,
-    ) -> Result<(), A::Error>;
+        sc: &mut crate::scan::json::Scanner<'de>,
+    ) -> Result<(), crate::json::Stop>;
 
     /// The end of a form body: lists whose indexes leave a gap are body errors;
     /// `offset_of` finds where a key was sent.
@@ -596,8 +597,6 @@ pub struct Run<'a> {
     pub(crate) abort: Option<ParseError>,
     /// The unknown parameters reported so far (each is reported once).
     unknowns: KeySet<'static>,
-    /// The address of a JSON body's first byte (for the offsets of raw values).
-    pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
     pub(crate) unknown_met: usize,
     /// Parameters learned from a newer Stripe OpenAPI document, if any.
@@ -635,7 +634,6 @@ impl<'a> Run<'a> {
             pair: 0,
             abort: None,
             unknowns: KeySet::default(),
-            json_base: 0,
             unknown_met: 0,
             runtime: None,
             runtime_used: Vec::new(),
