@@ -542,6 +542,34 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
     let name = state_name(spec, id);
     let this = nid(id);
     let depth = lit_usize(node.depth() + 1);
+    // Which parameter a JSON key names: its length picks the names of that length, compared
+    // in place (a constant length: a few word compares), else none (`children.len()`).
+    let which = {
+        let mut by_len: std::collections::BTreeMap<usize, Vec<(usize, Literal)>> =
+            std::collections::BTreeMap::new();
+        for (ci, &c) in node.children.iter().enumerate() {
+            let name = &spec.node(c).name;
+            by_len
+                .entry(name.len())
+                .or_default()
+                .push((ci, Literal::byte_string(name.as_bytes())));
+        }
+        let none = lit_usize(node.children.len());
+        let arms = by_len.iter().map(|(len, names)| {
+            let len = lit_usize(*len);
+            let tests = names.iter().map(|(ci, b)| {
+                let ci = lit_usize(*ci);
+                quote!(if k == #b { #ci } else)
+            });
+            quote!(#len => #(#tests)* { #none },)
+        });
+        quote! {
+            match k.len() {
+                #(#arms)*
+                _ => #none,
+            }
+        }
+    };
     // Room for the longest parameter name of the object: an escaped key that decodes to one
     // of them fits (a longer one matches none, and is decoded onto the heap).
     let key_buf = lit_usize(
@@ -557,11 +585,11 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
     let mut json_arms = Vec::new();
     let mut gaps = Vec::new();
     let mut finish_children = Vec::new();
-    for &c in &node.children {
+    for (ci, &c) in node.children.iter().enumerate() {
         let child = spec.node(c);
         let f = field_ident(&child.name);
         let key = &child.name;
-        let bkey = Literal::byte_string(child.name.as_bytes());
+        let ji = lit_usize(ci);
         let n = nid(c);
         let guard = version_guard(spec, c);
         let note = version_note(spec, c);
@@ -579,7 +607,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #bkey #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
@@ -604,7 +632,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #bkey #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
@@ -633,7 +661,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #bkey #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
@@ -655,7 +683,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #bkey #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
@@ -673,7 +701,7 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #bkey #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
                             return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
@@ -813,7 +841,9 @@ fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 let mut buf = [0u8; #key_buf];
                 while let ::core::option::Option::Some(key) = sc.next_key()? {
                     let key = key.decode(&mut buf);
-                    match key.as_bytes() {
+                    let k = key.as_bytes();
+                    let which: usize = #which;
+                    match which {
                         #(#json_arms)*
                         _ => #v::json::unknown_member(run, sc, #this, &key, #depth, #unknown_gate)?,
                     }
