@@ -541,10 +541,11 @@ fn typed(root: &mut RequestState<'_>, kind: Kind) -> Result<Request, Errors> {
 ///
 /// # Allocations
 ///
-/// None on a valid body whose keys and values need no decoding (no `+`, no `%XX`) and whose
-/// lists have at most 4 items and maps at most 4 entries. Beyond that, exactly: one
-/// allocation per value with `+` or `%XX` (its decoded text), two per key with them (its
-/// decoded text and its bytes' body offsets); a list past 4 items or a map past 4 entries
+/// None on a valid body whose values need no decoding (no `+`, no `%XX`) and whose lists
+/// have at most 4 items and maps at most 4 entries (a key with `+` or `%XX` is decoded into a
+/// stack buffer). Beyond that, exactly: one allocation per value with `+` or `%XX` (its
+/// decoded text, kept in its parameter's slot) and per map key with them (it is kept); a
+/// list past 4 items or a map past 4 entries
 /// moves to the heap (one allocation at the 5th, one more at the 9th, the 17th, … as it
 /// doubles), and a map past 16 entries also keeps a set of its keys (one allocation per key
 /// and one for the set). An invalid body allocates its errors. `tests/alloc.rs` counts each
