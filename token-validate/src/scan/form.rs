@@ -427,13 +427,19 @@ fn decode<'de, 'b>(
             Err(e) => Err(utf8_error(e.valid_up_to())),
         };
     }
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
-        if i > 0 {
-            out.push(b' ');
+    let out: Vec<u8> = if first_escape == raw.len() {
+        // Only `+`: a copy with spaces.
+        raw.iter().map(space).collect()
+    } else {
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            out.extend(percent_encoding::percent_decode(piece));
         }
-        out.extend(percent_encoding::percent_decode(piece));
-    }
+        out
+    };
     String::from_utf8(out)
         .map(Decoded::Heap)
         .map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
