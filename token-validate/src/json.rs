@@ -763,6 +763,32 @@ pub fn map<'de>(
 #[cfg(test)]
 mod tests {
     use super::raw_scalar;
+    use crate::{Context, check_json};
+
+    /// The two syntax errors whose words or verdict changed when the scanner replaced
+    /// serde_json's `RawValue` for parameters' values (issue 20): serde_json's `Value` words,
+    /// the same shape of message as every other malformed body.
+    #[test]
+    fn values_are_as_strict_as_serde_jsons_value() {
+        let ctx = Context::test_secret();
+        let first = |body: &[u8]| check_json(body, &ctx).unwrap_err().first().message.clone();
+        // A lone surrogate in a value: refused (a `RawValue` let it through, read as "").
+        let body = br#"{"card":{"name":"\ud800"}}"#;
+        assert!(serde_json::from_slice::<serde_json::Value>(body).is_err());
+        assert_eq!(
+            first(body),
+            "Invalid JSON body: unexpected end of hex escape at byte 23."
+        );
+        assert_eq!(
+            first(br#"{"card":{"name":"\udc00"}}"#),
+            "Invalid JSON body: lone leading surrogate in hex escape at byte 22."
+        );
+        // A number cut short by the end of the body ("invalid number" from a `RawValue`).
+        assert_eq!(
+            first(br#"{"card":{"exp_month":1."#),
+            "Invalid JSON body: EOF while parsing a value at byte 22."
+        );
+    }
 
     #[test]
     fn raw_values_read_as_the_validators_read_them() {

@@ -3,8 +3,8 @@
 //!
 //! [`Scanner::next_pair`] splits the body into pairs: each pair's key and value are found
 //! with one search for `&`, `=`, `%` and `+` (eight bytes at a time), which also tells
-//! whether they need decoding. Then, in the order the current scanner (`crate::form`) reads
-//! them, so that its errors come out in the same order:
+//! whether they need decoding. Then, in the order the driver (`crate::form`) reads them (the
+//! order of the scanner it replaced, so that errors come out in the same order):
 //!
 //! 1. [`Pair::key`]: the key, borrowed from the body unless it holds `%` or `+`, else
 //!    decoded into the caller's buffer (the heap beyond it);

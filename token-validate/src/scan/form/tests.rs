@@ -21,7 +21,7 @@ fn segs_of(segs: &[Seg<'_, '_>]) -> Vec<(String, bool, u32, (u32, u32))> {
         .collect()
 }
 
-/// The current scanner's reading, pair by pair.
+/// The replaced scanner's reading, pair by pair.
 fn old(body: &[u8], depth: usize) -> Vec<Read> {
     let limits = Limits::default().with_max_depth(depth);
     reference::pairs(body)
@@ -190,7 +190,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
 
-    /// The same readings as the current scanner, whatever the buffers' sizes.
+    /// The same readings as the replaced scanner, whatever the buffers' sizes.
     #[test]
     fn the_same_as_the_current_scanner(body in body(), depth in 1usize..5, buf in 0usize..24) {
         prop_assert_eq!(new(&body, depth, buf), old(&body, depth));
