@@ -120,8 +120,8 @@ fn main() {
                 );
                 eprintln!(
                     "array slot {}, map slot {}",
-                    std::mem::size_of::<token_validate::__private::v::ArraySlot<'static>>(),
-                    std::mem::size_of::<token_validate::__private::v::MapSlot<'static>>()
+                    std::mem::size_of::<token_validate::__private_0_2::v::ArraySlot<'static>>(),
+                    std::mem::size_of::<token_validate::__private_0_2::v::MapSlot<'static>>()
                 );
                 return;
             }
@@ -190,6 +190,6 @@ fn scan_form(body: &[u8]) -> usize {
 
 #[allow(dead_code)]
 fn sizes() {
-    use token_validate::__private::v::Slot;
+    use token_validate::__private_0_2::v::Slot;
     eprintln!("slot {}", std::mem::size_of::<Slot<'static>>());
 }

@@ -433,3 +433,108 @@ fn the_readme_counts_the_accepted_parameters() {
     let want = format!("and the {n} that Stripe's own clients send beyond its OpenAPI");
     assert!(readme.contains(&want), "README.md should say: {want}");
 }
+
+/// The code of the first error (its definition's name when Stripe gives none).
+fn code<T: std::fmt::Debug>(r: Result<T, token_validate::Errors>) -> String {
+    let e = r.unwrap_err();
+    e.first()
+        .code
+        .clone()
+        .unwrap_or_else(|| e.first().definition().to_string())
+}
+
+/// Review 1, H1: a body error below the threshold (`invalid_body` is L) does not hide the
+/// enforced errors found with it. A pair's own error (a bad escape, a key sent twice)
+/// leaves that pair out and the rest is still judged; an error on a key sent twice is not
+/// Stripe's answer (it may read the other value), so it is dropped, never guessed.
+#[test]
+fn a_body_error_below_the_threshold_does_not_hide_enforced_errors() {
+    let sk = ctx("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+    let m = Options::new().enforce(Confidence::M);
+    let luhn = "card[number]=4242424242424241&card[exp_month]=12&card[exp_year]=2034";
+    let check = |input: Input<'_>, opts: &Options| code(check_request(input, &sk, opts));
+    let typed = |input: Input<'_>, opts: &Options| code(validate_request(input, &sk, opts));
+    for body in [
+        format!("{luhn}&x=%ZZ"),
+        format!("x=%ZZ&{luhn}"),
+        format!("{luhn}&card[name]=a&card[name]=b"),
+        format!("card[name]=a&card[name]=b&{luhn}"),
+        format!("{luhn}&card[address_line1]=a&card[address_line1][x]=b"),
+    ] {
+        let input = Input::form(body.as_bytes());
+        assert_eq!(check(input, &m), "incorrect_number", "{body}");
+        assert_eq!(typed(input, &m), "incorrect_number", "{body}");
+        // Strict (the default): the body error is enforced, and it is the answer.
+        assert_eq!(check(input, &Options::new()), "invalid_body", "{body}");
+    }
+    // The same in the URL query, with an empty body or a clean one.
+    let query = format!("{luhn}&a=%ZZ");
+    let input = Input::form(b"").with_query(query.as_bytes());
+    assert_eq!(check(input, &m), "incorrect_number");
+    let input = Input::form(b"card[name]=a").with_query(query.as_bytes());
+    assert_eq!(check(input, &m), "incorrect_number");
+    // A number sent twice: Stripe may read the valid one, so neither value's error is
+    // the answer; the body error is (and a proxy forwards it with its warning).
+    let twice = format!("{luhn}&card[number]=4242424242424242");
+    assert_eq!(check(Input::form(twice.as_bytes()), &m), "invalid_body");
+    let json = br#"{"card":{"number":"4242424242424241","number":"4242424242424242","exp_month":12,"exp_year":2034}}"#;
+    assert_eq!(check(Input::json(json), &m), "invalid_body");
+    // A clean card with a body error: the body error alone.
+    let clean = format!("{CARD}&x=%ZZ");
+    assert_eq!(check(Input::form(clean.as_bytes()), &m), "invalid_body");
+}
+
+/// Review 1, H1 and L9: a URL query over the size limit is refused as a body over it is,
+/// unread (whatever the threshold), and the message says it is the query.
+#[test]
+fn a_query_over_the_limit_is_refused_like_a_body_over_it() {
+    let sk = ctx("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+    let limit = CARD.len() - 1;
+    let limits = token_validate::Limits::default().with_max_body_bytes(limit);
+    for enforce in [Confidence::L, Confidence::M, Confidence::H] {
+        let opts = Options::new().limits(limits.clone()).enforce(enforce);
+        // A body with an H error and a query over the limit: the limit is the answer.
+        let input = Input::form(b"card[number]=4242424242424241").with_query(CARD.as_bytes());
+        let e = check_request(input, &sk, &opts).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e.first().definition(), "invalid_body");
+        assert_eq!(
+            e.first().message,
+            format!(
+                "Invalid query string: the query string is longer than the limit of {limit} bytes."
+            )
+        );
+        // The same bytes as the body: the same definition and limit.
+        let e = check_request(Input::form(CARD.as_bytes()), &sk, &opts).unwrap_err();
+        assert_eq!(e.first().definition(), "invalid_body");
+        assert!(
+            e.first()
+                .message
+                .contains(&format!("limit of {limit} bytes"))
+        );
+    }
+}
+
+/// Review 1, M3: a typed request holds one token kind. Below the threshold, a body that
+/// sends a second kind (`parameters_exclusive`, L) is accepted by the verdict, which
+/// forwards the body as it came, but the typed paths refuse it rather than drop the second
+/// kind's parameters.
+#[test]
+fn the_typed_paths_refuse_a_second_token_kind_below_the_threshold() {
+    let sk = ctx("sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+    let m = Options::new().enforce(Confidence::M);
+    let body = format!("{CARD}&pii[id_number]=000000000");
+    let input = Input::form(body.as_bytes());
+    let a = check_request(input, &sk, &m).unwrap();
+    assert_eq!(a.warnings.codes(), ["parameters_exclusive"]);
+    assert_eq!(
+        code(validate_request(input, &sk, &m)),
+        "parameters_exclusive"
+    );
+    let e = token_validate::validate_request_as::<Request>(input, &sk, &m).unwrap_err();
+    assert_eq!(e.first().code.as_deref(), Some("parameters_exclusive"));
+    // One kind: the typed request, with its own warnings.
+    let past = "card[number]=4242424242424242&card[exp_month]=1&card[exp_year]=2026";
+    assert!(validate_request(Input::form(past.as_bytes()), &sk, &m).is_ok());
+    assert!(validate_request(Input::form(CARD.as_bytes()), &sk, &m).is_ok());
+}

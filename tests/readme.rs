@@ -1,9 +1,13 @@
 //! What the READMEs say, checked against what the code does: the flags of `serve` with their
-//! environment variables and defaults (the flag table of README.md), and the body limits and
-//! their ceilings (README.md and token-validate/README.md). The READMEs' Rust blocks run as
-//! doctests (src/lib.rs and each crate's docs); their other figures are checked where they
-//! are produced (tests/rules.rs: the error-definition counts; token-spec's tests: the 213
-//! leaf parameters; token-validate's cli tests: the 39 parameters of the diff).
+//! environment variables and defaults (the flag table of README.md), the body limits and
+//! their ceilings (README.md and token-validate/README.md), and how many client bodies of
+//! how many clients `tests/data/client-bodies/` holds (counted here). The READMEs' Rust
+//! blocks run as doctests (src/lib.rs and each crate's docs); their other figures are
+//! checked where they are produced, each counted from the spec: tests/rules.rs
+//! `confidence_counts_in_the_readme` (the error definitions by confidence),
+//! tests/versions.rs `the_readme_says_what_the_spec_counts` (the leaf parameters at the
+//! bundled API version, and the parameters added since 2023-08-16) and tests/accepted.rs
+//! `the_readme_counts_the_accepted_parameters` (what `accepted.json` adds).
 
 use token_validate::{
     HARD_MAX_ARRAY_LEN, HARD_MAX_BODY_BYTES, HARD_MAX_DEPTH, HARD_MAX_PARAMS, Limits,
@@ -138,5 +142,43 @@ fn the_serve_flag_table_is_the_clis() {
         seen,
         rows.len(),
         "README.md's flag table has rows the CLI does not know"
+    );
+}
+
+/// README.md says how many bodies of how many clients `tests/data/client-bodies/` holds:
+/// counted from the files (one file per client, each body in its `bodies`).
+#[test]
+fn the_readme_counts_the_client_bodies() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/client-bodies");
+    let mut clients = std::collections::BTreeSet::new();
+    let mut bodies = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        clients.insert(file["client"].as_str().unwrap().to_string());
+        bodies += file["bodies"].as_array().unwrap().len();
+    }
+    assert!(bodies > 0);
+    let want = format!(
+        "`tests/data/client-bodies/` the {bodies} bodies of {} clients",
+        clients.len()
+    );
+    assert!(flat(README).contains(&want), "README.md should say: {want}");
+}
+
+/// token-spec's README (its crate docs) names the API version of the bundled spec in its
+/// first sentence; its doctest does not repeat it (it would break on the next update).
+#[test]
+fn the_spec_readme_names_the_bundled_version() {
+    let spec = token_validate::token_spec::bundled();
+    let want = format!("(API version `{}`", spec.api_version);
+    let text = flat(include_str!("../token-spec/README.md"));
+    assert!(
+        text.contains(&want),
+        "token-spec/README.md should say: {want}"
     );
 }

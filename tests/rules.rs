@@ -1264,13 +1264,15 @@ fn confidence_counts_in_the_readme() {
         .values()
         .chain(rules)
         .chain(spec.kinds.iter().filter_map(|k| k.key_error.as_ref()));
-    let http = spec.http.values().map(|d| d.confidence);
-    let (mut h, mut m, mut l) = (0, 0, 0);
-    for confidence in defs.map(|d| d.confidence).chain(http) {
+    // An HTTP answer off the confidence scale (`protocol`) is counted apart.
+    let http = spec.http.values().map(|d| d.confidence.graded());
+    let (mut h, mut m, mut l, mut p) = (0, 0, 0, 0);
+    for confidence in defs.map(|d| Some(d.confidence)).chain(http) {
         match confidence {
-            Confidence::H => h += 1,
-            Confidence::M => m += 1,
-            Confidence::L => l += 1,
+            Some(Confidence::H) => h += 1,
+            Some(Confidence::M) => m += 1,
+            Some(Confidence::L) => l += 1,
+            None => p += 1,
         }
     }
     let readme = include_str!("../README.md")
@@ -1278,8 +1280,8 @@ fn confidence_counts_in_the_readme() {
         .collect::<Vec<_>>()
         .join(" ");
     let want = format!(
-        "`rules.json` and `accepted.json` hold {} error definitions (generic errors, rules, key rules and the HTTP layer's answers): {h} H, {m} M and {l} L",
-        h + m + l
+        "`rules.json` and `accepted.json` hold {} error definitions (generic errors, rules, key rules and the HTTP layer's answers): {h} H, {m} M and {l} L, and {p} protocol-level HTTP answers off that scale",
+        h + m + l + p
     );
     assert!(readme.contains(&want), "README.md should say: {want}");
 }

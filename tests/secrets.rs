@@ -4,7 +4,7 @@
 //! value is expected (issue 12's probes 1 to 5, at the end of this file): whatever an
 //! error quotes of the input follows `token_validate::quote`.
 
-use token_validate::{Context, Date, Errors, Request, validate_form, validate_json};
+use token_validate::{Context, Date, Errors, Input, Request, validate_form, validate_json};
 
 /// The fuzz oracles, for their digit-run checks and their in-process `serve`
 /// (`fuzz/src/oracles.rs`, as `tests/fuzz_corpus.rs` includes it).
@@ -65,6 +65,21 @@ fn assert_no_leak(what: &str, text: &str, value: &str) {
             "{what}: {w:?} of the secret {value:?} leaks in:\n{text}"
         );
     }
+}
+
+/// An `Input`'s `Debug` (plain and pretty) is that of any input of the same lengths and
+/// format: nothing of its bytes, in any rendering (text, or numbers as a derived `Debug` of
+/// `&[u8]` prints them), shows.
+fn check_input_debug(input: Input<'_>) {
+    let body = vec![b'x'; input.body.len()];
+    let query = vec![b'x'; input.query.len()];
+    let blank = Input {
+        body: &body,
+        query: &query,
+        ..input
+    };
+    assert_eq!(format!("{input:?}"), format!("{blank:?}"));
+    assert_eq!(format!("{input:#?}"), format!("{blank:#?}"));
 }
 
 fn check_errors(what: &str, errors: &Errors, value: &str) {
@@ -226,6 +241,9 @@ fn secrets_never_leak_from_errors() {
             for c in contexts() {
                 for body in form_bodies(&path, value) {
                     bodies += 1;
+                    // The request's `Input` (body and query) prints lengths only.
+                    let input = Input::form(body.as_bytes()).with_query(body.as_bytes());
+                    check_input_debug(input);
                     errors_seen += check_result(
                         &format!("form {body:.120}"),
                         validate_form(body.as_bytes(), &c),
@@ -234,6 +252,7 @@ fn secrets_never_leak_from_errors() {
                 }
                 for body in json_bodies(&path, value) {
                     bodies += 1;
+                    check_input_debug(Input::json(body.as_bytes()));
                     errors_seen += check_result(
                         &format!("json {body:.120}"),
                         validate_json(body.as_bytes(), &c),
@@ -885,6 +904,18 @@ fn issue_18_finding_1_secrets_in_the_request_line_and_headers() {
                 requests.push(format!(
                     "GET /v1/tokens HTTP/1.1\r\n{s}: x\r\nconnection: close\r\n\r\n"
                 ));
+                // A bad head's `Debug` (review 1 M1) quotes its request line masked.
+                for raw in &requests {
+                    if let token_validate::serve::head::Head::Bad(b) =
+                        token_validate::serve::head::examine(raw.as_bytes())
+                    {
+                        assert_digits_hidden(
+                            &format!("BadHead Debug: {raw}"),
+                            &format!("{b:?}"),
+                            secret,
+                        );
+                    }
+                }
                 for served in servers {
                     for raw in &requests {
                         let (answer, lines) = rt.block_on(served.exchange(raw.as_bytes()));

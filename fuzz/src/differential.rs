@@ -230,26 +230,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     }
 }
 
-/// serde_json's message without its position, and the byte offset the JSON driver makes of
-/// its line and column.
-fn serde_error(body: &[u8], e: &serde_json::Error) -> (String, usize) {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let msg = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-    let mut start = 0;
-    let mut line = 1;
-    for (i, &b) in body.iter().enumerate() {
-        if line == e.line() {
-            break;
-        }
-        if b == b'\n' {
-            line += 1;
-            start = i + 1;
-        }
-    }
-    (msg, (start + e.column().saturating_sub(1)).min(body.len()))
-}
-
 fn show(data: &[u8]) -> String {
     String::from_utf8_lossy(data).chars().take(300).collect()
 }
@@ -275,7 +255,7 @@ pub fn json(data: &[u8]) {
                 && !e.to_string().starts_with("number out of range")
                 && std::str::from_utf8(data).is_ok() =>
         {
-            let (message, offset) = serde_error(data, &e);
+            let (message, offset) = token_validate::json::serde_error_at(data, &e);
             match &ours {
                 Err(o) => assert_eq!(
                     (o.code.to_string(), o.offset),

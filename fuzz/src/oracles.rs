@@ -19,7 +19,9 @@
 //!    did not write (a card, account or id number has at least as many), no error is
 //!    longer than [`MAX_MESSAGE_CHARS`], and the markers the generators plant (card numbers,
 //!    CVCs, id numbers) never appear, except a short marker sent only as the whole value
-//!    of a non-secret parameter, which `token_validate::quote` lets through;
+//!    of a non-secret parameter, which `token_validate::quote` lets through; and the
+//!    `Debug` of the request's `token_validate::Input` shows nothing of its bytes (it is
+//!    that of an input of the same lengths);
 //! 3. no secret value in the `Debug` of an accepted request: the values of the spec's
 //!    secret parameters (those with at least 6 characters and 3 digits that the body does
 //!    not also send elsewhere) and the planted markers;
@@ -273,6 +275,25 @@ pub fn check_request(what: &str, req: &Request, secrets: &[String], markers: &[&
     }
 }
 
+/// The `Debug` of the request's `Input` (plain and pretty) is that of any input of the same
+/// lengths and format: nothing of its bytes shows, in any rendering (text, or the numbers a
+/// derived `Debug` of `&[u8]` prints).
+fn check_input_debug(what: &str, input: token_validate::Input<'_>) {
+    let body = vec![b'x'; input.body.len()];
+    let query = vec![b'x'; input.query.len()];
+    let blank = token_validate::Input {
+        body: &body,
+        query: &query,
+        ..input
+    };
+    for (got, want) in [
+        (format!("{input:?}"), format!("{blank:?}")),
+        (format!("{input:#?}"), format!("{blank:#?}")),
+    ] {
+        assert_eq!(got, want, "{what}: the Debug of its Input shows its bytes");
+    }
+}
+
 /// Whether `needle` occurs in `hay` with no ASCII letter or digit right before or after it
 /// (a secret `000000000` is not in the decimal `0.000000000000000001`).
 fn contains_token(hay: &str, needle: &str) -> bool {
@@ -359,6 +380,13 @@ pub fn check_body(
     let secrets = parse(format, body)
         .map(|t| secret_values(&t))
         .unwrap_or_default();
+    // Oracle 2 on the request's `Input` too: its `Debug` shows lengths, not the bytes.
+    let input = match format {
+        Format::Form => token_validate::Input::form(body),
+        Format::Json => token_validate::Input::json(body),
+    }
+    .with_query(body);
+    check_input_debug(what, input);
     let mut accepted = 0;
     // Oracle 3's `Debug` check depends only on the request: once per distinct request.
     let mut checked: Vec<Request> = Vec::new();

@@ -27,20 +27,17 @@
 //! - on a field: `param = "dob[day]"` (a path relative to the struct's place), `object =
 //!   "address"` (the field's type is a struct with `#[token(object = "address")]`), `skip`.
 
-// The pipeline follows garde_derive: `syntax` parses, `check` checks against the spec and
-// collects every error (as serde_derive's `Ctxt`), `emit` writes the impls, or a fallback
-// impl when checking failed so that only the real errors show.
+// Two pipelines: `derive` (a user's struct: syntax → check → emit) and `generate` (the
+// request types and validators of every token kind, from the spec).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod check;
-mod emit;
+mod derive;
 mod generate;
-mod syntax;
+mod runtime;
 #[cfg(test)]
 mod tests;
-mod validator;
 
 use proc_macro::TokenStream;
 
@@ -49,26 +46,7 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(TokenRequest, attributes(token))]
 pub fn derive_token_request(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand_derive(input).into()
-}
-
-/// The derive's expansion: the impls, or every error found plus impls that keep the rest of
-/// the build quiet.
-pub(crate) fn expand_derive(input: syn::DeriveInput) -> proc_macro2::TokenStream {
-    let spec = token_spec::bundled();
-    let mut cx = syntax::Ctxt::default();
-    let Some(cont) = syntax::Container::parse(&mut cx, &input) else {
-        return cx.into_compile_errors();
-    };
-    let checked = check::check(&mut cx, spec, &cont);
-    match checked {
-        Some(c) if !cx.has_errors() => emit::emit(spec, &cont, &c),
-        _ => {
-            let fb = emit::fallback(&cont);
-            let errs = cx.into_compile_errors();
-            quote::quote! { #errs #fb }
-        }
-    }
+    derive::expand(input).into()
 }
 
 /// Generates the request types of all six token kinds from the spec (used once, inside

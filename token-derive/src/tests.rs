@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{DeriveInput, Item, parse_quote};
 
-use crate::{expand_derive, generate};
+use crate::derive::expand as expand_derive;
+use crate::generate;
 
 fn pretty(tokens: TokenStream) -> String {
     let file: syn::File = match syn::parse2(tokens.clone()) {
@@ -29,6 +30,7 @@ fn item_name(item: &Item) -> String {
     match item {
         Item::Struct(s) => s.ident.to_string(),
         Item::Enum(e) => e.ident.to_string(),
+        Item::Const(c) => c.ident.to_string(),
         Item::Impl(i) => match &*i.self_ty {
             syn::Type::Path(p) => p
                 .path
@@ -64,6 +66,11 @@ fn generated_kind(prefix: &str) -> String {
 
 /// The generated validators (the `state` module) of one kind's objects.
 fn generated_validators(prefix: &str) -> String {
+    generated_state(|name| name.starts_with(prefix))
+}
+
+/// The items of the generated `state` module whose names `keep`.
+fn generated_state(keep: impl Fn(&str) -> bool) -> String {
     let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
     let mut out = TokenStream::new();
     for item in &file.items {
@@ -72,7 +79,7 @@ fn generated_validators(prefix: &str) -> String {
             continue;
         }
         for item in m.content.iter().flat_map(|(_, items)| items) {
-            if item_name(item).starts_with(prefix) {
+            if keep(&item_name(item)) {
                 item.to_tokens(&mut out);
             }
         }
@@ -85,6 +92,148 @@ fn generated_validators(prefix: &str) -> String {
 #[test]
 fn generated_card_validators() {
     insta::assert_snapshot!(generated_validators("Card"));
+}
+
+/// The validators of the bank account kind.
+#[test]
+fn generated_bank_account_validators() {
+    insta::assert_snapshot!(generated_validators("BankAccount"));
+}
+
+/// The validators of the CVC update kind.
+#[test]
+fn generated_cvc_update_validators() {
+    insta::assert_snapshot!(generated_validators("CvcUpdate"));
+}
+
+/// The validators of the PII kind.
+#[test]
+fn generated_pii_validators() {
+    insta::assert_snapshot!(generated_validators("Pii"));
+}
+
+/// The validators of the person kind (`person`, its addresses, dob, documents, …).
+#[test]
+fn generated_person_validators() {
+    insta::assert_snapshot!(generated_validators("Person"));
+}
+
+/// The validators of the account kind (`account`, its company, individual, …); the
+/// prefix does not take `BankAccount…`.
+#[test]
+fn generated_account_validators() {
+    insta::assert_snapshot!(generated_validators("Account"));
+}
+
+/// The request-level state: `RequestState` (the body's top-level parameters), its `State`
+/// impl, the kind logic (`present`, `kind_index`, `kind`, `KIND_NAMES`) and building the
+/// typed request.
+#[test]
+fn generated_request_state() {
+    let text = generated_state(|name| name.starts_with("Request") || name == "KIND_NAMES");
+    assert!(text.contains("pub struct RequestState"), "{text}");
+    assert!(text.contains("const KIND_NAMES"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// Every kind's validators are in a snapshot: each state of the generated `state` module
+/// is named for an object of one of the six kinds or the request.
+#[test]
+fn every_state_is_in_a_snapshot() {
+    let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
+    let prefixes = [
+        "Card",
+        "BankAccount",
+        "CvcUpdate",
+        "Pii",
+        "Person",
+        "Account",
+        "Request",
+    ];
+    let kinds = token_spec::bundled().kinds.len();
+    assert_eq!(prefixes.len(), kinds + 1, "a kind without its snapshot");
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "state" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let name = item_name(item);
+            if matches!(item, Item::Struct(_)) {
+                assert!(
+                    prefixes.iter().any(|p| name.starts_with(p)),
+                    "`{name}` is in no validators snapshot"
+                );
+            }
+        }
+    }
+}
+
+/// Every number in `text` after `NodeId(` or `= ` replaced by `_`: the constants' values are
+/// positions in the spec files, which a new parameter shifts.
+fn redact_positions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = ["NodeId(", "= "]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|i| i + p.len()))
+        .min()
+    {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        // prettyplease may wrap a long line inside `NodeId(…)`: `(\n    38,\n)`.
+        let t = rest.trim_start();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            out.push('_');
+            rest = &t[digits..];
+            if let Some(after) = rest.strip_prefix(',')
+                && after.trim_start().starts_with(')')
+            {
+                rest = after.trim_start();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The named constants the generated code refers to the spec by (`node::CARD__EXP_MONTH`,
+/// `rule::CARD_EXP_MONTH`, `kind::CARD`, `gate::…`), their values redacted: a new Stripe
+/// parameter adds one line here and changes none.
+#[test]
+fn generated_ids() {
+    let file: syn::File = syn::parse2(generate::generate(token_spec::bundled())).unwrap();
+    let mut out = TokenStream::new();
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "state" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            if let Item::Mod(ids) = item
+                && ["node", "rule", "kind", "gate"].contains(&ids.ident.to_string().as_str())
+            {
+                item.to_tokens(&mut out);
+            }
+        }
+    }
+    let text = redact_positions(&pretty(out));
+    assert!(
+        text.contains("pub const CARD__EXP_MONTH: NodeId = NodeId(_);"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn redaction_replaces_positions_only() {
+    assert_eq!(
+        redact_positions(
+            "pub const A: NodeId = NodeId(160);\npub const B: usize = 12;\n(\"a\", A)\nNodeId(\n    38,\n);"
+        ),
+        "pub const A: NodeId = NodeId(_);\npub const B: usize = _;\n(\"a\", A)\nNodeId(_);"
+    );
 }
 
 #[test]

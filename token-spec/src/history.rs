@@ -13,7 +13,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use crate::ir::{Gate, NodeId, Spec, Ty};
+use crate::id::NodeId;
+use crate::ir::{Gate, Spec, Ty};
 
 /// A version's release date, `YYYY-MM-DD`, as `(year, month, day)`, when the text is
 /// `YYYY-MM-DD` or `YYYY-MM-DD.name` with a name of ASCII letters and digits (Stripe's

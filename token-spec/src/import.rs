@@ -339,7 +339,7 @@ pub fn link_doc(path: &str, kinds: &[&str]) -> String {
 /// kind (`customer`, `expand`) is listed on the card token's page. `kinds` are the top-level
 /// parameters that have a page of their own.
 pub fn reference_link(path: &str, kinds: &[&str]) -> String {
-    let segs = crate::split_path(path).unwrap_or_else(|| vec![path]);
+    let segs = crate::path::split_path(path).unwrap_or_else(|| vec![path]);
     let page = if kinds.contains(&segs[0]) {
         segs[0]
     } else {
@@ -577,7 +577,7 @@ impl<'a> Importer<'a> {
             let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
             self.param(
                 schemas,
-                &crate::join_path(path, name),
+                &crate::path::join_path(path, name),
                 required.contains(name),
                 &ptr,
                 depth + 1,

@@ -3,24 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::id::NodeId;
 use crate::model::{
     AcceptedWhat, BooleanDef, Confidence, ErrorDef, HttpErrorDef, IdDef, InferredFact, KeyType,
     Mode, Stage, TypeName,
 };
 use crate::rules::{BrandTable, Check, RuleName};
-
-/// The index of a node in [`Spec::nodes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(pub u32);
-
-impl NodeId {
-    /// The request body itself: the root of the tree.
-    pub const ROOT: NodeId = NodeId(0);
-    /// The index as `usize`.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// The type of an array item.
 #[derive(Debug, Clone, PartialEq)]
@@ -362,6 +350,44 @@ impl Generic {
     }
 }
 
+/// The names of the generic errors the runtime needs from `rules.json` `errors`.
+pub const GENERIC_ERRORS: &[&str] = &{
+    let mut names = [""; Generic::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Generic::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// The answers of the HTTP layer the runtime needs from `rules.json` `http`.
+pub const HTTP_ERRORS: &[&str] = &[
+    "missing_api_key",
+    "invalid_api_key",
+    "invalid_account",
+    "unsupported_media_type",
+    "body_timeout",
+    "body_read",
+    "upstream_failed",
+    "upstream_timeout",
+    "idempotency_key_too_long",
+    "idempotency_mismatch",
+    "not_found",
+    "ambiguous_path",
+    "idempotency_key_invalid",
+    "body_too_large",
+    "bad_header",
+    "bad_method",
+    "bad_uri",
+    "bad_version",
+    "uri_too_long",
+    "too_many_headers",
+    "head_too_large",
+    "bad_content_length",
+    "bad_transfer_encoding",
+];
+
 /// A breaking change of Stripe's API that touches `POST /v1/tokens` (`versions.json`): a
 /// request whose API version is before it is validated as before it.
 #[derive(Debug, Clone)]
@@ -448,7 +474,7 @@ impl Spec {
     /// for Stripe's "Did you mean address_city?" (the suggestion names only the leaf).
     ///
     /// The distance is Levenshtein's (as the derive's hints, bounded:
-    /// [`distance_within`](crate::distance_within)), and a name qualifies when it is at most one edit per four
+    /// [`distance_within`](crate::suggest::distance_within)), and a name qualifies when it is at most one edit per four
     /// characters of the segment away, with at least 1 and at most 3 edits: Stripe's
     /// observed suggestions (`adress_city` → `address_city`, `unit_amout` → `unit_amount`,
     /// `paynebt_method_types` → `payment_method_types`) are 1 or 2 edits away, while a
@@ -483,7 +509,7 @@ impl Spec {
             {
                 continue;
             }
-            let Some(d) = crate::distance_within(segment, name, allowed) else {
+            let Some(d) = crate::suggest::distance_within(segment, name, allowed) else {
                 continue;
             };
             if d > 0 && best.is_none_or(|(b, _)| d < b) {

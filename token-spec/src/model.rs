@@ -222,12 +222,62 @@ pub struct HttpErrorDef {
     #[serde(rename = "type")]
     pub ty: String,
     /// The message; `{value}` is filled in where the answer names something (the
-    /// idempotency key, the method and path of an unknown URL).
+    /// idempotency key, the method and path of an unknown URL), `{limit}` with the limit
+    /// it states ([`HttpErrorDef::limit`], or the HTTP server's own limit).
     pub message: String,
     /// Where the wording comes from.
     pub source: String,
-    /// How sure we are that Stripe answers exactly this.
-    pub confidence: Confidence,
+    /// How sure we are that Stripe answers exactly this, or `protocol`: an answer about
+    /// the transport that no evidence grades (see [`HttpConfidence`]).
+    pub confidence: HttpConfidence,
+    /// The limit the answer enforces, when it is Stripe's and so the spec's (the length of
+    /// an idempotency key): read from here by the runtime and filled in for `{limit}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// The top-level body parameter where a client that sends no `Authorization` header
+    /// puts the API key (Stripe.js sends its publishable key as `key`): the HTTP layer
+    /// reads the key from it before it answers this. It must be a parameter of the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_param: Option<String>,
+}
+
+/// How sure we are of an HTTP answer: a [`Confidence`] like every error definition's, for
+/// an answer that rests on evidence of what Stripe does (an enforcement threshold grades
+/// it), or `protocol`, off that scale: an answer about the transport itself (a body over
+/// the limit or not received in time, a request head the HTTP server cannot read, a path
+/// that does not name one endpoint, an upstream that failed). No evidence grades those,
+/// and they are given whatever the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum HttpConfidence {
+    /// Observed or documented for this case.
+    H,
+    /// The same answer seen on a sibling endpoint or an older API version.
+    M,
+    /// Inferred; the wording is ours.
+    L,
+    /// Off the confidence scale: a protocol-level answer, given whatever the threshold.
+    #[serde(rename = "protocol")]
+    Protocol,
+}
+
+impl HttpConfidence {
+    /// The confidence of an evidence-graded answer; `None` for a protocol-level one.
+    pub fn graded(self) -> Option<Confidence> {
+        match self {
+            HttpConfidence::H => Some(Confidence::H),
+            HttpConfidence::M => Some(Confidence::M),
+            HttpConfidence::L => Some(Confidence::L),
+            HttpConfidence::Protocol => None,
+        }
+    }
+
+    /// As the spec writes it: `H`, `M`, `L` or `protocol`.
+    pub fn as_str(self) -> &'static str {
+        match self.graded() {
+            Some(c) => c.as_str(),
+            None => "protocol",
+        }
+    }
 }
 
 /// The texts a boolean parameter accepts. Any other text is Stripe's "Invalid boolean".
@@ -743,4 +793,25 @@ pub struct MissingBefore {
     pub within: Vec<String>,
     /// The error.
     pub error: ErrorDef,
+}
+
+/// The meta-schema of the two spec files, derived from the file model with `schemars`:
+/// `(structure, rules)`.
+pub fn meta_schemas() -> (schemars::Schema, schemars::Schema) {
+    (
+        schemars::schema_for!(StructureFile),
+        schemars::schema_for!(RulesFile),
+    )
+}
+
+/// The meta-schema of `spec/accepted.json` ([`AcceptedFile`]), derived with
+/// `schemars`.
+pub fn accepted_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(AcceptedFile)
+}
+
+/// The meta-schema of `spec/versions.json` ([`VersionsFile`]), derived with
+/// `schemars`.
+pub fn versions_meta_schema() -> schemars::Schema {
+    schemars::schema_for!(VersionsFile)
 }

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::ir::NodeId;
+use crate::id::NodeId;
 use crate::model::Stage;
 
 /// A rule the runtime implements. The spec names it in `rules[].rule`.

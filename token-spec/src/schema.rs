@@ -8,7 +8,8 @@
 use schemars::Schema;
 use serde_json::{Map, Value, json};
 
-use crate::ir::{ItemTy, NodeId, Spec, Ty};
+use crate::id::NodeId;
+use crate::ir::{ItemTy, Spec, Ty};
 use crate::rules::Check;
 
 /// The JSON Schema dialect emitted.
@@ -237,8 +238,8 @@ impl Spec {
                 }
             }
             for (parent, mut names) in parents {
-                let top =
-                    crate::split_path(&self.node(parent).path).and_then(|s| self.lookup(s[0]));
+                let top = crate::path::split_path(&self.node(parent).path)
+                    .and_then(|s| self.lookup(s[0]));
                 if top.is_none_or(|t| !params.contains(&t)) {
                     continue;
                 }
@@ -246,7 +247,7 @@ impl Spec {
                 // `required` holds only for an object: the id form of an object-or-id
                 // parameter passes it.
                 let mut then = json!({ "required": names });
-                let segs = crate::split_path(&self.node(parent).path).unwrap_or_default();
+                let segs = crate::path::split_path(&self.node(parent).path).unwrap_or_default();
                 for seg in segs.iter().rev() {
                     then = json!({ "properties": { *seg: then } });
                 }

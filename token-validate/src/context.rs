@@ -224,6 +224,16 @@ impl Context {
         Context::new(KeyType::Publishable, Mode::Test)
     }
 
+    /// Whether `account` is a connected account id as Stripe gives them: `acct_` followed
+    /// by ASCII letters and digits (`acct_1032D82eZvKYlo2C`). No Stripe account has another
+    /// form, so a `Stripe-Account` header or `--account` that is not one gets a warning
+    /// (the CLI, the tower layer and `serve` all judge it here).
+    pub fn is_account_id(account: &str) -> bool {
+        account
+            .strip_prefix("acct_")
+            .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()))
+    }
+
     /// With a Connect account (the `Stripe-Account` header).
     pub fn with_account(mut self, account: impl Into<String>) -> Context {
         self.account = Some(account.into());

@@ -225,6 +225,42 @@ impl Error {
     }
 }
 
+/// What [`Errors`] and [`Warnings`] share, one implementation for both lists of errors in
+/// Stripe's order: `iter`, `len`, iteration by reference and a `Debug` that lists them.
+macro_rules! error_list {
+    ($list:ident) => {
+        impl $list {
+            /// Every one, in Stripe's order (several unknown parameters: the merged error,
+            /// then each of them; see [`Errors`]).
+            pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+                self.0.iter()
+            }
+            /// How many the `iter` method yields, the merged unknown-parameters error and
+            /// each unknown parameter behind it included.
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+        }
+
+        impl<'a> IntoIterator for &'a $list {
+            type Item = &'a Error;
+            type IntoIter = std::slice::Iter<'a, Error>;
+            fn into_iter(self) -> Self::IntoIter {
+                self.0.iter()
+            }
+        }
+
+        impl fmt::Debug for $list {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.0.iter()).finish()
+            }
+        }
+    };
+}
+
+error_list!(Errors);
+error_list!(Warnings);
+
 /// Every error found in a request, in Stripe's order: [`Errors::first`] is the one Stripe
 /// would return.
 ///
@@ -245,16 +281,6 @@ impl Errors {
     pub fn first(&self) -> &Error {
         // An `Errors` is never empty: it is only built from at least one error.
         &self.0[0]
-    }
-    /// Every error, in order (several unknown parameters: the merged error, then each of
-    /// them; see [`Errors`]).
-    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
-        self.0.iter()
-    }
-    /// How many errors [`Errors::iter`] yields, the merged unknown-parameters error and
-    /// each unknown parameter behind it included.
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
     /// Always `false`: an `Errors` holds at least one error.
     pub fn is_empty(&self) -> bool {
@@ -364,20 +390,6 @@ fn in_stripe_order(mut v: Vec<Error>) -> Vec<Error> {
     v
 }
 
-impl<'a> IntoIterator for &'a Errors {
-    type Item = &'a Error;
-    type IntoIter = std::slice::Iter<'a, Error>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl fmt::Debug for Errors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.0.iter()).finish()
-    }
-}
-
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.first())?;
@@ -401,15 +413,6 @@ impl Warnings {
     /// No warning.
     pub fn none() -> Warnings {
         Warnings(Vec::new())
-    }
-    /// Every warning, in Stripe's order (several unknown parameters: the merged one, then
-    /// each of them, as in [`Errors`]).
-    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
-        self.0.iter()
-    }
-    /// How many.
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
@@ -439,19 +442,5 @@ impl Warnings {
             return Warnings(v);
         }
         Warnings(in_stripe_order(v))
-    }
-}
-
-impl<'a> IntoIterator for &'a Warnings {
-    type Item = &'a Error;
-    type IntoIter = std::slice::Iter<'a, Error>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl fmt::Debug for Warnings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.0.iter()).finish()
     }
 }

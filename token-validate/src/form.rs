@@ -77,17 +77,28 @@ pub(crate) fn scan_body<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, 
 /// actually works is to mix all these request parameters together into one big bucket,
 /// behavior inherited from Rack"). A parameter the body sent too keeps the body's value
 /// (Rack's `GET.merge(POST)`); the query's own pairs follow the body's syntax and limits
-/// (its length counts against the body limit on its own).
+/// (its length is held to the body limit on its own, by [`query_fits`], before the body is
+/// read).
 pub(crate) fn scan_query<'de, S: State<'de>>(query: &'de [u8], run: &mut Run<'_>, root: &mut S) {
     run.begin_query();
-    let limit = run.limits().max_body_bytes;
-    if query.len() > limit {
-        run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
-        return;
-    }
     scan_pairs(query, run, root);
 }
 
+/// Whether the URL query is within the limit ([`Limits::max_body_bytes`], which caps the
+/// query and the body separately); if not, the body error that stops the run, as a body
+/// over the limit does, before anything is read.
+pub(crate) fn query_fits(query: &[u8], run: &mut Run<'_>) -> bool {
+    let limit = run.limits().max_body_bytes;
+    if query.len() > limit {
+        run.abort_at(ParseErrorKind::QueryTooLong { limit }, limit, None);
+        return false;
+    }
+    true
+}
+
+/// Reads the pairs of a body or a query. A pair's own error (a bad escape, a key sent
+/// twice) leaves the pair out; the read goes on unless the run stops there
+/// ([`Run::stopped`]).
 fn scan_pairs<'de, S: State<'de>>(bytes: &'de [u8], run: &mut Run<'_>, root: &mut S) {
     let max_depth = run.limits().depth();
     let mut sc = Scanner::new(bytes);
@@ -96,7 +107,7 @@ fn scan_pairs<'de, S: State<'de>>(bytes: &'de [u8], run: &mut Run<'_>, root: &mu
         if let Err(e) = read_pair(&pair, run, root, max_depth, &mut key_buf) {
             run.set_abort(e);
         }
-        if run.aborted() {
+        if run.stopped() {
             return;
         }
     }

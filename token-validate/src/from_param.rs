@@ -291,6 +291,22 @@ impl<V: FromParam, S: BuildHasher + Default> FromParam for HashMap<String, V, S>
 pub mod derive {
     use super::*;
 
+    /// Compile-time string equality, for the derive's checks of nested object paths.
+    pub const fn str_eq(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
     /// The object of a struct that derives `TokenRequest`, or the error for a value that
     /// is not one.
     pub fn object<'v>(value: &'v Value, at: Loc<'_>) -> Result<&'v Object, Errors> {

@@ -239,6 +239,43 @@ fn top<'de, S: State<'de>>(
     }
 }
 
+/// A serde_json error as the JSON driver reports a syntax error: the message without its
+/// position, and the byte offset in `body` of its line and column (the scanner places its
+/// errors there too). The one place that arithmetic lives: the scanner's tests and the fuzz
+/// crate's differential oracle compare the scanner against it.
+#[doc(hidden)]
+pub fn serde_error_at(body: &[u8], e: &serde_json::Error) -> (String, usize) {
+    (json_message(e), json_offset(body, e.line(), e.column()))
+}
+
+/// Byte offset of a serde_json (1-based) line/column position.
+fn json_offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut start = 0;
+    let mut l = 1;
+    if line > 1 {
+        for (i, &b) in body.iter().enumerate() {
+            if b == b'\n' {
+                l += 1;
+                if l == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column.saturating_sub(1)).min(body.len())
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+}
+
 // ---------------------------------------------------------------------------------------
 // Keys
 // ---------------------------------------------------------------------------------------
@@ -523,11 +560,9 @@ pub(crate) fn raw_scalar(raw: &str) -> Result<Option<Cow<'_, str>>, ()> {
     }
 }
 
-/// serde_json's message of an error, without its " at line L column C" suffix.
+/// serde_json's message of an error, without its position.
 pub(crate) fn message_of(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+    json_message(e)
 }
 
 // ---------------------------------------------------------------------------------------

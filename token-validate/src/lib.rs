@@ -50,6 +50,7 @@ pub mod decimal;
 mod error;
 mod form;
 mod from_param;
+pub mod http_answer;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod ids;
@@ -78,6 +79,7 @@ pub mod tower;
 pub mod tree;
 
 use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
@@ -101,9 +103,11 @@ use tree::Object;
 /// (reading, dropping, encoding) is always shallow.
 pub const HARD_MAX_DEPTH: usize = 64;
 
-/// Body-size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times
-/// the default. A body is held in memory while it is checked (the tower layer, `serve` and
-/// the CLI read it whole); Stripe's own token requests are a few hundred bytes.
+/// Size ceiling applied whatever [`Limits::max_body_bytes`] says: 16 MiB, 256 times the
+/// default, for the body and for the URL query string each (they are capped separately,
+/// so a request holds at most twice this in memory while it is checked: the tower layer,
+/// `serve` and the CLI read it whole). Stripe's own token requests are a few hundred
+/// bytes.
 pub const HARD_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Ceiling on the number of values applied whatever [`Limits::max_params`] says: 65,536, 64
@@ -138,8 +142,9 @@ pub const HARD_MAX_ARRAY_LEN: usize = HARD_MAX_PARAMS;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest body accepted, in bytes (default 64 KiB). Checked before reading. At most
-    /// [`HARD_MAX_BODY_BYTES`].
+    /// Largest body accepted, in bytes (default 64 KiB), and separately the largest URL
+    /// query string: each is capped on its own, not their sum. Checked before reading. At
+    /// most [`HARD_MAX_BODY_BYTES`].
     pub max_body_bytes: usize,
     /// Deepest path accepted, counting the top-level name as one level
     /// (default 8: `a[b][c][d][e][f][g][h]` is the deepest form key).
@@ -383,7 +388,10 @@ pub enum BodyFormat {
 /// in the body) is ignored too. Within the query, the rules of a form body apply
 /// (a key sent twice is an error). Lists merge: `expand[]=…` in the query adds to the
 /// body's `expand`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its `Debug` shows the lengths of the body and the query and the format, never their
+/// bytes (they carry card numbers): `Input { body: 43 bytes, format: Form, query: 0 bytes }`.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Input<'a> {
     /// The body.
     pub body: &'a [u8],
@@ -392,6 +400,18 @@ pub struct Input<'a> {
     /// The URL query string, without its `?` (`card[number]=4242…&…`); empty when there is
     /// none.
     pub query: &'a [u8],
+}
+
+impl fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Input {{ body: {} bytes, format: {:?}, query: {} bytes }}",
+            self.body.len(),
+            self.format,
+            self.query.len()
+        )
+    }
 }
 
 impl<'a> Input<'a> {
@@ -451,12 +471,14 @@ fn run<'de, T>(
     match (input.format, query) {
         (BodyFormat::Form, false) => form::scan(input.body, &mut run, &mut root),
         (BodyFormat::Json, false) => json::scan(input.body, &mut run, &mut root),
+        // A query over the limit is refused unread, as a body over it is.
+        (_, true) if !form::query_fits(input.query, &mut run) => {}
         (format, true) => {
             match format {
                 BodyFormat::Form => form::scan_body(input.body, &mut run, &mut root),
                 BodyFormat::Json => json::scan(input.body, &mut run, &mut root),
             }
-            if !run.aborted() {
+            if !run.stopped() {
                 form::scan_query(input.query, &mut run, &mut root);
             }
             if !run.aborted() {
@@ -500,14 +522,16 @@ pub fn check_request(
 /// and returns the typed request, built in the same pass, with the warnings.
 ///
 /// A warning whose value the typed request cannot hold (an enum value the spec does not
-/// list, a number that is not one) is returned as an error here: [`check_request`], and a
-/// proxy that forwards the body as it is, accept it.
+/// list, a number that is not one, the parameters of a second token kind) is returned as
+/// an error here: [`check_request`], and a proxy that forwards the body as it is, accept
+/// it.
 pub fn validate_request(
     input: Input<'_>,
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<Request>, Errors> {
     run(input, ctx, opts, |root, kind, warnings| {
+        let warnings = one_kind_for_typed(warnings)?;
         match typed(root, kind) {
             Ok(value) => Ok(Accepted {
                 value,
@@ -517,6 +541,21 @@ pub fn validate_request(
             Err(e) => Err(warnings.into_errors().unwrap_or(e)),
         }
     })
+}
+
+/// A typed request holds one token kind: a body that sends parameters of more than one
+/// (the spec's one-token-kind rule, a warning below the threshold) cannot be one without
+/// dropping the others, so the typed paths refuse it with its warnings as errors.
+fn one_kind_for_typed(warnings: Warnings) -> Result<Warnings, Errors> {
+    let several = token_spec::bundled()
+        .rules
+        .iter()
+        .filter(|r| matches!(r.check, token_spec::Check::OneTokenKind))
+        .any(|r| warnings.iter().any(|w| w.definition() == r.id));
+    match several {
+        true => warnings.into_errors().map_or(Ok(Warnings::none()), Err),
+        false => Ok(warnings),
+    }
 }
 
 /// A valid body always has a kind (the spec's `token_kind_required` rule); this is the
@@ -676,7 +715,8 @@ pub fn validate_request_as<T: FromParams>(
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<T>, Errors> {
-    let accepted = check_request(input, ctx, opts)?;
+    let mut accepted = check_request(input, ctx, opts)?;
+    accepted.warnings = one_kind_for_typed(accepted.warnings)?;
     let value = build_as(input, &opts.limits, accepted.value)
         .map_err(|e| accepted.warnings.clone().into_errors().unwrap_or(e))?;
     Ok(Accepted {
@@ -774,59 +814,21 @@ fn validate_params<'de>(
 }
 
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::from_param::derive as from;
-    pub use crate::lenient as de;
-    pub use crate::secret::deserialize as deserialize_secret;
-    pub use crate::tree::{Object, Value};
-    pub use schemars;
-    pub use serde;
-
-    /// What the generated validators call.
-    pub mod v {
-        pub use crate::build;
-        pub use crate::checks;
-        pub use crate::context::{KeyType, Mode};
-        pub use crate::json;
-        pub use crate::rules;
-        pub use crate::run::{
-            ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape,
-            Slot, State, Text, Unchecked, Unset,
-        };
-        pub use serde;
-        pub use token_spec::NodeId;
-        pub use token_spec::rules::{Brand, BrandTable, IinRange};
-    }
-
-    /// Stands for a secret value in `Debug` output.
-    pub struct Redacted;
-
-    impl core::fmt::Debug for Redacted {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("<redacted>")
-        }
-    }
-
-    /// Compile-time string equality, for the derive's checks of nested object paths.
-    pub const fn str_eq(a: &str, b: &str) -> bool {
-        let (a, b) = (a.as_bytes(), b.as_bytes());
-        if a.len() != b.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < a.len() {
-            if a[i] != b[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
-}
+#[path = "private.rs"]
+pub mod __private_0_2;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_debug_shows_lengths_and_format_only() {
+        let input = Input::form(b"card[number]=4242424242424242").with_query(b"a=1");
+        assert_eq!(
+            format!("{input:?}"),
+            "Input { body: 29 bytes, format: Form, query: 3 bytes }"
+        );
+    }
 
     #[test]
     fn unknown_params_can_be_ignored_and_known_ones_are_still_checked() {

@@ -15,6 +15,12 @@ pub enum ParseErrorKind {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The URL query string is over [`Limits::max_body_bytes`](crate::Limits::max_body_bytes)
+    /// (the query and the body are capped separately); checked before parsing either.
+    QueryTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A form body that looks like JSON (`{…}` or `[…]` after optional whitespace, see
     /// [`crate::quote::looks_like_json`]): JSON sent without
     /// `Content-Type: application/json`. Checked before parsing; nothing is quoted.
@@ -58,6 +64,32 @@ pub enum ParseErrorKind {
     JsonNotObject,
     /// A JSON `null` value.
     JsonNull,
+}
+
+impl ParseErrorKind {
+    /// An error of one form pair alone (its escapes, its key, a key sent before): the pair
+    /// can be left out and the rest of the body read. Limits and errors of the body as a
+    /// whole are not.
+    pub(crate) fn is_pair_level(&self) -> bool {
+        use ParseErrorKind::*;
+        matches!(
+            self,
+            InvalidUtf8
+                | BadPercentEscape
+                | UnbalancedBracket
+                | EmptyKey
+                | ValueAndObject
+                | DuplicateKey
+                | MixedArrayAndObject
+        )
+    }
+
+    /// A key that conflicts with one sent before (sent twice, or as a value and as an
+    /// object or list).
+    pub(crate) fn is_conflict(&self) -> bool {
+        use ParseErrorKind::*;
+        matches!(self, ValueAndObject | DuplicateKey | MixedArrayAndObject)
+    }
 }
 
 /// A parse failure: what, where (byte offset in the body), and which key.
@@ -105,6 +137,9 @@ impl ParseError {
             BodyTooLarge { limit } => {
                 format!("Invalid request body: the body is larger than the limit of {limit} bytes.")
             }
+            QueryTooLong { limit } => format!(
+                "Invalid query string: the query string is longer than the limit of {limit} bytes."
+            ),
             JsonAsForm => "Invalid form body: the body looks like JSON. To send JSON, set the header `Content-Type: application/json`; to send a form, encode the parameters as card[number]=...&card[exp_month]=... pairs.".to_string(),
             InvalidUtf8 => format!("Invalid request body: invalid UTF-8{in_param} at byte {at}."),
             BadPercentEscape => format!(

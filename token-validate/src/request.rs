@@ -10,3 +10,43 @@
 //! values are [`MaybeUnset::Unset`](crate::MaybeUnset::Unset).
 
 token_derive::generate_requests!();
+
+#[cfg(test)]
+mod tests {
+    use super::state::{gate, kind, node, rule};
+
+    /// The named constants the generated validators use (`node::CARD__EXP_MONTH`,
+    /// `rule::CARD_EXP_MONTH`, `kind::CARD`, `gate::…`) stand for what their names say in
+    /// the spec the runtime loads, and name every node, rule, kind and gate of it.
+    #[test]
+    fn generated_constants_match_the_spec() {
+        let spec = token_spec::bundled();
+        assert_eq!(node::ALL.len(), spec.nodes().len());
+        for (path, id) in node::ALL {
+            assert_eq!(spec.node(*id).path, *path);
+        }
+        assert_eq!(spec.node(node::CARD__EXP_MONTH).path, "card[exp_month]");
+        assert_eq!(node::ROOT, token_spec::NodeId::ROOT);
+
+        assert_eq!(rule::ALL.len(), spec.rules.len());
+        for (id, target, index) in rule::ALL {
+            let r = &spec.rules[*index];
+            assert_eq!(
+                (r.id.as_str(), spec.node(r.target).path.as_str()),
+                (*id, *target)
+            );
+        }
+        assert_eq!(spec.rules[rule::CARD_EXP_MONTH].id, "card_exp_month");
+
+        assert_eq!(kind::ALL.len(), spec.kinds.len());
+        for (name, index) in kind::ALL {
+            assert_eq!(spec.kinds[*index].name, *name);
+        }
+        assert_eq!(spec.kinds[kind::CARD].name, "card");
+
+        assert_eq!(gate::ALL.len(), spec.gates.len());
+        for (id, index) in gate::ALL {
+            assert_eq!(spec.gates[*index].id, *id);
+        }
+    }
+}

@@ -593,8 +593,17 @@ pub struct Run<'a> {
     params: usize,
     /// The form pair being read: its start offset.
     pub(crate) pair: usize,
-    /// The body error that stopped the read, if any.
+    /// The body error that stopped the read, if any (the first one found).
     pub(crate) abort: Option<ParseError>,
+    /// The read stops: a body error other than a pair's own, or any body error while
+    /// `invalid_body` is enforced (see [`Run::stopped`]).
+    stop: bool,
+    /// The keys sent twice (or as a value and as an object): Stripe may read another of
+    /// their values than the one judged, so their errors are not Stripe's answer.
+    doubted: Vec<String>,
+    /// The errors recorded on a parameter of the spec: their index in `errors` and the
+    /// parameter.
+    error_nodes: Vec<(usize, NodeId)>,
     /// The unknown parameters reported so far (each is reported once).
     unknowns: KeySet<'static>,
     /// How many unknown parameters were met, reported or let through.
@@ -633,6 +642,9 @@ impl<'a> Run<'a> {
             params: 0,
             pair: 0,
             abort: None,
+            stop: false,
+            doubted: Vec::new(),
+            error_nodes: Vec::new(),
             unknowns: KeySet::default(),
             unknown_met: 0,
             runtime: None,
@@ -931,7 +943,8 @@ impl<'a> Run<'a> {
             _ => return self.missing(node),
         };
         let path = spec().node(node).path.as_str();
-        let enforced = self.push(
+        let enforced = self.push_at(
+            node,
             def,
             Phase::Presence,
             0,
@@ -971,10 +984,52 @@ impl<'a> Run<'a> {
         self.abort.is_some()
     }
 
+    /// Whether the read stops here: after a limit or a body error that leaves nothing
+    /// sound to read, and after any body error while `invalid_body` is enforced (its
+    /// answer is then the request's). A pair's own error (a bad escape, a key sent twice)
+    /// below the threshold does not stop it: the pair is left out and the rest is read, so
+    /// that the errors that are enforced still judge the request.
+    #[inline]
+    pub(crate) fn stopped(&self) -> bool {
+        self.stop
+    }
+
+    /// Whether `invalid_body`, the answer to a body error, is enforced.
+    fn body_errors_enforced(&self) -> bool {
+        spec()
+            .generic(Generic::InvalidBody)
+            .confidence
+            .meets(self.enforce)
+    }
+
     /// The errors found, in Stripe's order, or the body error that stopped the read; when
     /// there is none, the warnings (problems below the enforcement threshold).
+    ///
+    /// A body error below the enforcement threshold does not hide the enforced errors found
+    /// with it: they are the answer, less those on a key sent twice (Stripe may read the
+    /// other value). With none of them, the body error is.
     pub(crate) fn into_result(self) -> Result<Warnings, Errors> {
-        if let Some(e) = self.abort {
+        if let Some(e) = &self.abort {
+            if !self.body_errors_enforced() {
+                let doubted = &self.doubted;
+                let mut nodes = self.error_nodes.iter().peekable();
+                let kept: Vec<Error> = self
+                    .errors
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| match nodes.next_if(|(at, _)| at == i) {
+                        Some((_, node)) => {
+                            let path = spec().node(*node).path.as_str();
+                            !doubted.iter().any(|d| related(d, path))
+                        }
+                        None => true,
+                    })
+                    .map(|(_, e)| e)
+                    .collect();
+                if let Some(errors) = Errors::from_vec(kept) {
+                    return Err(errors);
+                }
+            }
             let message = e.message();
             let message = if self.abort_in_query {
                 in_query(&message)
@@ -1026,18 +1081,26 @@ impl<'a> Run<'a> {
 
     // ---- body errors ----------------------------------------------------------------
 
-    /// Stops the read with a body error at `offset` (the first one wins).
+    /// Records a body error at `offset` (the first one is the answer), and stops the read
+    /// unless it is a pair's own error below the threshold ([`Run::stopped`]).
     pub(crate) fn abort_at(&mut self, kind: ParseErrorKind, offset: usize, key: Option<String>) {
-        if self.abort.is_none() {
-            self.abort = Some(ParseError::new(kind, offset, key));
-            self.abort_in_query = self.query_pass;
+        if kind.is_conflict()
+            && let Some(k) = &key
+        {
+            self.doubted.push(k.clone());
         }
+        self.set_abort(ParseError::new(kind, offset, key));
     }
 
-    /// Stops the read with this body error.
+    /// Records this body error, as [`Run::abort_at`].
     pub(crate) fn set_abort(&mut self, e: ParseError) {
-        self.abort = Some(e);
-        self.abort_in_query = self.query_pass;
+        if !e.kind.is_pair_level() || self.body_errors_enforced() {
+            self.stop = true;
+        }
+        if self.abort.is_none() {
+            self.abort = Some(e);
+            self.abort_in_query = self.query_pass;
+        }
     }
 
     /// Stops the read with a body error at the current form pair.
@@ -1085,12 +1148,30 @@ impl<'a> Run<'a> {
         enforced
     }
 
+    /// [`Run::push`] for a problem of the spec's parameter `node` (which a key sent twice
+    /// puts in doubt, see [`Run::into_result`]).
+    fn push_at(
+        &mut self,
+        node: NodeId,
+        def: &token_spec::model::ErrorDef,
+        phase: Phase,
+        order: u32,
+        fill: Fill<'_>,
+    ) -> bool {
+        let enforced = self.push(def, phase, order, fill);
+        if enforced {
+            self.error_nodes.push((self.errors.len() - 1, node));
+        }
+        enforced
+    }
+
     /// A generic error on a parameter, which is then failed; `true` for an error, `false`
     /// for a warning (the parameter is then judged on).
     fn generic(&mut self, which: Generic, phase: Phase, at: At<'_>, extra: Extra<'_>) -> bool {
         let path = at.path();
         let def = spec().generic(which);
-        let enforced = self.push(
+        let enforced = self.push_at(
+            at.node(),
             def,
             phase,
             0,
@@ -1174,7 +1255,8 @@ impl<'a> Run<'a> {
             Check::TokenKindRequired => Phase::NoKind,
             _ => Phase::from(r.stage),
         };
-        let enforced = self.push(
+        let enforced = self.push_at(
+            target.node(),
             &r.error,
             phase,
             1 + rule as u32,
@@ -1906,11 +1988,22 @@ impl<'de> Seg<'_, 'de> {
 }
 
 /// A body error's message for one found in the URL query string.
+/// Whether one of two bracket paths is the other or inside it (`card` and
+/// `card[number]`).
+fn related(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.starts_with(short) && matches!(long.as_bytes().get(short.len()), None | Some(b'['))
+}
+
 fn in_query(message: &str) -> String {
-    let rest = ["Invalid form body: ", "Invalid request body: "]
-        .iter()
-        .find_map(|p| message.strip_prefix(p))
-        .unwrap_or(message);
+    let rest = [
+        "Invalid form body: ",
+        "Invalid request body: ",
+        "Invalid query string: ",
+    ]
+    .iter()
+    .find_map(|p| message.strip_prefix(p))
+    .unwrap_or(message);
     format!("Invalid query string: {rest}")
 }
 

@@ -5,7 +5,8 @@
 //! `4000056655665556`, expected a string"); a secret field (card number, CVC, account or id
 //! number) is read through [`deserialize`] instead, which drops the deserializer's error and
 //! reports one that names nothing from the input. The generated types use it with
-//! `#[serde(deserialize_with = "::token_validate::__private::deserialize_secret")]`.
+//! `#[serde(deserialize_with = "::token_validate::__private_0_2::deserialize_secret")]`;
+//! their `Debug` prints [`Redacted`] in its place.
 
 use serde::de::{Deserialize, Deserializer, Error};
 
@@ -18,6 +19,15 @@ pub const SECRET_FIELD_MESSAGE: &str =
 /// (not repeated here): send it as a string").
 pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     T::deserialize(d).map_err(|_| D::Error::custom(SECRET_FIELD_MESSAGE))
+}
+
+/// Stands for a secret value in `Debug` output.
+pub struct Redacted;
+
+impl core::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 #[cfg(test)]

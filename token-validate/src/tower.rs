@@ -4,10 +4,14 @@
 //! For a `POST` to the configured path (default `/v1/tokens`) the [`PreflightService`] service:
 //!
 //! 1. reads the API key from `Authorization: Bearer <key>` (or HTTP Basic auth with the key
-//!    as the user name, as Stripe accepts) and builds the [`Context`] with
-//!    [`Context::from_key`], plus the Connect account from `Stripe-Account`; a missing or
-//!    malformed key is answered with 401, whose message says what is wrong with the key as
-//!    [`Context::from_key`] does (never quoting it);
+//!    as the user name, as Stripe accepts), or, without that header, from the body's (or
+//!    the query's) `key` parameter, where Stripe.js sends its publishable key; builds the
+//!    [`Context`] with [`Context::from_key`] (the key's type and mode decide rules), plus
+//!    the API version from `Stripe-Version` and the Connect account from `Stripe-Account`
+//!    (one that is not an `acct_…` id is a warning, `invalid_account`, never a refusal);
+//!    a malformed key is answered with 401, whose message says what is wrong with the key
+//!    as [`Context::from_key`] does (never quoting it), and so is a request with no key
+//!    anywhere;
 //! 2. picks the body format from `Content-Type`: form (`application/x-www-form-urlencoded`,
 //!    also when there is no `Content-Type`) or JSON (`application/json`); anything else is
 //!    answered with 415;
@@ -18,6 +22,15 @@
 //!    402, `{"error": {...}}`), or passes the request on to the inner service with its body
 //!    exactly as received and the typed [`Request`] (and the [`Context`]) in the request
 //!    extensions.
+//!
+//! The layer's own answers are the spec's (`rules.json` `http`, [`Rejection::answer`]).
+//! The 401s and the 415 rest on evidence and carry a confidence, so the enforcement
+//! threshold ([`PreflightLayerBuilder::enforce`]) grades them like the body's errors: on
+//! the verdict path ([`PreflightLayerBuilder::typed_request`]`(false)`, what `serve`'s
+//! proxy uses) one below the threshold lets the request through unvalidated, with its name
+//! in [`WARNINGS_HEADER`] (`missing_api_key`, `invalid_api_key`,
+//! `unsupported_media_type`). The protocol-level answers (413, 408, a body that cannot be
+//! read) are off that scale (`"confidence": "protocol"`): given whatever the threshold.
 //!
 //! Other paths and methods go to the inner service untouched: their body is not read.
 //!
@@ -58,9 +71,10 @@
 //!
 //! # Wording
 //!
-//! The 401 messages are the ones commonly seen from Stripe, **unverified** against the live
-//! API; Stripe quotes a masked key in the invalid-key message, this layer quotes none (a
-//! malformed key's 401 says what is wrong with it, as [`KeyError`](crate::KeyError) does).
+//! The missing-key 401 is Stripe's text as recorded on a sibling endpoint
+//! (`stripe-errors-observed.md` row 37, confidence M); Stripe quotes a masked key in the
+//! invalid-key message (row 38), this layer quotes none (a malformed key's 401 says what is
+//! wrong with it, as [`KeyError`](crate::KeyError) does).
 //! The 408, 413 and 415 messages are this crate's wording in Stripe's style. Each lives in
 //! the spec's `rules.json` (`http`) with its source and confidence, as every error
 //! definition does (`token-validate errors` lists them).
@@ -68,6 +82,7 @@
 //! The timeout uses `tokio::time`: the service must run inside a Tokio runtime with the
 //! time driver enabled (as axum and hyper servers do).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -83,6 +98,8 @@ use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, Limited};
 
 pub use crate::api_version::{Applied, UnknownVersion};
+use crate::http_answer::HttpAnswer;
+use crate::token_spec::model::ErrorType;
 use crate::{Confidence, Context, Errors, Input, Options, Request, UnknownParams, Warnings};
 use crate::{Limits, ParseError, ParseErrorKind};
 
@@ -172,7 +189,8 @@ pub const DEFAULT_UNKNOWN_HINT: &str = "(This pre-flight knows Stripe API versio
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Rejection {
-    /// No `Authorization` header (401).
+    /// No API key (401): no `Authorization` header, and none in the body's or the query's
+    /// `key` parameter, where Stripe.js sends its publishable key.
     MissingApiKey,
     /// An `Authorization` header that does not carry a key the way Stripe reads it (another
     /// scheme than Bearer or Basic, a header that is not text or over
@@ -189,12 +207,15 @@ pub enum Rejection {
         message: String,
     },
     /// A `Stripe-Account` header that is not a connected account id, `acct_` and letters
-    /// and digits, the only form Stripe gives them (400): Stripe refuses a request for an
-    /// account the key cannot reach, and no account has another form.
+    /// and digits, the only form Stripe gives them. The layer no longer answers it: it is a
+    /// warning (`Token-Preflight-Warnings: invalid_account`) whatever the threshold, and
+    /// the request goes on (issue 21); the variant stays for the name and message.
     InvalidAccount,
     /// A `Content-Type` that is neither form nor JSON (415).
     UnsupportedMediaType,
-    /// A body over the limit (413); the error is the parser's `BodyTooLarge`.
+    /// A body, or a URL query string, over the limit (413): the error is the parser's
+    /// `BodyTooLarge` or `QueryTooLong`. A limit protects the process and is not a rule
+    /// graded by evidence, so the enforcement threshold does not apply to it.
     PayloadTooLarge(Errors),
     /// The body was not received within the read timeout (408).
     Timeout,
@@ -214,17 +235,38 @@ impl Rejection {
 
     /// The HTTP status to answer with.
     pub fn status_code(&self) -> StatusCode {
-        match self {
-            Rejection::MissingApiKey
-            | Rejection::InvalidApiKey
-            | Rejection::MalformedApiKey { .. } => StatusCode::UNAUTHORIZED,
-            Rejection::InvalidAccount | Rejection::BodyRead => StatusCode::BAD_REQUEST,
-            Rejection::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Rejection::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Rejection::Timeout => StatusCode::REQUEST_TIMEOUT,
-            Rejection::Invalid(e) => {
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST)
-            }
+        match (self, self.answer()) {
+            (Rejection::Invalid(e), _) => e.status_code(),
+            (_, Some(answer)) => answer.status_code(),
+            (_, None) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The spec's definition of this answer (`rules.json` `http`): its status, type and
+    /// confidence; `None` for [`Rejection::Invalid`], whose errors are the body's.
+    pub fn answer(&self) -> Option<HttpAnswer> {
+        use crate::http_answers as a;
+        Some(match self {
+            Rejection::MissingApiKey => a::MISSING_API_KEY,
+            Rejection::InvalidApiKey | Rejection::MalformedApiKey { .. } => a::INVALID_API_KEY,
+            Rejection::InvalidAccount => a::INVALID_ACCOUNT,
+            Rejection::UnsupportedMediaType => a::UNSUPPORTED_MEDIA_TYPE,
+            Rejection::PayloadTooLarge(_) => a::BODY_TOO_LARGE,
+            Rejection::Timeout => a::BODY_TIMEOUT,
+            Rejection::BodyRead => a::BODY_READ,
+            Rejection::Invalid(_) => return None,
+        })
+    }
+
+    /// Whether the answer is given under the enforcement threshold `threshold`: a
+    /// protocol-level one (a body over the limit, not received in time, not readable)
+    /// always, an evidence-graded one when its confidence meets the threshold, and the
+    /// body's errors when one of them does.
+    pub fn enforced(&self, threshold: Confidence) -> bool {
+        match (self, self.answer()) {
+            (Rejection::Invalid(e), _) => e.iter().any(|e| e.confidence().meets(threshold)),
+            (_, Some(answer)) => answer.enforced(threshold),
+            (_, None) => true,
         }
     }
 
@@ -239,14 +281,9 @@ impl Rejection {
     /// The error's message.
     pub fn message(&self) -> &str {
         match self {
-            Rejection::MissingApiKey => MISSING_KEY_MESSAGE,
-            Rejection::InvalidApiKey => INVALID_KEY_MESSAGE,
             Rejection::MalformedApiKey { message, .. } => message,
-            Rejection::InvalidAccount => INVALID_ACCOUNT_MESSAGE,
-            Rejection::UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE_MESSAGE,
-            Rejection::Timeout => TIMEOUT_MESSAGE,
-            Rejection::BodyRead => BODY_READ_MESSAGE,
             Rejection::Invalid(e) | Rejection::PayloadTooLarge(e) => &e.first().message,
+            other => other.answer().map_or("", |a| a.message),
         }
     }
 
@@ -255,7 +292,10 @@ impl Rejection {
         match self.errors() {
             Some(e) => e.to_stripe_json(),
             None => serde_json::json!({
-                "error": { "type": "invalid_request_error", "message": self.message() }
+                "error": {
+                    "type": self.answer().map_or(ErrorType::InvalidRequestError.as_str(), |a| a.error_type),
+                    "message": self.message(),
+                }
             }),
         }
     }
@@ -287,7 +327,11 @@ impl Rejection {
         }
         let first = self.errors().map(Errors::first);
         res.extensions_mut().insert(AnsweredError {
-            error_type: first.map_or("invalid_request_error", |e| e.error_type),
+            error_type: match (first, self.answer()) {
+                (Some(e), _) => e.error_type,
+                (None, Some(a)) => a.error_type,
+                (None, None) => ErrorType::InvalidRequestError.as_str(),
+            },
             code: first.and_then(|e| e.code.clone()),
         });
         res
@@ -559,16 +603,46 @@ impl PreflightLayerBuilder {
     /// The layer.
     pub fn build(self) -> PreflightLayer {
         PreflightLayer {
+            path: Arc::new(ValidatedPath::new(&self.config.path)),
             config: Arc::new(self.config),
+        }
+    }
+}
+
+/// The validated path as the layer compares request paths with it: as configured, and
+/// normalized once (not per request) as a lenient and as a strict reader route it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ValidatedPath {
+    /// As configured.
+    pub raw: String,
+    /// [`normalize_path`] of it.
+    pub lenient: String,
+    /// [`segment_path`] of it.
+    pub strict: String,
+}
+
+impl ValidatedPath {
+    pub(crate) fn new(path: &str) -> ValidatedPath {
+        ValidatedPath {
+            raw: path.to_string(),
+            lenient: normalize_path(path),
+            strict: segment_path(path),
         }
     }
 }
 
 /// A tower [`Layer`] that validates `POST /v1/tokens` requests before the inner service
 /// sees them (see the [module docs](self)).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PreflightLayer {
     config: Arc<Config>,
+    path: Arc<ValidatedPath>,
+}
+
+impl Default for PreflightLayer {
+    fn default() -> Self {
+        PreflightLayerBuilder::default().build()
+    }
 }
 
 impl PreflightLayer {
@@ -584,6 +658,10 @@ impl PreflightLayer {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// The validated path, normalized.
+    pub(crate) fn validated_path(&self) -> &ValidatedPath {
+        &self.path
+    }
 }
 
 impl<S> Layer<S> for PreflightLayer {
@@ -592,6 +670,7 @@ impl<S> Layer<S> for PreflightLayer {
         PreflightService {
             inner,
             config: Arc::clone(&self.config),
+            path: Arc::clone(&self.path),
         }
     }
 }
@@ -608,6 +687,7 @@ pub type PreflightResponseBody<B> = Either<Full<Bytes>, B>;
 pub struct PreflightService<S> {
     inner: S,
     config: Arc<Config>,
+    path: Arc<ValidatedPath>,
 }
 
 /// The old name of [`PreflightService`] (the axum extractor `axum::Preflight` had the same
@@ -653,7 +733,7 @@ where
         // stays behind for the next one.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        if !applies(&self.config, req.method(), req.uri().path()) {
+        if !applies(&self.path, req.method(), req.uri().path()) {
             let fut = inner.call(req.map(Either::Right));
             return Box::pin(async move { fut.await.map(|res| res.map(Either::Right)) });
         }
@@ -695,7 +775,9 @@ where
                     if let Some(request) = request {
                         parts.extensions.insert(request);
                     }
-                    parts.extensions.insert(context);
+                    if let Some(context) = context {
+                        parts.extensions.insert(context);
+                    }
                     parts.extensions.insert(applied);
                     let header = warnings_header(&warnings);
                     if !warnings.is_empty() {
@@ -733,9 +815,8 @@ where
 /// path that a server or proxy behind the layer may treat as the same (a trailing `/`,
 /// repeated `/`, percent-escapes, encoded `/`, `\\`, dot segments, another case) are
 /// validated too, so that none of them slips past unvalidated.
-pub(crate) fn applies(config: &Config, method: &Method, path: &str) -> bool {
-    method == Method::POST
-        && (path == config.path || normalize_path(path) == normalize_path(&config.path))
+pub(crate) fn applies(validated: &ValidatedPath, method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == validated.raw || normalize_path(path) == validated.lenient)
 }
 
 /// A path as the most lenient reader would route it: percent-decoded (`%2F` too), `\\`
@@ -846,8 +927,9 @@ pub(crate) struct Validated {
     pub kind: Option<crate::Kind>,
     /// The typed request, when the layer builds it.
     pub request: Option<Request>,
-    /// The context it was validated in.
-    pub context: Context,
+    /// The context it was validated in (none for a request let through below the
+    /// threshold without a usable key).
+    pub context: Option<Context>,
     /// The problems below the enforcement threshold.
     pub warnings: Warnings,
     /// The parameters checked from the runtime spec.
@@ -862,23 +944,18 @@ pub fn warnings_header(warnings: &Warnings) -> Option<HeaderValue> {
     HeaderValue::from_str(&warnings.codes().join(",")).ok()
 }
 
-/// A connected account id: `acct_` and letters and digits.
-fn is_account_id(s: &str) -> bool {
-    s.strip_prefix("acct_")
-        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
 /// The API key of an `Authorization` header: `Bearer <key>`, or Basic auth with the key as
-/// the user name. The key itself is never put in an error.
+/// the user name, as a [`Context`]; `None` without the header. The key itself is never put
+/// in an error.
 ///
 /// Written here rather than with the `headers` crate's `Authorization<Bearer>` and
 /// `Authorization<Basic>`: those match the scheme case-sensitively (RFC 9110 11.1 makes it
 /// case-insensitive, and clients send `bearer`), and `Basic` refuses credentials without a
 /// `:`, which `curl -u sk_test_…` style clients do not always send. Base64 is the `base64`
 /// crate's; the rest is a split at the first space.
-pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejection> {
+fn header_key(headers: &HeaderMap) -> Result<Option<Context>, Rejection> {
     let Some(auth) = headers.get(AUTHORIZATION) else {
-        return Err(Rejection::MissingApiKey);
+        return Ok(None);
     };
     // A key is short: a long header is refused unread (a 100 KiB "key" is not a key).
     if auth.len() > MAX_AUTHORIZATION_LEN {
@@ -887,33 +964,116 @@ pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejec
     let auth = auth.to_str().map_err(|_| Rejection::InvalidApiKey)?.trim();
     let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
     let rest = rest.trim();
-    let from_key = Context::from_key;
-    let ctx = if scheme.eq_ignore_ascii_case("bearer") {
-        from_key(rest)
+    if scheme.eq_ignore_ascii_case("bearer") {
+        context_from_key(rest).map(Some)
     } else if scheme.eq_ignore_ascii_case("basic") {
         let decoded = base64_decode(rest).ok_or(Rejection::InvalidApiKey)?;
         let decoded = String::from_utf8(decoded).map_err(|_| Rejection::InvalidApiKey)?;
         let user = decoded.split_once(':').map_or(decoded.as_str(), |(u, _)| u);
-        from_key(user)
+        context_from_key(user).map(Some)
     } else {
-        return Err(Rejection::InvalidApiKey);
-    };
-    // What is wrong with the key, as the library says it (`KeyError` quotes nothing of it).
-    let mut ctx = ctx.map_err(|reason| Rejection::MalformedApiKey {
+        Err(Rejection::InvalidApiKey)
+    }
+}
+
+/// [`Context::from_key`], its refusal as the 401 that says what is wrong with the key as
+/// the library says it (`KeyError` quotes nothing of it).
+fn context_from_key(key: &str) -> Result<Context, Rejection> {
+    Context::from_key(key).map_err(|reason| Rejection::MalformedApiKey {
         reason,
         message: reason.to_string(),
-    })?;
-    // The API version the request is validated as (its version gates).
+    })
+}
+
+/// The key a client without an `Authorization` header sends as a parameter (Stripe.js
+/// sends its publishable key in the body; `rules.json` `http` `missing_api_key`'s
+/// `key_param` names it): from the URL query, else from a form body or a JSON body's top
+/// level. `None` when neither has it as text.
+fn param_key(query: &[u8], body: Option<(&[u8], BodyFormat)>) -> Option<String> {
+    let name = crate::http_answers::MISSING_API_KEY.key_param?;
+    let from_form = |bytes: &[u8]| {
+        form_pairs(bytes)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    from_form(query).or_else(|| match body? {
+        (bytes, BodyFormat::Form) => from_form(bytes),
+        (bytes, BodyFormat::Json) => {
+            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes)
+                .ok()?
+                .remove(name)
+                .and_then(|v| v.as_str().map(str::to_owned))
+        }
+    })
+}
+
+/// The decoded `name=value` pairs of a form (`+` is a space, `%XX` a byte).
+fn form_pairs(bytes: &[u8]) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    bytes
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            (form_decode(k), form_decode(v))
+        })
+}
+
+/// One part of a form pair, decoded (`+` is a space, `%XX` a byte; not UTF-8: lossy).
+fn form_decode(part: &[u8]) -> Cow<'_, str> {
+    if part.contains(&b'+') {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        Cow::Owned(
+            percent_encoding::percent_decode(&spaced)
+                .decode_utf8_lossy()
+                .into_owned(),
+        )
+    } else {
+        percent_encoding::percent_decode(part).decode_utf8_lossy()
+    }
+}
+
+/// A context with what the request's other headers say: the API version it is validated
+/// as (`Stripe-Version`, its version gates) and the Connect account (`Stripe-Account`). A
+/// `Stripe-Account` that is not a connected account id ([`Context::is_account_id`]) is a
+/// warning (`invalid_account`), never a refusal: the request is validated as one for a
+/// connected account, and Stripe answers for the account. The context keeps such a value
+/// only as [`crate::quote::value`] quotes it.
+fn with_request_headers(
+    mut ctx: Context,
+    headers: &HeaderMap,
+    warnings: &mut Vec<crate::Error>,
+) -> Context {
     if let Some(v) = headers.get("stripe-version").and_then(|v| v.to_str().ok()) {
         ctx = ctx.with_api_version(v);
     }
     match headers.get("stripe-account") {
-        None => Ok(ctx),
-        Some(v) => match v.to_str() {
-            Ok(acct) if is_account_id(acct.trim()) => Ok(ctx.with_account(acct.trim())),
-            _ => Err(Rejection::InvalidAccount),
-        },
+        None => ctx,
+        Some(v) => {
+            let text = String::from_utf8_lossy(v.as_bytes());
+            let acct = text.trim();
+            if Context::is_account_id(acct) {
+                ctx.with_account(acct)
+            } else {
+                warnings.push(crate::http_answers::INVALID_ACCOUNT.to_error());
+                ctx.with_account(crate::quote::value(acct))
+            }
+        }
     }
+}
+
+/// The context of a request's headers alone: the `Authorization` key, then
+/// [`with_request_headers`] (a malformed `Stripe-Account` is taken quoted, its warning
+/// dropped). A request without the header is [`Rejection::MissingApiKey`].
+#[cfg(test)]
+pub(crate) fn context_from_headers(headers: &HeaderMap) -> Result<Context, Rejection> {
+    let ctx = header_key(headers)?.ok_or(Rejection::MissingApiKey)?;
+    Ok(with_request_headers(ctx, headers, &mut Vec::new()))
 }
 
 /// Standard base64 (padding optional, as HTTP clients send it either way); `None` on
@@ -945,9 +1105,16 @@ pub(crate) fn body_format(headers: &HeaderMap) -> Result<BodyFormat, Rejection> 
     }
 }
 
+/// The 413 of a body over `limit` bytes: off the confidence scale (`rules.json` `http`
+/// `body_too_large`, `protocol`), its error the parser's `BodyTooLarge`.
 fn too_large(limit: usize) -> Rejection {
+    over_limit(ParseErrorKind::BodyTooLarge { limit }, limit)
+}
+
+/// The 413 of a body or a query over the limit.
+fn over_limit(kind: ParseErrorKind, limit: usize) -> Rejection {
     let e = ParseError {
-        kind: ParseErrorKind::BodyTooLarge { limit },
+        kind,
         offset: limit,
         key: None,
     };
@@ -1028,12 +1195,49 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut context = context_from_headers(headers)?;
-    if let Some(today) = config.today {
-        context = context.with_today(today);
-    }
-    let format = body_format(headers)?;
+    let query = query.unwrap_or("").as_bytes();
     let limit = config.limits.in_force().max_body_bytes;
+    // A query over the limit is refused before anything is read from it (the query and
+    // the body are capped separately).
+    if query.len() > limit {
+        return Err(over_limit(ParseErrorKind::QueryTooLong { limit }, limit));
+    }
+    // The layer's own refusals that the threshold lets through, as warnings.
+    let mut warnings: Vec<crate::Error> = Vec::new();
+    // An evidence-graded refusal below the threshold is a warning, and the request goes on
+    // unvalidated: only on the verdict path, where the body goes on as it is (a typed
+    // request cannot be built without a key or a body format). A protocol-level refusal
+    // is always answered.
+    let mut let_through = |rejection: Rejection| -> Result<(), Rejection> {
+        match rejection.answer() {
+            Some(answer) if !config.typed_request && !answer.enforced(config.enforce) => {
+                warnings.push(answer.to_error());
+                Ok(())
+            }
+            _ => Err(rejection),
+        }
+    };
+    // The key: Stripe reads the `Authorization` header first.
+    let mut context = match header_key(headers) {
+        Ok(ctx) => ctx.map(Ok),
+        Err(rejection) => {
+            let_through(rejection)?;
+            Some(Err(()))
+        }
+    };
+    let format = match body_format(headers) {
+        Ok(format) => Some(format),
+        Err(rejection) => {
+            // Without a header, and with a body that cannot be read for a key, the key
+            // can only be in the query.
+            if context.is_none() && param_key(query, None).is_none() {
+                let_through(Rejection::MissingApiKey)?;
+                context = Some(Err(()));
+            }
+            let_through(rejection)?;
+            None
+        }
+    };
     // A declared length over the limit is refused before reading anything.
     if let Some(len) = headers
         .get(CONTENT_LENGTH)
@@ -1044,11 +1248,45 @@ where
         return Err(too_large(limit));
     }
     let body = read_body(body, config).await?;
+    // No `Authorization` header: the key as Stripe.js sends it, in the body (or the query).
+    if context.is_none() {
+        context = Some(match param_key(query, format.map(|f| (&body[..], f))) {
+            Some(key) => match context_from_key(&key) {
+                Ok(ctx) => Ok(ctx),
+                Err(rejection) => {
+                    let_through(rejection)?;
+                    Err(())
+                }
+            },
+            None => {
+                let_through(Rejection::MissingApiKey)?;
+                Err(())
+            }
+        });
+    }
+    let context = context.and_then(Result::ok).map(|ctx| {
+        let ctx = match config.today {
+            Some(today) => ctx.with_today(today),
+            None => ctx,
+        };
+        with_request_headers(ctx, headers, &mut warnings)
+    });
+    // Let through unvalidated, with its warnings: no key, or a body in another format.
+    let (Some(context), Some(format)) = (context.clone(), format) else {
+        return Ok(Validated {
+            body,
+            kind: None,
+            request: None,
+            context,
+            warnings: Warnings::from_vec(warnings),
+            runtime_params: Vec::new(),
+        });
+    };
     let options = options(config, applied);
     let input = Input {
         body: &body,
         format,
-        query: query.unwrap_or("").as_bytes(),
+        query,
     };
     let result = if config.typed_request {
         crate::validate_request(input, &context, &options).map(|a| {
@@ -1063,13 +1301,19 @@ where
         crate::check_request(input, &context, &options)
             .map(|a| (a.value, None, a.warnings, a.runtime_params))
     };
+    // The layer's warnings after the body's.
+    let mut and_ours = |found: Warnings| {
+        let mut all = found.0;
+        all.append(&mut warnings);
+        Warnings(all)
+    };
     match result {
-        Ok((kind, request, warnings, runtime_params)) => Ok(Validated {
+        Ok((kind, request, found, runtime_params)) => Ok(Validated {
             body,
             kind: Some(kind),
             request,
-            context,
-            warnings,
+            context: Some(context),
+            warnings: and_ours(found),
             runtime_params,
         }),
         // A body that cannot be read, with only problems below the threshold: on the
@@ -1082,8 +1326,8 @@ where
                 body,
                 kind: None,
                 request: None,
-                context,
-                warnings: errors.into_warnings(),
+                context: Some(context),
+                warnings: and_ours(errors.into_warnings()),
                 runtime_params: Vec::new(),
             })
         }
@@ -1339,24 +1583,63 @@ mod tests {
                 .unwrap();
             assert!(res.headers().get(WARNINGS_HEADER).is_none());
         }
-        // A body that cannot be read: through on the verdict path only.
+        // A body that cannot be read (a key sent twice: what Stripe answers to it is not
+        // recorded, so `invalid_body` is L): through on the verdict path only, when nothing
+        // enforced is wrong with the rest of it.
         let dup = format!("{}&card[name]=a&card[name]=b", card());
-        for (typed, want) in [(false, StatusCode::OK), (true, StatusCode::BAD_REQUEST)] {
+        // Review 1, H1: an enforced error found with it is not hidden. A card that fails
+        // Luhn (H) beside a key sent twice, or beside a bad escape, is refused on Luhn
+        // (402), on both paths, with no warning header.
+        let luhn = card().replace("4242424242424242", "4242424242424241");
+        let dup_luhn = format!("{luhn}&card[name]=a&card[name]=b");
+        let escape_luhn = format!("x=%ZZ&{luhn}");
+        for (typed, body, want) in [
+            (false, &dup, StatusCode::OK),
+            (true, &dup, StatusCode::BAD_REQUEST),
+            (false, &dup_luhn, StatusCode::PAYMENT_REQUIRED),
+            (true, &dup_luhn, StatusCode::PAYMENT_REQUIRED),
+            (false, &escape_luhn, StatusCode::PAYMENT_REQUIRED),
+            (true, &escape_luhn, StatusCode::PAYMENT_REQUIRED),
+        ] {
             let layer = PreflightLayer::builder()
                 .enforce(Confidence::M)
                 .typed_request(typed)
                 .build();
             let mut svc = layer.layer(Echo);
             let res = svc
-                .call(req(Method::POST, "/v1/tokens", &[AUTH], &dup))
+                .call(req(Method::POST, "/v1/tokens", &[AUTH], body))
                 .await
                 .unwrap();
-            assert_eq!(res.status(), want, "typed {typed}");
-            if typed {
+            assert_eq!(res.status(), want, "typed {typed}: {body}");
+            if typed || want != StatusCode::OK {
                 assert!(res.headers().get(WARNINGS_HEADER).is_none());
             } else {
                 assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_body");
             }
+            if want == StatusCode::PAYMENT_REQUIRED {
+                let answer = res.into_body().collect().await.unwrap().to_bytes();
+                let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+                assert_eq!(answer["error"]["code"], "incorrect_number", "{body}");
+            }
+        }
+        // A query over the limit is a 413, as a body over it is, whatever the threshold.
+        let small = crate::Limits::default().with_max_body_bytes(card().len() - 1);
+        for enforce in [Confidence::L, Confidence::M] {
+            let layer = PreflightLayer::builder()
+                .limits(small.clone())
+                .enforce(enforce)
+                .build();
+            let query = format!("/v1/tokens?{}", card());
+            let (s, _, body) = call(&layer, req(Method::POST, &query, &[AUTH], "")).await;
+            assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains("the query string is longer than"),
+                "{message}"
+            );
+            let (s, _, _) = call(&layer, req(Method::POST, "/v1/tokens", &[AUTH], &card())).await;
+            assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
         }
         // The query string.
         let layer = PreflightLayer::new();
@@ -1367,6 +1650,115 @@ mod tests {
         let bad = query.replace("4242424242424242", "4242424242424241");
         let (s, _, _) = call(&layer, req(Method::POST, &bad, &[AUTH], "")).await;
         assert_eq!(s, StatusCode::PAYMENT_REQUIRED);
+    }
+
+    /// Review 1 H2: a Stripe.js-style request (the publishable key in the body as `key`, no
+    /// `Authorization` header) is validated with that key's context; only a request with
+    /// no key anywhere is Stripe's 401. The layer's evidence-graded refusals follow the
+    /// threshold on the verdict path; a malformed `Stripe-Account` is a warning.
+    #[tokio::test]
+    async fn stripe_js_bodies_and_graded_refusals() {
+        let js = format!(
+            "{}&key=pk_test_TYooMQauvdEDq54NiTphI7jx&payment_user_agent=stripe.js%2F78ef418&muid=x&guid=y&sid=z",
+            card()
+        );
+        let strict = PreflightLayer::new();
+        let verdict = PreflightLayer::builder().typed_request(false).build();
+        for layer in [&strict, &verdict] {
+            let mut svc = layer.layer(Echo);
+            let res = svc
+                .call(req(Method::POST, "/v1/tokens", &[], &js))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers().get(WARNINGS_HEADER).is_none());
+        }
+        // The key's type and mode decide: a publishable key's context reached the service.
+        let (s, kind, body) = call(&strict, req(Method::POST, "/v1/tokens", &[], &js)).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("card")));
+        assert_eq!(&body[..], js.as_bytes());
+        // In the query, and in a JSON body.
+        let q = "/v1/tokens?key=pk_test_abc";
+        let (s, kind, _) = call(&strict, req(Method::POST, q, &[], &card())).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("card")));
+        let json = r#"{"pii": {"id_number": "000000000"}, "key": "pk_test_abc"}"#;
+        let ct = ("content-type", "application/json");
+        let (s, kind, _) = call(&strict, req(Method::POST, "/v1/tokens", &[ct], json)).await;
+        assert_eq!((s, kind.as_deref()), (StatusCode::OK, Some("pii")));
+        // A malformed key in the body: the 401 that says what is wrong, never the key.
+        let bad = format!("{}&key=pk_test_SECRET-KEY", card());
+        let (s, _, body) = call(&strict, req(Method::POST, "/v1/tokens", &[], &bad)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(!String::from_utf8_lossy(&body).contains("SECRET"));
+        // No key anywhere: Stripe's 401 (M: enforced at M), a warning at H on the verdict path.
+        let (s, _, _) = call(&strict, req(Method::POST, "/v1/tokens", &[], &card())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let at_m = PreflightLayer::builder()
+            .typed_request(false)
+            .enforce(Confidence::M)
+            .build();
+        let (s, _, _) = call(&at_m, req(Method::POST, "/v1/tokens", &[], &card())).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let at_h = PreflightLayer::builder()
+            .typed_request(false)
+            .enforce(Confidence::H)
+            .build();
+        let res = at_h
+            .layer(Echo)
+            .call(req(Method::POST, "/v1/tokens", &[], &card()))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[WARNINGS_HEADER], "missing_api_key");
+        // multipart/form-data (L: no recorded answer): forwarded with a warning at M on
+        // the verdict path, refused at L and on the typed path.
+        let multipart = ("content-type", "multipart/form-data; boundary=x");
+        let res = at_m
+            .layer(Echo)
+            .call(req(Method::POST, "/v1/tokens", &[AUTH, multipart], "--x--"))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[WARNINGS_HEADER], "unsupported_media_type");
+        for layer in [&strict, &verdict] {
+            let (s, _, _) = call(
+                layer,
+                req(Method::POST, "/v1/tokens", &[AUTH, multipart], ""),
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        }
+        // A Stripe-Account that is not acct_…: a warning whatever the threshold, the
+        // request validated as one for a connected account.
+        let bogus = ("stripe-account", "bogus");
+        for layer in [&strict, &verdict, &at_m] {
+            let res = layer
+                .layer(Echo)
+                .call(req(Method::POST, "/v1/tokens", &[AUTH, bogus], &card()))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(res.headers()[WARNINGS_HEADER], "invalid_account");
+        }
+        let (s, _, _) = call(
+            &strict,
+            req(
+                Method::POST,
+                "/v1/tokens",
+                &[AUTH, ("stripe-account", "acct_1032D82eZvKYlo2C")],
+                &card(),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        // Protocol-level answers are given whatever the threshold.
+        let small = PreflightLayer::builder()
+            .typed_request(false)
+            .enforce(Confidence::H)
+            .body_limit(10)
+            .build();
+        let (s, _, _) = call(&small, req(Method::POST, "/v1/tokens", &[AUTH], &card())).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     }
 
     #[test]
@@ -1460,7 +1852,8 @@ mod tests {
 
     #[test]
     fn lookalike_paths_are_validated() {
-        let config = PreflightLayer::new().config().clone();
+        let layer = PreflightLayer::new();
+        let config = layer.validated_path();
         for p in [
             "/v1/tokens",
             "/v1/tokens/",
@@ -1472,13 +1865,17 @@ mod tests {
             "/v1/%2E/tokens",
             "/v1/x%2F..%2Ftokens",
         ] {
-            assert!(applies(&config, &Method::POST, p), "{p}");
+            assert!(applies(config, &Method::POST, p), "{p}");
         }
         for p in ["/v1/tokens/tok_123", "/v1/token", "/v1/customers"] {
-            assert!(!applies(&config, &Method::POST, p), "{p}");
+            assert!(!applies(config, &Method::POST, p), "{p}");
         }
-        assert!(!applies(&config, &Method::GET, "/v1/tokens"));
-        assert!(is_account_id("acct_1032D82eZvKYlo2C"));
-        assert!(!is_account_id("foo") && !is_account_id("acct_") && !is_account_id("acct_a b"));
+        assert!(!applies(config, &Method::GET, "/v1/tokens"));
+        assert!(Context::is_account_id("acct_1032D82eZvKYlo2C"));
+        assert!(
+            !Context::is_account_id("foo")
+                && !Context::is_account_id("acct_")
+                && !Context::is_account_id("acct_a b")
+        );
     }
 }

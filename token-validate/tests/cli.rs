@@ -187,6 +187,21 @@ fn exit_status_is_0_when_all_are_valid() {
         String::from_utf8(out.stdout).unwrap(),
         "{\"input\":\"examples/requests/valid/card.form\",\"valid\":true,\"kind\":\"card\"}\n"
     );
+    // Review 1 L3: value names in any case (`--format FORM`, `errors --confidence h`).
+    let out = run(&[
+        "check",
+        "--now",
+        "2026-11-29",
+        "--format",
+        "FORM",
+        "examples/requests/valid/card.form",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let lower = run(&["errors", "--json", "--confidence", "h"]);
+    let upper = run(&["errors", "--json", "--confidence", "H"]);
+    assert_eq!(lower.status.code(), Some(0));
+    assert!(!lower.stdout.is_empty());
+    assert_eq!(lower.stdout, upper.stdout);
 }
 
 #[test]
@@ -616,11 +631,40 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
                 "{field}: {l}"
             );
         }
-        assert!(
-            matches!(l["confidence"].as_str(), Some("H" | "M" | "L")),
-            "{l}"
-        );
+        // An HTTP answer about the transport is off the scale, and says so.
+        match l["confidence"].as_str() {
+            Some("H" | "M" | "L") => {}
+            Some("protocol") => assert_eq!(l["origin"], "http", "{l}"),
+            _ => panic!("{l}"),
+        }
     }
+    let protocol = spec
+        .http
+        .values()
+        .filter(|d| d.confidence.graded().is_none())
+        .count();
+    assert!(protocol > 0);
+    // The head answers, the 413 and the 408 are among them.
+    for name in [
+        "bad_header",
+        "uri_too_long",
+        "body_too_large",
+        "body_timeout",
+    ] {
+        let line = lines
+            .iter()
+            .find(|l| l["origin"] == "http" && l["name"] == name)
+            .expect("the answer is listed");
+        assert_eq!(line["confidence"], "protocol", "{line}");
+    }
+    let out = run(&["errors", "--confidence", "protocol"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("off the confidence scale: a protocol-level answer")
+            .count(),
+        protocol,
+        "{text}"
+    );
     // Every rule id is listed once, with the spec's message.
     for r in &spec.rules {
         let line = lines
@@ -639,12 +683,16 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
             .contains("American Express 3 or 4"),
         "{cvc}"
     );
-    // The filter keeps one confidence, and the three add up.
+    // The filter keeps one confidence, and the three and the protocol-level answers add up.
     let count = |c: &str| {
         let out = run(&["errors", "--json", "--confidence", c]);
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
-    assert_eq!(count("H") + count("M") + count("L"), want + want_accepted);
+    assert_eq!(count("protocol"), protocol);
+    assert_eq!(
+        count("H") + count("M") + count("L") + count("protocol"),
+        want + want_accepted
+    );
     // The text form names each definition.
     let text = String::from_utf8_lossy(&run(&["errors"]).stdout).into_owned();
     assert!(

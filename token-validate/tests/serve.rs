@@ -302,6 +302,96 @@ async fn the_query_string_is_validated_and_forwarded_unchanged() {
     serve.stop().await;
 }
 
+/// Review 1, H1: at the proxy's default threshold (M), a body error below it (a bad escape,
+/// a key sent twice: `invalid_body`, L) does not hide the enforced errors found with it. A
+/// card that fails Luhn beside `x=%ZZ`, in the body or in the query, is Stripe's 402 and
+/// never reaches the upstream; a query over `--max-body` is a 413, as a body over it is.
+/// `check --enforce M` gives the same body the same verdict.
+#[tokio::test]
+async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let client = client();
+    let auth = format!("Bearer {SK_TEST}");
+    let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
+    let bodies = [
+        format!("{}&x=%ZZ", *BAD_CARD),
+        format!("x=%ZZ&{}", *BAD_CARD),
+        format!("{}&card[name]=a&card[name]=b", *BAD_CARD),
+    ];
+    for body in &bodies {
+        let a = post_form(&client, &serve, SK_TEST, &[], body).await;
+        assert_eq!(a.status.as_u16(), 402, "{body}: {}", a.text());
+        assert_eq!(a.json()["error"]["code"], "incorrect_number", "{body}");
+        assert_eq!(a.header("token-preflight-warnings"), None);
+        assert!(!a.text().contains("4242424242424241"));
+    }
+    let query = format!("{}&a=%ZZ", *BAD_CARD)
+        .replace('[', "%5B")
+        .replace(']', "%5D");
+    let a = send(
+        &client,
+        "POST",
+        &serve.url(&format!("/v1/tokens?{query}")),
+        &headers,
+        String::new(),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 402, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "incorrect_number");
+    assert_eq!(up.count(), 0, "a card that fails Luhn reached the upstream");
+    serve.stop().await;
+
+    // A query over the limit: 413, as the same bytes in the body.
+    let mut small = proxy_config(&up, None);
+    small.max_body = BAD_CARD.len() - 1;
+    let serve = Running::start(small).await;
+    let a = send(
+        &client,
+        "POST",
+        &serve.url(&format!("/v1/tokens?{}", *BAD_CARD)),
+        &headers,
+        String::new(),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 413, "{}", a.text());
+    let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("the query string is longer than"),
+        "{message}"
+    );
+    let a = post_form(&client, &serve, SK_TEST, &[], &BAD_CARD).await;
+    assert_eq!(a.status.as_u16(), 413, "{}", a.text());
+    assert_eq!(up.count(), 0);
+    serve.stop().await;
+
+    // `check --enforce M` agrees (the binary, as a user runs it, when it is built).
+    #[cfg(feature = "cli")]
+    for body in &bodies {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_token-validate"))
+            .args(["check", "--enforce", "M", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(line["valid"], false, "{body}: {line}");
+        assert_eq!(
+            (line["status"].as_u64(), line["error"]["code"].as_str()),
+            (Some(402), Some("incorrect_number")),
+            "{body}: {line}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn other_paths_and_methods_pass_through_untouched() {
     let up = Upstream::start(Behaviour::Echo).await;
@@ -903,6 +993,32 @@ async fn mock_idempotency_replays_and_conflicts() {
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.header("idempotency-key"), None, "not echoed");
+    assert!(
+        a.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("up to 255 characters"),
+        "{}",
+        a.text()
+    );
+    // Review 1 L10: an empty key, or one that is not printable ASCII, has its own message
+    // (not "up to 255 characters").
+    for key in [&b""[..], "cl\u{e9}".as_bytes()] {
+        let mut raw = format!(
+            "POST /v1/tokens HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {SK_TEST}\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\nidempotency-key: ",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(key);
+        raw.extend_from_slice(b"\r\n\r\n");
+        raw.extend_from_slice(body.as_bytes());
+        let answer = raw_exchange(serve.addr, &raw).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+        assert!(
+            answer.contains(&token_validate::serve::mock::idempotency::key_invalid_message()),
+            "{answer}"
+        );
+    }
     serve.stop().await;
 }
 
@@ -956,6 +1072,34 @@ async fn mock_refuses_pass() {
 }
 
 // ---------------------------------------------------------------- hardening
+
+/// Review 1, M3: the mock builds the typed request, which holds one token kind. Under
+/// `--enforce M` a body with a card and `pii` (`parameters_exclusive`, L) is refused, not
+/// turned into a card token with the `pii` dropped.
+#[tokio::test]
+async fn mock_under_a_threshold_mints_no_token_from_two_kinds() {
+    let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
+    c.enforce = token_validate::Confidence::M;
+    let serve = Running::start(c).await;
+    let client = client();
+    let two = card_body("4242424242424242", "&pii[id_number]=000000000");
+    let a = post_form(&client, &serve, SK_TEST, &[], &two).await;
+    assert_eq!(a.status.as_u16(), 400, "{}", a.text());
+    assert_eq!(a.json()["error"]["code"], "parameters_exclusive");
+    assert!(!a.text().contains("tok_") && !a.text().contains("000000000"));
+    // The card alone: a token.
+    let a = post_form(
+        &client,
+        &serve,
+        SK_TEST,
+        &[],
+        &card_body("4242424242424242", ""),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert!(a.json()["id"].as_str().unwrap().starts_with("tok_"));
+    serve.stop().await;
+}
 
 fn hardened(header_timeout: Duration, max_connections: usize) -> Config {
     let mut c = Config::mock("127.0.0.1:0".parse().unwrap());
@@ -1160,6 +1304,30 @@ async fn dot_segments_are_resolved_before_routing_and_forwarded_as_validated() {
         }
     }
     assert_eq!(up.count(), before, "an ambiguous path reached the upstream");
+    // Review 1 L2: cut at a `;` or a NUL, plain or encoded, the path is /v1/tokens: refused
+    // with the same 400, not forwarded unvalidated.
+    for path in [
+        "/v1/tokens;x",
+        "/v1/tokens%3Bx",
+        "/v1/tokens%3bx",
+        "/v1/tokens%00",
+        "/v1/tokens/;x",
+        "/V1/Tokens;jsessionid=1",
+    ] {
+        let a = send(&client, "POST", &serve.url(path), &headers, CARD.as_str()).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text());
+        assert_eq!(
+            a.json()["error"]["message"],
+            token_validate::serve::answer::AMBIGUOUS_PATH_MESSAGE,
+            "{path}"
+        );
+    }
+    assert_eq!(up.count(), before, "a ;-path reached the upstream");
+    // Another endpoint's `;` path, and a GET, are passed through as before.
+    for (method, path) in [("POST", "/v1/customers;x"), ("GET", "/v1/tokens;x")] {
+        let a = send(&client, method, &serve.url(path), &headers, "").await;
+        assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.text());
+    }
     serve.stop().await;
 }
 
@@ -1388,4 +1556,124 @@ async fn the_listen_backlog_holds_a_burst() {
 /// The bundled spec's API version.
 fn bundled_version() -> &'static str {
     token_validate::token_spec::bundled().api_version.as_str()
+}
+
+// ------------------------------------------------ review 1 H2: keys, media types, accounts
+
+/// A Stripe.js-style body: the publishable key as `key`, the client fields Stripe.js adds,
+/// and no `Authorization` header.
+fn stripe_js_body() -> String {
+    format!(
+        "{}&key={PK_TEST}&payment_user_agent=stripe.js%2F78ef418&muid=x&guid=y&sid=z",
+        *CARD
+    )
+}
+
+#[tokio::test]
+async fn a_stripe_js_body_without_authorization_is_validated_with_its_key() {
+    let client = client();
+    // Mock: the token, made with the body's publishable key (test mode).
+    let mock = mock().await;
+    let a = send(
+        &client,
+        "POST",
+        &mock.url("/v1/tokens"),
+        &[("content-type", FORM)],
+        stripe_js_body(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["object"], "token");
+    assert_eq!(a.json()["livemode"], false);
+    assert!(a.header("token-preflight-warnings").is_none());
+    // A body with a Luhn-failing card is still judged (the key built the context).
+    let bad = stripe_js_body().replace("4242424242424242", "4242424242424241");
+    let a = send(&client, "POST", &mock.url("/v1/tokens"), &[], bad).await;
+    assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED, "{}", a.text());
+    // No key anywhere: Stripe's 401.
+    let a = send(&client, "POST", &mock.url("/v1/tokens"), &[], CARD.clone()).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.text());
+    mock.stop().await;
+
+    // Proxy: forwarded as sent, no Authorization added.
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let a = send(
+        &client,
+        "POST",
+        &serve.url("/v1/tokens"),
+        &[("content-type", FORM)],
+        stripe_js_body(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["echo"], true);
+    assert!(a.header("token-preflight-warnings").is_none());
+    let seen = up.last();
+    assert_eq!(&seen.body[..], stripe_js_body().as_bytes());
+    assert!(seen.headers.get("authorization").is_none());
+    // No key anywhere: refused at M (the 401 is M: recorded on a sibling endpoint).
+    let before = up.count();
+    let a = send(&client, "POST", &serve.url("/v1/tokens"), &[], CARD.clone()).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.text());
+    assert_eq!(up.count(), before);
+    serve.stop().await;
+}
+
+#[tokio::test]
+async fn multipart_is_forwarded_with_a_warning_at_m_and_refused_by_the_mock() {
+    let client = client();
+    let boundary = "multipart/form-data; boundary=XyZ";
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"card[number]\"\r\n\r\n4242424242424242\r\n--XyZ--\r\n";
+    let auth = format!("Bearer {SK_TEST}");
+    let headers = [("authorization", auth.as_str()), ("content-type", boundary)];
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let a = send(&client, "POST", &serve.url("/v1/tokens"), &headers, body).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["echo"], true);
+    assert_eq!(
+        a.header("token-preflight-warnings"),
+        Some("unsupported_media_type")
+    );
+    assert_eq!(&up.last().body[..], body.as_bytes());
+    serve.stop().await;
+
+    let mock = mock().await;
+    let a = send(&client, "POST", &mock.url("/v1/tokens"), &headers, body).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.text());
+    assert_eq!(
+        a.json()["error"]["message"],
+        token_validate::tower::UNSUPPORTED_MEDIA_TYPE_MESSAGE
+    );
+    mock.stop().await;
+}
+
+#[tokio::test]
+async fn a_stripe_account_that_is_not_an_account_id_is_a_warning() {
+    let client = client();
+    let bogus = [("stripe-account", "bogus")];
+    let mock = mock().await;
+    let a = post_form(&client, &mock, SK_TEST, &bogus, &CARD).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["object"], "token");
+    assert_eq!(
+        a.header("token-preflight-warnings"),
+        Some("invalid_account")
+    );
+    mock.stop().await;
+
+    let up = Upstream::start(Behaviour::Echo).await;
+    let serve = Running::start(proxy_config(&up, None)).await;
+    let a = post_form(&client, &serve, SK_TEST, &bogus, &CARD).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(
+        a.header("token-preflight-warnings"),
+        Some("invalid_account")
+    );
+    assert_eq!(up.last().headers["stripe-account"], "bogus");
+    // The body is still judged.
+    let a = post_form(&client, &serve, SK_TEST, &bogus, &BAD_CARD).await;
+    assert_eq!(a.status, StatusCode::PAYMENT_REQUIRED, "{}", a.text());
+    serve.stop().await;
 }

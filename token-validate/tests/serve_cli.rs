@@ -189,6 +189,19 @@ fn serve_help_names_every_flag_and_its_variable() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--unknown-version pass"));
+    // Review 1 L3: environment values are taken as users type them, in any case: the
+    // parse succeeds (no clap "invalid value"), and serve stops at the same mock/pass
+    // refusal.
+    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+        .args(["serve", "--mock", "--listen", "127.0.0.1:0"])
+        .env("TOKEN_VALIDATE_LOG_FORMAT", "JSON")
+        .env("TOKEN_VALIDATE_UNKNOWN_VERSION", "Pass")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("invalid value"), "{stderr}");
+    assert!(stderr.contains("--unknown-version pass"), "{stderr}");
 }
 
 /// `serve --mock` refuses unknown parameters whatever the request's version (a test double

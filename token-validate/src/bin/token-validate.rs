@@ -32,52 +32,7 @@ enum Command {
     /// The spec is compiled into this binary: after `import-openapi` has updated
     /// token-spec/spec/params.json, rebuild (`cargo build`) to check against it, or give the
     /// newer OpenAPI document to --openapi.
-    Check {
-        /// The API key the request is made with (its type and mode matter: person and
-        /// account tokens need a publishable key in live mode). Default: a test secret key.
-        #[arg(long, value_name = "KEY")]
-        key: Option<String>,
-        /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
-        /// of that form (acct_ and letters and digits) gets a warning on standard error.
-        #[arg(long, value_name = "ACCT")]
-        account: Option<String>,
-        /// The body format. Default: from the file extension (.json, .form); for any other
-        /// file and standard input, from the first character that is not white space (`{` or
-        /// `[` is JSON, anything else a form).
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        now: Option<String>,
-        /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
-        /// to it).
-        #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-        max_body: usize,
-        /// The enforcement threshold: a problem whose error definition's confidence is below
-        /// it is a warning, printed in the body's line (`"warnings": [...]`), and the body is
-        /// valid. Default: L (every problem is an error).
-        #[arg(long, value_name = "H|M|L", value_parser = parse_confidence, default_value = "L")]
-        enforce: Confidence,
-        /// The URL query string sent with every body (`card[number]=...&...`): Stripe reads
-        /// its parameters with the body's.
-        #[arg(long, value_name = "QUERY")]
-        query: Option<String>,
-        /// The Stripe API version the requests name (their `Stripe-Version`): a version
-        /// before one of the spec's version gates is validated as before it (for example
-        /// `2015-10-12` takes `account[legal_entity]`). Default: none, the newest version.
-        #[arg(long, value_name = "VERSION")]
-        stripe_version: Option<String>,
-        /// A Stripe OpenAPI document newer than the bundled spec (spec3.json, its YAML
-        /// form, or an extract): its parameters that the bundled spec lacks are checked as it
-        /// states them and accepted, listed in the body's line (`"runtime_params"`), without
-        /// a rebuild.
-        #[arg(long, value_name = "FILE")]
-        openapi: Option<PathBuf>,
-        /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
-        /// on standard error).
-        #[arg(value_name = "FILE|-")]
-        files: Vec<PathBuf>,
-    },
+    Check(CheckArgs),
     /// Print the JSON Schema (draft 2020-12) of a token kind's request body, or of the
     /// whole request body when no kind is given.
     Schema {
@@ -88,7 +43,9 @@ enum Command {
     /// List every error definition of the spec (generic errors, rules, key rules, the
     /// HTTP layer's answers and the version gates' errors): its type, code, param form and
     /// message template, where the wording comes from, how sure we are of it (H observed
-    /// from Stripe, M seen on a sibling endpoint, L our wording in Stripe's style), and for
+    /// from Stripe, M seen on a sibling endpoint, L our wording in Stripe's style; `protocol`
+    /// for an HTTP answer about the transport, off that scale and given whatever --enforce:
+    /// a body over the limit or too slow, a request head the server cannot read), and for
     /// a rule what it checks. Then the parameters Stripe accepts beyond its OpenAPI
     /// (`accepted.json`: client fields, older names, wallet fields, Apple Pay), each with
     /// its source and how sure we are that Stripe accepts it.
@@ -96,8 +53,9 @@ enum Command {
         /// Print one JSON object per line instead of text.
         #[arg(long)]
         json: bool,
-        /// Only the definitions of this confidence.
-        #[arg(long, value_parser = ["H", "M", "L"])]
+        /// Only the definitions of this confidence (`protocol`: the HTTP answers off the
+        /// confidence scale, given whatever --enforce).
+        #[arg(long, value_parser = ["H", "M", "L", "protocol"], ignore_case = true)]
         confidence: Option<String>,
     },
     /// Print what changed between two specs: parameters added and removed, type, limit,
@@ -174,6 +132,55 @@ enum Command {
     Serve(token_validate::serve::Args),
 }
 
+/// `check`'s flags and files.
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The API key the request is made with (its type and mode matter: person and
+    /// account tokens need a publishable key in live mode). Default: a test secret key.
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
+    /// The Connect account (`Stripe-Account` header), e.g. acct_1032D82eZvKYlo2C. One not
+    /// of that form (acct_ and letters and digits) gets a warning on standard error.
+    #[arg(long, value_name = "ACCT")]
+    account: Option<String>,
+    /// The body format. Default: from the file extension (.json, .form); for any other
+    /// file and standard input, from the first character that is not white space (`{` or
+    /// `[` is JSON, anything else a form).
+    #[arg(long, value_enum, ignore_case = true)]
+    format: Option<Format>,
+    /// Today's date for expiry checks, YYYY-MM-DD. Default: today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    now: Option<String>,
+    /// Largest body accepted, in bytes (at most 16777216, 16 MiB: a larger value is held
+    /// to it).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    max_body: usize,
+    /// The enforcement threshold: a problem whose error definition's confidence is below
+    /// it is a warning, printed in the body's line (`"warnings": [...]`), and the body is
+    /// valid. Default: L (every problem is an error).
+    #[arg(long, value_name = "H|M|L", value_parser = parse_confidence, default_value = "L")]
+    enforce: Confidence,
+    /// The URL query string sent with every body (`card[number]=...&...`): Stripe reads
+    /// its parameters with the body's.
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
+    /// The Stripe API version the requests name (their `Stripe-Version`): a version
+    /// before one of the spec's version gates is validated as before it (for example
+    /// `2015-10-12` takes `account[legal_entity]`). Default: none, the newest version.
+    #[arg(long, value_name = "VERSION")]
+    stripe_version: Option<String>,
+    /// A Stripe OpenAPI document newer than the bundled spec (spec3.json, its YAML
+    /// form, or an extract): its parameters that the bundled spec lacks are checked as it
+    /// states them and accepted, listed in the body's line (`"runtime_params"`), without
+    /// a rebuild.
+    #[arg(long, value_name = "FILE")]
+    openapi: Option<PathBuf>,
+    /// Files to check; `-` (or none) reads standard input (on a terminal, after saying so
+    /// on standard error).
+    #[arg(value_name = "FILE|-")]
+    files: Vec<PathBuf>,
+}
+
 /// The spec's token kinds, the closed set of values of `schema KIND` (listed by `--help`).
 fn kind_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(token_validate::Kind::ALL.iter().map(|k| k.as_str()))
@@ -193,29 +200,7 @@ struct Fatal(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check {
-            key,
-            account,
-            format,
-            now,
-            max_body,
-            enforce,
-            query,
-            stripe_version,
-            openapi,
-            files,
-        } => check(
-            key,
-            account,
-            format,
-            now,
-            max_body,
-            enforce,
-            query.unwrap_or_default(),
-            stripe_version,
-            openapi,
-            files,
-        ),
+        Command::Check(args) => check(args),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Errors { json, confidence } => errors_cmd(json, confidence.as_deref()),
         Command::Diff {
@@ -308,10 +293,7 @@ const STDIN_NOTICE: &str = "token-validate: reading a request body from standard
 /// id (`acct_` and letters and digits, the only form Stripe gives them): Stripe would refuse
 /// the request for that account. The body is still checked; `None` for a well-formed id.
 fn account_warning(account: &str) -> Option<String> {
-    let well_formed = account
-        .strip_prefix("acct_")
-        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
-    (!well_formed).then(|| {
+    (!Context::is_account_id(account)).then(|| {
         format!(
             "token-validate: warning: --account {:?} is not a connected account id (acct_ followed by letters and digits, such as acct_1032D82eZvKYlo2C); Stripe would refuse a request for it. The bodies are checked with a Connect account all the same.",
             token_validate::quote::value(account)
@@ -325,19 +307,20 @@ fn parse_confidence(s: &str) -> Result<Confidence, String> {
         .map_err(|_| format!("{s:?}: the threshold is H, M or L"))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check(
-    key: Option<String>,
-    account: Option<String>,
-    format: Option<Format>,
-    now: Option<String>,
-    max_body: usize,
-    enforce: Confidence,
-    query: String,
-    stripe_version: Option<String>,
-    openapi: Option<PathBuf>,
-    files: Vec<PathBuf>,
-) -> Result<ExitCode, Fatal> {
+fn check(args: CheckArgs) -> Result<ExitCode, Fatal> {
+    let CheckArgs {
+        key,
+        account,
+        format,
+        now,
+        max_body,
+        enforce,
+        query,
+        stripe_version,
+        openapi,
+        files,
+    } = args;
+    let query = query.unwrap_or_default();
     let mut ctx = match key {
         Some(k) => Context::from_key(&k).map_err(|e| Fatal(format!("--key: {e}")))?,
         None => Context::test_secret(),
@@ -494,8 +477,12 @@ struct AcceptedLine<'a> {
     confidence: &'static str,
 }
 
+/// What `errors` says under an HTTP answer that is off the confidence scale.
+const PROTOCOL_NOTE: &str = "  off the confidence scale: a protocol-level answer (the transport, not evidence of what Stripe answers), given whatever --enforce\n";
+
 fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
     use token_spec::model::ErrorDef;
+    use token_spec::model::HttpConfidence;
     let spec = token_spec::bundled();
     // The spec's own serialized names (`path`, `H`): one spelling, the spec's.
     let label = |v: serde_json::Result<serde_json::Value>| match v {
@@ -557,7 +544,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
             lines.push(line("gate", &g.id, def));
         }
     }
-    lines.retain(|l| confidence.is_none_or(|c| l.confidence == c));
+    lines.retain(|l| confidence.is_none_or(|c| l.confidence.eq_ignore_ascii_case(c)));
     // The parameters accepted beyond Stripe's OpenAPI, with their evidence.
     let accepted: Vec<AcceptedLine<'_>> = spec
         .nodes()
@@ -575,7 +562,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 confidence: a.confidence.as_str(),
             })
         })
-        .filter(|l| confidence.is_none_or(|c| l.confidence == c))
+        .filter(|l| confidence.is_none_or(|c| l.confidence.eq_ignore_ascii_case(c)))
         .collect();
     let mut out = io::stdout().lock();
     let written: io::Result<()> = lines.iter().try_for_each(|l| {
@@ -585,7 +572,7 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
         } else {
             writeln!(
                 out,
-                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}",
+                "{} {} [{}] {}{} (param: {})\n  {}\n  source: {}\n{}{}",
                 l.confidence,
                 l.name,
                 l.origin,
@@ -596,7 +583,12 @@ fn errors_cmd(json: bool, confidence: Option<&str>) -> Result<ExitCode, Fatal> {
                 l.source,
                 l.checks
                     .map(|c| format!("  checks: {c}\n"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if l.confidence == HttpConfidence::Protocol.as_str() {
+                    PROTOCOL_NOTE
+                } else {
+                    ""
+                }
             )
         }
     });

@@ -7,6 +7,7 @@ use http_body_util::Full;
 use serde_json::json;
 
 use super::log::{safe_method, safe_path_in_line};
+use crate::http_answer::HttpAnswer;
 use crate::tower::{AnsweredError, add_stripe_headers};
 
 /// A JSON answer (already encoded) with Stripe's headers.
@@ -17,27 +18,27 @@ pub fn json_bytes(status: StatusCode, body: Bytes, request: &HeaderMap) -> Respo
     res
 }
 
-/// A JSON answer with Stripe's headers. An `{"error": …}` body is recorded in the response
-/// extensions ([`AnsweredError`]) for the log line.
+/// A JSON answer with Stripe's headers (not an error: [`error`] makes those).
 pub fn json(
     status: StatusCode,
     body: &serde_json::Value,
     request: &HeaderMap,
 ) -> Response<Full<Bytes>> {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let mut res = json_bytes(status, Bytes::from(bytes), request);
-    if let Some(err) = body.get("error") {
-        let error_type = match err.get("type").and_then(|t| t.as_str()) {
-            Some("api_error") => "api_error",
-            Some("idempotency_error") => "idempotency_error",
-            Some("card_error") => "card_error",
-            _ => "invalid_request_error",
-        };
-        res.extensions_mut().insert(AnsweredError {
-            error_type,
-            code: err.get("code").and_then(|c| c.as_str()).map(str::to_string),
-        });
-    }
+    json_bytes(status, Bytes::from(bytes), request)
+}
+
+/// The Stripe-shaped error of one of the HTTP layer's answers (`rules.json` `http`): its
+/// status, `{"error": {"type": …, "message": message}}` with the answer's type, Stripe's
+/// headers, and the answer recorded in the response extensions ([`AnsweredError`]) for the
+/// log line. `message` is the answer's, filled in.
+pub fn error(answer: HttpAnswer, message: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
+    let body = json!({"error": {"type": answer.error_type, "message": message}});
+    let mut res = json(answer.status_code(), &body, request);
+    res.extensions_mut().insert(AnsweredError {
+        error_type: answer.error_type,
+        code: None,
+    });
     res
 }
 
@@ -45,7 +46,8 @@ pub fn json(
 /// seen wording, unverified). The method and the path are quoted through [`safe_method`]
 /// and [`safe_path_in_line`]: the rule of [`crate::quote`].
 pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<Full<Bytes>> {
-    let message = crate::http_messages::NOT_FOUND.replace(
+    let answer = crate::http_answers::NOT_FOUND;
+    let message = answer.message.replace(
         "{value}",
         &format!(
             "{}: {}",
@@ -53,11 +55,7 @@ pub fn not_found(method: &Method, path: &str, request: &HeaderMap) -> Response<F
             safe_path_in_line(method.as_str(), path, "")
         ),
     );
-    json(
-        StatusCode::NOT_FOUND,
-        &json!({"error": {"type": "invalid_request_error", "message": message}}),
-        request,
-    )
+    error(answer, &message, request)
 }
 
 /// The message of the 400 for a `POST` path that a lenient reader and a strict one would
@@ -67,9 +65,9 @@ pub const AMBIGUOUS_PATH_MESSAGE: &str = crate::http_messages::AMBIGUOUS_PATH;
 /// The Stripe-shaped 400 for a path that does not name one endpoint (see
 /// `serve`'s routing): an `invalid_request_error` with Stripe's headers.
 pub fn ambiguous_path(request: &HeaderMap) -> Response<Full<Bytes>> {
-    json(
-        StatusCode::BAD_REQUEST,
-        &json!({"error": {"type": "invalid_request_error", "message": AMBIGUOUS_PATH_MESSAGE}}),
+    error(
+        crate::http_answers::AMBIGUOUS_PATH,
+        AMBIGUOUS_PATH_MESSAGE,
         request,
     )
 }
@@ -84,14 +82,10 @@ pub const UPSTREAM_TIMEOUT_MESSAGE: &str = crate::http_messages::UPSTREAM_TIMEOU
 
 /// A Stripe-shaped `api_error`: 502 (failed) or 504 (timed out).
 pub fn upstream_error(timed_out: bool, request: &HeaderMap) -> Response<Full<Bytes>> {
-    let (status, message) = if timed_out {
-        (StatusCode::GATEWAY_TIMEOUT, UPSTREAM_TIMEOUT_MESSAGE)
+    let answer = if timed_out {
+        crate::http_answers::UPSTREAM_TIMEOUT
     } else {
-        (StatusCode::BAD_GATEWAY, UPSTREAM_FAILED_MESSAGE)
+        crate::http_answers::UPSTREAM_FAILED
     };
-    json(
-        status,
-        &json!({"error": {"type": "api_error", "message": message}}),
-        request,
-    )
+    error(answer, answer.message, request)
 }

@@ -28,8 +28,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderMap, Response, StatusCode};
 use http_body_util::Full;
-use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use crate::http_answer::HttpAnswer;
 
 /// The most headers a request may have (hyper's default, `max_headers`); more is a 431.
 pub const MAX_HEADERS: usize = 100;
@@ -74,48 +75,47 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// The HTTP status answered: 414, 431 or 400 (as hyper's own).
-    pub fn status(self) -> StatusCode {
+    /// The spec's definition of the answer (`rules.json` `http`: `bad_header`,
+    /// `bad_method`, `bad_uri`, `bad_version`, `uri_too_long`, `too_many_headers`,
+    /// `head_too_large`, `bad_content_length`, `bad_transfer_encoding`): status, type and
+    /// message, off the confidence scale (`protocol`: given whatever the threshold).
+    pub fn answer(self) -> HttpAnswer {
+        use crate::http_answers as a;
         match self {
-            Problem::UriTooLong => StatusCode::URI_TOO_LONG,
-            Problem::TooManyHeaders | Problem::HeadTooLarge => {
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
-            }
-            _ => StatusCode::BAD_REQUEST,
+            Problem::Header => a::BAD_HEADER,
+            Problem::Method => a::BAD_METHOD,
+            Problem::Uri => a::BAD_URI,
+            Problem::Version => a::BAD_VERSION,
+            Problem::UriTooLong => a::URI_TOO_LONG,
+            Problem::TooManyHeaders => a::TOO_MANY_HEADERS,
+            Problem::HeadTooLarge => a::HEAD_TOO_LARGE,
+            Problem::ContentLength => a::BAD_CONTENT_LENGTH,
+            Problem::TransferEncoding => a::BAD_TRANSFER_ENCODING,
         }
     }
 
-    /// The error message (this crate's wording, in Stripe's style).
-    pub fn message(self) -> &'static str {
+    /// The HTTP status answered: 414, 431 or 400 (as hyper's own).
+    pub fn status(self) -> StatusCode {
+        self.answer().status_code()
+    }
+
+    /// The error message (this crate's wording, in Stripe's style), its `{limit}` filled
+    /// with the server's limit ([`MAX_URI_LEN`], [`MAX_HEADERS`], [`MAX_HEAD_BYTES`]).
+    pub fn message(self) -> String {
+        let answer = self.answer();
         match self {
-            Problem::Header => {
-                "Invalid request: a header line is not 'Name: value' with a name made of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110), or a line does not end with CRLF."
-            }
-            Problem::Method => "Invalid request: the method is not an HTTP token (RFC 9110).",
-            Problem::Uri => "Invalid request URL: the request target is not a URL path.",
-            Problem::Version => {
-                "Invalid request: the request line does not end with HTTP/1.0 or HTTP/1.1."
-            }
-            Problem::UriTooLong => "Invalid request URL: the URL is longer than 65534 characters.",
-            Problem::TooManyHeaders => {
-                "Invalid request: too many headers; a request may have at most 100."
-            }
-            Problem::HeadTooLarge => {
-                "Invalid request: the request line and headers are larger than 417792 bytes."
-            }
-            Problem::ContentLength => {
-                "Invalid Content-Length header: it must be one decimal number of bytes (repeated only with the same value)."
-            }
-            Problem::TransferEncoding => {
-                "Invalid Transfer-Encoding header: the last transfer coding of a request body must be chunked, and HTTP/1.0 has none."
-            }
+            Problem::UriTooLong => answer.message_with_limit(MAX_URI_LEN),
+            Problem::TooManyHeaders => answer.message_with_limit(MAX_HEADERS),
+            Problem::HeadTooLarge => answer.message_with_limit(MAX_HEAD_BYTES),
+            _ => answer.message.to_string(),
         }
     }
 }
 
 /// A request head that failed [`examine`]: what was wrong, and what could be read of its
-/// request line (raw: quote it through [`crate::quote`] before it leaves the process).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// request line (raw: quote it through [`crate::quote`] before it leaves the process; its
+/// `Debug` does: the method and path as the log line has them, masked).
+#[derive(Clone, PartialEq, Eq)]
 pub struct BadHead {
     /// What is wrong.
     pub problem: Problem,
@@ -131,6 +131,28 @@ pub struct BadHead {
     pub rest: Option<String>,
 }
 
+impl std::fmt::Debug for BadHead {
+    /// The problem, and the method and path through [`crate::quote`]'s rule (as the log
+    /// line quotes them: the path judged with the rest of its request line, which is not
+    /// shown itself): never a digit run of the raw request line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let method = self.method.as_deref().unwrap_or("");
+        let path = self
+            .path
+            .as_deref()
+            .map(|p| crate::quote::url_path_in_line(method, p, self.rest.as_deref().unwrap_or("")));
+        f.debug_struct("BadHead")
+            .field("problem", &self.problem)
+            .field("method", &self.method.as_deref().map(crate::quote::method))
+            .field("path", &path)
+            .field(
+                "rest",
+                &self.rest.as_ref().map(|r| format!("{} bytes", r.len())),
+            )
+            .finish()
+    }
+}
+
 impl BadHead {
     /// Whether the request was a `HEAD` (its answer has no body).
     pub fn is_head_request(&self) -> bool {
@@ -140,9 +162,9 @@ impl BadHead {
     /// The Stripe-shaped answer: `{"error": {"type": "invalid_request_error", "message":
     /// …}}` with Stripe's headers and `Connection: close`.
     pub fn to_response(&self) -> Response<Full<Bytes>> {
-        let mut res = super::answer::json(
-            self.problem.status(),
-            &json!({"error": {"type": "invalid_request_error", "message": self.problem.message()}}),
+        let mut res = super::answer::error(
+            self.problem.answer(),
+            &self.problem.message(),
             &HeaderMap::new(),
         );
         res.headers_mut().insert(
@@ -634,6 +656,22 @@ mod tests {
                 assert_eq!(b.method.as_deref(), Some("4242424242424242"));
                 assert_eq!(b.path.as_deref(), Some("/v1/tokens"));
                 assert_eq!(b.rest.as_deref(), Some(" HTTP/1.1\r"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Review 1 M1: the `Debug` of a bad head masks what its request line may carry.
+    #[test]
+    fn debug_masks_the_request_line() {
+        match examine(
+            b"4242424242424242 /v1/tokens/4242424242424242 HTTP/1.1\r\nbad header: x\r\n\r\n",
+        ) {
+            Head::Bad(b) => {
+                let shown = format!("{b:?}");
+                assert!(!shown.contains("4242"), "{shown}");
+                assert!(shown.contains("(redacted)"), "{shown}");
+                assert!(shown.contains("/v1/tokens/****"), "{shown}");
             }
             other => panic!("{other:?}"),
         }

@@ -1,5 +1,6 @@
 //! One structured line per request on standard error: method, path, status, duration,
-//! error code, request id. Never a body, a query string, a header value or a key; the
+//! error code, request id, version policy, and the codes of the warnings the enforcement
+//! threshold let through. Never a body, a query string, a header value or a key; the
 //! method and the path only as [`crate::quote`] lets them through ([`safe_method`],
 //! [`safe_path`]).
 
@@ -38,6 +39,9 @@ pub struct Record<'a> {
     pub request_id: Option<&'a str>,
     /// The version policy that applied to a validated request.
     pub policy: Option<&'a str>,
+    /// The codes of the problems the threshold let through (the answer's
+    /// `Token-Preflight-Warnings`, comma-separated: codes only), if any.
+    pub warnings: Option<&'a str>,
 }
 
 /// The path as it may be logged or quoted: [`crate::quote::url_path`] (percent-escapes
@@ -95,6 +99,7 @@ pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
                 error_code: Option<&'a str>,
                 request_id: Option<&'a str>,
                 policy: Option<&'a str>,
+                warnings: Vec<&'a str>,
             }
             serde_json::to_string(&Json {
                 ts: timestamp(at),
@@ -105,11 +110,12 @@ pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
                 error_code: r.error_code,
                 request_id: r.request_id,
                 policy: r.policy,
+                warnings: r.warnings.map_or_else(Vec::new, |w| w.split(',').collect()),
             })
             .unwrap_or_default()
         }
         LogFormat::Text => format!(
-            "{} {} {} {} {ms:.3}ms code={} request_id={} policy={}",
+            "{} {} {} {} {ms:.3}ms code={} request_id={} policy={} warnings={}",
             timestamp(at),
             r.method,
             r.path,
@@ -117,6 +123,7 @@ pub fn line(format: LogFormat, at: SystemTime, r: &Record<'_>) -> String {
             r.error_code.unwrap_or("-"),
             r.request_id.unwrap_or("-"),
             r.policy.unwrap_or("-"),
+            r.warnings.unwrap_or("-"),
         ),
     }
 }
@@ -175,12 +182,13 @@ mod tests {
             error_code: Some("incorrect_number"),
             request_id: Some("req_abc"),
             policy: Some("bundled"),
+            warnings: None,
         };
         // 1795000000 s is 2026-11-18 11:06:40 UTC (Python: datetime.utcfromtimestamp).
         let at = std::time::UNIX_EPOCH + Duration::from_millis(1_795_000_000_123);
         assert_eq!(
             line(LogFormat::Text, at, &r),
-            "2026-11-18T11:06:40.123Z POST /v1/tokens 402 0.412ms code=incorrect_number request_id=req_abc policy=bundled"
+            "2026-11-18T11:06:40.123Z POST /v1/tokens 402 0.412ms code=incorrect_number request_id=req_abc policy=bundled warnings=-"
         );
         // Whole seconds keep their three digits.
         let whole = std::time::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
@@ -194,5 +202,23 @@ mod tests {
         assert_eq!(v["status"], 402);
         assert_eq!(v["error_code"], "incorrect_number");
         assert_eq!(v["duration_ms"], 0.412);
+        assert_eq!(v["warnings"], serde_json::json!([]));
+        // Review 1 L1: what the threshold let through, codes only, in both formats.
+        let warned = Record {
+            status: 200,
+            error_code: None,
+            warnings: Some("invalid_expiry_month,invalid_account"),
+            ..r
+        };
+        assert!(
+            line(LogFormat::Text, at, &warned)
+                .ends_with(" policy=bundled warnings=invalid_expiry_month,invalid_account"),
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&line(LogFormat::Json, at, &warned)).unwrap();
+        assert_eq!(
+            v["warnings"],
+            serde_json::json!(["invalid_expiry_month", "invalid_account"])
+        );
     }
 }

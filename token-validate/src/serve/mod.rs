@@ -165,7 +165,12 @@ pub struct Args {
     /// with --mock (a test double refuses what it does not know, whatever the version),
     /// `lenient` in proxy mode. A request of the spec's version or an older one is always
     /// validated strictly, as that version (its version gates).
-    #[arg(long, value_enum, env = "TOKEN_VALIDATE_UNKNOWN_VERSION")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        env = "TOKEN_VALIDATE_UNKNOWN_VERSION"
+    )]
     pub unknown_version: Option<VersionPolicyArg>,
     /// A Stripe OpenAPI document newer than the bundled spec (`spec3.json`,
     /// `latest/openapi.spec3.json`, their YAML forms, or an extract): its parameters that
@@ -178,6 +183,7 @@ pub struct Args {
     #[arg(
         long,
         value_enum,
+        ignore_case = true,
         env = "TOKEN_VALIDATE_LOG_FORMAT",
         default_value = "text"
     )]
@@ -676,7 +682,8 @@ async fn handle(
     // A head hyper would have refused (see `head`) stands behind a synthetic request: its
     // answer, and its own request line in the log.
     let bad = req.extensions().get::<head::BadHead>().cloned();
-    let (method, path) = match &bad {
+    // The method and path as the log line quotes them: masked, and only when there is a log.
+    let logged = log.format.map(|_| match &bad {
         Some(b) => {
             let m = b.method.as_deref().unwrap_or("");
             let p = b.path.as_deref().unwrap_or("");
@@ -690,13 +697,13 @@ async fn handle(
             log::safe_method(req.method().as_str()).to_string(),
             log::safe_path_in_line(req.method().as_str(), req.uri().path(), ""),
         ),
-    };
-    let res = match (bad, route(req, &app.layer.config().path)) {
+    });
+    let res = match (bad, route(req, app.layer.validated_path())) {
         (Some(bad), _) => boxed(bad.to_response()),
         (None, Err(refused)) => boxed(*refused),
         (None, Ok(req)) => answer(&app, peer, req).await,
     };
-    if let Some(format) = log.format {
+    if let (Some(format), Some((method, path))) = (log.format, logged) {
         let header = |n: &http::HeaderName| res.headers().get(n).and_then(|v| v.to_str().ok());
         let code = res
             .extensions()
@@ -713,6 +720,7 @@ async fn handle(
                 error_code: code,
                 request_id: header(&REQUEST_ID_HEADER),
                 policy: header(&VERSION_POLICY_HEADER),
+                warnings: header(&crate::tower::WARNINGS_HEADER),
             },
         );
     }
@@ -723,8 +731,14 @@ async fn handle(
 /// resolved (RFC 3986, percent-encoded dots too), so that the layer decides on the path
 /// the upstream gets. A `POST` whose path only a lenient reader (one that decodes `%2F` or
 /// reads `\` as `/`) would route to the validated path, or only a strict one, is refused
-/// with a Stripe-shaped 400: no one path can be both validated and forwarded for it.
-fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refused>> {
+/// with a Stripe-shaped 400: no one path can be both validated and forwarded for it. So
+/// is a `POST` whose path, cut at a `;` (path parameters, which some servers strip) or a
+/// NUL (where C-string readers stop), plain or percent-encoded, is the validated path:
+/// `/v1/tokens;x`, `/v1/tokens%3Bx`, `/v1/tokens%00`.
+fn route<B>(
+    mut req: Request<B>,
+    validated: &crate::tower::ValidatedPath,
+) -> Result<Request<B>, Box<Refused>> {
     if let Some(resolved) = crate::tower::remove_dot_segments(req.uri().path()) {
         let sent = SentPath(req.uri().path().to_string());
         req.extensions_mut().insert(sent);
@@ -744,13 +758,23 @@ fn route<B>(mut req: Request<B>, validated: &str) -> Result<Request<B>, Box<Refu
     }
     let path = req.uri().path();
     if req.method() == http::Method::POST {
-        let lenient = crate::tower::normalize_path(path) == crate::tower::normalize_path(validated);
-        let strict = crate::tower::segment_path(path) == crate::tower::segment_path(validated);
-        if lenient != strict {
+        let lenient = crate::tower::normalize_path(path) == validated.lenient;
+        let strict = crate::tower::segment_path(path) == validated.strict;
+        if lenient != strict || cut_is(path, validated) {
             return Err(Box::new(answer::ambiguous_path(req.headers())));
         }
     }
     Ok(req)
+}
+
+/// Whether `path`, percent-decoded and cut at its first `;` or NUL, is the validated path
+/// (as a lenient reader routes it), while `path` holds such a character.
+fn cut_is(path: &str, validated: &crate::tower::ValidatedPath) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    match decoded.find([';', '\0']) {
+        Some(i) => crate::tower::normalize_path(&decoded[..i]) == validated.lenient,
+        None => false,
+    }
 }
 
 /// The answer to a request refused before it is routed.
@@ -850,13 +874,19 @@ impl MockState {
         let key = match headers.get("idempotency-key") {
             None => None,
             Some(v) => match v.to_str() {
-                Ok(k) if !k.is_empty() && k.chars().count() <= idempotency::MAX_KEY_LEN => {
-                    Some(k.to_string())
+                Ok(k) if k.chars().count() > idempotency::MAX_KEY_LEN => {
+                    return boxed(answer::error(
+                        crate::http_answers::IDEMPOTENCY_KEY_TOO_LONG,
+                        &idempotency::key_too_long_message(),
+                        &headers,
+                    ));
                 }
+                Ok(k) if !k.is_empty() => Some(k.to_string()),
+                // Empty, or not printable ASCII (what `to_str` refuses).
                 _ => {
-                    return boxed(answer::json(
-                        StatusCode::BAD_REQUEST,
-                        &json!({"error": {"type": "invalid_request_error", "message": idempotency::KEY_TOO_LONG_MESSAGE}}),
+                    return boxed(answer::error(
+                        crate::http_answers::IDEMPOTENCY_KEY_INVALID,
+                        &idempotency::key_invalid_message(),
                         &headers,
                     ));
                 }
@@ -907,9 +937,9 @@ impl MockState {
                     .insert("idempotent-replayed", HeaderValue::from_static("true"));
                 boxed(res)
             }
-            Lookup::Conflict => boxed(answer::json(
-                StatusCode::BAD_REQUEST,
-                &json!({"error": {"type": "idempotency_error", "message": idempotency::mismatch_message(&key)}}),
+            Lookup::Conflict => boxed(answer::error(
+                crate::http_answers::IDEMPOTENCY_MISMATCH,
+                &idempotency::mismatch_message(&key),
                 &headers,
             )),
             Lookup::Miss => {
@@ -987,9 +1017,18 @@ mod tests {
             mock::idempotency::mismatch_message("k-1"),
             def.message.replace("{value}", "k-1")
         );
+        let def = &spec.http["idempotency_key_too_long"];
+        let limit = def.limit.unwrap().to_string();
+        assert_eq!(limit, mock::idempotency::MAX_KEY_LEN.to_string());
         assert_eq!(
-            mock::idempotency::KEY_TOO_LONG_MESSAGE,
-            spec.http["idempotency_key_too_long"].message
+            mock::idempotency::key_too_long_message(),
+            def.message.replace("{limit}", &limit)
+        );
+        assert!(mock::idempotency::key_too_long_message().contains("up to 255 characters"));
+        let def = &spec.http["idempotency_key_invalid"];
+        assert_eq!(
+            mock::idempotency::key_invalid_message(),
+            def.message.replace("{limit}", &limit)
         );
     }
 

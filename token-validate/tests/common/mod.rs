@@ -47,9 +47,31 @@ pub struct Running {
 }
 
 impl Running {
-    pub async fn start(mut config: Config) -> Running {
+    pub async fn start(config: Config) -> Running {
+        Running::spawn(config, |server| server).await
+    }
+
+    /// [`Running::start`] with its log lines, in `format`, collected.
+    pub async fn start_logged(
+        config: Config,
+        format: token_validate::serve::log::LogFormat,
+    ) -> (Running, Arc<Mutex<Vec<String>>>) {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let running = Running::spawn(config, move |server| {
+            server.log_to(format, move |l: &str| {
+                sink.lock().unwrap().push(l.to_string())
+            })
+        })
+        .await;
+        (running, lines)
+    }
+
+    /// Binds `config` on a free loopback port, lets `setup` finish the server (a log sink),
+    /// and runs it until [`Running::stop`].
+    async fn spawn(mut config: Config, setup: impl FnOnce(Server) -> Server) -> Running {
         config.listen = "127.0.0.1:0".parse().unwrap();
-        let server = Server::bind(config).await.expect("serve starts");
+        let server = setup(Server::bind(config).await.expect("serve starts"));
         let addr = server.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let done = tokio::spawn(server.run(async move {
@@ -60,35 +82,6 @@ impl Running {
             stop: Some(tx),
             done: Some(done),
         }
-    }
-
-    /// [`Running::start`] with its log lines, in `format`, collected.
-    pub async fn start_logged(
-        mut config: Config,
-        format: token_validate::serve::log::LogFormat,
-    ) -> (Running, Arc<Mutex<Vec<String>>>) {
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&lines);
-        let server = Server::bind(config)
-            .await
-            .expect("serve starts")
-            .log_to(format, move |l: &str| {
-                sink.lock().unwrap().push(l.to_string())
-            });
-        let addr = server.local_addr().unwrap();
-        let (tx, rx) = oneshot::channel::<()>();
-        let done = tokio::spawn(server.run(async move {
-            let _ = rx.await;
-        }));
-        (
-            Running {
-                addr,
-                stop: Some(tx),
-                done: Some(done),
-            },
-            lines,
-        )
     }
 
     /// Asks for a graceful stop and waits for `run` to return.

@@ -49,26 +49,6 @@ fn node(sc: &mut Scanner<'_>) -> Result<Value, Error> {
     })
 }
 
-/// serde_json's error as the driver reports it: the message without its position, and the
-/// offset `crate::json` makes of the line and column.
-fn serde_error(body: &[u8], e: &serde_json::Error) -> (String, usize) {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let msg = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-    let mut start = 0;
-    let mut line = 1;
-    for (i, &b) in body.iter().enumerate() {
-        if line == e.line() {
-            break;
-        }
-        if b == b'\n' {
-            line += 1;
-            start = i + 1;
-        }
-    }
-    (msg, (start + e.column().saturating_sub(1)).min(body.len()))
-}
-
 /// Checks a case against its expected verdict and against serde_json.
 fn case(name: &str, body: &[u8], accept: bool) {
     let ours = read(body);
@@ -77,7 +57,7 @@ fn case(name: &str, body: &[u8], accept: bool) {
     match (&ours, &theirs) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}: a different value"),
         (Err(e), Err(t)) if e.code != ErrorCode::InvalidUtf8 => {
-            let (msg, offset) = serde_error(body, t);
+            let (msg, offset) = crate::json::serde_error_at(body, t);
             assert_eq!(
                 (e.code.to_string(), e.offset),
                 (msg, offset),

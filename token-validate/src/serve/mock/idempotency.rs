@@ -13,8 +13,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-/// Stripe's longest idempotency key, in characters.
-pub const MAX_KEY_LEN: usize = 255;
+/// Stripe's longest idempotency key, in characters (`rules.json` `http`
+/// `idempotency_key_too_long`'s `limit`).
+pub const MAX_KEY_LEN: usize = match crate::http_answers::IDEMPOTENCY_KEY_TOO_LONG.limit {
+    Some(l) => l as usize,
+    None => 0,
+};
 
 /// Stripe's message for a key reused with other parameters (`rules.json` `http`
 /// `idempotency_mismatch`: observed, e.g. in stripe-ruby users' reports,
@@ -24,8 +28,20 @@ pub fn mismatch_message(key: &str) -> String {
 }
 
 /// The message for a key over [`MAX_KEY_LEN`] characters (`rules.json` `http`
-/// `idempotency_key_too_long`: this crate's wording).
-pub const KEY_TOO_LONG_MESSAGE: &str = crate::http_messages::IDEMPOTENCY_KEY_TOO_LONG;
+/// `idempotency_key_too_long`: this crate's wording, the limit filled in).
+pub fn key_too_long_message() -> String {
+    crate::http_answers::IDEMPOTENCY_KEY_TOO_LONG
+        .filled_message()
+        .into_owned()
+}
+
+/// The message for an empty key or one that is not printable ASCII (`rules.json` `http`
+/// `idempotency_key_invalid`: this crate's wording, the limit filled in).
+pub fn key_invalid_message() -> String {
+    crate::http_answers::IDEMPOTENCY_KEY_INVALID
+        .filled_message()
+        .into_owned()
+}
 
 /// A saved answer.
 #[derive(Debug, Clone)]

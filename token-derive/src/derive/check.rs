@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::{GenericArgument, PathArguments, Type};
 use token_spec::{NodeId, Spec, Ty};
 
-use crate::syntax::{Container, Ctxt, Field};
+use super::syntax::{Container, Ctxt, Field};
 
 /// Where a container's fields map.
 pub enum Scope {

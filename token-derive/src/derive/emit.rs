@@ -1,14 +1,12 @@
 //! Emit: the `TokenRequest` (and, for objects, `ToParam` and `TokenObject`) impls, and the
 //! reverse: `FromParam` (objects) and `FromParams` (whole requests).
 
+use super::check::{Checked, Scope, classify};
+use super::syntax::Container;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use token_spec::Spec;
-
-use crate::check::{Checked, Scope, classify};
-use crate::syntax::Container;
-
 /// The statements that write each mapped field's pairs under `__path` to `__out`.
 fn puts(c: &Checked<'_>) -> TokenStream {
     let puts: TokenStream = c
@@ -76,7 +74,6 @@ fn puts(c: &Checked<'_>) -> TokenStream {
         #puts
     }
 }
-
 /// The name of a type for messages: `Address` for `crate::Address` or `Option<Address>`.
 fn type_label(ty: &syn::Type) -> String {
     match ty {
@@ -88,10 +85,10 @@ fn type_label(ty: &syn::Type) -> String {
         _ => String::new(),
     }
 }
-
 /// For each field with `object = "..."`: a compile-time check that its type is that object
 /// (`TokenObject::PATH`), reported at the type.
 fn path_asserts(c: &Checked<'_>) -> TokenStream {
+    let rt = crate::runtime::private();
     c.fields
         .iter()
         .filter_map(|m| {
@@ -107,7 +104,7 @@ fn path_asserts(c: &Checked<'_>) -> TokenStream {
                 c.kind
             );
             Some(quote_spanned! {inner.span()=>
-                const _: () = if !::token_validate::__private::str_eq(
+                const _: () = if !#rt::str_eq(
                     <#inner as ::token_validate::TokenObject>::PATH,
                     #path,
                 ) {
@@ -117,11 +114,11 @@ fn path_asserts(c: &Checked<'_>) -> TokenStream {
         })
         .collect()
 }
-
 /// The struct literal's fields built from the object `__o` at `__at`: each mapped field
 /// read with `FromParam` (under today's name, else under an older one the spec accepts),
 /// each skipped one its `Default`.
 fn from_inits(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    let rt = crate::runtime::private();
     let base_path = &spec.node(c.base).path;
     cont.fields
         .iter()
@@ -150,11 +147,11 @@ fn from_inits(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream
                         .collect();
                     if aliases.is_empty() {
                         quote_spanned! {f.ty.span()=>
-                            #member: ::token_validate::__private::from::field(__o, &[#(#segs),*], __at)?,
+                            #member: #rt::from::field(__o, &[#(#segs),*], __at)?,
                         }
                     } else {
                         quote_spanned! {f.ty.span()=>
-                            #member: ::token_validate::__private::from::field_or(__o, &[#(#segs),*], &[#(#aliases),*], __at)?,
+                            #member: #rt::from::field_or(__o, &[#(#segs),*], &[#(#aliases),*], __at)?,
                         }
                     }
                 }
@@ -165,7 +162,6 @@ fn from_inits(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream
         })
         .collect()
 }
-
 /// The where clause of the `FromParam`/`FromParams` impls: the struct's own predicates, and
 /// that each mapped field's type implements `FromParam` and each skipped one `Default`.
 /// The bounds are under `for<'__token_p>`, so a struct with a field that does not meet them
@@ -199,9 +195,9 @@ fn from_where(cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     let bounds: Vec<TokenStream> = bounds.collect();
     quote!(where #own #(#bounds)*)
 }
-
 /// `FromParam` for an object (and a kind's struct), `FromParams` for a whole request.
 fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
+    let rt = crate::runtime::private();
     let ident = &cont.input.ident;
     let (impl_g, ty_g, _) = cont.input.generics.split_for_impl();
     let kind = &c.kind;
@@ -211,10 +207,10 @@ fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStrea
     let from_param = quote! {
         impl #impl_g ::token_validate::FromParam for #ident #ty_g #where_c {
             fn from_param(
-                __v: &::token_validate::__private::Value,
+                __v: &#rt::Value,
                 __at: ::token_validate::Loc<'_>,
             ) -> #result {
-                let __o = ::token_validate::__private::from::object(__v, __at)?;
+                let __o = #rt::from::object(__v, __at)?;
                 ::core::result::Result::Ok(Self { #inits })
             }
         }
@@ -223,10 +219,10 @@ fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStrea
         quote! {
             impl #impl_g ::token_validate::FromParams for #ident #ty_g #where_c {
                 fn from_params(
-                    __body: &::token_validate::__private::Object,
+                    __body: &#rt::Object,
                     __kind: ::token_validate::Kind,
                 ) -> #result {
-                    ::token_validate::__private::from::kind_of(__kind, #kind)?;
+                    #rt::from::kind_of(__kind, #kind)?;
                     #body
                 }
             }
@@ -237,7 +233,7 @@ fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStrea
         Scope::Kind => {
             let params = from_params(quote! {
                 <Self as ::token_validate::FromParam>::from_param(
-                    ::token_validate::__private::from::kind_value(__body, #kind),
+                    #rt::from::kind_value(__body, #kind),
                     ::token_validate::Loc::ROOT.child(#kind),
                 )
             });
@@ -250,7 +246,6 @@ fn from_params(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStrea
         }),
     }
 }
-
 pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
     let ident = &cont.input.ident;
     let (impl_g, ty_g, where_g) = cont.input.generics.split_for_impl();
@@ -308,7 +303,6 @@ pub fn emit(spec: &Spec, cont: &Container<'_>, c: &Checked<'_>) -> TokenStream {
         #from
     }
 }
-
 /// What is emitted when checking failed: impls that compile, so that the user sees only the
 /// real errors and not a cascade of "trait not implemented".
 pub fn fallback(cont: &Container<'_>) -> TokenStream {

@@ -1,50 +1,15 @@
-//! The request types of all six token kinds, generated from the spec. Each struct derives
-//! `TokenRequest` itself, so built-in and user types share one code path.
+//! The request types: a struct per object, an enum per closed enum, an `…OrId` per
+//! object-or-id parameter, the body struct per kind, with their docs and JSON Schemas.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use super::names::{camel, field_ident, item_enum_name, or_id_name, type_name};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use token_spec::{ItemTy, NodeId, Spec, Ty};
-
-const RUST_KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
-];
-
-fn camel(s: &str) -> String {
-    s.split(['_', '[', ']', '-'])
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut cs = p.chars();
-            match cs.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
 /// A doc comment's text as `///` writes it: with a leading space, so that the expanded code
 /// reads `/// The card number` (rustdoc strips it).
-fn doc_text(s: &str) -> String {
+pub(super) fn doc_text(s: &str) -> String {
     format!(" {s}")
 }
-
-/// The Rust type name of a node: `person[dob]` → `PersonDob`.
-pub fn type_name(path: &str) -> Ident {
-    format_ident!("{}", camel(path))
-}
-
-pub fn field_ident(name: &str) -> Ident {
-    if RUST_KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
-    }
-}
-
 pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
     match (min, max) {
         (Some(lo), Some(hi)) if lo >= 0 && hi <= i64::from(u8::MAX) => quote!(u8),
@@ -52,15 +17,6 @@ pub fn int_type(min: Option<i64>, max: Option<i64>) -> TokenStream {
         _ => quote!(i64),
     }
 }
-
-pub fn item_enum_name(path: &str) -> Ident {
-    format_ident!("{}Item", camel(path))
-}
-
-pub fn or_id_name(path: &str) -> Ident {
-    format_ident!("{}OrId", camel(path))
-}
-
 /// The Rust type of a node's value, without `Option`.
 pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
     let node = spec.node(id);
@@ -109,24 +65,23 @@ pub fn value_type(spec: &Spec, id: NodeId) -> TokenStream {
         base
     }
 }
-
 fn schema_impl(name: &Ident, lookup: TokenStream) -> TokenStream {
+    let rt = crate::runtime::private();
     let name_str = name.to_string();
     quote! {
-        impl ::token_validate::__private::schemars::JsonSchema for #name {
+        impl #rt::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#name_str)
             }
             fn json_schema(
-                _: &mut ::token_validate::__private::schemars::SchemaGenerator,
-            ) -> ::token_validate::__private::schemars::Schema {
+                _: &mut #rt::schemars::SchemaGenerator,
+            ) -> #rt::schemars::Schema {
                 let spec = ::token_validate::token_spec::bundled();
                 #lookup
             }
         }
     }
 }
-
 fn node_schema_impl(name: &Ident, path: &str) -> TokenStream {
     schema_impl(
         name,
@@ -138,7 +93,6 @@ fn node_schema_impl(name: &Ident, path: &str) -> TokenStream {
         },
     )
 }
-
 fn enum_type(
     name: &Ident,
     values: &[String],
@@ -146,6 +100,7 @@ fn enum_type(
     doc: &str,
     schema: TokenStream,
 ) -> TokenStream {
+    let rt = crate::runtime::private();
     let variants: Vec<Ident> = values
         .iter()
         .map(|v| format_ident!("{}", camel(v)))
@@ -171,7 +126,7 @@ fn enum_type(
     } else {
         let list = values.join(", ");
         quote! {
-            ::core::result::Result::Err(<D::Error as ::token_validate::__private::serde::de::Error>::custom(
+            ::core::result::Result::Err(<D::Error as #rt::serde::de::Error>::custom(
                 ::std::format!("unknown value, expected one of {}", #list),
             ))
         }
@@ -184,7 +139,7 @@ fn enum_type(
     let param_other = if open {
         quote! { ::core::result::Result::Ok(#name::Other(::std::string::ToString::to_string(t))) }
     } else {
-        quote! { ::core::result::Result::Err(::token_validate::__private::from::invalid_enum(t, at)) }
+        quote! { ::core::result::Result::Err(#rt::from::invalid_enum(t, at)) }
     };
     let derives = if open {
         quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)])
@@ -211,7 +166,7 @@ fn enum_type(
         impl #name {
             /// The value of a validated text.
             #[doc(hidden)]
-            pub fn __from_text(t: ::token_validate::__private::v::Text<'_>) -> ::core::option::Option<Self> {
+            pub fn __from_text(t: #rt::v::Text<'_>) -> ::core::option::Option<Self> {
                 match &*t {
                     #( #values => ::core::option::Option::Some(#name::#variants), )*
                     _ => #from_other,
@@ -229,31 +184,31 @@ fn enum_type(
         }
         impl ::token_validate::FromParam for #name {
             fn from_param(
-                v: &::token_validate::__private::Value,
+                v: &#rt::Value,
                 at: ::token_validate::Loc<'_>,
             ) -> ::core::result::Result<Self, ::token_validate::Errors> {
-                let t = ::token_validate::__private::from::text(v, at)?;
+                let t = #rt::from::text(v, at)?;
                 match t {
                     #( #values => ::core::result::Result::Ok(#name::#variants), )*
                     _ => #param_other,
                 }
             }
         }
-        impl ::token_validate::__private::serde::Serialize for #name {
-            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #name {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let s = <::std::string::String as ::token_validate::__private::serde::Deserialize>::deserialize(d)?;
+        impl<'de> #rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let s = <::std::string::String as #rt::serde::Deserialize>::deserialize(d)?;
                 match s.as_str() {
                     #( #values => ::core::result::Result::Ok(#name::#variants), )*
                     _ => #parse_other,
                 }
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(t: &str) -> ::core::option::Option<Self> {
                 #name::__from_text(::std::borrow::Cow::Borrowed(t))
             }
@@ -261,7 +216,6 @@ fn enum_type(
         #schema
     }
 }
-
 /// A field's documentation: the spec's, and where it comes from when Stripe's OpenAPI does
 /// not list it (`accepted.json`), and the older names it is also accepted under.
 fn field_doc(spec: &Spec, id: NodeId) -> String {
@@ -305,25 +259,26 @@ fn field_doc(spec: &Spec, id: NodeId) -> String {
     }
     doc
 }
-
 /// One field of a generated struct (its attributes, its type: `Option` unless required) and
 /// its part of the struct's `Debug` (a secret field shows `<redacted>`).
 ///
-/// Every field is deserialized leniently (`__private::de`), so that serde reads each value
+/// Every field is deserialized leniently (`__private_X_Y::de`), so that serde reads each value
 /// as `validate_json` does: numbers and booleans as JSON values or as strings, a JSON number
 /// as its exact text where a string belongs, empty lists and maps as absent. A secret
 /// field's errors never quote its value.
 fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStream, TokenStream) {
+    let rt = crate::runtime::private();
     let node = spec.node(id);
     let f = field_ident(&node.name);
     let fname = &node.name;
     let vt = value_type(spec, id);
     let de = match (required, node.secret) {
-        (true, false) => "::token_validate::__private::de::field",
-        (false, false) => "::token_validate::__private::de::optional",
-        (true, true) => "::token_validate::__private::de::secret_field",
-        (false, true) => "::token_validate::__private::de::secret_optional",
+        (true, false) => "de::field",
+        (false, false) => "de::optional",
+        (true, true) => "de::secret_field",
+        (false, true) => "de::secret_optional",
     };
+    let de = crate::runtime::private_str(de);
     // Its older names (aliases), which serde reads as this field too.
     let aliases: Vec<TokenStream> = node
         .aliases
@@ -349,16 +304,17 @@ fn struct_field(spec: &Spec, id: NodeId, required: bool, doc: &str) -> (TokenStr
         }
     };
     let debug = match (node.secret, required) {
-        (true, true) => quote!(.field(#fname, &::token_validate::__private::Redacted)),
+        (true, true) => quote!(.field(#fname, &#rt::Redacted)),
         (true, false) => {
-            quote!(.field(#fname, &self.#f.as_ref().map(|_| ::token_validate::__private::Redacted)))
+            quote!(.field(#fname, &self.#f.as_ref().map(|_| #rt::Redacted)))
         }
         (false, _) => quote!(.field(#fname, &self.#f)),
     };
     (field, debug)
 }
-
-fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
+pub(super) fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>) {
+    let rt = crate::runtime::private();
+    let serde_crate = crate::runtime::private_str("serde");
     let node = spec.node(id);
     let name = type_name(&node.path);
     let doc = doc_text(&if node.doc.is_empty() {
@@ -426,7 +382,7 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
                                 array
                                     .get("items")
                                     .cloned()
-                                    .and_then(|v| ::token_validate::__private::schemars::Schema::try_from(v).ok())
+                                    .and_then(|v| #rt::schemars::Schema::try_from(v).ok())
                                     .unwrap_or_default()
                             },
                         ),
@@ -440,8 +396,8 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
     let schema = node_schema_impl(&name, &node.path);
     out.push(quote! {
         #[doc = #doc]
-        #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
-        #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+        #[derive(Clone, PartialEq, ::token_validate::TokenRequest, #rt::serde::Serialize, #rt::serde::Deserialize)]
+        #[serde(deny_unknown_fields, crate = #serde_crate)]
         #object_attr
         #[non_exhaustive]
         pub struct #name {
@@ -452,19 +408,19 @@ fn object_struct(spec: &Spec, id: NodeId, kind: &str, out: &mut Vec<TokenStream>
                 f.debug_struct(#name_str) #(#debug_fields)* .finish()
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(_: &str) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
-            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                <Self as ::token_validate::__private::serde::Deserialize>::deserialize(d)
+            fn from_container<'de, D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <Self as #rt::serde::Deserialize>::deserialize(d)
             }
         }
         #schema
     });
 }
-
-fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
+pub(super) fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
+    let rt = crate::runtime::private();
     let node = spec.node(id);
     let name = or_id_name(&node.path);
     let details = type_name(&node.path);
@@ -496,27 +452,27 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
         }
         impl ::token_validate::FromParam for #name {
             fn from_param(
-                v: &::token_validate::__private::Value,
+                v: &#rt::Value,
                 at: ::token_validate::Loc<'_>,
             ) -> ::core::result::Result<Self, ::token_validate::Errors> {
                 match v {
-                    ::token_validate::__private::Value::Object(_) => {
+                    #rt::Value::Object(_) => {
                         <#details as ::token_validate::FromParam>::from_param(v, at).map(#name::Details)
                     }
                     _ => <::std::string::String as ::token_validate::FromParam>::from_param(v, at).map(#name::Id),
                 }
             }
         }
-        impl ::token_validate::__private::serde::Serialize for #name {
-            fn serialize<S: ::token_validate::__private::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl #rt::serde::Serialize for #name {
+            fn serialize<S: #rt::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
                     #name::Id(id) => s.serialize_str(id),
-                    #name::Details(d) => ::token_validate::__private::serde::Serialize::serialize(d, s),
+                    #name::Details(d) => #rt::serde::Serialize::serialize(d, s),
                 }
             }
         }
-        impl<'de> ::token_validate::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        impl<'de> #rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 ::core::result::Result::Ok(
                     match ::token_validate::param::deserialize_or_id::<D, #details>(d)? {
                         ::core::result::Result::Ok(id) => #name::Id(id),
@@ -525,18 +481,17 @@ fn or_id_enum(spec: &Spec, id: NodeId) -> TokenStream {
                 )
             }
         }
-        impl ::token_validate::__private::de::Lenient for #name {
+        impl #rt::de::Lenient for #name {
             fn from_text(t: &str) -> ::core::option::Option<Self> {
                 ::core::option::Option::Some(#name::Id(::std::string::ToString::to_string(t)))
             }
-            fn from_container<'de, D: ::token_validate::__private::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                <#details as ::token_validate::__private::serde::Deserialize>::deserialize(d).map(#name::Details)
+            fn from_container<'de, D: #rt::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                <#details as #rt::serde::Deserialize>::deserialize(d).map(#name::Details)
             }
         }
         #schema
     }
 }
-
 /// Whether a field of a kind's request body is required: the kind's own parameter is, unless
 /// another parameter can imply the kind (`customer` alone is a card token).
 pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
@@ -546,8 +501,9 @@ pub fn body_field_required(spec: &Spec, kind: NodeId, p: NodeId) -> bool {
             .iter()
             .any(|k| k.node == kind && k.implied_by.is_empty())
 }
-
-fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
+pub(super) fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
+    let rt = crate::runtime::private();
+    let serde_crate = crate::runtime::private_str("serde");
     let name = format_ident!("{}TokenRequest", camel(&kind.name));
     let kname = &kind.name;
     let doc = doc_text(&format!(
@@ -572,8 +528,8 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
         name.clone(),
         quote! {
             #[doc = #doc]
-            #[derive(Clone, PartialEq, ::token_validate::TokenRequest, ::token_validate::__private::serde::Serialize, ::token_validate::__private::serde::Deserialize)]
-            #[serde(deny_unknown_fields, crate = "::token_validate::__private::serde")]
+            #[derive(Clone, PartialEq, ::token_validate::TokenRequest, #rt::serde::Serialize, #rt::serde::Deserialize)]
+            #[serde(deny_unknown_fields, crate = #serde_crate)]
             #[token(kind = #kname, body)]
             #[non_exhaustive]
             pub struct #name {
@@ -587,146 +543,4 @@ fn body_struct(spec: &Spec, kind: &token_spec::Kind) -> (Ident, TokenStream) {
             #schema
         },
     )
-}
-
-/// Every generated item, and the `Request` enum over the six kinds.
-pub fn generate(spec: &Spec) -> TokenStream {
-    let mut out = Vec::new();
-    let mut variants = Vec::new();
-    for kind in &spec.kinds {
-        object_struct(spec, kind.node, &kind.name, &mut out);
-        if matches!(spec.node(kind.node).ty, Ty::Object { or_id: Some(_), .. }) {
-            out.push(or_id_enum(spec, kind.node));
-        }
-        let (name, body) = body_struct(spec, kind);
-        out.push(body);
-        variants.push((
-            format_ident!("{}", camel(&kind.name)),
-            name,
-            kind.name.clone(),
-        ));
-    }
-    let vnames: Vec<&Ident> = variants.iter().map(|v| &v.0).collect();
-    let tnames: Vec<&Ident> = variants.iter().map(|v| &v.1).collect();
-    let knames: Vec<&String> = variants.iter().map(|v| &v.2).collect();
-    let vdocs: Vec<String> = knames
-        .iter()
-        .map(|k| doc_text(&format!("A {k} token request.")))
-        .collect();
-    let kdocs: Vec<String> = knames
-        .iter()
-        .map(|k| doc_text(&format!("`{k}`.")))
-        .collect();
-    let kinds: Vec<(Ident, Ident, NodeId)> = variants
-        .iter()
-        .zip(&spec.kinds)
-        .map(|(v, k)| (v.0.clone(), v.1.clone(), k.node))
-        .collect();
-    let validators = crate::validator::validators(spec, &kinds);
-    // The HTTP layer's messages (`rules.json` `http`), as constants: read from the spec
-    // once, when this crate is built.
-    let http: Vec<TokenStream> = spec
-        .http
-        .iter()
-        .map(|(name, def)| {
-            let id = format_ident!("{}", name.to_ascii_uppercase());
-            let message = &def.message;
-            let doc = doc_text(&format!(
-                "`{name}`: the message of the HTTP {} answer ({}; confidence {:?}: {}).",
-                def.status, def.ty, def.confidence, def.source
-            ));
-            quote! { #[doc = #doc] pub const #id: &str = #message; }
-        })
-        .collect();
-    quote! {
-        #(#out)*
-
-        /// The messages of the HTTP layer's own answers, from the spec's `rules.json`
-        /// `http` (the tower layer and `serve` answer with them; their public names are the
-        /// constants of `tower` and `serve`).
-        #[doc(hidden)]
-        pub mod http_messages {
-            #(#http)*
-        }
-
-        /// A token kind: which of Stripe's token types a request creates.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum Kind {
-            #( #[doc = #kdocs] #vnames, )*
-        }
-
-        impl Kind {
-            /// Every kind, in spec order.
-            pub const ALL: &'static [Kind] = &[#( Kind::#vnames ),*];
-            /// The kind's name, as Stripe spells it (`card`, `bank_account`, …).
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    #( Kind::#vnames => #knames, )*
-                }
-            }
-        }
-
-        impl ::core::fmt::Display for Kind {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::core::str::FromStr for Kind {
-            type Err = crate::UnknownKind;
-            fn from_str(s: &str) -> ::core::result::Result<Kind, crate::UnknownKind> {
-                match s {
-                    #( #knames => ::core::result::Result::Ok(Kind::#vnames), )*
-                    _ => ::core::result::Result::Err(crate::UnknownKind),
-                }
-            }
-        }
-
-        /// A validated request, by token kind: what [`validate_form`](crate::validate_form) and
-        /// [`validate_json`](crate::validate_json) return.
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum Request {
-            #( #[doc = #vdocs] #vnames(#tnames), )*
-        }
-
-        impl ::token_validate::FromParams for Request {
-            fn from_params(
-                body: &::token_validate::__private::Object,
-                kind: Kind,
-            ) -> ::core::result::Result<Self, ::token_validate::Errors> {
-                match kind {
-                    #( Kind::#vnames => <#tnames as ::token_validate::FromParams>::from_params(body, kind).map(Request::#vnames), )*
-                }
-            }
-        }
-
-        impl Request {
-            /// The token kind's name (`card`, …).
-            pub fn kind(&self) -> &'static str {
-                self.token_kind().as_str()
-            }
-            /// The token kind.
-            pub fn token_kind(&self) -> Kind {
-                match self {
-                    #( Request::#vnames(_) => Kind::#vnames, )*
-                }
-            }
-            /// The request body as a parameter tree.
-            pub fn to_body(&self) -> ::token_validate::__private::Object {
-                match self {
-                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_body(r), )*
-                }
-            }
-            /// Stripe's form encoding of the request.
-            pub fn to_form(&self) -> ::std::string::String {
-                match self {
-                    #( Request::#vnames(r) => ::token_validate::TokenRequest::to_form(r), )*
-                }
-            }
-        }
-
-        #validators
-    }
 }
