@@ -56,12 +56,10 @@ const ALLOWED: &[&str] = &[
     "token-validate: upward context -> checks",
     "token-validate: upward rules -> run",
     "token-validate: upward run -> decimal",
-    "token-validate: upward scan::form -> run",
     "token-validate: folder scan::form -> scan",
     "token-validate: folder scan::json -> scan",
     "token-validate: defines lib.rs",
     "token-validate: oversized run.rs",
-    "token-validate: oversized json.rs",
     "token-validate: oversized scan/json.rs",
     "token-validate: oversized tower.rs",
     // token-derive, token-spec: none left.

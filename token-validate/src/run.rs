@@ -1963,29 +1963,8 @@ pub struct ArrayTy {
     pub item_unset: Unset,
 }
 
-/// One segment of a form key: `card`, `number` in `card[number]`.
-#[derive(Clone, Copy, Debug)]
-pub struct Seg<'k, 'de> {
-    /// The segment's text (decoded).
-    pub text: &'k str,
-    /// The same text borrowed from the body, when the key needed no decoding.
-    pub body: Option<&'de str>,
-    /// The byte offset of the segment's `[` in the body (of the key, for the first).
-    pub at: u32,
-    /// The byte range of the segment's raw (still encoded) text in the body.
-    pub raw: (u32, u32),
-}
-
-impl<'de> Seg<'_, 'de> {
-    /// The segment as a value that may outlive the key (a map key): borrowed from the body
-    /// when it can be.
-    pub fn owned(&self) -> Text<'de> {
-        match self.body {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(self.text.to_string()),
-        }
-    }
-}
+/// One segment of a form key (the form scanner's).
+pub use crate::scan::form::Seg;
 
 /// A body error's message for one found in the URL query string.
 /// Whether one of two bracket paths is the other or inside it (`card` and

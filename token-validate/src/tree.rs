@@ -587,7 +587,7 @@ impl SpecWalk {
 }
 
 fn key_segs<'k>(
-    segs: &[crate::run::Seg<'k, '_>],
+    segs: &[crate::scan::form::Seg<'k, '_>],
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {

@@ -38,13 +38,37 @@
 //! # Ok::<(), token_validate::ParseError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use smallvec::SmallVec;
 
 use super::{Decoded, find};
 use crate::parse_error::{ParseError, ParseErrorKind};
-use crate::run::Seg;
+
+/// One segment of a form key: `card`, `number` in `card[number]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Seg<'k, 'de> {
+    /// The segment's text (decoded).
+    pub text: &'k str,
+    /// The same text borrowed from the body, when the key needed no decoding.
+    pub body: Option<&'de str>,
+    /// The byte offset of the segment's `[` in the body (of the key, for the first).
+    pub at: u32,
+    /// The byte range of the segment's raw (still encoded) text in the body.
+    pub raw: (u32, u32),
+}
+
+impl<'de> Seg<'_, 'de> {
+    /// The segment as a value that may outlive the key (a map key): borrowed from the body
+    /// when it can be.
+    pub fn owned(&self) -> Cow<'de, str> {
+        match self.body {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(self.text.to_string()),
+        }
+    }
+}
 
 /// A key's segments: inline for the usual depth limit of 8.
 pub type Segs<'k, 'de> = SmallVec<[Seg<'k, 'de>; 8]>;

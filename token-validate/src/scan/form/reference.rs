@@ -8,7 +8,8 @@ use smallvec::SmallVec;
 
 use crate::Limits;
 use crate::parse_error::{ParseError, ParseErrorKind};
-use crate::run::{Seg, Text};
+use crate::run::Text;
+use crate::scan::form::Seg;
 
 fn hex_val(b: u8) -> Option<u8> {
     match b {
