@@ -24,6 +24,23 @@ crates=(token-spec token-derive token-validate)
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 
+# `cargo package` builds each crate against the others through a temporary local registry,
+# unpacked under $CARGO_HOME/registry/src/. An unpacking that an earlier run left there for
+# the same version is reused without comparing contents, so a changed crate would be built
+# against its stale copy: remove ours first (the names are this workspace's only).
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+for c in "${crates[@]}"; do
+  rm -rf "$cargo_home"/registry/src/*/"$c-$version"
+done
+# Cargo also takes a registry crate's build as immutable: a target directory that built
+# an earlier copy of ours from that registry reuses it. Forget those builds (found by their
+# dep-info, which names the registry's sources), so the packaged copies are compiled.
+for d in "$target_dir"/debug/deps/token_*.d; do
+  [ -e "$d" ] && grep -q "/registry/src/" "$d" || continue
+  unit=$(basename "$d" .d)
+  rm -rf "$target_dir/debug/.fingerprint/${unit//_/-}"
+done
+
 echo "== cargo package -p ${crates[*]} (each built from its .crate)"
 start=$SECONDS
 cargo package --offline --allow-dirty "${crates[@]/#/--package=}"
