@@ -1,10 +1,14 @@
-//! The JSON driver: a JSON body read in one pass by `serde_json`'s deserializer, straight
-//! into the generated validators (no `serde_json::Value`, no tree).
+//! The JSON driver: a JSON body read in one pass by our own scanner ([`crate::scan::json`]),
+//! straight into the generated validators (no `serde_json`, no `Value`, no tree).
 //!
-//! Strings are borrowed from the body unless they have escapes; numbers and booleans are
-//! taken as their exact text (`serde_json`'s raw values), so `0.0000001` stays `0.0000001`
-//! and a card number sent as a number keeps every digit. The same parameters as in a form
-//! body; numbers and booleans may be JSON values or strings.
+//! Each generated object state pulls its own members from the [`Scanner`]: it compares each
+//! key's bytes against its parameters' names (by length, then bytes; a key with a `\`
+//! escape is decoded into a stack buffer first) and hands each value to the parameter's
+//! reader here ([`scalar`], [`object`], [`array`], [`map`], [`skip`]). Strings are borrowed
+//! from the body unless they have escapes; numbers and booleans are taken as their exact
+//! text, so `0.0000001` stays `0.0000001` and a card number sent as a number keeps every
+//! digit. The same parameters as in a form body; numbers and booleans may be JSON values or
+//! strings.
 //!
 //! # Body errors and their offsets
 //!
@@ -17,17 +21,15 @@
 //! the `:` before the value, `TooManyParams` at the end of the value over the limit. Every
 //! value counts, under known and unknown parameters alike: a string, number or boolean,
 //! and an object or array with nothing in it (`{}` and `[]` are values a form body cannot
-//! send, but a body of them is no cheaper to read). Invalid UTF-8 anywhere is `InvalidUtf8` at the first bad byte.
-//! Other offsets are those of `serde_json`'s position: the last byte it read.
+//! send, but a body of them is no cheaper to read). Invalid UTF-8 anywhere is `InvalidUtf8`
+//! at the first bad byte. Syntax errors carry serde_json's words and offsets (the scanner is
+//! exactly as strict as serde_json, see [`crate::scan::json`]); a limit judged between two
+//! values is placed where serde_json placed it ([`Scanner::stop_offset`]), one judged at a
+//! value at its last byte ([`Scanner::last_offset`]).
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-use token_spec::NodeId;
-
-use token_spec::Generic;
+use token_spec::{Generic, NodeId};
 
 use crate::error::Phase;
 use crate::parse_error::{ParseErrorKind, quote_key};
@@ -35,6 +37,8 @@ use crate::run::{
     ArraySlot, ArrayTy, LearnTarget, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
 };
 use crate::runtime_spec::RuntimeSpec;
+pub use crate::scan::json::Scanner;
+use crate::scan::json::{Str, Token};
 
 /// Where a JSON value is, for the keys that body errors name.
 #[derive(Clone, Copy)]
@@ -77,56 +81,104 @@ impl JPath<'_> {
     }
 }
 
-/// An offset to be read from `serde_json`'s position when the error comes out.
-const AT_SERDE: usize = usize::MAX;
+pub use crate::run::Stop;
 
-/// Stops the read with a body error at `serde_json`'s current position.
-fn stop<E: de::Error>(run: &mut Run<'_>, kind: ParseErrorKind, at: &JPath<'_>) -> E {
-    run.abort_at(kind, AT_SERDE, at.key());
-    E::custom("stopped")
+/// Stops the read with a body error judged between two values (a key, the depth before a
+/// value, a list's length), inside an object or (`in_array`) a list.
+#[cold]
+fn stop(
+    run: &mut Run<'_>,
+    sc: &Scanner<'_>,
+    kind: ParseErrorKind,
+    at: &JPath<'_>,
+    in_array: bool,
+) -> Stop {
+    run.abort_at(kind, sc.stop_offset(in_array), at.key());
+    Stop::Limit
 }
 
-/// The error that carries a stop through `serde_json`.
-fn stopped<E: de::Error>() -> E {
-    E::custom("stopped")
+/// Stops the read with a body error judged at the value just read (at its last byte).
+#[cold]
+fn stop_here(run: &mut Run<'_>, sc: &Scanner<'_>, kind: ParseErrorKind, at: &JPath<'_>) -> Stop {
+    run.abort_at(kind, sc.last_offset(), at.key());
+    Stop::Limit
 }
 
-/// Counts a value against the parameter limit.
+/// Counts the value just read against the parameter limit.
 #[inline]
-fn count<E: de::Error>(run: &mut Run<'_>, at: &JPath<'_>) -> Result<(), E> {
-    if run.count_param(AT_SERDE, || at.key().unwrap_or_default()) {
+fn count(run: &mut Run<'_>, sc: &Scanner<'_>, at: &JPath<'_>) -> Result<(), Stop> {
+    if run.count_param(sc.last_offset(), || at.key().unwrap_or_default()) {
         Ok(())
     } else {
-        Err(stopped())
-    }
-}
-
-/// Counts a value against the parameter limit, with the offset of its last byte.
-fn count_at<E: de::Error>(run: &mut Run<'_>, offset: usize, at: &JPath<'_>) -> Result<(), E> {
-    if run.count_param(offset, || at.key().unwrap_or_default()) {
-        Ok(())
-    } else {
-        Err(stopped())
+        Err(Stop::Limit)
     }
 }
 
 /// Counts an object or array that turned out to hold nothing (no value was counted inside
-/// it since `before`) as one value: every leaf of a body counts.
+/// it since `before`; its closing bracket was just read) as one value: every leaf of a body
+/// counts.
 #[inline]
-fn count_if_empty<E: de::Error>(run: &mut Run<'_>, before: usize, at: &JPath<'_>) -> Result<(), E> {
+fn count_if_empty(
+    run: &mut Run<'_>,
+    sc: &Scanner<'_>,
+    before: usize,
+    at: &JPath<'_>,
+) -> Result<(), Stop> {
     if run.params() == before {
-        count(run, at)
+        count(run, sc, at)
     } else {
         Ok(())
     }
 }
 
-/// The depth limit: a value may sit `max_depth` levels deep.
+/// The depth limit: a value may sit `max_depth` levels deep (judged after the `:` or `,`
+/// before it, in an object or, `in_array`, a list).
 #[inline]
-fn deep<E: de::Error>(run: &mut Run<'_>, depth: usize, at: &JPath<'_>) -> Result<(), E> {
+fn deep(
+    run: &mut Run<'_>,
+    sc: &Scanner<'_>,
+    depth: usize,
+    at: &JPath<'_>,
+    in_array: bool,
+) -> Result<(), Stop> {
     let limit = run.limits().depth();
     if depth > limit {
-        return Err(stop(run, ParseErrorKind::TooDeep { limit }, at));
+        return Err(stop(
+            run,
+            sc,
+            ParseErrorKind::TooDeep { limit },
+            at,
+            in_array,
+        ));
+    }
+    Ok(())
+}
+
+/// The `:` of a member and the depth limit of its value.
+#[inline]
+fn member(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
+    depth: usize,
+    at: &JPath<'_>,
+) -> Result<(), Stop> {
+    sc.colon()?;
+    deep(run, sc, depth, at, false)
+}
+
+/// The list-length limit: an index at or over `max_array_len` is refused (checked before
+/// the item is read, so an empty list of any length is fine... and a long one is not).
+#[inline]
+fn index_limit(run: &mut Run<'_>, sc: &Scanner<'_>, i: usize, at: &JPath<'_>) -> Result<(), Stop> {
+    let limit = run.limits().max_array_len;
+    if i >= limit {
+        return Err(stop(
+            run,
+            sc,
+            ParseErrorKind::ArrayIndexTooLarge { limit },
+            at,
+            true,
+        ));
     }
     Ok(())
 }
@@ -139,40 +191,44 @@ pub(crate) fn scan<'de, S: State<'de>>(body: &'de [u8], run: &mut Run<'_>, root:
         run.abort_at(ParseErrorKind::BodyTooLarge { limit }, limit, None);
         return;
     }
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => t,
-        Err(e) => {
-            run.abort_at(ParseErrorKind::InvalidUtf8, e.valid_up_to(), None);
-            return;
-        }
+    let mut sc = match Scanner::new(body) {
+        Ok(sc) => sc,
+        Err(e) => return run.set_abort(e.to_parse_error()),
     };
-    run.json_base = body.as_ptr() as usize;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = de
-        .deserialize_any(Top {
-            run: &mut *run,
-            root,
-        })
-        .and_then(|()| de.end());
-    if let Err(e) = result {
-        let (message, offset) = serde_error_at(body, &e);
-        match &mut run.abort {
-            Some(a) if a.kind == ParseErrorKind::JsonNotObject => {
-                a.offset = body
-                    .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .unwrap_or(0);
-            }
-            Some(a) if a.offset == AT_SERDE => a.offset = offset,
-            Some(_) => {}
-            None => run.abort_at(ParseErrorKind::Json(message), offset, None),
+    if let Err(Stop::Syntax(e)) = top(&mut sc, run, root) {
+        let e = e.to_parse_error();
+        run.abort_at(e.kind, e.offset, None);
+    }
+}
+
+/// The top level: an object, and nothing after it.
+fn top<'de, S: State<'de>>(
+    sc: &mut Scanner<'de>,
+    run: &mut Run<'_>,
+    root: &mut S,
+) -> Result<(), Stop> {
+    match sc.value()? {
+        Token::Object => {
+            root.visit_json(run, sc)?;
+            sc.end()?;
+            Ok(())
+        }
+        _ => {
+            let at = sc
+                .text()
+                .bytes()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
+            run.abort_at(ParseErrorKind::JsonNotObject, at, None);
+            Err(Stop::Limit)
         }
     }
 }
 
-/// A serde_json error as the JSON driver reports it: the message without its position, and
-/// the byte offset in `body` of its line and column. The one place that arithmetic lives:
-/// the scanner's tests and the fuzz crate's differential oracle compare against it.
+/// A serde_json error as the JSON driver reports a syntax error: the message without its
+/// position, and the byte offset in `body` of its line and column (the scanner places its
+/// errors there too). The one place that arithmetic lives: the scanner's tests and the fuzz
+/// crate's differential oracle compare the scanner against it.
 #[doc(hidden)]
 pub fn serde_error_at(body: &[u8], e: &serde_json::Error) -> (String, usize) {
     (json_message(e), json_offset(body, e.line(), e.column()))
@@ -206,145 +262,80 @@ fn json_message(e: &serde_json::Error) -> String {
     full.strip_suffix(&suffix).unwrap_or(&full).to_string()
 }
 
-/// The top level: an object.
-struct Top<'r, 'a, S> {
-    run: &'r mut Run<'a>,
-    root: &'r mut S,
-}
-
-impl<'de, S: State<'de>> Visitor<'de> for Top<'_, '_, S> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.root.visit_json(self.run, map)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(not_object(self.run))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(not_object(self.run))
-    }
-}
-
-fn not_object<E: de::Error>(run: &mut Run<'_>) -> E {
-    run.abort_at(ParseErrorKind::JsonNotObject, 0, None);
-    stopped()
-}
-
 // ---------------------------------------------------------------------------------------
 // Keys
 // ---------------------------------------------------------------------------------------
 
-/// A member's key: borrowed unless it has escapes. An escaped key is decoded by serde_json
-/// into its scratch buffer (allocated on the first escaped key of a body, grown to the
-/// longest) and copied out (one allocation): reading keys as raw values instead, to decode
-/// them in one allocation, cost every body about 2,000 instructions (`ignore_str` and the
-/// raw value's own parse, scripts/instructions.sh), for keys that JSON encoders do not
-/// escape. A key the spec does not know is then checked with [`unknown_key`].
-pub struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Text<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Cow::Owned(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Cow::Owned(v))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
 /// A key the object does not know: never empty, never with `[` or `]` (it could not be
 /// sent as a form parameter), else a body error.
-pub fn unknown_key<E: de::Error>(run: &mut Run<'_>, parent: JPath<'_>, key: &str) -> Result<(), E> {
+fn unknown_key(
+    run: &mut Run<'_>,
+    sc: &Scanner<'_>,
+    parent: JPath<'_>,
+    key: &str,
+) -> Result<(), Stop> {
     if key.is_empty() {
-        return Err(stop(run, ParseErrorKind::EmptyKey, &parent));
+        return Err(stop(run, sc, ParseErrorKind::EmptyKey, &parent, false));
     }
     if key.bytes().any(|b| b == b'[' || b == b']') {
         let msg = format!(
             "object key {} contains '[' or ']', which cannot be sent as a form parameter,",
             quote_key(key)
         );
-        return Err(stop(run, ParseErrorKind::Json(msg), &parent));
+        return Err(stop(run, sc, ParseErrorKind::Json(msg), &parent, false));
     }
     Ok(())
 }
 
-/// A member the object `parent` does not know: a parameter of the runtime spec, checked as
-/// the document states it ([`crate::runtime_spec`]); else an unknown parameter, refused or,
-/// before a version gate (`gate`), let through.
-pub fn unknown_member<'de, A: MapAccess<'de>>(
+/// A member whose key was seen before in the same object: a body error (the key was just
+/// read, its `:` not yet).
+#[cold]
+pub fn duplicate(run: &mut Run<'_>, sc: &Scanner<'_>, at: JPath<'_>) -> Stop {
+    stop(run, sc, ParseErrorKind::DuplicateKey, &at, false)
+}
+
+/// A member the object `parent` does not know (its key just read): a parameter of the
+/// runtime spec, checked as the document states it ([`crate::runtime_spec`]); else an
+/// unknown parameter, refused or, before a version gate (`gate`), let through.
+pub fn unknown_member(
     run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
     parent: NodeId,
     key: &str,
-    map: &mut A,
     depth: usize,
     gate: Option<usize>,
-) -> Result<(), A::Error> {
-    unknown_key(run, JPath::Node(parent), key)?;
+) -> Result<(), Stop> {
+    unknown_key(run, sc, JPath::Node(parent), key)?;
     let here = JPath::Node(parent);
     let at = JPath::Key(&here, key);
     if let Some((rt, i)) = run.learned_root(parent, key) {
         let path = rt.nodes[i].path.clone();
-        return map.next_value_seed(Learn {
-            run,
+        member(run, sc, depth, &at)?;
+        return Learn {
             rt,
             target: LearnTarget::Node(i),
             path,
             depth,
-            at,
-        });
+        }
+        .read(run, sc, at);
     }
     run.unknown_gated(parent, key, gate);
-    map.next_value_seed(Skip::new(run, depth, at))
+    skip(run, sc, depth, at)
 }
 
+// ---------------------------------------------------------------------------------------
+// Parameters of the runtime spec
+// ---------------------------------------------------------------------------------------
+
 /// A value of a learned parameter, checked as the runtime spec states it.
-struct Learn<'r, 'a, 'p> {
-    run: &'r mut Run<'a>,
+struct Learn<'a> {
     rt: &'a RuntimeSpec,
     target: LearnTarget,
     path: String,
     depth: usize,
-    at: JPath<'p>,
 }
 
-impl Learn<'_, '_, '_> {
-    fn text<E: de::Error>(self, text: &str) -> Result<(), E> {
-        count(self.run, &self.at)?;
-        self.run
-            .learned_text(self.rt, self.target, &self.path, text);
-        Ok(())
-    }
+impl Learn<'_> {
     /// The learned node this value stands for, when it is a parameter (not an item or an
     /// entry).
     fn node(&self) -> Option<&crate::runtime_spec::Learned> {
@@ -353,136 +344,123 @@ impl Learn<'_, '_, '_> {
             _ => None,
         }
     }
-    /// The error for a value of the wrong shape, then the value skipped for the limits.
-    fn wrong(&mut self, shape: Shape) {
+
+    /// The error for a value of the wrong shape.
+    fn wrong(&self, run: &mut Run<'_>, shape: Shape) {
         use token_spec::model::TypeName as T;
         let which = match (self.node().map(|n| n.ty), shape) {
             (Some(T::Object | T::Map), Shape::Array) => Generic::ParameterInvalidObject,
             (Some(T::Array), Shape::Object) => Generic::ParameterInvalidArray,
             _ => Generic::ParameterInvalidScalar,
         };
-        self.run
-            .learned_error(which, Phase::Types, &self.path, None, None);
+        run.learned_error(which, Phase::Types, &self.path, None, None);
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Learn<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        deep(self.run, self.depth, &self.at)?;
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Learn<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.text(if v { "true" } else { "false" })
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.text(&v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.text(&v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.text(&v.to_string())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.text(v)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        use token_spec::model::TypeName as T;
-        match self.node().map(|n| (n.ty, n.open)) {
-            Some((T::Array, _)) => {
-                let LearnTarget::Node(n) = self.target else {
-                    return Ok(());
-                };
-                let mut i = 0;
-                loop {
-                    let item = JPath::Index(&self.at, i);
-                    index_limit(self.run, i, &item)?;
-                    let seed = Learn {
-                        run: self.run,
-                        rt: self.rt,
-                        target: LearnTarget::Item(n),
-                        path: format!("{}[{i}]", self.path),
-                        depth: self.depth + 1,
-                        at: item,
-                    };
-                    if seq.next_element_seed(seed)?.is_none() {
-                        return Ok(());
-                    }
-                    i += 1;
-                }
-            }
-            // A list of objects the validators do not check.
-            Some((T::Object, true)) => skip_items(self.run, self.depth, &self.at, seq),
-            _ => {
-                self.wrong(Shape::Array);
-                skip_items(self.run, self.depth, &self.at, seq)
-            }
-        }
-    }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        use token_spec::model::TypeName as T;
-        let (ty, open) = match self.node() {
-            Some(n) if matches!(n.ty, T::Object | T::Map) => (n.ty, n.open),
-            _ => {
-                self.wrong(Shape::Object);
-                return Visitor::visit_map(Skip::new(self.run, self.depth, self.at), map);
-            }
-        };
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            unknown_key(self.run, self.at, &key)?;
-            let at = JPath::Key(&self.at, &key);
-            if seen.iter().any(|k| *k == *key) {
-                return Err(duplicate(self.run, at));
-            }
-            seen.push(key.to_string());
-            let path = token_spec::join_path(&self.path, &key);
-            let target = match (ty, self.node().and_then(|n| n.children.get(&*key))) {
-                (T::Map, _) => Some(LearnTarget::Entry),
-                (_, Some(&c)) => Some(LearnTarget::Node(c)),
-                (_, None) => {
-                    if !open {
-                        self.run.learned_error(
-                            Generic::ParameterUnknown,
-                            Phase::Unknown,
-                            &path,
-                            None,
-                            None,
-                        );
-                    }
-                    None
-                }
-            };
-            match target {
-                Some(target) => map.next_value_seed(Learn {
-                    run: self.run,
-                    rt: self.rt,
-                    target,
-                    path,
-                    depth: self.depth + 1,
-                    at,
-                })?,
-                None => map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?,
-            }
-        }
+    fn text(
+        &self,
+        run: &mut Run<'_>,
+        sc: &Scanner<'_>,
+        at: &JPath<'_>,
+        text: &str,
+    ) -> Result<(), Stop> {
+        count(run, sc, at)?;
+        run.learned_text(self.rt, self.target, &self.path, text);
         Ok(())
     }
+
+    /// Reads the value (its `:` or `,` read and its depth judged).
+    fn read(self, run: &mut Run<'_>, sc: &mut Scanner<'_>, at: JPath<'_>) -> Result<(), Stop> {
+        use token_spec::model::TypeName as T;
+        match sc.value()? {
+            Token::Str(s) => self.text(run, sc, &at, &s.to_cow()),
+            Token::Number(n) => self.text(run, sc, &at, n.text()),
+            Token::Bool(b) => self.text(run, sc, &at, bool_text(b)),
+            Token::Null => Err(stop_here(run, sc, ParseErrorKind::JsonNull, &at)),
+            Token::Array => match (self.node().map(|n| (n.ty, n.open)), self.target) {
+                (Some((T::Array, _)), LearnTarget::Node(n)) => {
+                    let mut i = 0;
+                    loop {
+                        let item = JPath::Index(&at, i);
+                        index_limit(run, sc, i, &item)?;
+                        if !sc.next_item()? {
+                            return Ok(());
+                        }
+                        deep(run, sc, self.depth + 1, &item, true)?;
+                        Learn {
+                            rt: self.rt,
+                            target: LearnTarget::Item(n),
+                            path: format!("{}[{i}]", self.path),
+                            depth: self.depth + 1,
+                        }
+                        .read(run, sc, item)?;
+                        i += 1;
+                    }
+                }
+                // A list of objects the validators do not check.
+                (Some((T::Object, true)), _) => skip_items(run, sc, self.depth, &at),
+                _ => {
+                    self.wrong(run, Shape::Array);
+                    skip_items(run, sc, self.depth, &at)
+                }
+            },
+            Token::Object => {
+                let (ty, open) = match self.node() {
+                    Some(n) if matches!(n.ty, T::Object | T::Map) => (n.ty, n.open),
+                    _ => {
+                        self.wrong(run, Shape::Object);
+                        return skip_members(run, sc, self.depth, at);
+                    }
+                };
+                let mut seen: Vec<String> = Vec::new();
+                while let Some(key) = sc.next_key()? {
+                    let key = key.to_cow();
+                    unknown_key(run, sc, at, &key)?;
+                    let here = JPath::Key(&at, &key);
+                    if seen.iter().any(|k| *k == *key) {
+                        return Err(duplicate(run, sc, here));
+                    }
+                    seen.push(key.to_string());
+                    let path = token_spec::join_path(&self.path, &key);
+                    let target = match (ty, self.node().and_then(|n| n.children.get(&*key))) {
+                        (T::Map, _) => Some(LearnTarget::Entry),
+                        (_, Some(&c)) => Some(LearnTarget::Node(c)),
+                        (_, None) => {
+                            if !open {
+                                run.learned_error(
+                                    Generic::ParameterUnknown,
+                                    Phase::Unknown,
+                                    &path,
+                                    None,
+                                    None,
+                                );
+                            }
+                            None
+                        }
+                    };
+                    match target {
+                        Some(target) => {
+                            member(run, sc, self.depth + 1, &here)?;
+                            Learn {
+                                rt: self.rt,
+                                target,
+                                path,
+                                depth: self.depth + 1,
+                            }
+                            .read(run, sc, here)?;
+                        }
+                        None => skip(run, sc, self.depth + 1, here)?,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
-/// A member whose key was seen before in the same object: a body error.
-pub fn duplicate<E: de::Error>(run: &mut Run<'_>, at: JPath<'_>) -> E {
-    stop(run, ParseErrorKind::DuplicateKey, &at)
+/// A boolean's text.
+#[inline]
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -497,89 +475,71 @@ pub enum JsonScalar<'de> {
     Shape(Shape),
 }
 
-/// A single value at `depth` levels: a string (borrowed unless it has escapes), a boolean,
-/// or a number, each as the body has it: a JSON number is taken as its exact text
+/// The value of the single-value parameter at `at`, `depth` levels deep, whose key was just
+/// read: a string (borrowed unless it has escapes, which are decoded in one allocation), a
+/// boolean, or a number, each as the body has it: a JSON number is taken as its exact text
 /// (`0.0000001` stays `0.0000001`, `1.10` stays `1.10`, an integer of any length keeps every
 /// digit), whatever the parameter's type, so a text parameter sent as a number reads the
-/// same digits a form body would carry.
-pub struct ScalarSeed<'r, 'a, 'p> {
-    run: &'r mut Run<'a>,
+/// same digits a form body would carry. An object or a list is skipped for the limits.
+#[inline]
+pub fn scalar<'de>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
     depth: usize,
-    at: JPath<'p>,
+    at: JPath<'_>,
+) -> Result<JsonScalar<'de>, Stop> {
+    member(run, sc, depth, &at)?;
+    scalar_value(run, sc, depth, at)
 }
 
-impl<'r, 'a, 'p> ScalarSeed<'r, 'a, 'p> {
-    /// The value of the parameter at `at`, `depth` levels deep.
-    pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
-        ScalarSeed { run, depth, at }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for ScalarSeed<'_, '_, '_> {
-    type Value = JsonScalar<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<JsonScalar<'de>, D::Error> {
-        deep(self.run, self.depth, &self.at)?;
-        let run = self.run;
-        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
-        let text = raw.get();
-        // Errors on a value point at its last byte.
-        let start = (text.as_ptr() as usize).saturating_sub(run.json_base);
-        let last = start + text.len().saturating_sub(1);
-        match raw_scalar(text) {
-            Ok(Some(value)) => {
-                count_at(run, last, &self.at)?;
-                Ok(JsonScalar::Text(value))
-            }
-            Ok(None) => {
-                run.abort_at(ParseErrorKind::JsonNull, last, self.at.key());
-                Err(stopped())
-            }
-            Err(()) => {
-                let shape = if text.starts_with('{') {
-                    Shape::Object
-                } else {
-                    Shape::Array
-                };
-                // The dictionary or list is wrong here, but its content still meets the
-                // limits, as anywhere in a body.
-                let mut inner = serde_json::Deserializer::from_str(text);
-                let skipped = Skip {
-                    run: &mut *run,
-                    depth: self.depth,
-                    at: self.at,
-                }
-                .deserialize(&mut inner);
-                if let Err(e) = skipped {
-                    let offset = start + json_offset(text.as_bytes(), e.line(), e.column());
-                    if let Some(a) = &mut run.abort
-                        && a.offset == AT_SERDE
-                    {
-                        a.offset = offset;
-                    }
-                    return Err(stopped());
-                }
-                Ok(JsonScalar::Shape(shape))
-            }
+/// [`scalar`] once the value's `:` or `,` is read and its depth judged.
+#[inline]
+fn scalar_value<'de>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
+    depth: usize,
+    at: JPath<'_>,
+) -> Result<JsonScalar<'de>, Stop> {
+    let text = match sc.value()? {
+        Token::Str(s) => str_text(s),
+        Token::Number(n) => Cow::Borrowed(n.text()),
+        Token::Bool(b) => Cow::Borrowed(bool_text(b)),
+        Token::Null => return Err(stop_here(run, sc, ParseErrorKind::JsonNull, &at)),
+        // The dictionary or list is wrong here, but its content still meets the limits, as
+        // anywhere in a body.
+        Token::Object => {
+            skip_members(run, sc, depth, at)?;
+            return Ok(JsonScalar::Shape(Shape::Object));
         }
+        Token::Array => {
+            skip_items(run, sc, depth, &at)?;
+            return Ok(JsonScalar::Shape(Shape::Array));
+        }
+    };
+    count(run, sc, &at)?;
+    Ok(JsonScalar::Text(text))
+}
+
+/// A string's text: borrowed from the body, or decoded (one allocation) when it has a `\`.
+#[inline]
+fn str_text(s: Str<'_>) -> Text<'_> {
+    match s.borrowed() {
+        Some(t) => Cow::Borrowed(t),
+        None => s.to_cow(),
     }
 }
 
-/// The text of a single value from its raw JSON text, as the validators read it: a
-/// string's content (borrowed unless it has escapes), a number's or a boolean's exact
-/// text; `Ok(None)` for `null`, `Err(())` for an object or an array. `raw` is valid JSON
-/// (serde_json just read it).
+/// The text of a single value from its raw JSON text (serde_json's `RawValue`, for the
+/// generated types' serde impls), as the validators read it: a string's content (borrowed
+/// unless it has escapes), a number's or a boolean's exact text; `Ok(None)` for `null`,
+/// `Err(())` for an object or an array. A string the scanner refuses (a lone surrogate,
+/// which `RawValue` lets through) reads as the empty string.
 pub(crate) fn raw_scalar(raw: &str) -> Result<Option<Cow<'_, str>>, ()> {
     match raw.as_bytes().first() {
-        Some(b'"') => {
-            let inner = &raw[1..raw.len().saturating_sub(1).max(1)];
-            if inner.contains('\\') {
-                // Valid JSON: the string reads back (an error here would be a bug, and is
-                // read as the empty string rather than a panic), in one allocation.
-                Ok(Some(Cow::Owned(unescape(inner).unwrap_or_default())))
-            } else {
-                Ok(Some(Cow::Borrowed(inner)))
-            }
-        }
+        Some(b'"') => Ok(Some(match Scanner::from_text(raw).value() {
+            Ok(Token::Str(s)) => str_text(s),
+            _ => Cow::Borrowed(""),
+        })),
         Some(b'n') => Ok(None),
         Some(b'{') | Some(b'[') => Err(()),
         _ => Ok(Some(Cow::Borrowed(raw))),
@@ -596,492 +556,273 @@ pub(crate) fn message_of(e: &serde_json::Error) -> String {
 // and skipped
 // ---------------------------------------------------------------------------------------
 
-/// Any value, read only for the limits (depth, count, list length, `null`, keys).
-pub struct Skip<'r, 'a, 'p> {
-    run: &'r mut Run<'a>,
-    depth: usize,
-    at: JPath<'p>,
-}
-
-impl<'r, 'a, 'p> Skip<'r, 'a, 'p> {
-    /// The value at `at`, `depth` levels deep.
-    pub fn new(run: &'r mut Run<'a>, depth: usize, at: JPath<'p>) -> Self {
-        Skip { run, depth, at }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Skip<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        deep(self.run, self.depth, &self.at)?;
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        count(self.run, &self.at)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        count(self.run, &self.at)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        count(self.run, &self.at)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        count(self.run, &self.at)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        count(self.run, &self.at)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        skip_items(self.run, self.depth, &self.at, seq)
-    }
-    /// The members of a skipped object: each key checked (not empty, no bracket), each
-    /// value counted. Repeated keys are not looked for here: the object is refused (an
-    /// unknown parameter, a value of the wrong shape) or let through unread (an unknown
-    /// parameter under `UnknownParams::Ignore`), so no meaning rests on them, and keeping
-    /// its keys would cost memory in proportion to the object (issue 18, finding 5).
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let before = self.run.params();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            unknown_key(self.run, self.at, &key)?;
-            let at = JPath::Key(&self.at, &key);
-            map.next_value_seed(Skip::new(self.run, self.depth + 1, at))?;
-        }
-        count_if_empty(self.run, before, &self.at)
-    }
-}
-
-/// Skips a list's items, for the limits.
-fn skip_items<'de, A: SeqAccess<'de>>(
+/// Skips the value of a member at `at`, `depth` levels deep, whose key was just read: read
+/// only for the limits (depth, count, list length, `null`, keys).
+#[inline]
+pub fn skip(
     run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
+    depth: usize,
+    at: JPath<'_>,
+) -> Result<(), Stop> {
+    member(run, sc, depth, &at)?;
+    skip_value(run, sc, depth, at)
+}
+
+/// Any value (its `:` or `,` read and its depth judged), read only for the limits.
+fn skip_value(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
+    depth: usize,
+    at: JPath<'_>,
+) -> Result<(), Stop> {
+    match sc.value()? {
+        Token::Null => Err(stop_here(run, sc, ParseErrorKind::JsonNull, &at)),
+        Token::Object => skip_members(run, sc, depth, at),
+        Token::Array => skip_items(run, sc, depth, &at),
+        _ => count(run, sc, &at),
+    }
+}
+
+/// Skips a list's items (its `[` was read), for the limits.
+fn skip_items(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
     depth: usize,
     at: &JPath<'_>,
-    mut seq: A,
-) -> Result<(), A::Error> {
+) -> Result<(), Stop> {
     let before = run.params();
     let mut i = 0;
     loop {
         let item = JPath::Index(at, i);
-        index_limit(run, i, &item)?;
-        if seq
-            .next_element_seed(Skip::new(run, depth + 1, item))?
-            .is_none()
-        {
-            return count_if_empty(run, before, at);
+        index_limit(run, sc, i, &item)?;
+        if !sc.next_item()? {
+            return count_if_empty(run, sc, before, at);
         }
+        deep(run, sc, depth + 1, &item, true)?;
+        skip_value(run, sc, depth + 1, item)?;
         i += 1;
     }
 }
 
-/// The list-length limit: an index at or over `max_array_len` is refused (checked before
-/// the item is read, so an empty list of any length is fine... and a long one is not).
-fn index_limit<E: de::Error>(run: &mut Run<'_>, i: usize, at: &JPath<'_>) -> Result<(), E> {
-    let limit = run.limits().max_array_len;
-    if i >= limit {
-        return Err(stop(run, ParseErrorKind::ArrayIndexTooLarge { limit }, at));
-    }
-    Ok(())
-}
-
-/// Skips an object's members, for the limits.
-fn skip_members<'de, A: MapAccess<'de>>(
+/// Skips an object's members (its `{` was read): each key checked (not empty, no bracket),
+/// each value counted. Repeated keys are not looked for here: the object is refused (an
+/// unknown parameter, a value of the wrong shape) or let through unread (an unknown
+/// parameter under `UnknownParams::Ignore`), so no meaning rests on them, and keeping its
+/// keys would cost memory in proportion to the object (issue 18, finding 5).
+fn skip_members(
     run: &mut Run<'_>,
+    sc: &mut Scanner<'_>,
     depth: usize,
     at: JPath<'_>,
-    map: A,
-) -> Result<(), A::Error> {
-    Skip::new(run, depth, at).visit_map(map)
+) -> Result<(), Stop> {
+    let before = run.params();
+    while let Some(key) = sc.next_key()? {
+        let key = key.to_cow();
+        unknown_key(run, sc, at, &key)?;
+        skip(run, sc, depth + 1, JPath::Key(&at, &key))?;
+    }
+    count_if_empty(run, sc, before, &at)
 }
 
 // ---------------------------------------------------------------------------------------
 // Objects, lists and maps of the spec
 // ---------------------------------------------------------------------------------------
 
-/// An object parameter: its members go to its validator `S`; a string is the id of an
-/// object-or-id union, anything else an error.
-pub struct ObjectSeed<'r, 'a, 's, 'de, S> {
-    run: &'r mut Run<'a>,
-    slot: &'s mut ObjectSlot<'de, S>,
+/// An object parameter whose key was just read: its members go to its validator `S`; a
+/// string is the id of an object-or-id union, anything else an error.
+pub fn object<'de, S: State<'de>>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
+    slot: &mut ObjectSlot<'de, S>,
     ty: &'static ObjectTy,
     depth: usize,
-}
-
-impl<'r, 'a, 's, 'de, S> ObjectSeed<'r, 'a, 's, 'de, S> {
-    /// The object `ty` at `depth` levels, into `slot`.
-    pub fn new(
-        run: &'r mut Run<'a>,
-        slot: &'s mut ObjectSlot<'de, S>,
-        ty: &'static ObjectTy,
-        depth: usize,
-    ) -> Self {
-        ObjectSeed {
-            run,
-            slot,
-            ty,
-            depth,
-        }
-    }
-    fn at(&self) -> JPath<'static> {
-        JPath::Node(self.ty.node)
-    }
-    fn value<E: de::Error>(self, v: Text<'de>) -> Result<(), E> {
-        count(self.run, &self.at())?;
-        self.run.object_value(self.slot, self.ty, v);
-        Ok(())
-    }
-}
-
-impl<'de, S: State<'de>> DeserializeSeed<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        deep(self.run, self.depth, &self.at())?;
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, S: State<'de>> Visitor<'de> for ObjectSeed<'_, '_, '_, 'de, S> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        *self.slot = ObjectSlot::Object(S::default());
-        let unknown = self.run.unknown_met;
-        let before = self.run.params();
-        if let ObjectSlot::Object(state) = self.slot {
-            state.visit_json(self.run, map)?;
-            count_if_empty(self.run, before, &JPath::Node(self.ty.node))?;
-            // A form body cannot send an object that holds nothing: such a JSON object
-            // stands for nothing sent (`{"person": {}}` is an empty body), unless it has
-            // required parameters (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
-            if !S::REQUIRED && state.is_empty() && self.run.unknown_met == unknown {
-                *self.slot = ObjectSlot::Absent;
+) -> Result<(), Stop> {
+    let at = JPath::Node(ty.node);
+    member(run, sc, depth, &at)?;
+    let text = match sc.value()? {
+        Token::Object => {
+            *slot = ObjectSlot::Object(S::default());
+            let unknown = run.unknown_met;
+            let before = run.params();
+            if let ObjectSlot::Object(state) = slot {
+                state.visit_json(run, sc)?;
+                count_if_empty(run, sc, before, &at)?;
+                // A form body cannot send an object that holds nothing: such a JSON object
+                // stands for nothing sent (`{"person": {}}` is an empty body), unless it has
+                // required parameters (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
+                if !S::REQUIRED && state.is_empty() && run.unknown_met == unknown {
+                    *slot = ObjectSlot::Absent;
+                }
             }
+            return Ok(());
         }
-        Ok(())
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
-        self.value(Cow::Borrowed(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.value(Cow::Owned(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
-        self.value(Cow::Owned(v))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.value(Cow::Borrowed(if v { "true" } else { "false" }))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.value(Cow::Owned(v.to_string()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.value(Cow::Owned(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.value(Cow::Owned(v.to_string()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.run.object_shape(self.slot, self.ty.node);
-        skip_items(self.run, self.depth, &self.at(), seq)
-    }
+        Token::Array => {
+            run.object_shape(slot, ty.node);
+            return skip_items(run, sc, depth, &at);
+        }
+        Token::Null => return Err(stop_here(run, sc, ParseErrorKind::JsonNull, &at)),
+        Token::Str(s) => str_text(s),
+        Token::Number(n) => Cow::Borrowed(n.text()),
+        Token::Bool(b) => Cow::Borrowed(bool_text(b)),
+    };
+    count(run, sc, &at)?;
+    run.object_value(slot, ty, text);
+    Ok(())
 }
 
-/// A list parameter.
-pub struct ArraySeed<'r, 'a, 's, 'de> {
-    run: &'r mut Run<'a>,
-    slot: &'s mut ArraySlot<'de>,
+/// A single value sent for a list or a map (its text, counted), or `None` for a container
+/// or `null` (returned to the caller as the token).
+#[inline]
+fn container_text<'de>(
+    run: &mut Run<'_>,
+    sc: &Scanner<'de>,
+    token: Token<'de>,
+    at: &JPath<'_>,
+) -> Result<Option<Text<'de>>, Stop> {
+    let text = match token {
+        Token::Str(s) => str_text(s),
+        Token::Number(n) => Cow::Borrowed(n.text()),
+        Token::Bool(b) => Cow::Borrowed(bool_text(b)),
+        Token::Null => return Err(stop_here(run, sc, ParseErrorKind::JsonNull, at)),
+        Token::Object | Token::Array => return Ok(None),
+    };
+    count(run, sc, at)?;
+    Ok(Some(text))
+}
+
+/// A list parameter whose key was just read.
+pub fn array<'de>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
+    slot: &mut ArraySlot<'de>,
     ty: &'static ArrayTy,
     depth: usize,
-}
-
-impl<'r, 'a, 's, 'de> ArraySeed<'r, 'a, 's, 'de> {
-    /// The list `ty` at `depth` levels, into `slot`.
-    pub fn new(
-        run: &'r mut Run<'a>,
-        slot: &'s mut ArraySlot<'de>,
-        ty: &'static ArrayTy,
-        depth: usize,
-    ) -> Self {
-        ArraySeed {
-            run,
-            slot,
-            ty,
-            depth,
-        }
-    }
-    fn at(&self) -> JPath<'static> {
-        JPath::Node(self.ty.node)
-    }
-    fn value<E: de::Error>(self, v: &str) -> Result<(), E> {
-        count(self.run, &self.at())?;
-        self.run.array_value(self.slot, self.ty, v);
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_, '_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        deep(self.run, self.depth, &self.at())?;
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ArraySeed<'_, '_, '_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let at = self.at();
-        let before = self.run.params();
-        self.run.array_open(self.slot);
-        let mut i = 0;
-        loop {
-            let item = JPath::Index(&at, i);
-            index_limit(self.run, i, &item)?;
-            let seed = ScalarSeed::new(self.run, self.depth + 1, item);
-            match seq.next_element_seed(seed)? {
-                None => {
-                    count_if_empty(self.run, before, &at)?;
-                    self.run.array_close(self.slot);
+) -> Result<(), Stop> {
+    let at = JPath::Node(ty.node);
+    member(run, sc, depth, &at)?;
+    match sc.value()? {
+        Token::Array => {
+            let before = run.params();
+            run.array_open(slot);
+            let mut i = 0;
+            loop {
+                let item = JPath::Index(&at, i);
+                index_limit(run, sc, i, &item)?;
+                if !sc.next_item()? {
+                    count_if_empty(run, sc, before, &at)?;
+                    run.array_close(slot);
                     return Ok(());
                 }
-                Some(JsonScalar::Text(v)) => self.run.item(self.slot, self.ty, i, v),
-                Some(JsonScalar::Shape(_)) => self.run.item_shape(self.slot, self.ty.node, i),
+                deep(run, sc, depth + 1, &item, true)?;
+                match scalar_value(run, sc, depth + 1, item)? {
+                    JsonScalar::Text(v) => run.item(slot, ty, i, v),
+                    JsonScalar::Shape(_) => run.item_shape(slot, ty.node, i),
+                }
+                i += 1;
             }
-            i += 1;
         }
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.value(v)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.value(if v { "true" } else { "false" })
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.run.array_shape(self.slot, self.ty.node);
-        skip_members(self.run, self.depth, self.at(), map)
+        Token::Object => {
+            run.array_shape(slot, ty.node);
+            skip_members(run, sc, depth, at)
+        }
+        token => {
+            if let Some(text) = container_text(run, sc, token, &at)? {
+                run.array_value(slot, ty, &text);
+            }
+            Ok(())
+        }
     }
 }
 
-/// A map parameter: any key, single values.
-pub struct MapSeed<'r, 'a, 's, 'de> {
-    run: &'r mut Run<'a>,
-    slot: &'s mut MapSlot<'de>,
+/// A map parameter whose key was just read: any key, single values.
+pub fn map<'de>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
+    slot: &mut MapSlot<'de>,
     node: NodeId,
     unset: Unset,
     depth: usize,
-}
-
-impl<'r, 'a, 's, 'de> MapSeed<'r, 'a, 's, 'de> {
-    /// The map `node` at `depth` levels, into `slot`.
-    pub fn new(
-        run: &'r mut Run<'a>,
-        slot: &'s mut MapSlot<'de>,
-        node: NodeId,
-        unset: Unset,
-        depth: usize,
-    ) -> Self {
-        MapSeed {
-            run,
-            slot,
-            node,
-            unset,
-            depth,
-        }
-    }
-    fn at(&self) -> JPath<'static> {
-        JPath::Node(self.node)
-    }
-    fn value<E: de::Error>(self, v: &str) -> Result<(), E> {
-        count(self.run, &self.at())?;
-        self.run.map_value(self.slot, self.node, self.unset, v);
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for MapSeed<'_, '_, '_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        deep(self.run, self.depth, &self.at())?;
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MapSeed<'_, '_, '_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let at = self.at();
-        let before = self.run.params();
-        self.run.map_open(self.slot);
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            // Any key is a map's, but it must be one a form body could send.
-            unknown_key(self.run, at, &key)?;
-            let here = JPath::Key(&at, &key);
-            if self.run.map_key_taken(self.slot, &key) {
-                return Err(duplicate(self.run, here));
-            }
-            let value =
-                match map.next_value_seed(ScalarSeed::new(self.run, self.depth + 1, here))? {
+) -> Result<(), Stop> {
+    let at = JPath::Node(node);
+    member(run, sc, depth, &at)?;
+    match sc.value()? {
+        Token::Object => {
+            let before = run.params();
+            run.map_open(slot);
+            while let Some(key) = sc.next_key()? {
+                let key = str_text(key);
+                // Any key is a map's, but it must be one a form body could send.
+                unknown_key(run, sc, at, &key)?;
+                let here = JPath::Key(&at, &key);
+                if run.map_key_taken(slot, &key) {
+                    return Err(duplicate(run, sc, here));
+                }
+                let value = match scalar(run, sc, depth + 1, here)? {
                     JsonScalar::Text(v) => Some(v),
                     JsonScalar::Shape(_) => None,
                 };
-            self.run.entry(self.slot, key, value, self.node);
-        }
-        count_if_empty(self.run, before, &at)?;
-        self.run.map_close(self.slot);
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.value(v)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.value(if v { "true" } else { "false" })
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.value(&v.to_string())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(stop(self.run, ParseErrorKind::JsonNull, &self.at()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.run.map_shape(self.slot, self.node);
-        skip_items(self.run, self.depth, &self.at(), seq)
-    }
-}
-
-/// The inside of a JSON string (between its quotes, as serde_json accepted it) with its
-/// escapes decoded, in one buffer as long as the escaped text (decoding only shortens:
-/// `\n` is two bytes for one, `\u00e9` six for two, a surrogate pair twelve for four), so
-/// a value with escapes costs exactly one allocation. `None` for an escape serde_json's
-/// own `String` refuses too (a lone surrogate).
-fn unescape(inner: &str) -> Option<String> {
-    fn hex4(s: &str) -> Option<u32> {
-        let h = s.get(..4)?;
-        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u32::from_str_radix(h, 16).ok()
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut rest = inner;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let escape = *rest.as_bytes().get(i + 1)?;
-        rest = rest.get(i + 2..)?;
-        let c = match escape {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let unit = hex4(rest)?;
-                rest = &rest[4..];
-                if (0xD800..0xDC00).contains(&unit) {
-                    let low = rest.strip_prefix("\\u").and_then(hex4)?;
-                    if !(0xDC00..0xE000).contains(&low) {
-                        return None;
-                    }
-                    rest = &rest[6..];
-                    char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
-                } else {
-                    char::from_u32(unit)?
-                }
+                run.entry(slot, key, value, node);
             }
-            _ => return None,
-        };
-        out.push(c);
+            count_if_empty(run, sc, before, &at)?;
+            run.map_close(slot);
+            Ok(())
+        }
+        Token::Array => {
+            run.map_shape(slot, node);
+            skip_items(run, sc, depth, &at)
+        }
+        token => {
+            if let Some(text) = container_text(run, sc, token, &at)? {
+                run.map_value(slot, node, unset, &text);
+            }
+            Ok(())
+        }
     }
-    out.push_str(rest);
-    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::unescape;
+    use super::raw_scalar;
+    use crate::{Context, check_json};
 
-    /// What serde_json reads from the same JSON string.
-    fn serde(inner: &str) -> Option<String> {
-        serde_json::from_str::<String>(&format!("\"{inner}\"")).ok()
+    /// The two syntax errors whose words or verdict changed when the scanner replaced
+    /// serde_json's `RawValue` for parameters' values (issue 20): serde_json's `Value` words,
+    /// the same shape of message as every other malformed body.
+    #[test]
+    fn values_are_as_strict_as_serde_jsons_value() {
+        let ctx = Context::test_secret();
+        let first = |body: &[u8]| check_json(body, &ctx).unwrap_err().first().message.clone();
+        // A lone surrogate in a value: refused (a `RawValue` let it through, read as "").
+        let body = br#"{"card":{"name":"\ud800"}}"#;
+        assert!(serde_json::from_slice::<serde_json::Value>(body).is_err());
+        assert_eq!(
+            first(body),
+            "Invalid JSON body: unexpected end of hex escape at byte 23."
+        );
+        assert_eq!(
+            first(br#"{"card":{"name":"\udc00"}}"#),
+            "Invalid JSON body: lone leading surrogate in hex escape at byte 22."
+        );
+        // A number cut short by the end of the body ("invalid number" from a `RawValue`).
+        assert_eq!(
+            first(br#"{"card":{"exp_month":1."#),
+            "Invalid JSON body: EOF while parsing a value at byte 22."
+        );
     }
 
     #[test]
-    fn unescape_reads_as_serde_json_reads() {
-        for inner in [
-            "",
-            "plain",
-            r"J\u0052osen",
-            r#"tab\there\nnewline\\back\/slash\"quote\bb\ff\rr"#,
-            r"\u00e9t\u00E9",
-            r"\ud83d\ude00 smile",
-            r"\uD83D\uDE00",
-            r"\u0000",
-            r"\ud83d",
-            r"\ude00",
-            r"\ud83dx",
-            r"\ud83d\u0041",
-            r"\u12",
-            r"\x",
-            r"end\",
-        ] {
-            assert_eq!(unescape(inner), serde(inner), "{inner:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_string_round_trips(text in "\\PC{0,40}") {
-            let json = serde_json::to_string(&text).unwrap();
-            let inner = &json[1..json.len() - 1];
-            let decoded = unescape(inner);
-            proptest::prop_assert_eq!(decoded.as_deref(), Some(text.as_str()));
-            // Never more room than the escaped text: one allocation.
-            proptest::prop_assert!(decoded.map_or(0, |d| d.capacity()) <= inner.len());
-        }
-
-        #[test]
-        fn any_escape_sequence_agrees(units in proptest::collection::vec(0u32..0x11000, 0..6), plain in "[a-z]{0,3}") {
-            let inner: String = units.iter().map(|u| format!("\\u{:04x}", u & 0xffff)).collect::<String>() + &plain;
-            proptest::prop_assert_eq!(unescape(&inner), serde(&inner));
-        }
+    fn raw_values_read_as_the_validators_read_them() {
+        assert_eq!(raw_scalar(r#""plain""#).unwrap().as_deref(), Some("plain"));
+        assert_eq!(
+            raw_scalar(r#""J\u0052osen\n""#).unwrap().as_deref(),
+            Some("JRosen\n")
+        );
+        assert_eq!(raw_scalar("1.10").unwrap().as_deref(), Some("1.10"));
+        assert_eq!(raw_scalar("true").unwrap().as_deref(), Some("true"));
+        assert_eq!(raw_scalar("null").unwrap(), None);
+        assert!(raw_scalar("{}").is_err() && raw_scalar("[1]").is_err());
+        // A lone surrogate (RawValue lets it through): the empty string, as before.
+        assert_eq!(raw_scalar(r#""\ud800""#).unwrap().as_deref(), Some(""));
     }
 }

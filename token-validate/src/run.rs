@@ -28,6 +28,22 @@ use crate::runtime_spec::RuntimeSpec;
 /// (percent-escapes, `+`, JSON escapes).
 pub type Text<'de> = Cow<'de, str>;
 
+/// Why the read of a JSON body stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The body is not JSON (serde_json's error, at its offset).
+    Syntax(crate::scan::json::Error),
+    /// A limit or a malformed key: the body error is in the run.
+    Limit,
+}
+
+impl From<crate::scan::json::Error> for Stop {
+    #[inline]
+    fn from(e: crate::scan::json::Error) -> Self {
+        Stop::Syntax(e)
+    }
+}
+
 /// The spec the generated validators were built from: `token-validate`'s bundled one.
 fn spec() -> &'static Spec {
     token_spec::bundled()
@@ -514,12 +530,13 @@ pub trait State<'de>: Default {
     /// starts with the name of one of the object's parameters.
     fn dispatch(&mut self, run: &mut Run<'_>, segs: &[Seg<'_, 'de>], value: Text<'de>);
 
-    /// The members of this object in a JSON body.
-    fn visit_json<A: serde::de::MapAccess<'de>>(
+    /// The members of this object in a JSON body, pulled from the scanner (its `{` was
+    /// read; its `}` is read last).
+    fn visit_json(
         &mut self,
         run: &mut Run<'_>,
-        map: A,
-    ) -> Result<(), A::Error>;
+        sc: &mut crate::scan::json::Scanner<'de>,
+    ) -> Result<(), Stop>;
 
     /// The end of a form body: lists whose indexes leave a gap are body errors;
     /// `offset_of` finds where a key was sent.
@@ -576,8 +593,6 @@ pub struct Run<'a> {
     error_nodes: Vec<(usize, NodeId)>,
     /// The unknown parameters reported so far (each is reported once).
     unknowns: KeySet<'static>,
-    /// The address of a JSON body's first byte (for the offsets of raw values).
-    pub(crate) json_base: usize,
     /// How many unknown parameters were met, reported or let through.
     pub(crate) unknown_met: usize,
     /// Parameters learned from a newer Stripe OpenAPI document, if any.
@@ -618,7 +633,6 @@ impl<'a> Run<'a> {
             doubted: Vec::new(),
             error_nodes: Vec::new(),
             unknowns: KeySet::default(),
-            json_base: 0,
             unknown_met: 0,
             runtime: None,
             runtime_used: Vec::new(),
@@ -1921,29 +1935,8 @@ pub struct ArrayTy {
     pub item_unset: Unset,
 }
 
-/// One segment of a form key: `card`, `number` in `card[number]`.
-#[derive(Clone, Copy, Debug)]
-pub struct Seg<'k, 'de> {
-    /// The segment's text (decoded).
-    pub text: &'k str,
-    /// The same text borrowed from the body, when the key needed no decoding.
-    pub body: Option<&'de str>,
-    /// The byte offset of the segment's `[` in the body (of the key, for the first).
-    pub at: u32,
-    /// The byte range of the segment's raw (still encoded) text in the body.
-    pub raw: (u32, u32),
-}
-
-impl<'de> Seg<'_, 'de> {
-    /// The segment as a value that may outlive the key (a map key): borrowed from the body
-    /// when it can be.
-    pub fn owned(&self) -> Text<'de> {
-        match self.body {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(self.text.to_string()),
-        }
-    }
-}
+/// One segment of a form key (the form scanner's).
+pub use crate::scan::form::Seg;
 
 /// A body error's message for one found in the URL query string.
 /// Whether one of two bracket paths is the other or inside it (`card` and

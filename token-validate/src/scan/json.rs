@@ -42,7 +42,7 @@
 //!   `false`); the item follows.
 //! - [`Scanner::end`]: nothing but white space may follow the top-level value.
 //!
-//! The points where today's driver (`crate::json`) judges its limits are points between these
+//! The points where the driver (`crate::json`) judges its limits are points between these
 //! calls: a duplicate or malformed key after [`Scanner::next_key`], the depth limit after
 //! [`Scanner::colon`] or [`Scanner::next_item`], the value count after a scalar, `null`, the
 //! array length before [`Scanner::next_item`]. The driver's offsets are the scanner's: a
@@ -63,12 +63,13 @@
 //! for every string it reads as a `str`; `IgnoredAny` and `RawValue` skip them unchecked),
 //! UTF-8 everywhere, no trailing comma, nothing after the value, and at most [`MAX_DEPTH`]
 //! nested arrays and objects. A refused body gets `Value`'s message ([`ErrorCode`]'s
-//! `Display`) at the byte offset the current driver reports for it ([`Error::offset`]),
-//! except that invalid UTF-8 is found first, anywhere in the body (as the driver does
-//! today). (Where today's driver reads a value as a `RawValue`, serde_json words one case
-//! differently: a number cut short by the end of the body, `{"a":1.`, is "invalid number"
-//! there and "EOF while parsing a value" here and in `Value`.) The `json_differential` fuzz
-//! target checks all of this against serde_json.
+//! `Display`) at the byte offset the driver reports for it ([`Error::offset`]), except that
+//! invalid UTF-8 is found first, anywhere in the body. (Before issue 20 the driver read a
+//! parameter's value as a `RawValue`, where serde_json words one case differently: a number
+//! cut short by the end of the body, `{"a":1.`, was "invalid number" there and is "EOF while
+//! parsing a value" here and in `Value`; and a lone surrogate in such a value, which
+//! `RawValue` lets through, is refused here as everywhere else.) The `json_differential`
+//! fuzz target checks all of this against serde_json.
 //!
 //! Strings are checked when they are read and decoded only on demand ([`Str::decode`]); a
 //! number's text is exactly what serde_json's `RawValue` holds.
