@@ -7,14 +7,14 @@
 use std::fmt;
 
 use crate::context::Context;
+use crate::engine::run::{Run, State};
+use crate::engine::{form, json};
 use crate::error::{Errors, Warnings};
 use crate::from_param::FromParams;
 use crate::options::{Limits, Options};
 use crate::request::state::RequestState;
 use crate::request::{Kind, Request, no_kind, validate_params};
-use crate::run::{Run, State};
 use crate::tree::{self, Object};
-use crate::{form, json};
 
 /// The format of a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,7 +3,7 @@
 //!
 //! [`Scanner::next_pair`] splits the body into pairs: each pair's key and value are found
 //! with one search for `&`, `=`, `%` and `+` (eight bytes at a time), which also tells
-//! whether they need decoding. Then, in the order the driver (`crate::form`) reads them (the
+//! whether they need decoding. Then, in the order the driver (`crate::engine::form`) reads them (the
 //! order of the scanner it replaced, so that errors come out in the same order):
 //!
 //! 1. [`Pair::key`]: the key, borrowed from the body unless it holds `%` or `+`, else
@@ -14,7 +14,7 @@
 //! 3. [`Pair::value`]: the value, borrowed unless it holds `%` or `+`, else decoded into the
 //!    caller's buffer (a stack array sized by the spec's `maxLength`), the heap beyond it.
 //!
-//! The syntax and every error (kind, offset and key) are `crate::form`'s (see its docs);
+//! The syntax and every error (kind, offset and key) are `crate::engine::form`'s (see its docs);
 //! percent-decoding is the `percent-encoding` crate's, after a strict check of the escapes.
 //!
 //! ```

@@ -42,7 +42,7 @@
 //!   `false`); the item follows.
 //! - [`Scanner::end`]: nothing but white space may follow the top-level value.
 //!
-//! The points where the driver (`crate::json`) judges its limits are points between these
+//! The points where the driver (`crate::engine::json`) judges its limits are points between these
 //! calls: a duplicate or malformed key after [`Scanner::next_key`], the depth limit after
 //! [`Scanner::colon`] or [`Scanner::next_item`], the value count after a scalar, `null`, the
 //! array length before [`Scanner::next_item`]. The driver's offsets are the scanner's: a
@@ -169,7 +169,7 @@ pub struct Error {
     /// What is wrong.
     pub code: ErrorCode,
     /// The byte offset the JSON driver reports: the first bad byte for invalid UTF-8; else
-    /// serde_json's position turned into an offset as `crate::json` does (the byte serde_json
+    /// serde_json's position turned into an offset as `crate::engine::json` does (the byte serde_json
     /// last read or peeked at, or the start of the line when that position is the start of
     /// a line).
     pub offset: usize,
@@ -195,7 +195,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The offset `crate::json` reports for serde_json's position `index` (the number of bytes
+/// The offset `crate::engine::json` reports for serde_json's position `index` (the number of bytes
 /// read): serde_json says line and column, with the column counting the bytes read on the
 /// line, and the driver turns that back into `line start + column - 1`.
 fn serde_offset(bytes: &[u8], index: usize) -> usize {
@@ -1016,7 +1016,7 @@ impl<'de> Scanner<'de> {
 // ---------------------------------------------------------------------------------------
 
 /// What [`Scanner::skip_with`] calls while it skips a subtree: the points where the JSON
-/// driver judges its limits (`crate::json::Skip`), each with the scanner (for
+/// driver judges its limits (`crate::engine::json::Skip`), each with the scanner (for
 /// [`Scanner::last_offset`]) and the depth of what is judged. Every method but
 /// [`Walk::scalar`] does nothing by default.
 pub trait Walk<'de> {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::insert::{BObj, KeySeg, Step, finish_obj, insert_pair};
 use super::value::{Object, Origin, Scalar, Value};
-use crate::form;
+use crate::engine::form;
 use crate::options::Limits;
 use crate::param::ParamSink;
 use crate::parse_error::{ParseError, ParseErrorKind};
@@ -226,7 +226,7 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
 
 /// One JSON value read into the tree, as the body has it: a number keeps its exact text
 /// (`0.0000001`, `1.10`, an integer of any length), as the validators read it
-/// ([`crate::json`]); objects keep their keys in first-seen order. `null` anywhere is an
+/// ([`crate::engine::json`]); objects keep their keys in first-seen order. `null` anywhere is an
 /// error, kept here and returned once the whole value is read.
 struct JsonNode(Result<Value, ParseErrorKind>);
 

@@ -1,4 +1,4 @@
-//! The form reading of `crate::form` before issue 20 (its own pair splitter, key and value
+//! The form reading of `crate::engine::form` before issue 20 (its own pair splitter, key and value
 //! decoders and segment splitter), kept only as the tests' reference: the scanner must read
 //! every pair, segment, value and error exactly as it did.
 
@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use crate::Limits;
+use crate::engine::run::Text;
 use crate::parse_error::{ParseError, ParseErrorKind};
-use crate::run::Text;
 use crate::scan::form::Seg;
 
 fn hex_val(b: u8) -> Option<u8> {

@@ -1,5 +1,5 @@
 //! Tests of the form scanner: the same pairs, segments, values and errors as the scanner it
-//! replaced (`reference.rs`, `crate::form` before issue 20), on chosen bodies and on generated ones, and the same decoded
+//! replaced (`reference.rs`, `crate::engine::form` before issue 20), on chosen bodies and on generated ones, and the same decoded
 //! pairs as `form_urlencoded::parse` (the WHATWG URL Standard's
 //! `application/x-www-form-urlencoded` parser) wherever our strict decoding accepts a body.
 
@@ -66,7 +66,7 @@ fn new(body: &[u8], depth: usize, buf: usize) -> Vec<Read> {
     out
 }
 
-/// Bodies chosen for each rule of `crate::form`'s syntax and errors.
+/// Bodies chosen for each rule of `crate::engine::form`'s syntax and errors.
 const BODIES: &[&[u8]] = &[
     b"",
     b"&",

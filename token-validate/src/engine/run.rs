@@ -7,8 +7,8 @@
 //! Stripe's errors and puts them in Stripe's order at the end. Nothing is allocated on the
 //! way unless a value has escapes or there is an error to report.
 //!
-//! The same states are fed by the form scanner ([`crate::form`]), by the JSON driver
-//! ([`crate::json`]), and by the parameters a typed value writes ([`crate::param`]).
+//! The same states are fed by the form scanner ([`crate::engine::form`]), by the JSON driver
+//! ([`crate::engine::json`]), and by the parameters a typed value writes ([`crate::param`]).
 
 use std::borrow::Cow;
 use std::collections::HashSet;

@@ -31,11 +31,11 @@ use std::borrow::Cow;
 
 use token_spec::{Generic, NodeId};
 
-use crate::error::Phase;
-use crate::parse_error::{ParseErrorKind, quote_key};
-use crate::run::{
+use crate::engine::run::{
     ArraySlot, ArrayTy, LearnTarget, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
 };
+use crate::error::Phase;
+use crate::parse_error::{ParseErrorKind, quote_key};
 use crate::runtime_spec::RuntimeSpec;
 pub use crate::scan::json::Scanner;
 use crate::scan::json::{Str, Token};
@@ -81,7 +81,7 @@ impl JPath<'_> {
     }
 }
 
-pub use crate::run::Stop;
+pub use crate::engine::run::Stop;
 
 /// Stops the read with a body error judged between two values (a key, the depth before a
 /// value, a list's length), inside an object or (`in_array`) a list.

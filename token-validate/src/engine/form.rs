@@ -29,9 +29,9 @@
 //! `MixedArrayAndObject` and a too-long `a[]` push at the start of the offending pair;
 //! `BodyTooLarge` at the limit.
 
+use crate::engine::run::{Run, State};
 use crate::options::Limits;
 use crate::parse_error::{ParseError, ParseErrorKind};
-use crate::run::{Run, State};
 use crate::scan::form::{Pair, Scanner, Segs};
 
 /// The stack buffer a key with `%` or `+` is decoded into: room for any parameter path of
