@@ -6,4 +6,8 @@
 pub mod build;
 pub(crate) mod form;
 pub mod json;
+mod judge;
+mod learned;
+mod pairs;
 pub(crate) mod run;
+pub(crate) mod slot;
