@@ -5,8 +5,11 @@ use token_spec::{Generic, NodeId};
 use crate::error::Phase;
 use crate::rules::grammar::{is_blank, is_decimal, parse_integer, too_long};
 
-use super::run::*;
-use super::slot::*;
+use super::run::{At, Extra, Run, Verdict, enum_values, spec};
+use super::slot::{
+    ArraySlot, ArrayTy, Item, ListState, MapSlot, MapState, ObjectSlot, ObjectTy, ScalarTy, Shape,
+    Slot, Text, Unset,
+};
 
 impl<'a> Run<'a> {
     /// Judges one value: `""` (unset, or refused), white space only, then its type, limit or

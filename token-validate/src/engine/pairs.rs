@@ -5,9 +5,13 @@ use std::borrow::Cow;
 use token_spec::NodeId;
 
 use crate::parse_error::ParseErrorKind;
+use crate::scan::form::Seg;
 
-use super::run::*;
-use super::slot::*;
+use super::run::{Run, spec};
+use super::slot::{
+    ArraySlot, ArrayTy, Item, ListState, MapSlot, MapState, ObjectSlot, ObjectTy, Shape, Slot,
+    Text, Unset,
+};
 
 impl<'a> Run<'a> {
     /// A form pair for a single-value parameter, `rest` being its key's segments after the
