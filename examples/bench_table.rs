@@ -98,6 +98,41 @@ const ROWS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The case of `examples/profile.rs` (`scripts/instructions.sh`) that runs the same call on
+/// the same body as a bench, for the instruction counts beside the times.
+fn profile_case(group: &str, bench: &str) -> Option<&'static str> {
+    Some(match (group, bench) {
+        ("card_json", "check_json") => "card_json",
+        ("card_json", "validate_json") => "card_json_typed",
+        ("card_json", "serde_json_floor") => "serde_floor",
+        ("card_json", "ignored_any") => "ignored_any",
+        ("person_json", "check_json") => "person_json",
+        ("person_json", "validate_json") => "person_json_typed",
+        ("person_json", "serde_json_floor") => "serde_floor_person",
+        ("person_json", "ignored_any") => "ignored_any_person",
+        ("card_form", "check_form") => "card_form",
+        ("card_form", "validate_form") => "card_form_typed",
+        ("card_form", "form_urlencoded") => "form_floor",
+        ("invalid_all_errors", "check_json") => "invalid",
+        ("invalid_all_errors", "validate_json") => "invalid_typed",
+        _ => return None,
+    })
+}
+
+/// The instruction counts `scripts/instructions.sh` printed (its markdown table), by case.
+fn instructions(path: &Path) -> std::collections::HashMap<String, f64> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            match cells.as_slice() {
+                [case, n] => Some((case.trim_matches('`').to_string(), n.parse().ok()?)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The growth patterns and their sizes in KiB: the bench's own (`benches/shared/growth.rs`).
 #[path = "../benches/shared/growth.rs"]
 mod growth;
@@ -174,11 +209,13 @@ fn now_utc() -> String {
 fn main() {
     let mut out = PathBuf::from("BENCHMARKS.md");
     let mut command = "cargo bench --bench validate".to_string();
+    let mut counts_file: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
             "--command" => command = args.next().unwrap_or(command),
+            "--instructions" => counts_file = args.next().map(PathBuf::from),
             other => {
                 eprintln!("unknown argument {other:?}");
                 std::process::exit(2);
@@ -189,6 +226,8 @@ fn main() {
     let criterion = Path::new(&target).join("criterion");
 
     let get = |g: &str, b: &str| median_ns(&criterion, g, b);
+    let counts = counts_file.as_deref().map(instructions).unwrap_or_default();
+    let count = |g: &str, b: &str| counts.get(profile_case(g, b)?).copied();
     let mut md = String::new();
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
@@ -206,15 +245,18 @@ fn main() {
     let _ = writeln!(md, "- Compiler: {}", command_output("rustc", &["-V"]));
     let _ = writeln!(
         md,
-        "- Criterion: sample size 50, 1 s warm-up, 3 s measurement; the median of the samples.\n"
+        "- Criterion: sample size 50, 1 s warm-up, 3 s measurement (`benches/validate.rs`, unless the command above overrides them); the median of the samples.\n"
     );
     let _ = writeln!(md, "## Medians\n");
     let _ = writeln!(
         md,
-        "Ratio: the competitor's median over ours (above 1: we are faster).\n"
+        "Ratio: the competitor's median over ours (above 1: we are faster). Instructions: per call, counted by callgrind on the same call and body (`scripts/instructions.sh`, deterministic: the difference of 3000 and 1000 calls over 2000), with their ratio the same way round; – where `examples/profile.rs` has no such case.\n"
     );
-    let _ = writeln!(md, "| group | bench | what | median | ratio |");
-    let _ = writeln!(md, "|---|---|---|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| group | bench | what | median | ratio | instructions | ratio |"
+    );
+    let _ = writeln!(md, "|---|---|---|---:|---:|---:|---:|");
     let mut missing = Vec::new();
     for (g, b, what) in ROWS {
         let (median, ratio) = match (get(g, b), get(g, ours(g))) {
@@ -225,7 +267,15 @@ fn main() {
                 ("–".into(), "–".into())
             }
         };
-        let _ = writeln!(md, "| {g} | {b} | {what} | {median} | {ratio} |");
+        let (n, n_ratio) = match (count(g, b), count(g, ours(g))) {
+            (Some(n), Some(o)) => (format!("{n:.0}"), format!("{:.2}x", n / o)),
+            (Some(n), None) => (format!("{n:.0}"), "–".into()),
+            _ => ("–".into(), "–".into()),
+        };
+        let _ = writeln!(
+            md,
+            "| {g} | {b} | {what} | {median} | {ratio} | {n} | {n_ratio} |"
+        );
     }
     let _ = writeln!(md, "\n## Growth\n");
     let _ = writeln!(
@@ -237,6 +287,7 @@ fn main() {
     let _ = writeln!(md, "| pattern | {} | largest / 1 KiB |", head.join(" | "));
     let _ = writeln!(md, "|---|{}---:|", "---:|".repeat(sizes.len()));
     let mut worst_growth: Option<f64> = None;
+    let mut worst_64: Option<f64> = None;
     for (p, _, measured) in growth::SHAPES {
         let per_byte: Vec<Option<f64>> = sizes
             .iter()
@@ -254,6 +305,14 @@ fn main() {
             .collect();
         let first = per_byte.first().copied().flatten();
         let last = per_byte.iter().rev().find_map(|v| *v);
+        // Issue 20's target: 64 KiB over 1 KiB, on every pattern.
+        let at_64 = sizes
+            .iter()
+            .position(|&k| k == 64)
+            .and_then(|i| per_byte[i]);
+        if let (Some(a), Some(b)) = (first, at_64) {
+            worst_64 = Some(worst_64.map_or(b / a, |w: f64| w.max(b / a)));
+        }
         let ratio = match (first, last) {
             (Some(a), Some(b))
                 if per_byte.iter().filter(|v| v.is_some()).count() == measured.len() =>
@@ -269,60 +328,85 @@ fn main() {
         let _ = writeln!(md, "| {p} | {} | {ratio} |", cells.join(" | "));
     }
     let _ = writeln!(md, "\n## Targets\n");
-    let _ = writeln!(md, "| target | measured | met |");
-    let _ = writeln!(md, "|---|---:|:---:|");
-    let mut target = |name: &str, value: Option<f64>, ok: fn(f64) -> bool| {
-        let (v, met) = match value {
-            Some(v) => (format!("{v:.2}x"), if ok(v) { "yes" } else { "**no**" }),
-            None => ("–".into(), "–"),
+    let _ = writeln!(
+        md,
+        "Issue 20's targets, judged on the medians; the instruction ratio of the same two calls beside it where both are counted.\n"
+    );
+    let _ = writeln!(md, "| target | measured | instructions | met |");
+    let _ = writeln!(md, "|---|---:|---:|:---:|");
+    type Pair<'p> = ((&'p str, &'p str), (&'p str, &'p str));
+    let mut target =
+        |name: &str, value: Option<f64>, pair: Option<Pair<'_>>, ok: fn(f64) -> bool| {
+            let (v, met) = match value {
+                Some(v) => (format!("{v:.2}x"), if ok(v) { "yes" } else { "**no**" }),
+                None => ("–".into(), "–"),
+            };
+            let n = pair
+                .and_then(|(a, b)| Some(count(a.0, a.1)? / count(b.0, b.1)?))
+                .map_or("–".into(), |r| format!("{r:.2}x"));
+            let _ = writeln!(md, "| {name} | {v} | {n} | {met} |");
         };
-        let _ = writeln!(md, "| {name} | {v} | {met} |");
-    };
     let ratio = |a: (&str, &str), b: (&str, &str)| Some(get(a.0, a.1)? / get(b.0, b.1)?);
     for kind in ["card", "person"] {
         let g = format!("{kind}_json");
         let g = g.as_str();
         target(
-            &format!("{kind} JSON: `check_json` ≥ 3x faster than jsonschema parse + `is_valid`"),
+            &format!("{kind} JSON: `check_json` ≥ 4x faster than jsonschema parse + `is_valid`"),
             ratio((g, "jsonschema"), (g, "check_json")),
-            |v| v >= 3.0,
+            None,
+            |v| v >= 4.0,
         );
         target(
-            &format!("{kind} JSON: `check_json` ≤ 2x `IgnoredAny` (tokenizing floor)"),
+            &format!("{kind} JSON: `check_json` ≤ 1.5x `IgnoredAny` (tokenizing floor)"),
             ratio((g, "check_json"), (g, "ignored_any")),
-            |v| v <= 2.0,
+            Some(((g, "check_json"), (g, "ignored_any"))),
+            |v| v <= 1.5,
         );
         target(
-            &format!("{kind} JSON: `validate_json` ≤ 1.3x serde_json into the generated type"),
+            &format!("{kind} JSON: `validate_json` ≤ 1.1x serde_json into the generated type"),
             ratio((g, "validate_json"), (g, "serde_json_floor")),
-            |v| v <= 1.3,
+            Some(((g, "validate_json"), (g, "serde_json_floor"))),
+            |v| v <= 1.1,
         );
     }
     target(
-        "card form: `check_form` ≥ 4x faster than serde_qs",
+        "card form: `check_form` ≥ 3x faster than serde_qs",
         ratio(("card_form", "serde_qs"), ("card_form", "check_form")),
-        |v| v >= 4.0,
+        None,
+        |v| v >= 3.0,
     );
     target(
-        "card form: `check_form` ≤ 1.5x a bare `form_urlencoded::parse` iteration",
+        "card form: `check_form` ≤ 1.0x a bare `form_urlencoded::parse` iteration",
         ratio(
             ("card_form", "check_form"),
             ("card_form", "form_urlencoded"),
         ),
-        |v| v <= 1.5,
+        Some((
+            ("card_form", "check_form"),
+            ("card_form", "form_urlencoded"),
+        )),
+        |v| v <= 1.0,
     );
     target(
-        "invalid body, 3 errors: `check_json` ≥ 2x faster than jsonschema `iter_errors`",
+        "invalid body, 3 errors: `check_json` at least as fast as jsonschema `iter_errors`",
         ratio(
             ("invalid_all_errors", "jsonschema_iter_errors"),
             ("invalid_all_errors", "check_json"),
         ),
-        |v| v >= 2.0,
+        None,
+        |v| v >= 1.0,
     );
     target(
-        "growth: time per byte at the largest size (64 KiB, 2 MiB) ≤ 1.5x that at 1 KiB (worst pattern)",
+        "growth: time per byte at 64 KiB within 1.3x that at 1 KiB (worst pattern)",
+        worst_64,
+        None,
+        |v| v <= 1.3,
+    );
+    target(
+        "growth: time per byte at the largest size (64 KiB, 2 MiB) within 1.3x that at 1 KiB (worst pattern)",
         worst_growth,
-        |v| v <= 1.5,
+        None,
+        |v| v <= 1.3,
     );
     let _ = writeln!(md, "\n## Notes\n");
     let _ = writeln!(

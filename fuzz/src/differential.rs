@@ -33,7 +33,7 @@
 //! Where our strict decoding accepts every pair of a body, the pairs are exactly those of
 //! `form_urlencoded::parse`; where it refuses a key or value, the refusal is real: a `%`
 //! without two hex digits at the offset given, or percent-decoded bytes (by the
-//! `percent-encoding` crate) that are not UTF-8. (The equality with the current form scanner,
+//! `percent-encoding` crate) that are not UTF-8. (The equality with the form scanner it replaced,
 //! error for error, is a property test inside `token-validate`.)
 
 #![allow(dead_code)]

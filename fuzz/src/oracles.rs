@@ -31,7 +31,9 @@
 //! 5. the differential round trip: an accepted request's `to_form()` and its `serde_json`
 //!    validate back to an equal request, its JSON reads back with serde into an equal typed
 //!    value, and the derive's `validate` accepts it; and a body built by [`roundtrip`] is
-//!    accepted in both formats or refused in both.
+//!    accepted in both formats or refused in both;
+//! 6. (JSON) `check_json`'s scanner and `tree::parse_json`'s serde_json agree on the syntax
+//!    ([`same_syntax`]).
 //!
 //! The `serve` target ([`serve`]) drives `token-validate serve` itself, in process, with a
 //! whole HTTP/1.1 request whose request line and headers carry planted secrets, and checks
@@ -433,6 +435,55 @@ pub fn json(data: &[u8]) {
         &[],
         &[],
     );
+    same_syntax(data);
+}
+
+/// Oracle 6: the validators' JSON scanner (`check_json`, issue 20) and the value model's
+/// serde_json reading (`tree::parse_json`) agree on the syntax: a body `check_json` accepts
+/// parses into a tree, and a body either refuses as malformed JSON (a `Json` error: serde_json's
+/// words, or a key a form could not send) the other refuses as a body error too.
+pub fn same_syntax(data: &[u8]) {
+    use token_validate::ParseErrorKind;
+    let limits = Limits::default();
+    let tree = tree::parse_json(data, &limits);
+    for ctx in CONTEXTS.iter() {
+        let checked = token_validate::check_json(data, ctx);
+        let first = checked.as_ref().err().map(|e| e.first().message.clone());
+        let body_error = first.as_deref().is_some_and(|m| {
+            m.starts_with("Invalid JSON body") || m.starts_with("Invalid request body")
+        });
+        if checked.is_ok() {
+            assert!(
+                tree.is_ok(),
+                "check_json accepts, parse_json refuses {}: {tree:?}",
+                show(data)
+            );
+        }
+        if let Err(e) = &tree
+            && matches!(
+                e.kind,
+                ParseErrorKind::Json(_) | ParseErrorKind::InvalidUtf8
+            )
+        {
+            assert!(
+                body_error,
+                "parse_json refuses {} ({e}), check_json says {first:?}",
+                show(data)
+            );
+        }
+        if let Some(m) = &first
+            && m.starts_with("Invalid JSON body: ")
+            && !m.contains("top-level value")
+            && !m.contains("null is not allowed")
+            && !m.contains("which cannot be sent as a form parameter")
+        {
+            assert!(
+                tree.is_err(),
+                "check_json refuses {} ({m}), parse_json accepts",
+                show(data)
+            );
+        }
+    }
 }
 
 /// Target `brackets`: the input chooses a bracket body (see [`brackets_body`]) with

@@ -7,14 +7,14 @@
 use std::fmt;
 
 use crate::context::Context;
+use crate::engine::run::{Run, State};
+use crate::engine::{form, json};
 use crate::error::{Errors, Warnings};
 use crate::from_param::FromParams;
 use crate::options::{Limits, Options};
 use crate::request::state::RequestState;
 use crate::request::{Kind, Request, no_kind, validate_params};
-use crate::run::{Run, State};
 use crate::tree::{self, Object};
-use crate::{form, json};
 
 /// The format of a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -232,10 +232,11 @@ fn typed(root: &mut RequestState<'_>, kind: Kind) -> Result<Request, Errors> {
 ///
 /// # Allocations
 ///
-/// None on a valid body whose keys and values need no decoding (no `+`, no `%XX`) and whose
-/// lists have at most 4 items and maps at most 4 entries. Beyond that, exactly: one
-/// allocation per value with `+` or `%XX` (its decoded text), two per key with them (its
-/// decoded text and its bytes' body offsets); a list past 4 items or a map past 4 entries
+/// None on a valid body whose values need no decoding (no `+`, no `%XX`) and whose lists
+/// have at most 4 items and maps at most 4 entries (a key with `+` or `%XX` is decoded into a
+/// stack buffer). Beyond that, exactly: one allocation per value with `+` or `%XX` (its
+/// decoded text, kept in its parameter's slot) and per map key with them (it is kept); a
+/// list past 4 items or a map past 4 entries
 /// moves to the heap (one allocation at the 5th, one more at the 9th, the 17th, … as it
 /// doubles), and a map past 16 entries also keeps a set of its keys (one allocation per key
 /// and one for the set). An invalid body allocates its errors. `tests/alloc.rs` counts each
@@ -257,11 +258,11 @@ pub fn check_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Kin
 ///
 /// # Allocations
 ///
-/// None on a valid body whose strings (keys and values) have no `\` escape and whose lists
-/// have at most 4 items and maps at most 4 entries. Beyond that, exactly: one allocation per
-/// value with an escape (its decoded text); one per key with an escape, plus serde_json's
-/// scratch buffer (allocated on the first escaped key of the body, reallocated when a longer
-/// one comes); and for long lists and maps as [`check_form`] says. An invalid body allocates
+/// None on a valid body whose values have no `\` escape and whose lists have at most 4
+/// items and maps at most 4 entries (a parameter's key with an escape is decoded into a
+/// stack buffer). Beyond that, exactly: one allocation per value with an escape (its decoded
+/// text) and per map key with an escape (it is kept); and for long lists and maps as
+/// [`check_form`] says. An invalid body allocates
 /// its errors. `tests/alloc.rs` counts each case.
 pub fn check_json(body: &[u8], ctx: &Context) -> Result<Kind, Errors> {
     check_json_with(body, ctx, &Options::default())

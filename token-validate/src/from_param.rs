@@ -424,7 +424,7 @@ pub mod derive {
     pub fn invalid_enum(value: &str, at: Loc<'_>) -> Errors {
         let path = at.path();
         let spec = token_spec::bundled();
-        let values = spec.lookup(&path).map(crate::run::enum_values);
+        let values = spec.lookup(&path).map(crate::engine::run::enum_values);
         let secret = spec.lookup(&path).is_none_or(|id| !spec.quotes_value(id));
         Errors::one(Error::from_def(
             spec.generic(Generic::ParameterInvalidEnum),

@@ -12,7 +12,7 @@
 //!   field's error says nothing else either).
 //!
 //! The conversion of each text into its type is the one the validators' typed request
-//! uses ([`crate::build`]): a value the validators accept always deserializes, into the
+//! uses ([`crate::engine::build`]): a value the validators accept always deserializes, into the
 //! same value. `tests/one_verdict.rs` holds the two together.
 //!
 //! The generated types use [`field`], [`optional`], [`secret_field`] and
@@ -205,9 +205,9 @@ impl<'de, T: Lenient> Visitor<'de> for Probe<T> {
 
 /// A value from its raw JSON text.
 fn from_raw<'de, E: de::Error, T: Lenient>(raw: Cow<'de, str>) -> Result<Probed<'de, T>, E> {
-    let scalar = |r: &str| crate::json::raw_scalar(r).map(|s| s.map(|t| t.into_owned()));
+    let scalar = |r: &str| crate::engine::json::raw_scalar(r).map(|s| s.map(|t| t.into_owned()));
     match raw {
-        Cow::Borrowed(r) => match crate::json::raw_scalar(r) {
+        Cow::Borrowed(r) => match crate::engine::json::raw_scalar(r) {
             Ok(Some(t)) => Ok(Probed::Text(t)),
             Ok(None) => Ok(Probed::Null),
             Err(()) => container(r),
@@ -233,7 +233,7 @@ fn container<'de, E: de::Error, T: Lenient>(raw: &str) -> Result<Probed<'de, T>,
     let mut d = serde_json::Deserializer::from_str(raw);
     T::from_container(&mut d)
         .map(Probed::Value)
-        .map_err(|e| E::custom(crate::json::message_of(&e)))
+        .map_err(|e| E::custom(crate::engine::json::message_of(&e)))
 }
 
 /// A string key or value, borrowed when it can be.
@@ -291,7 +291,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prefixed<'de, A> {
 
 impl Lenient for String {
     fn from_text(text: &str) -> Option<Self> {
-        crate::build::string(Cow::Borrowed(text))
+        crate::engine::build::string(Cow::Borrowed(text))
     }
 }
 
@@ -299,7 +299,7 @@ macro_rules! lenient_parse {
     ($($t:ty),*) => {$(
         impl Lenient for $t {
             fn from_text(text: &str) -> Option<Self> {
-                crate::build::parse(Cow::Borrowed(text))
+                crate::engine::build::parse(Cow::Borrowed(text))
             }
         }
     )*};
@@ -309,7 +309,7 @@ lenient_parse!(u8, u16, u32, u64, i8, i16, i32, i64, Decimal);
 
 impl Lenient for bool {
     fn from_text(text: &str) -> Option<Self> {
-        crate::build::boolean(Cow::Borrowed(text))
+        crate::engine::build::boolean(Cow::Borrowed(text))
     }
 }
 

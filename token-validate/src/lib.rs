@@ -43,20 +43,20 @@ pub mod api_version;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
-#[doc(hidden)]
-pub mod build;
 mod context;
 pub mod decimal;
+// The validation engine: one run, its slots and the drivers that feed it (JSON, form,
+// typed values). `build` and `json` are public for the generated code and the fuzz
+// targets: not a stable API.
+#[doc(hidden)]
+pub mod engine;
 mod error;
-mod form;
 mod from_param;
 pub mod http_answer;
 // Request and object ids for the tower layer and `serve`: not a stable API.
 #[cfg(feature = "tower")]
 #[doc(hidden)]
 pub mod ids;
-#[doc(hidden)]
-pub mod json;
 #[doc(hidden)]
 pub mod lenient;
 mod options;
@@ -66,7 +66,6 @@ pub mod quote;
 mod request;
 #[doc(hidden)]
 pub mod rules;
-mod run;
 pub mod runtime_spec;
 // The body scanners of our own (JSON and form), for the generated validators and the fuzz
 // targets: not a stable API.
@@ -89,6 +88,9 @@ pub use api::{
 };
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
 pub use decimal::{Decimal, DecimalError};
+// The JSON driver and the typed-value builders at their old paths (the fuzz targets).
+#[doc(hidden)]
+pub use engine::{build, json};
 pub use error::{Error, Errors, Warnings};
 pub use from_param::{FromParam, FromParams, Loc};
 pub use options::{

@@ -14,15 +14,15 @@ pub use serde;
 
 /// What the generated validators call.
 pub mod v {
-    pub use crate::build;
     pub use crate::checks;
     pub use crate::context::{KeyType, Mode};
-    pub use crate::json;
-    pub use crate::rules;
-    pub use crate::run::{
+    pub use crate::engine::build;
+    pub use crate::engine::json;
+    pub use crate::engine::run::{
         ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape, Slot,
         State, Text, Unchecked, Unset,
     };
+    pub use crate::rules;
     pub use serde;
     pub use token_spec::NodeId;
     pub use token_spec::rules::{Brand, BrandTable, IinRange};

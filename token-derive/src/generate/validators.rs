@@ -225,16 +225,54 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
     let name = state_name(spec, id);
     let this = node_const(spec, id);
     let depth = lit_usize(node.depth() + 1);
+    // Which parameter a JSON key names: its length picks the names of that length, compared
+    // in place (a constant length: a few word compares), else none (`children.len()`).
+    let which = {
+        let mut by_len: std::collections::BTreeMap<usize, Vec<(usize, Literal)>> =
+            std::collections::BTreeMap::new();
+        for (ci, &c) in node.children.iter().enumerate() {
+            let name = &spec.node(c).name;
+            by_len
+                .entry(name.len())
+                .or_default()
+                .push((ci, Literal::byte_string(name.as_bytes())));
+        }
+        let none = lit_usize(node.children.len());
+        let arms = by_len.iter().map(|(len, names)| {
+            let len = lit_usize(*len);
+            let tests = names.iter().map(|(ci, b)| {
+                let ci = lit_usize(*ci);
+                quote!(if k == #b { #ci } else)
+            });
+            quote!(#len => #(#tests)* { #none },)
+        });
+        quote! {
+            match k.len() {
+                #(#arms)*
+                _ => #none,
+            }
+        }
+    };
+    // Room for the longest parameter name of the object: an escaped key that decodes to one
+    // of them fits (a longer one matches none, and is decoded onto the heap).
+    let key_buf = lit_usize(
+        node.children
+            .iter()
+            .map(|&c| spec.node(c).name.len())
+            .max()
+            .unwrap_or(0),
+    );
     let mut fields = Vec::new();
     let mut puts = Vec::new();
     let mut form_arms = Vec::new();
     let mut json_arms = Vec::new();
     let mut gaps = Vec::new();
     let mut finish_children = Vec::new();
-    for &c in &node.children {
+    for (ci, &c) in node.children.iter().enumerate() {
         let child = spec.node(c);
         let f = field_ident(&child.name);
         let key = &child.name;
+        let ji = lit_usize(ci);
         let n = node_const(spec, c);
         let guard = version_guard(spec, c);
         let note = version_note(spec, c);
@@ -252,12 +290,12 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        match map.next_value_seed(#v::json::ScalarSeed::new(run, #depth, #v::json::JPath::Node(#n)))? {
+                        match #v::json::scalar(run, sc, #depth, #v::json::JPath::Node(#n))? {
                             #v::json::JsonScalar::Text(value) => self.#put(run, value),
                             #v::json::JsonScalar::Shape(shape) => run.scalar_shape(&mut self.#f, #n, shape),
                         }
@@ -277,12 +315,12 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::ObjectSeed::new(run, &mut self.#f, #ty, #depth))?;
+                        #v::json::object(run, sc, &mut self.#f, #ty, #depth)?;
                     }
                 });
                 gaps.push(quote! {
@@ -306,12 +344,12 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::ArraySeed::new(run, &mut self.#f, #ty, #depth))?;
+                        #v::json::array(run, sc, &mut self.#f, #ty, #depth)?;
                     }
                 });
                 gaps.push(quote! {
@@ -328,12 +366,12 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
-                        map.next_value_seed(#v::json::MapSeed::new(run, &mut self.#f, #n, #unset, #depth))?;
+                        #v::json::map(run, sc, &mut self.#f, #n, #unset, #depth)?;
                     }
                 });
             }
@@ -346,13 +384,13 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                     }
                 });
                 json_arms.push(quote! {
-                    #key #guard => {
+                    #ji #guard => {
                         #note
                         if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, #v::json::JPath::Node(#n)));
+                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
                         }
                         self.#f.sent();
-                        map.next_value_seed(#v::json::Skip::new(run, #depth, #v::json::JPath::Node(#n)))?;
+                        #v::json::skip(run, sc, #depth, #v::json::JPath::Node(#n))?;
                     }
                 });
             }
@@ -476,15 +514,21 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                 }
             }
 
-            fn visit_json<A: #v::serde::de::MapAccess<'de>>(
+            fn visit_json(
                 &mut self,
                 run: &mut #v::Run<'_>,
-                mut map: A,
-            ) -> ::core::result::Result<(), A::Error> {
-                while let ::core::option::Option::Some(key) = map.next_key_seed(#v::json::KeySeed)? {
-                    match &*key {
+                sc: &mut #v::json::Scanner<'de>,
+            ) -> ::core::result::Result<(), #v::json::Stop> {
+                // A key with a `\` escape is decoded here first; the others are the body's
+                // own bytes, compared by length, then bytes.
+                let mut buf = [0u8; #key_buf];
+                while let ::core::option::Option::Some(key) = sc.next_key()? {
+                    let key = key.decode(&mut buf);
+                    let k = key.as_bytes();
+                    let which: usize = #which;
+                    match which {
                         #(#json_arms)*
-                        other => #v::json::unknown_member(run, #this, other, &mut map, #depth, #unknown_gate)?,
+                        _ => #v::json::unknown_member(run, sc, #this, &key, #depth, #unknown_gate)?,
                     }
                 }
                 ::core::result::Result::Ok(())

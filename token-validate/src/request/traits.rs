@@ -8,10 +8,10 @@ use super::generated::Kind;
 use super::generated::state::RequestState;
 use super::kind::no_kind;
 use crate::context::Context;
+use crate::engine::run::{Run, Seg, State};
 use crate::error::Errors;
 use crate::options::{Limits, UnknownParams};
 use crate::param::{FormEncoder, ParamSink, ToParam};
-use crate::run::{Run, Seg, State};
 use crate::tree::{self, Object};
 use token_spec::model::Confidence;
 

@@ -3,8 +3,8 @@
 //!
 //! [`Scanner::next_pair`] splits the body into pairs: each pair's key and value are found
 //! with one search for `&`, `=`, `%` and `+` (eight bytes at a time), which also tells
-//! whether they need decoding. Then, in the order the current scanner (`crate::form`) reads
-//! them, so that its errors come out in the same order:
+//! whether they need decoding. Then, in the order the driver (`crate::engine::form`) reads them (the
+//! order of the scanner it replaced, so that errors come out in the same order):
 //!
 //! 1. [`Pair::key`]: the key, borrowed from the body unless it holds `%` or `+`, else
 //!    decoded into the caller's buffer (the heap beyond it);
@@ -14,7 +14,7 @@
 //! 3. [`Pair::value`]: the value, borrowed unless it holds `%` or `+`, else decoded into the
 //!    caller's buffer (a stack array sized by the spec's `maxLength`), the heap beyond it.
 //!
-//! The syntax and every error (kind, offset and key) are `crate::form`'s (see its docs);
+//! The syntax and every error (kind, offset and key) are `crate::engine::form`'s (see its docs);
 //! percent-decoding is the `percent-encoding` crate's, after a strict check of the escapes.
 //!
 //! ```
@@ -38,13 +38,37 @@
 //! # Ok::<(), token_validate::ParseError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use smallvec::SmallVec;
 
 use super::{Decoded, find};
 use crate::parse_error::{ParseError, ParseErrorKind};
-use crate::run::Seg;
+
+/// One segment of a form key: `card`, `number` in `card[number]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Seg<'k, 'de> {
+    /// The segment's text (decoded).
+    pub text: &'k str,
+    /// The same text borrowed from the body, when the key needed no decoding.
+    pub body: Option<&'de str>,
+    /// The byte offset of the segment's `[` in the body (of the key, for the first).
+    pub at: u32,
+    /// The byte range of the segment's raw (still encoded) text in the body.
+    pub raw: (u32, u32),
+}
+
+impl<'de> Seg<'_, 'de> {
+    /// The segment as a value that may outlive the key (a map key): borrowed from the body
+    /// when it can be.
+    pub fn owned(&self) -> Cow<'de, str> {
+        match self.body {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(self.text.to_string()),
+        }
+    }
+}
 
 /// A key's segments: inline for the usual depth limit of 8.
 pub type Segs<'k, 'de> = SmallVec<[Seg<'k, 'de>; 8]>;
@@ -427,13 +451,19 @@ fn decode<'de, 'b>(
             Err(e) => Err(utf8_error(e.valid_up_to())),
         };
     }
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
-        if i > 0 {
-            out.push(b' ');
+    let out: Vec<u8> = if first_escape == raw.len() {
+        // Only `+`: a copy with spaces.
+        raw.iter().map(space).collect()
+    } else {
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            out.extend(percent_encoding::percent_decode(piece));
         }
-        out.extend(percent_encoding::percent_decode(piece));
-    }
+        out
+    };
     String::from_utf8(out)
         .map(Decoded::Heap)
         .map_err(|e| utf8_error(e.utf8_error().valid_up_to()))

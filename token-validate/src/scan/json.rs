@@ -42,7 +42,7 @@
 //!   `false`); the item follows.
 //! - [`Scanner::end`]: nothing but white space may follow the top-level value.
 //!
-//! The points where today's driver (`crate::json`) judges its limits are points between these
+//! The points where the driver (`crate::engine::json`) judges its limits are points between these
 //! calls: a duplicate or malformed key after [`Scanner::next_key`], the depth limit after
 //! [`Scanner::colon`] or [`Scanner::next_item`], the value count after a scalar, `null`, the
 //! array length before [`Scanner::next_item`]. The driver's offsets are the scanner's: a
@@ -63,12 +63,13 @@
 //! for every string it reads as a `str`; `IgnoredAny` and `RawValue` skip them unchecked),
 //! UTF-8 everywhere, no trailing comma, nothing after the value, and at most [`MAX_DEPTH`]
 //! nested arrays and objects. A refused body gets `Value`'s message ([`ErrorCode`]'s
-//! `Display`) at the byte offset the current driver reports for it ([`Error::offset`]),
-//! except that invalid UTF-8 is found first, anywhere in the body (as the driver does
-//! today). (Where today's driver reads a value as a `RawValue`, serde_json words one case
-//! differently: a number cut short by the end of the body, `{"a":1.`, is "invalid number"
-//! there and "EOF while parsing a value" here and in `Value`.) The `json_differential` fuzz
-//! target checks all of this against serde_json.
+//! `Display`) at the byte offset the driver reports for it ([`Error::offset`]), except that
+//! invalid UTF-8 is found first, anywhere in the body. (Before issue 20 the driver read a
+//! parameter's value as a `RawValue`, where serde_json words one case differently: a number
+//! cut short by the end of the body, `{"a":1.`, was "invalid number" there and is "EOF while
+//! parsing a value" here and in `Value`; and a lone surrogate in such a value, which
+//! `RawValue` lets through, is refused here as everywhere else.) The `json_differential`
+//! fuzz target checks all of this against serde_json.
 //!
 //! Strings are checked when they are read and decoded only on demand ([`Str::decode`]); a
 //! number's text is exactly what serde_json's `RawValue` holds.
@@ -168,7 +169,7 @@ pub struct Error {
     /// What is wrong.
     pub code: ErrorCode,
     /// The byte offset the JSON driver reports: the first bad byte for invalid UTF-8; else
-    /// serde_json's position turned into an offset as `crate::json` does (the byte serde_json
+    /// serde_json's position turned into an offset as `crate::engine::json` does (the byte serde_json
     /// last read or peeked at, or the start of the line when that position is the start of
     /// a line).
     pub offset: usize,
@@ -194,7 +195,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The offset `crate::json` reports for serde_json's position `index` (the number of bytes
+/// The offset `crate::engine::json` reports for serde_json's position `index` (the number of bytes
 /// read): serde_json says line and column, with the column counting the bytes read on the
 /// line, and the driver turns that back into `line start + column - 1`.
 fn serde_offset(bytes: &[u8], index: usize) -> usize {
@@ -1015,7 +1016,7 @@ impl<'de> Scanner<'de> {
 // ---------------------------------------------------------------------------------------
 
 /// What [`Scanner::skip_with`] calls while it skips a subtree: the points where the JSON
-/// driver judges its limits (`crate::json::Skip`), each with the scanner (for
+/// driver judges its limits (`crate::engine::json::Skip`), each with the scanner (for
 /// [`Scanner::last_offset`]) and the depth of what is judged. Every method but
 /// [`Walk::scalar`] does nothing by default.
 pub trait Walk<'de> {

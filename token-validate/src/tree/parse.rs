@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::insert::{BObj, KeySeg, Step, finish_obj, insert_pair};
 use super::value::{Object, Origin, Scalar, Value};
-use crate::form;
+use crate::engine::form;
 use crate::options::Limits;
 use crate::param::ParamSink;
 use crate::parse_error::{ParseError, ParseErrorKind};
@@ -35,22 +35,26 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
         return Err(ParseError::new(ParseErrorKind::JsonAsForm, at, None));
     }
     let mut root = BObj::default();
-    for (params, pair) in form::pairs(body).enumerate() {
-        let (key, pos) = form::decode_key(pair.key, pair.start, None)?;
-        let segs = form::parse_key(&key, None, &pos, pair.start, limits)?;
-        let segs = key_segs(&segs, &key, limits)?;
-        let text = form::decode_value(pair.value, pair.value_at, &key, None)?;
+    let mut sc = crate::scan::form::Scanner::new(body);
+    let mut params = 0;
+    while let Some(pair) = sc.next_pair() {
+        let key = pair.key(&mut [])?;
+        let mut segs = crate::scan::form::Segs::new();
+        key.segments(limits.depth(), &mut segs)?;
+        let segs = key_segs(&segs, key.as_str(), limits)?;
+        let text = pair.value(&key, &mut [])?;
         if params >= limits.max_params {
             return Err(ParseError::new(
                 ParseErrorKind::TooManyParams {
                     limit: limits.max_params,
                 },
                 pair.start,
-                Some(key.to_string()),
+                Some(key.as_str().to_string()),
             ));
         }
+        params += 1;
         let leaf = Scalar {
-            text: text.into_owned(),
+            text: text.as_str().to_string(),
             span: pair.value_at..pair.value_at + pair.value.len(),
             origin: Origin::Form,
         };
@@ -94,7 +98,7 @@ impl SpecWalk {
 }
 
 fn key_segs<'k>(
-    segs: &[crate::run::Seg<'k, '_>],
+    segs: &[crate::scan::form::Seg<'k, '_>],
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {
@@ -222,7 +226,7 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
 
 /// One JSON value read into the tree, as the body has it: a number keeps its exact text
 /// (`0.0000001`, `1.10`, an integer of any length), as the validators read it
-/// ([`crate::json`]); objects keep their keys in first-seen order. `null` anywhere is an
+/// ([`crate::engine::json`]); objects keep their keys in first-seen order. `null` anywhere is an
 /// error, kept here and returned once the whole value is read.
 struct JsonNode(Result<Value, ParseErrorKind>);
 

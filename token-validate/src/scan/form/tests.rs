@@ -1,5 +1,5 @@
-//! Tests of the form scanner: the same pairs, segments, values and errors as the current
-//! scanner (`crate::form`), on chosen bodies and on generated ones, and the same decoded
+//! Tests of the form scanner: the same pairs, segments, values and errors as the scanner it
+//! replaced (`reference.rs`, `crate::engine::form` before issue 20), on chosen bodies and on generated ones, and the same decoded
 //! pairs as `form_urlencoded::parse` (the WHATWG URL Standard's
 //! `application/x-www-form-urlencoded` parser) wherever our strict decoding accepts a body.
 
@@ -7,6 +7,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::Limits;
+
+#[path = "reference.rs"]
+mod reference;
 
 /// What a reading of one pair gives: its start, decoded key, segments (text, borrowed or
 /// not, `[` offset, raw range) and decoded value, or the first error.
@@ -18,18 +21,18 @@ fn segs_of(segs: &[Seg<'_, '_>]) -> Vec<(String, bool, u32, (u32, u32))> {
         .collect()
 }
 
-/// The current scanner's reading, pair by pair.
+/// The replaced scanner's reading, pair by pair.
 fn old(body: &[u8], depth: usize) -> Vec<Read> {
     let limits = Limits::default().with_max_depth(depth);
-    crate::form::pairs(body)
+    reference::pairs(body)
         .map(|pair| {
-            let (key, pos) = crate::form::decode_key(pair.key, pair.start, None)?;
+            let (key, pos) = reference::decode_key(pair.key, pair.start, None)?;
             let body_key = match &key {
                 std::borrow::Cow::Borrowed(k) => Some(*k),
                 std::borrow::Cow::Owned(_) => None,
             };
-            let segs = crate::form::parse_key(&key, body_key, &pos, pair.start, &limits)?;
-            let value = crate::form::decode_value(pair.value, pair.value_at, &key, None)?;
+            let segs = reference::parse_key(&key, body_key, &pos, pair.start, &limits)?;
+            let value = reference::decode_value(pair.value, pair.value_at, &key, None)?;
             Ok((
                 pair.start,
                 key.to_string(),
@@ -63,7 +66,7 @@ fn new(body: &[u8], depth: usize, buf: usize) -> Vec<Read> {
     out
 }
 
-/// Bodies chosen for each rule of `crate::form`'s syntax and errors.
+/// Bodies chosen for each rule of `crate::engine::form`'s syntax and errors.
 const BODIES: &[&[u8]] = &[
     b"",
     b"&",
@@ -187,7 +190,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
 
-    /// The same readings as the current scanner, whatever the buffers' sizes.
+    /// The same readings as the replaced scanner, whatever the buffers' sizes.
     #[test]
     fn the_same_as_the_current_scanner(body in body(), depth in 1usize..5, buf in 0usize..24) {
         prop_assert_eq!(new(&body, depth, buf), old(&body, depth));

@@ -57,7 +57,7 @@ fn case(name: &str, body: &[u8], accept: bool) {
     match (&ours, &theirs) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}: a different value"),
         (Err(e), Err(t)) if e.code != ErrorCode::InvalidUtf8 => {
-            let (msg, offset) = crate::json::serde_error_at(body, t);
+            let (msg, offset) = crate::engine::json::serde_error_at(body, t);
             assert_eq!(
                 (e.code.to_string(), e.offset),
                 (msg, offset),
@@ -297,8 +297,8 @@ fn i_serde_json_strictness_by_entry_point() {
     // Control characters are refused by every entry point, IgnoredAny included.
     assert!(serde_json::from_slice::<IgnoredAny>(b"\"\x01\"").is_err());
     assert!(read(b"\"\x01\"").is_err());
-    // A number cut short by the end of the body: `RawValue` (today's driver, for a known
-    // parameter) and `Value` (and we) word it differently.
+    // A number cut short by the end of the body: `RawValue` (the driver before issue 20, for
+    // a known parameter) and `Value` (and we) word it differently.
     let cut = br#"{"a":1."#;
     let raw = serde_json::from_slice::<std::collections::BTreeMap<&str, &RawValue>>(cut);
     assert!(raw.unwrap_err().to_string().starts_with("invalid number"));
@@ -602,10 +602,11 @@ fn errors_become_the_drivers_body_errors() {
     assert_eq!(e.to_string(), "EOF while parsing an object at byte 5");
 }
 
-/// The JSON driver's checks of a subtree it skips (`crate::json::Skip`: the depth, value and
+/// The JSON driver's checks of a subtree it skips (`crate::engine::json::Skip`: the depth, value and
 /// array-length limits, `null`, empty keys, keys with brackets, duplicate keys), written as a
 /// [`Walk`]: the errors must be those `check_json` gives today, message and offset, which is
-/// what part B of issue 20 needs to replace `Skip` one for one.
+/// what part B of issue 20 needed to replace `Skip` one for one (the driver now reads
+/// skipped values with the cursor itself, `crate::engine::json::skip`).
 struct DriverSkip<'l> {
     limits: &'l crate::Limits,
     params: usize,

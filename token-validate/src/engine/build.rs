@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::engine::run::{ArraySlot, Item, MapSlot, ObjectSlot, Slot, Text};
 use crate::param::MaybeUnset;
-use crate::run::{ArraySlot, Item, MapSlot, ObjectSlot, Slot, Text};
 
 /// A validated body that does not fit its typed request (a spec out of step with the build).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
