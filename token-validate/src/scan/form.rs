@@ -43,7 +43,7 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use super::{Decoded, find};
+use super::bytes::{Decoded, find};
 use crate::parse_error::{ParseError, ParseErrorKind};
 
 /// One segment of a form key: `card`, `number` in `card[number]`.

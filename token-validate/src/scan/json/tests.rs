@@ -14,6 +14,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::*;
+use crate::parse_error::{ParseError, ParseErrorKind};
+use crate::scan::Decoded;
 
 /// The body read whole with the cursor, as serde_json's `Value` (numbers through their
 /// text), or the error.
