@@ -339,12 +339,12 @@ impl fmt::Debug for Number<'_> {
     }
 }
 
-/// What [`Scanner::value`] read.
+/// What [`Scanner::value`](super::Scanner::value) read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'de> {
-    /// `{`: the members follow ([`Scanner::next_key`]).
+    /// `{`: the members follow ([`Scanner::next_key`](super::Scanner::next_key)).
     Object,
-    /// `[`: the items follow ([`Scanner::next_item`]).
+    /// `[`: the items follow ([`Scanner::next_item`](super::Scanner::next_item)).
     Array,
     /// A string.
     Str(Str<'de>),
