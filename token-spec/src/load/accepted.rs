@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::compile::compile_rules;
 use super::report::{Problems, unknown_param};
+use super::structure::{NoParent, parent_node};
 use crate::id::NodeId;
 use crate::ir::{Accepted, Kind, Node, Rule, Ty};
 use crate::model::{AcceptedDef, AcceptedFile, AcceptedWhat, TypeName};
@@ -88,20 +89,15 @@ fn accepted_node(
         );
         return None;
     }
-    let parent = if segs.len() == 1 {
-        NodeId::ROOT
-    } else {
-        let parent_path = &a.path[..a.path.rfind('[').unwrap_or(0)];
-        match by_path.get(parent_path) {
-            Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => *id,
-            Some(_) => {
-                ax.err(place, format!("parent `{parent_path}` is not an object"));
-                return None;
-            }
-            None => {
-                ax.err(place, unknown_param(parent_path, by_path));
-                return None;
-            }
+    let parent = match parent_node(&a.path, segs.len(), by_path, nodes) {
+        Ok(id) => id,
+        Err(NoParent::NotObject(parent_path)) => {
+            ax.err(place, format!("parent `{parent_path}` is not an object"));
+            return None;
+        }
+        Err(NoParent::Missing(parent_path)) => {
+            ax.err(place, unknown_param(parent_path, by_path));
+            return None;
         }
     };
     let top_level = parent == NodeId::ROOT;

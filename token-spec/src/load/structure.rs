@@ -54,23 +54,18 @@ pub(super) fn nodes(
             sx.err(place, format!("duplicate parameter `{}`", p.path));
             continue;
         }
-        let parent = if segs.len() == 1 {
-            NodeId::ROOT
-        } else {
-            let parent_path = &p.path[..p.path.rfind('[').unwrap_or(0)];
-            match by_path.get(parent_path) {
-                Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => *id,
-                Some(_) => {
-                    sx.err(place, format!("parent `{parent_path}` is not an object"));
-                    continue;
-                }
-                None => {
-                    sx.err(
-                        place,
-                        format!("parent `{parent_path}` is not declared before it"),
-                    );
-                    continue;
-                }
+        let parent = match parent_node(&p.path, segs.len(), &by_path, &nodes) {
+            Ok(id) => id,
+            Err(NoParent::NotObject(parent_path)) => {
+                sx.err(place, format!("parent `{parent_path}` is not an object"));
+                continue;
+            }
+            Err(NoParent::Missing(parent_path)) => {
+                sx.err(
+                    place,
+                    format!("parent `{parent_path}` is not declared before it"),
+                );
+                continue;
             }
         };
         // Refused, but the node is kept so that its children are not reported as
@@ -98,6 +93,34 @@ pub(super) fn nodes(
     }
 
     (nodes, by_path)
+}
+
+/// Why a parameter's parent node could not be found ([`parent_node`]).
+pub(super) enum NoParent<'a> {
+    /// The parent path names a parameter that is not an object.
+    NotObject(&'a str),
+    /// The parent path names no parameter declared so far.
+    Missing(&'a str),
+}
+
+/// The node of a parameter's parent, given its bracket path and how many segments it has:
+/// the root for a top-level parameter, else the object its path less the last segment
+/// names, which must already be in `by_path`.
+pub(super) fn parent_node<'a>(
+    path: &'a str,
+    segments: usize,
+    by_path: &HashMap<String, NodeId>,
+    nodes: &[Node],
+) -> Result<NodeId, NoParent<'a>> {
+    if segments == 1 {
+        return Ok(NodeId::ROOT);
+    }
+    let parent_path = &path[..path.rfind('[').unwrap_or(0)];
+    match by_path.get(parent_path) {
+        Some(id) if matches!(nodes[id.index()].ty, Ty::Object { .. }) => Ok(*id),
+        Some(_) => Err(NoParent::NotObject(parent_path)),
+        None => Err(NoParent::Missing(parent_path)),
+    }
 }
 
 /// The node of a parameter definition (of the structure, or of a version gate).
