@@ -80,6 +80,8 @@
 //! and an unknown segment of up to 37 characters after it. 200 characters holds every
 //! URL path of Stripe's API with its ids; 255 is the longest idempotency key Stripe takes.
 
+use smallvec::SmallVec;
+
 /// The longest quoted value, in characters; a longer value is cut and ends with `...`.
 pub const MAX_VALUE_CHARS: usize = 40;
 
@@ -171,36 +173,98 @@ fn has_long_run(bytes: &[u8], min: usize) -> bool {
 /// assert_eq!(path("expand[7][3][7]"), "expand[(redacted)][(redacted)][(redacted)]");
 /// ```
 pub fn path(key: &str) -> String {
-    let bytes = key.as_bytes();
     // The common case: every segment is a parameter name, no run of digits goes across
     // them, and the path is within its cap, so it is quoted as it is.
-    if key.len() <= MAX_PATH_CHARS
-        && bytes
-            .split(|&b| b == b'[' || b == b']')
-            .all(|s| s.is_empty() || is_name_bytes(s))
-        && !has_long_run(bytes, MIN_MASKED_DIGITS)
-    {
+    if plain_path(key.as_bytes()) {
         return key.to_owned();
     }
-    let cs: Vec<char> = key.chars().collect();
-    let masked = digit_run_mask(&cs, MIN_MASKED_DIGITS, 0, 0);
+    if key.is_ascii() {
+        // A byte is a character: no character buffer.
+        let b = key.as_bytes();
+        let (digit, alnum) = (
+            |c: u8| c.is_ascii_digit(),
+            |c: u8| c.is_ascii_alphanumeric(),
+        );
+        let masked = digit_run_mask(b, digit, alnum, MIN_MASKED_DIGITS, 0, 0);
+        return masked_path(key, b.len(), |i| char::from(b[i]), |i| i, &masked);
+    }
+    path_by_chars(key)
+}
+
+/// [`path`] character by character, whatever the key.
+fn path_by_chars(key: &str) -> String {
+    let cs: Vec<(usize, char)> = key.char_indices().collect();
+    let chars: Vec<char> = cs.iter().map(|&(_, c)| c).collect();
+    let masked = digit_run_mask(
+        &chars,
+        is_digit,
+        char::is_alphanumeric,
+        MIN_MASKED_DIGITS,
+        0,
+        0,
+    );
+    let off = |i: usize| cs.get(i).map_or(key.len(), |&(o, _)| o);
+    masked_path(key, chars.len(), |i| chars[i], off, &masked)
+}
+
+/// Whether a path is quoted as it is: at most [`MAX_PATH_CHARS`] bytes, every segment
+/// between brackets empty or a parameter name ([`is_param_name`]), and no run of
+/// [`MIN_MASKED_DIGITS`] digits across them (a run goes on across `_` and brackets). One
+/// pass over the bytes.
+fn plain_path(b: &[u8]) -> bool {
+    if b.len() > MAX_PATH_CHARS {
+        return false;
+    }
+    let (mut segment, mut digits) = (0usize, 0usize);
+    for &c in b {
+        match c {
+            b'[' | b']' => {
+                segment = 0;
+                continue;
+            }
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits >= MIN_MASKED_DIGITS {
+                    return false;
+                }
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => digits = 0,
+            b'_' => {}
+            _ => return false,
+        }
+        segment += 1;
+        if segment > MAX_SEGMENT_CHARS {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`path`] for a key that is not quoted as it is: its `n` characters (`ch(i)`, starting at
+/// byte `off(i)`, `off(n)` being its length), split into brackets and the pieces between
+/// them; a piece is shown when it is a parameter name with no digit of a masked run
+/// (`masked`), else replaced by [`MASK`]; cut at [`MAX_PATH_CHARS`].
+fn masked_path(
+    key: &str,
+    n: usize,
+    ch: impl Fn(usize) -> char,
+    off: impl Fn(usize) -> usize,
+    masked: &[bool],
+) -> String {
     let mut out = String::with_capacity(key.len().min(MAX_PATH_CHARS + CUT.len()));
     let mut chars = 0;
     let mut i = 0;
-    while i < cs.len() {
+    while i < n {
         // A bracket, or the piece up to the next one.
-        let end = if matches!(cs[i], '[' | ']') {
+        let bracket = matches!(ch(i), '[' | ']');
+        let end = if bracket {
             i + 1
         } else {
-            cs[i..]
-                .iter()
-                .position(|&c| c == '[' || c == ']')
-                .map_or(cs.len(), |p| i + p)
+            (i..n).find(|&j| matches!(ch(j), '[' | ']')).unwrap_or(n)
         };
-        let piece: String = cs[i..end].iter().collect();
-        let bracket = piece == "[" || piece == "]";
-        let shown = if bracket || (is_param_name(&piece) && !masked[i..end].contains(&true)) {
-            piece.as_str()
+        let piece = &key[off(i)..off(end)];
+        let shown = if bracket || (is_param_name(piece) && !masked[i..end].contains(&true)) {
+            piece
         } else {
             MASK
         };
@@ -402,7 +466,7 @@ fn masked_text(text: &str, cap: usize, before: usize, after: usize) -> String {
         more += after;
     }
     let cs: Vec<char> = all.iter().map(|u| u.ch).collect();
-    let masked = digit_run_mask(&cs, min, before, more);
+    let masked = digit_run_mask(&cs, is_digit, char::is_alphanumeric, min, before, more);
     let mut out = String::with_capacity(cap.min(all.len()) + 8);
     for (u, &m) in all.iter().zip(&masked).take(cap) {
         if m {
@@ -423,22 +487,27 @@ fn masked_text(text: &str, cap: usize, before: usize, after: usize) -> String {
 /// `%`, with fewer digits in all than a masked run needs, so nothing is decoded, masked or
 /// escaped and the quote is the text, cut at the cap. `None` otherwise.
 fn plain_text(text: &str, cap: usize) -> Option<String> {
-    let bytes = text.as_bytes();
-    if !bytes
-        .iter()
-        .all(|b| (b' '..=b'~').contains(b) && *b != b'%')
-    {
-        return None;
+    // One pass: printable ASCII without `%` (so `carries_pairs` is a byte test), whether it
+    // carries a pair separator, and how many digits it holds.
+    let (mut digits, mut carries) = (0usize, false);
+    for &b in text.as_bytes() {
+        match b {
+            b'%' => return None,
+            b'0'..=b'9' => digits += 1,
+            _ if is_pair(char::from(b)) => carries = true,
+            b' '..=b'~' => {}
+            _ => return None,
+        }
     }
-    let min = if carries_pairs(text) {
+    let min = if carries {
         MIN_MASKED_DIGITS
     } else {
         MIN_LONG_DIGITS
     };
-    if bytes.iter().filter(|b| b.is_ascii_digit()).count() >= min {
+    if digits >= min {
         return None;
     }
-    if bytes.len() <= cap {
+    if text.len() <= cap {
         return Some(text.to_owned());
     }
     // The text is ASCII and longer than the cap, so the cap is a character boundary.
@@ -453,7 +522,7 @@ fn plain_text(text: &str, cap: usize) -> Option<String> {
 /// with newlines), or JSON's `"`, `:` and `,` (a pair written like JSON,
 /// `jenny","ssn_last_4":"1234`).
 pub fn carries_pairs(text: &str) -> bool {
-    let pair = |c: char| matches!(c, '&' | '=' | ';' | '[' | ']' | '"' | ':' | ',');
+    let pair = is_pair;
     if text.is_ascii() && !text.contains('%') {
         // For ASCII, `needs_escape` is `is_ascii_control`.
         return text
@@ -463,17 +532,31 @@ pub fn carries_pairs(text: &str) -> bool {
     units(text).any(|u| pair(u.ch) || needs_escape(u.ch))
 }
 
+/// A pair separator, a bracket, or JSON's `"`, `:` and `,` (see [`carries_pairs`]).
+fn is_pair(c: char) -> bool {
+    matches!(c, '&' | '=' | ';' | '[' | ']' | '"' | ':' | ',')
+}
+
 /// For each character, whether it is a digit of a run of `min` or more digits, where any
 /// characters that are neither letters nor digits between two digits go on with the run.
 /// A run with no letter before it in `cs` has `before` digits before it; one that reaches
-/// the end of `cs` has `more` digits after it (beyond a cut, or around the text).
-fn digit_run_mask(cs: &[char], min: usize, before: usize, more: usize) -> Vec<bool> {
-    let mut mask = vec![false; cs.len()];
+/// the end of `cs` has `more` digits after it (beyond a cut, or around the text). The
+/// characters are `char`s, or the bytes of an ASCII text, judged by `is_digit` and
+/// `is_alphanumeric`.
+fn digit_run_mask<T: Copy>(
+    cs: &[T],
+    is_digit: impl Fn(T) -> bool,
+    is_alphanumeric: impl Fn(T) -> bool,
+    min: usize,
+    before: usize,
+    more: usize,
+) -> SmallVec<[bool; 128]> {
+    let mut mask: SmallVec<[bool; 128]> = smallvec::smallvec![false; cs.len()];
     let mut carry = before;
     let mut i = 0;
     while i < cs.len() {
         if !is_digit(cs[i]) {
-            if cs[i].is_alphanumeric() {
+            if is_alphanumeric(cs[i]) {
                 carry = 0;
             }
             i += 1;
@@ -490,7 +573,7 @@ fn digit_run_mask(cs: &[char], min: usize, before: usize, more: usize) -> Vec<bo
                 digits += 1;
                 j += 1;
                 end = j;
-            } else if !cs[j].is_alphanumeric() {
+            } else if !is_alphanumeric(cs[j]) {
                 j += 1;
             } else {
                 break;
@@ -746,6 +829,13 @@ mod tests {
     ];
 
     proptest::proptest! {
+        /// The byte paths of [`path`] (a plain path quoted as it is, an ASCII key masked
+        /// byte by byte) answer what the character-by-character path does.
+        #[test]
+        fn path_agrees(key in "([a-z]{1,45}|[0-9]{1,4}|[\\[\\]_= .]|é){0,30}") {
+            proptest::prop_assert_eq!(path(&key), path_by_chars(&key));
+        }
+
         /// The fast path, where it answers, answers what the character-by-character path
         /// does: texts around the cap, with digits, separators, pair characters and some
         /// non-ASCII and control characters.
