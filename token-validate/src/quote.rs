@@ -80,8 +80,6 @@
 //! and an unknown segment of up to 37 characters after it. 200 characters holds every
 //! URL path of Stripe's API with its ids; 255 is the longest idempotency key Stripe takes.
 
-use smallvec::SmallVec;
-
 /// The longest quoted value, in characters; a longer value is cut and ends with `...`.
 pub const MAX_VALUE_CHARS: usize = 40;
 
@@ -179,32 +177,101 @@ pub fn path(key: &str) -> String {
         return key.to_owned();
     }
     if key.is_ascii() {
-        // A byte is a character: no character buffer.
-        let b = key.as_bytes();
-        let (digit, alnum) = (
-            |c: u8| c.is_ascii_digit(),
-            |c: u8| c.is_ascii_alphanumeric(),
-        );
-        let masked = digit_run_mask(b, digit, alnum, MIN_MASKED_DIGITS, 0, 0);
-        return masked_path(key, b.len(), |i| char::from(b[i]), |i| i, &masked);
+        return masked_ascii_path(key);
     }
     path_by_chars(key)
 }
 
+/// [`path`] for an ASCII key that is not quoted as it is, in one pass over its bytes (a
+/// second one over each run of digits, to count it when its first digit is met).
+fn masked_ascii_path(key: &str) -> String {
+    let b = key.as_bytes();
+    let mut out = String::with_capacity(MAX_PATH_CHARS + CUT.len());
+    // The run of digits last counted ends before `stop` (a letter, or the end); `long`:
+    // it has a masked run's digits.
+    let (mut stop, mut long) = (0, false);
+    // The piece between brackets being read, and whether it is shown so far: a parameter
+    // name with no digit of a masked run (a run within the piece is one across pieces).
+    let (mut from, mut show) = (0, true);
+    for (p, &c) in b.iter().enumerate() {
+        match c {
+            b'[' | b']' => {
+                let piece = if show { &key[from..p] } else { MASK };
+                if p > from && !push_capped(&mut out, piece) || !push_capped(&mut out, &key[p..=p])
+                {
+                    return out;
+                }
+                (from, show) = (p + 1, true);
+                continue;
+            }
+            b'0'..=b'9' => {
+                if p >= stop {
+                    // A run starts here (the first digit after a letter): up to the next
+                    // letter.
+                    stop = b[p..]
+                        .iter()
+                        .position(u8::is_ascii_alphabetic)
+                        .map_or(b.len(), |s| p + s);
+                    let digits = b[p..stop].iter().filter(|c| c.is_ascii_digit()).count();
+                    long = digits >= MIN_MASKED_DIGITS;
+                }
+                show &= !long;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {}
+            _ => show = false,
+        }
+        if p - from >= MAX_SEGMENT_CHARS {
+            show = false;
+        }
+    }
+    if b.len() > from {
+        push_capped(&mut out, if show { &key[from..] } else { MASK });
+    }
+    out
+}
+
+/// Pushes a piece of a path onto `out` (every character of both is ASCII), or what fits
+/// of it and [`CUT`] when it goes past [`MAX_PATH_CHARS`] (then `false`).
+#[inline]
+fn push_capped(out: &mut String, shown: &str) -> bool {
+    if out.len() + shown.len() > MAX_PATH_CHARS {
+        out.push_str(&shown[..MAX_PATH_CHARS - out.len()]);
+        out.push_str(CUT);
+        return false;
+    }
+    out.push_str(shown);
+    true
+}
+
 /// [`path`] character by character, whatever the key.
 fn path_by_chars(key: &str) -> String {
-    let cs: Vec<(usize, char)> = key.char_indices().collect();
-    let chars: Vec<char> = cs.iter().map(|&(_, c)| c).collect();
-    let masked = digit_run_mask(
-        &chars,
-        is_digit,
-        char::is_alphanumeric,
-        MIN_MASKED_DIGITS,
-        0,
-        0,
-    );
-    let off = |i: usize| cs.get(i).map_or(key.len(), |&(o, _)| o);
-    masked_path(key, chars.len(), |i| chars[i], off, &masked)
+    let cs: Vec<char> = key.chars().collect();
+    let masked = digit_run_mask(&cs, MIN_MASKED_DIGITS, 0, 0);
+    let mut out = String::with_capacity(MAX_PATH_CHARS + CUT.len());
+    let mut i = 0;
+    while i < cs.len() {
+        // A bracket, or the piece up to the next one.
+        let end = if matches!(cs[i], '[' | ']') {
+            i + 1
+        } else {
+            cs[i..]
+                .iter()
+                .position(|&c| c == '[' || c == ']')
+                .map_or(cs.len(), |p| i + p)
+        };
+        let piece: String = cs[i..end].iter().collect();
+        let bracket = piece == "[" || piece == "]";
+        let shown = if bracket || (is_param_name(&piece) && !masked[i..end].contains(&true)) {
+            piece.as_str()
+        } else {
+            MASK
+        };
+        if !push_capped(&mut out, shown) {
+            return out;
+        }
+        i = end;
+    }
+    out
 }
 
 /// Whether a path is quoted as it is: at most [`MAX_PATH_CHARS`] bytes, every segment
@@ -238,47 +305,6 @@ fn plain_path(b: &[u8]) -> bool {
         }
     }
     true
-}
-
-/// [`path`] for a key that is not quoted as it is: its `n` characters (`ch(i)`, starting at
-/// byte `off(i)`, `off(n)` being its length), split into brackets and the pieces between
-/// them; a piece is shown when it is a parameter name with no digit of a masked run
-/// (`masked`), else replaced by [`MASK`]; cut at [`MAX_PATH_CHARS`].
-fn masked_path(
-    key: &str,
-    n: usize,
-    ch: impl Fn(usize) -> char,
-    off: impl Fn(usize) -> usize,
-    masked: &[bool],
-) -> String {
-    let mut out = String::with_capacity(key.len().min(MAX_PATH_CHARS + CUT.len()));
-    let mut chars = 0;
-    let mut i = 0;
-    while i < n {
-        // A bracket, or the piece up to the next one.
-        let bracket = matches!(ch(i), '[' | ']');
-        let end = if bracket {
-            i + 1
-        } else {
-            (i..n).find(|&j| matches!(ch(j), '[' | ']')).unwrap_or(n)
-        };
-        let piece = &key[off(i)..off(end)];
-        let shown = if bracket || (is_param_name(piece) && !masked[i..end].contains(&true)) {
-            piece
-        } else {
-            MASK
-        };
-        // Every character of `shown` is ASCII.
-        if chars + shown.len() > MAX_PATH_CHARS {
-            out.push_str(&shown[..MAX_PATH_CHARS - chars]);
-            out.push_str(CUT);
-            return out;
-        }
-        out.push_str(shown);
-        chars += shown.len();
-        i = end;
-    }
-    out
 }
 
 /// A non-secret value from the input, as an error message may quote it: the rule of the
@@ -466,7 +492,7 @@ fn masked_text(text: &str, cap: usize, before: usize, after: usize) -> String {
         more += after;
     }
     let cs: Vec<char> = all.iter().map(|u| u.ch).collect();
-    let masked = digit_run_mask(&cs, is_digit, char::is_alphanumeric, min, before, more);
+    let masked = digit_run_mask(&cs, min, before, more);
     let mut out = String::with_capacity(cap.min(all.len()) + 8);
     for (u, &m) in all.iter().zip(&masked).take(cap) {
         if m {
@@ -540,23 +566,14 @@ fn is_pair(c: char) -> bool {
 /// For each character, whether it is a digit of a run of `min` or more digits, where any
 /// characters that are neither letters nor digits between two digits go on with the run.
 /// A run with no letter before it in `cs` has `before` digits before it; one that reaches
-/// the end of `cs` has `more` digits after it (beyond a cut, or around the text). The
-/// characters are `char`s, or the bytes of an ASCII text, judged by `is_digit` and
-/// `is_alphanumeric`.
-fn digit_run_mask<T: Copy>(
-    cs: &[T],
-    is_digit: impl Fn(T) -> bool,
-    is_alphanumeric: impl Fn(T) -> bool,
-    min: usize,
-    before: usize,
-    more: usize,
-) -> SmallVec<[bool; 128]> {
-    let mut mask: SmallVec<[bool; 128]> = smallvec::smallvec![false; cs.len()];
+/// the end of `cs` has `more` digits after it (beyond a cut, or around the text).
+fn digit_run_mask(cs: &[char], min: usize, before: usize, more: usize) -> Vec<bool> {
+    let mut mask = vec![false; cs.len()];
     let mut carry = before;
     let mut i = 0;
     while i < cs.len() {
         if !is_digit(cs[i]) {
-            if is_alphanumeric(cs[i]) {
+            if cs[i].is_alphanumeric() {
                 carry = 0;
             }
             i += 1;
@@ -573,7 +590,7 @@ fn digit_run_mask<T: Copy>(
                 digits += 1;
                 j += 1;
                 end = j;
-            } else if !is_alphanumeric(cs[j]) {
+            } else if !cs[j].is_alphanumeric() {
                 j += 1;
             } else {
                 break;
