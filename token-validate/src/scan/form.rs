@@ -98,7 +98,7 @@ impl<'de> Scanner<'de> {
     pub fn new(body: &'de [u8]) -> Self {
         Scanner {
             body,
-            text: std::str::from_utf8(body).ok(),
+            text: simdutf8::basic::from_utf8(body).ok(),
             pos: 0,
         }
     }
@@ -142,16 +142,8 @@ impl<'de> Scanner<'de> {
                 key: &b[start..key_end],
                 value: &b[value_at..value_end],
                 value_at,
-                key_text: if key_escaped {
-                    None
-                } else {
-                    text(start, key_end)
-                },
-                value_text: if value_escaped {
-                    None
-                } else {
-                    text(value_at, value_end)
-                },
+                key_text: text(start, key_end),
+                value_text: text(value_at, value_end),
                 key_escaped,
                 value_escaped,
             });
@@ -171,6 +163,7 @@ pub struct Pair<'de> {
     pub value: &'de [u8],
     /// The byte offset of the value (of the pair's end when it has no `=`).
     pub value_at: usize,
+    /// The raw key and value as text, when the body is UTF-8.
     key_text: Option<&'de str>,
     value_text: Option<&'de str>,
     key_escaped: bool,
@@ -209,7 +202,7 @@ impl<'de> Pair<'de> {
     #[inline]
     pub fn key<'b>(&self, buf: &'b mut [u8]) -> Result<Key<'de, 'b>, ParseError> {
         let text = if self.key_escaped {
-            decode(self.key, self.start, buf, None)?
+            decode(self.key, self.key_text, self.start, buf, None)?
         } else {
             Decoded::Body(plain(self.key, self.key_text, self.start, None)?)
         };
@@ -230,7 +223,13 @@ impl<'de> Pair<'de> {
         buf: &'b mut [u8],
     ) -> Result<Decoded<'de, 'b>, ParseError> {
         if self.value_escaped {
-            decode(self.value, self.value_at, buf, Some(key.as_str()))
+            decode(
+                self.value,
+                self.value_text,
+                self.value_at,
+                buf,
+                Some(key.as_str()),
+            )
         } else {
             plain(
                 self.value,
@@ -393,10 +392,12 @@ fn plain<'de>(
 /// A key or value with `%` or `+`, decoded into `buf` (the heap when `buf` is shorter than
 /// `raw`: decoding never lengthens), strictly: every `%` takes two hex digits, and the
 /// decoded bytes are UTF-8. `+` is a space; escapes are decoded by the `percent-encoding`
-/// crate.
+/// crate. `checked` is `raw` as text, when the body is UTF-8: a value with only `+` is then
+/// that text with spaces, with no second UTF-8 check.
 #[inline(never)]
 fn decode<'de, 'b>(
     raw: &[u8],
+    checked: Option<&str>,
     base: usize,
     buf: &'b mut [u8],
     key: Option<&str>,
@@ -450,6 +451,12 @@ fn decode<'de, 'b>(
             Ok(s) => Ok(Decoded::Buf(s)),
             Err(e) => Err(utf8_error(e.valid_up_to())),
         };
+    }
+    if first_escape == raw.len()
+        && let Some(text) = checked
+    {
+        // std maps one ASCII character to another byte by byte, in one allocation.
+        return Ok(Decoded::Heap(text.replace('+', " ")));
     }
     let out: Vec<u8> = if first_escape == raw.len() {
         // Only `+`: a copy with spaces.

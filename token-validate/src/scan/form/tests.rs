@@ -216,7 +216,7 @@ proptest! {
         let mut sc = Scanner::new(&body);
         while let Some(pair) = sc.next_pair() {
             for (raw, base) in [(pair.key, pair.start), (pair.value, pair.value_at)] {
-                let strict = decode(raw, base, &mut [], None);
+                let strict = decode(raw, std::str::from_utf8(raw).ok(), base, &mut [], None);
                 let bad_escape = (0..raw.len()).find(|&i| {
                     raw[i] == b'%'
                         && !(raw.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
