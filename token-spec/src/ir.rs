@@ -492,27 +492,28 @@ impl Spec {
         let mask = |s: &str| s.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
         let seg_mask = segment.is_ascii().then(|| mask(segment));
         let mut best: Option<(usize, &str)> = None;
-        // Today's names only: an older name (an alias) is never suggested.
-        for &c in self
-            .node(parent)
-            .children
-            .iter()
-            .filter(|&&c| !self.is_alias(c))
-        {
+        for &c in &self.node(parent).children {
+            // A closer name than the best so far, or nothing.
+            let within = best.map_or(allowed, |(d, _)| d - 1);
+            if within == 0 {
+                // Distance 1 is the closest a different name can be: the first one wins.
+                break;
+            }
             let name = self.node(c).name.as_str();
-            if name.len().abs_diff(len) > allowed {
+            // Today's names only: an older name (an alias) is never suggested.
+            if name.len().abs_diff(len) > within || self.is_alias(c) {
                 continue;
             }
             if let Some(m) = seg_mask
                 && name.is_ascii()
-                && (m ^ mask(name)).count_ones() as usize > 2 * allowed
+                && (m ^ mask(name)).count_ones() as usize > 2 * within
             {
                 continue;
             }
-            let Some(d) = crate::suggest::distance_within(segment, name, allowed) else {
+            let Some(d) = crate::suggest::distance_within(segment, name, within) else {
                 continue;
             };
-            if d > 0 && best.is_none_or(|(b, _)| d < b) {
+            if d > 0 {
                 best = Some((d, name));
             }
         }

@@ -109,6 +109,9 @@ impl std::error::Error for Error {}
 #[derive(Default)]
 pub(crate) struct Fill<'a> {
     pub param: &'a str,
+    /// `param` is a path of the spec, which [`quote::path`] lets through as it is (every
+    /// one is tested to), so it is not quoted again.
+    pub known: bool,
     pub value: Option<&'a str>,
     pub secret: bool,
     pub values: Option<String>,
@@ -158,14 +161,35 @@ impl Error {
     /// [`quote`](crate::quote), the one rule of what an answer may repeat; a secret
     /// parameter's value is not quoted at all.
     pub(crate) fn from_def(def: &ErrorDef, phase: Phase, order: u32, fill: Fill<'_>) -> Error {
-        let path = quote::path(fill.param);
-        let field = path.rsplit('[').next().unwrap_or("").trim_end_matches(']');
+        let path: Cow<'_, str> = if fill.known {
+            debug_assert_eq!(quote::path(fill.param), fill.param);
+            Cow::Borrowed(fill.param)
+        } else {
+            Cow::Owned(quote::path(fill.param))
+        };
+        // The last segment (byte searches: brackets are ASCII).
+        let field = || {
+            let last = match path.bytes().rposition(|b| b == b'[') {
+                Some(i) => &path[i + 1..],
+                None => &path,
+            };
+            last.trim_end_matches(']')
+        };
         let param = match def.param {
-            ParamForm::Path if !path.is_empty() => Some(path.clone()),
-            ParamForm::Field if !field.is_empty() => Some(field.to_string()),
+            ParamForm::Path if !path.is_empty() => Some(path.to_string()),
+            ParamForm::Field if !field().is_empty() => Some(field().to_string()),
             _ => None,
         };
-        let mut message = String::with_capacity(def.message.len() + 16);
+        // Room for what the placeholders may add: the path, a value's quote (at most its cap
+        // and the cut, unless it escapes characters), the values and the suggestion.
+        let room = path.len()
+            + fill
+                .value
+                .map_or(0, |v| v.len().min(quote::MAX_VALUE_CHARS + 3))
+            + fill.values.as_ref().map_or(0, String::len)
+            + fill.suggestion.map_or(0, str::len)
+            + 20;
+        let mut message = String::with_capacity(def.message.len() + room);
         let mut rest = def.message.as_str();
         // Byte searches: `{` and `}` are ASCII, so these are the indexes `str::find` gives,
         // without depending on whether the char searcher is inlined here.

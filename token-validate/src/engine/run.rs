@@ -254,6 +254,7 @@ impl<'a> Run<'a> {
                 0,
                 Fill {
                     param: path,
+                    known: true,
                     definition: Cow::Owned(format!("gate:{}", g.id)),
                     ..Fill::default()
                 },
@@ -291,6 +292,7 @@ impl<'a> Run<'a> {
             0,
             Fill {
                 param: path,
+                known: true,
                 definition: Cow::Owned(format!("gate:{}", spec().gates[gate].id)),
                 ..Fill::default()
             },
@@ -523,6 +525,7 @@ impl<'a> Run<'a> {
             phase,
             0,
             Fill {
+                known: matches!(path, Cow::Borrowed(_)),
                 param: &path,
                 value: extra.value,
                 secret: !spec().quotes_value(at.node()),
@@ -608,6 +611,7 @@ impl<'a> Run<'a> {
             phase,
             1 + rule as u32,
             Fill {
+                known: matches!(path, Cow::Borrowed(_)),
                 param: &path,
                 value,
                 secret,
@@ -636,6 +640,7 @@ impl<'a> Run<'a> {
                 0,
                 Fill {
                     param: path,
+                    known: true,
                     definition: Cow::Owned(format!("key:{}", k.name)),
                     ..Fill::default()
                 },
