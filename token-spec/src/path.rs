@@ -31,10 +31,16 @@ pub fn join_path(parent: &str, rel: &str) -> String {
     if parent.is_empty() {
         return rel.to_string();
     }
-    match rel.find('[') {
-        Some(i) => format!("{parent}[{}]{}", &rel[..i], &rel[i..]),
-        None => format!("{parent}[{rel}]"),
-    }
+    // `parent[rel]`, or `parent[head]rest` for a `rel` of several segments: pushed, not
+    // formatted (an unknown parameter's path is built on the way to its error).
+    let (head, rest) = rel.split_at(rel.bytes().position(|b| b == b'[').unwrap_or(rel.len()));
+    let mut out = String::with_capacity(parent.len() + rel.len() + 2);
+    out.push_str(parent);
+    out.push('[');
+    out.push_str(head);
+    out.push(']');
+    out.push_str(rest);
+    out
 }
 
 /// The path of `full` relative to `base`, the inverse of [`join_path`]:

@@ -228,7 +228,16 @@ impl Error {
             const BASE: &str = "https://stripe.com/docs/error-codes/";
             let mut url = String::with_capacity(BASE.len() + c.len());
             url.push_str(BASE);
-            url.extend(c.chars().map(|ch| if ch == '_' { '-' } else { ch }));
+            // `_` becomes `-`: the pieces between them pushed whole (`_` is ASCII).
+            let mut from = 0;
+            for (i, b) in c.bytes().enumerate() {
+                if b == b'_' {
+                    url.push_str(&c[from..i]);
+                    url.push('-');
+                    from = i + 1;
+                }
+            }
+            url.push_str(&c[from..]);
             url
         });
         Error {

@@ -514,14 +514,33 @@ fn masked_text(text: &str, cap: usize, before: usize, after: usize) -> String {
 /// escaped and the quote is the text, cut at the cap. `None` otherwise.
 fn plain_text(text: &str, cap: usize) -> Option<String> {
     // One pass: printable ASCII without `%` (so `carries_pairs` is a byte test), whether it
-    // carries a pair separator, and how many digits it holds.
+    // carries a pair separator, and how many digits it holds; each byte's class from a table.
+    const OTHER: u8 = 0;
+    const DIGIT: u8 = 1;
+    const PAIR: u8 = 2;
+    const STOP: u8 = 3;
+    const CLASS: [u8; 256] = {
+        let mut t = [STOP; 256];
+        let mut b = b' ';
+        while b <= b'~' {
+            t[b as usize] = if b.is_ascii_digit() {
+                DIGIT
+            } else if is_pair(b as char) {
+                PAIR
+            } else {
+                OTHER
+            };
+            b += 1;
+        }
+        t[b'%' as usize] = STOP;
+        t
+    };
     let (mut digits, mut carries) = (0usize, false);
     for &b in text.as_bytes() {
-        match b {
-            b'%' => return None,
-            b'0'..=b'9' => digits += 1,
-            _ if is_pair(char::from(b)) => carries = true,
-            b' '..=b'~' => {}
+        match CLASS[usize::from(b)] {
+            OTHER => {}
+            DIGIT => digits += 1,
+            PAIR => carries = true,
             _ => return None,
         }
     }
@@ -559,7 +578,7 @@ pub fn carries_pairs(text: &str) -> bool {
 }
 
 /// A pair separator, a bracket, or JSON's `"`, `:` and `,` (see [`carries_pairs`]).
-fn is_pair(c: char) -> bool {
+const fn is_pair(c: char) -> bool {
     matches!(c, '&' | '=' | ';' | '[' | ']' | '"' | ':' | ',')
 }
 
