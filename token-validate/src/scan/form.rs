@@ -216,7 +216,7 @@ impl<'de> Pair<'de> {
     /// The value, decoded: borrowed from the body when it holds no `%` and no `+`, else
     /// decoded into `buf` when it is as long as the raw value, else onto the heap. Errors as
     /// for [`Pair::key`], naming `key`.
-    #[inline]
+    #[inline(always)]
     pub fn value<'b>(
         &self,
         key: &Key<'_, '_>,
