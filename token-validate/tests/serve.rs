@@ -368,20 +368,10 @@ async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
     // `check --enforce M` agrees (the binary, as a user runs it, when it is built).
     #[cfg(feature = "cli")]
     for body in &bodies {
-        use std::io::Write as _;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_token-validate"))
-            .args(["check", "--enforce", "M", "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(body.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = binary::with_stdin(
+            std::process::Command::new(binary::BIN).args(["check", "--enforce", "M", "-"]),
+            body.as_bytes(),
+        );
         let line: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(line["valid"], false, "{body}: {line}");
         assert_eq!(

@@ -1,8 +1,11 @@
 //! Helpers of the `serve` tests: a running `serve`, a fake upstream (plain or TLS, with a
 //! certificate made here), a client, and raw TCP. No timing assertions: timeouts only
-//! guard against hangs.
+//! guard against hangs. [`binary`]: the `token-validate` binary, run as a user runs it.
 
 #![allow(dead_code)]
+
+#[cfg(feature = "cli")]
+pub mod binary;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
