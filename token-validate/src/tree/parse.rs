@@ -10,6 +10,19 @@ use crate::options::Limits;
 use crate::param::ParamSink;
 use crate::parse_error::{ParseError, ParseErrorKind};
 
+/// `BodyTooLarge`, at the limit's offset, for a body over `limits.max_body_bytes`.
+fn within_body_limit(body: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    let limit = limits.max_body_bytes;
+    if body.len() > limit {
+        return Err(ParseError::new(
+            ParseErrorKind::BodyTooLarge { limit },
+            limit,
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// Parses an `application/x-www-form-urlencoded` body in Stripe's bracket notation into a
 /// tree: a segment made only of ASCII digits is an array index, `[]` pushes, anything else
 /// is an object key; except that under a parameter the bundled spec declares a map
@@ -23,14 +36,7 @@ use crate::parse_error::{ParseError, ParseErrorKind};
 /// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     let limits = &limits.in_force();
-    if body.len() > limits.max_body_bytes {
-        let limit = limits.max_body_bytes;
-        return Err(ParseError::new(
-            ParseErrorKind::BodyTooLarge { limit },
-            limit,
-            None,
-        ));
-    }
+    within_body_limit(body, limits)?;
     if let Some(at) = form::json_as_form(body) {
         return Err(ParseError::new(ParseErrorKind::JsonAsForm, at, None));
     }
@@ -203,14 +209,7 @@ impl<'a> ParamSink<'a> for TreeBuilder {
 /// body generically: the validators read JSON directly ([`crate::validate_json`]).
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     let limits = &limits.in_force();
-    if body.len() > limits.max_body_bytes {
-        let limit = limits.max_body_bytes;
-        return Err(ParseError::new(
-            ParseErrorKind::BodyTooLarge { limit },
-            limit,
-            None,
-        ));
-    }
+    within_body_limit(body, limits)?;
     let node: JsonNode = serde_json::from_slice(body).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
