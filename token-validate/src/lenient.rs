@@ -12,7 +12,7 @@
 //!   field's error says nothing else either).
 //!
 //! The conversion of each text into its type is the one the validators' typed request
-//! uses ([`crate::engine::build`]): a value the validators accept always deserializes, into the
+//! uses ([`crate::engine::typed`]): a value the validators accept always deserializes, into the
 //! same value. `tests/one_verdict.rs` holds the two together.
 //!
 //! The generated types use [`field`], [`optional`], [`secret_field`] and
@@ -291,7 +291,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prefixed<'de, A> {
 
 impl Lenient for String {
     fn from_text(text: &str) -> Option<Self> {
-        crate::engine::build::string(Cow::Borrowed(text))
+        crate::engine::typed::string(Cow::Borrowed(text))
     }
 }
 
@@ -299,7 +299,7 @@ macro_rules! lenient_parse {
     ($($t:ty),*) => {$(
         impl Lenient for $t {
             fn from_text(text: &str) -> Option<Self> {
-                crate::engine::build::parse(Cow::Borrowed(text))
+                crate::engine::typed::parse(Cow::Borrowed(text))
             }
         }
     )*};
@@ -309,7 +309,7 @@ lenient_parse!(u8, u16, u32, u64, i8, i16, i32, i64, Decimal);
 
 impl Lenient for bool {
     fn from_text(text: &str) -> Option<Self> {
-        crate::engine::build::boolean(Cow::Borrowed(text))
+        crate::engine::typed::boolean(Cow::Borrowed(text))
     }
 }
 

@@ -46,7 +46,7 @@ pub mod axum;
 mod context;
 pub mod decimal;
 // The validation engine: one run, its slots and the drivers that feed it (JSON, form,
-// typed values). `build` and `json` are public for the generated code and the fuzz
+// typed values). `typed` and `json` are public for the generated code and the fuzz
 // targets: not a stable API.
 #[doc(hidden)]
 pub mod engine;
@@ -88,9 +88,10 @@ pub use api::{
 };
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
 pub use decimal::{Decimal, DecimalError};
-// The JSON driver and the typed-value builders at their old paths (the fuzz targets).
+// The JSON driver and the typed-request builders at their old paths (the fuzz targets);
+// `build` is `engine::typed`'s name before 0.2.1, kept for one release.
 #[doc(hidden)]
-pub use engine::{build, json};
+pub use engine::{json, typed as build};
 pub use error::{Error, Errors, Warnings};
 pub use from_param::{FromParam, FromParams, Loc};
 pub use options::{

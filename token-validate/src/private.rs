@@ -16,12 +16,12 @@ pub use serde;
 pub mod v {
     pub use crate::checks;
     pub use crate::context::{KeyType, Mode};
-    pub use crate::engine::build;
     pub use crate::engine::json;
     pub use crate::engine::run::{
         ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape, Slot,
         State, Text, Unchecked, Unset,
     };
+    pub use crate::engine::typed;
     pub use crate::rules;
     pub use serde;
     pub use token_spec::NodeId;

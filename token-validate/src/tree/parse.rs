@@ -69,54 +69,20 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     finish_obj(root, &mut Vec::new())
 }
 
-/// Where a key is in the bundled spec, segment by segment: only to tell a map's keys (every
-/// segment right under a map parameter is a key, digits or not) from array indexes.
-struct SpecWalk(Option<token_spec::NodeId>);
-
-impl SpecWalk {
-    fn start(first: &str) -> SpecWalk {
-        SpecWalk(token_spec::bundled().lookup(first))
-    }
-
-    /// Whether the next segment is a map key; then steps over it.
-    fn next_is_key(&mut self, segment: &str) -> bool {
-        let spec = token_spec::bundled();
-        let Some(node) = self.0 else {
-            return false;
-        };
-        match spec.node(node).ty {
-            token_spec::Ty::Map => {
-                self.0 = None;
-                true
-            }
-            // An index or `[]` stays on the array (its items' fields are its children).
-            token_spec::Ty::Array { .. }
-                if segment.is_empty() || segment.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                false
-            }
-            _ => {
-                self.0 = spec.child(node, segment);
-                false
-            }
-        }
-    }
-}
-
 fn key_segs<'k>(
     segs: &[crate::scan::form::Seg<'k, '_>],
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {
-    let mut walk = SpecWalk(None);
+    let mut walk = None;
     segs.iter()
         .enumerate()
         .map(|(i, s)| {
             let span = s.raw.0 as usize..s.raw.1 as usize;
             if i == 0 {
-                walk = SpecWalk::start(s.text);
+                walk = Some(token_spec::bundled().walk(s.text));
             }
-            let seg = if i == 0 || walk.next_is_key(s.text) {
+            let seg = if i == 0 || walk.as_mut().is_some_and(|w| w.next_is_map_key(s.text)) {
                 Step::Name(s.text)
             } else if s.text.is_empty() {
                 Step::Push
@@ -166,15 +132,15 @@ impl<'a> ParamSink<'a> for TreeBuilder {
             max_params: usize::MAX,
             ..Limits::default()
         };
-        let mut walk = SpecWalk(None);
+        let mut walk = None;
         let segs: Vec<KeySeg<'_>> = path
             .iter()
             .enumerate()
             .map(|(i, s)| KeySeg {
                 seg: if i == 0 {
-                    walk = SpecWalk::start(s);
+                    walk = Some(token_spec::bundled().walk(s));
                     Step::Name(s)
-                } else if walk.next_is_key(s) {
+                } else if walk.as_mut().is_some_and(|w| w.next_is_map_key(s)) {
                     Step::Name(s)
                 } else if s.is_empty() {
                     Step::Push
