@@ -26,8 +26,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::decimal::Decimal;
 use crate::param::MaybeUnset;
+use crate::request::decimal::Decimal;
 
 /// serde_json's name for a raw value (`serde_json::value::RawValue`): asked for with it, a
 /// serde_json deserializer hands over the value's exact text; any other deserializer reads
@@ -112,13 +112,14 @@ pub fn optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>
 
 /// A required secret field: as [`field`], with an error that says nothing of the value.
 pub fn secret_field<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
-    field(d).map_err(|_: D::Error| de::Error::custom(crate::secret::SECRET_FIELD_MESSAGE))
+    field(d).map_err(|_: D::Error| de::Error::custom(crate::request::secret::SECRET_FIELD_MESSAGE))
 }
 
 /// An optional secret field: as [`optional`], with an error that says nothing of the
 /// value.
 pub fn secret_optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    optional(d).map_err(|_: D::Error| de::Error::custom(crate::secret::SECRET_FIELD_MESSAGE))
+    optional(d)
+        .map_err(|_: D::Error| de::Error::custom(crate::request::secret::SECRET_FIELD_MESSAGE))
 }
 
 /// What a value turned out to be.
