@@ -370,7 +370,7 @@ impl<'de, 'b> Key<'de, 'b> {
 }
 
 /// A key or value without `%` and `+`: the body's own text.
-#[inline]
+#[inline(always)]
 fn plain<'de>(
     raw: &'de [u8],
     checked: Option<&'de str>,
