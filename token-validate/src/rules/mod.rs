@@ -362,6 +362,14 @@ mod tests {
                 "{text:?}"
             );
             assert_eq!(luhn_of(n), luhn(text, strip), "{text:?}");
+            // The CVC rule on the number's reading (what the generated state keeps).
+            for cvc in ["", "12", "123", "1234", "12345", "12a"] {
+                assert_eq!(
+                    cvc_length_by_brand_of(cvc, n, &brands),
+                    cvc_length_by_brand(cvc, Some(text), strip, &brands),
+                    "{text:?} {cvc:?}"
+                );
+            }
         }
     }
 
