@@ -2,32 +2,38 @@
 //! `cargo build --release --example profile && valgrind --tool=callgrind
 //! target/release/examples/profile card_json 20000`.
 //!
+//! The bodies and the competitors' calls are `benches/validate.rs`' own
+//! (`benches/shared/calls.rs`): `jsonschema`, `garde`, `serde_qs` and their `_person` and
+//! invalid-body cases count what the bench times for those alternatives.
+//!
 //! `growth:NAME:KIB` is the growth benchmark's body `NAME` of `KIB` KiB
 //! (`benches/shared/growth.rs`), checked with its roomy limits
 //! (`scripts/growth-instructions.sh`).
 
 use std::hint::black_box;
 
+use calls::{
+    CARD_FORM, CARD_JSON, PERSON_INVALID_JSON, PERSON_JSON, ctx, form_floor, garde_model,
+    schema_errors, schema_is_valid, schema_validator,
+};
 use token_validate::scan::{form, json};
 use token_validate::{
-    Context, Date, check_form, check_form_with, check_json, check_json_with, validate_form,
-    validate_json,
+    check_form, check_form_with, check_json, check_json_with, validate_form, validate_json,
 };
 
+#[path = "../benches/shared/calls.rs"]
+mod calls;
 #[path = "../benches/shared/growth.rs"]
 mod growth;
 
-const CARD_JSON: &str = r#"{"card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123","name":"Jenny Rosen","address_line1":"1 Main St","address_line2":"Apt 2","address_city":"San Francisco","address_state":"CA","address_zip":"94107","address_country":"US","currency":"usd","networks":{"preferred":"visa"}}}"#;
-const CARD_FORM: &str = "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2034&card[cvc]=123&card[name]=Jenny+Rosen&card[address_line1]=1+Main+St&card[address_line2]=Apt+2&card[address_city]=San+Francisco&card[address_state]=CA&card[address_zip]=94107&card[address_country]=US&card[currency]=usd&card[networks][preferred]=visa";
+/// A bank account form body (`bank_form`; not one of the bench's bodies).
 const BANK_FORM: &str = "bank_account[country]=US&bank_account[currency]=usd&bank_account[account_number]=000123456789&bank_account[routing_number]=110000000&bank_account[account_holder_type]=individual";
-const PERSON_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","maiden_name":"Doe","email":"jenny.rosen@example.com","phone":"+14155550123","gender":"female","nationality":"US","id_number":"000000000","ssn_last_4":"0000","political_exposure":"none","dob":{"day":1,"month":2,"year":1990},"address":{"line1":"1 Main St","line2":"Apt 2","city":"San Francisco","state":"CA","postal_code":"94107","country":"US"},"metadata":{"ref":"42"}}}"#;
-const PERSON_INVALID_JSON: &str = r#"{"person":{"first_name":"Jenny","last_name":"Rosen","favourite_colour":"blue","political_exposure":"maybe","address":{"line1":"1 Main St","city":"Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochllanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch","country":"GB"}}}"#;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "card_json".into());
     let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let ctx = Context::test_secret().with_today(Date::new(2026, 11, 29).expect("a date"));
+    let ctx = ctx();
     if let Some(shape) = which.strip_prefix("growth:") {
         let (name, kib) = shape.split_once(':').unwrap_or((shape, "64"));
         let json = growth::SHAPES
@@ -52,6 +58,9 @@ fn main() {
         println!("{which}: {} bytes, {errors} errors", body.len());
         return;
     }
+    // jsonschema's validators, compiled once outside the loop as the bench does (start-up,
+    // which scripts/instructions.sh's difference of two runs cancels out).
+    let (card_schema, person_schema) = (schema_validator("card"), schema_validator("person"));
     let mut ok = 0usize;
     for _ in 0..n {
         ok += match which.as_str() {
@@ -99,9 +108,27 @@ fn main() {
                 usize::from(sc.skip().and_then(|()| sc.end()).is_ok())
             }
             "scan_card_form" => scan_form(black_box(CARD_FORM.as_bytes())),
-            "form_floor" => form_urlencoded::parse(black_box(CARD_FORM.as_bytes()))
-                .map(|(k, v)| black_box(k.len() + v.len()))
-                .sum::<usize>(),
+            "form_floor" => form_floor(black_box(CARD_FORM.as_bytes())),
+            // The alternatives a user would pick, as benches/validate.rs times them.
+            "jsonschema" => usize::from(schema_is_valid(
+                &card_schema,
+                black_box(CARD_JSON.as_bytes()),
+            )),
+            "jsonschema_person" => usize::from(schema_is_valid(
+                &person_schema,
+                black_box(PERSON_JSON.as_bytes()),
+            )),
+            "jsonschema_iter_errors" => {
+                schema_errors(&person_schema, black_box(PERSON_INVALID_JSON.as_bytes()))
+            }
+            "garde" => usize::from(garde_model::card(black_box(CARD_JSON.as_bytes()))),
+            "garde_person" => usize::from(garde_model::person(black_box(PERSON_JSON.as_bytes()))),
+            "serde_qs" => usize::from(
+                serde_qs::from_bytes::<token_validate::CardTokenRequest>(black_box(
+                    CARD_FORM.as_bytes(),
+                ))
+                .is_ok(),
+            ),
             "invalid" => check_json(black_box(PERSON_INVALID_JSON.as_bytes()), &ctx)
                 .map_or_else(|e| e.len(), |_| 0),
             "invalid_typed" => validate_json(black_box(PERSON_INVALID_JSON.as_bytes()), &ctx)
@@ -129,7 +156,7 @@ fn main() {
             }
             other => {
                 eprintln!(
-                    "unknown body {other}: card_json, card_json_typed, person_json, person_json_typed, serde_floor_person, bank_form, card_form, card_form_typed, ignored_any, ignored_any_person, serde_floor, form_floor, scan_card_json, scan_person_json, skip_card_json, scan_card_form, invalid, invalid_typed, sizes"
+                    "unknown body {other}: card_json, card_json_typed, person_json, person_json_typed, serde_floor_person, bank_form, card_form, card_form_typed, ignored_any, ignored_any_person, serde_floor, form_floor, jsonschema, jsonschema_person, jsonschema_iter_errors, garde, garde_person, serde_qs, scan_card_json, scan_person_json, skip_card_json, scan_card_form, invalid, invalid_typed, sizes"
                 );
                 std::process::exit(2);
             }

@@ -30,7 +30,12 @@ if [ "${1:-}" = "--functions" ]; then
   exit 0
 fi
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(card_json card_json_typed person_json person_json_typed bank_form ignored_any serde_floor card_form card_form_typed form_floor invalid invalid_typed scan_card_json skip_card_json scan_person_json ignored_any_person scan_card_form)
+# By default every case: ours, the floors, the scanners alone and the alternatives.
+[ ${#cases[@]} -gt 0 ] || cases=(card_json card_json_typed person_json person_json_typed
+  bank_form ignored_any serde_floor serde_floor_person card_form card_form_typed form_floor
+  invalid invalid_typed scan_card_json skip_card_json scan_person_json ignored_any_person
+  scan_card_form jsonschema jsonschema_person jsonschema_iter_errors garde garde_person
+  serde_qs)
 refs() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/profile "$1" "$2" 2>&1 |
     awk '/refs:/ {gsub(",", "", $NF); print $NF}'

@@ -38,6 +38,31 @@ fn kind_of(body: &str, key: &str) -> Result<&'static str, Errors> {
     validate_form(body.as_bytes(), &ctx(key)).map(|r: Request| r.kind())
 }
 
+/// Adds to `failures` each of `keys` with which `body` is not a valid request of `kind`.
+fn expect_kind<'k>(
+    body: &str,
+    keys: impl IntoIterator<Item = &'k &'k str>,
+    kind: &str,
+    failures: &mut Vec<String>,
+) {
+    for key in keys {
+        match kind_of(body, key) {
+            Ok(k) if k == kind => {}
+            other => failures.push(format!("{body} ({key}): {other:?}")),
+        }
+    }
+}
+
+/// `digits` in groups of four joined by `+` (a form-encoded space), as people write them.
+fn in_fours(digits: &str) -> String {
+    digits
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
 #[test]
 fn every_row_names_a_known_source() {
     let d = data();
@@ -78,23 +103,18 @@ fn documented_test_cards_pass() {
         let number = text(row, "number");
         let amex = number.starts_with("34") || number.starts_with("37");
         let cvcs: &[&str] = if amex { &["1234", "123"] } else { &["123"] };
-        let grouped = number
-            .as_bytes()
-            .chunks(4)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect::<Vec<_>>()
-            .join("+");
+        let grouped = in_fours(number);
         for n in [number, grouped.as_str()] {
             for cvc in cvcs {
                 let body = format!(
                     "card[number]={n}&card[exp_month]=12&card[exp_year]=2034&card[cvc]={cvc}"
                 );
-                for key in TEST_KEYS.iter().chain(&["pk_live_x1"]) {
-                    match kind_of(&body, key) {
-                        Ok("card") => {}
-                        other => failures.push(format!("{body} ({key}): {other:?}")),
-                    }
-                }
+                expect_kind(
+                    &body,
+                    TEST_KEYS.iter().chain(&["pk_live_x1"]),
+                    "card",
+                    &mut failures,
+                );
             }
         }
     }
@@ -277,12 +297,12 @@ fn documented_test_bank_accounts_pass() {
         if let Some(r) = row["routing_number"].as_str() {
             body.push_str(&format!("&bank_account[routing_number]={r}"));
         }
-        for key in TEST_KEYS.iter().chain(&["sk_live_x1"]) {
-            match kind_of(&body, key) {
-                Ok("bank_account") => {}
-                other => failures.push(format!("{body} ({key}): {other:?}")),
-            }
-        }
+        expect_kind(
+            &body,
+            TEST_KEYS.iter().chain(&["sk_live_x1"]),
+            "bank_account",
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -300,12 +320,12 @@ fn documented_test_ibans_pass() {
             "bank_account[country]={}&bank_account[currency]=eur&bank_account[account_number]={iban}",
             text(row, "country")
         );
-        for key in TEST_KEYS.iter().chain(&["sk_live_x1"]) {
-            match kind_of(&body, key) {
-                Ok("bank_account") => {}
-                other => failures.push(format!("{body} ({key}): {other:?}")),
-            }
-        }
+        expect_kind(
+            &body,
+            TEST_KEYS.iter().chain(&["sk_live_x1"]),
+            "bank_account",
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -318,23 +338,13 @@ fn documented_any_country_test_ibans_pass() {
     let mut failures = Vec::new();
     for row in rows(&d, "any_country_ibans") {
         let iban = text(row, "iban");
-        let grouped = iban
-            .as_bytes()
-            .chunks(4)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect::<Vec<_>>()
-            .join("+");
+        let grouped = in_fours(iban);
         for n in [iban, grouped.as_str()] {
             let body = format!(
                 "bank_account[country]={}&bank_account[account_number]={n}",
                 text(row, "country")
             );
-            for key in TEST_KEYS {
-                match kind_of(&body, key) {
-                    Ok("bank_account") => {}
-                    other => failures.push(format!("{body} ({key}): {other:?}")),
-                }
-            }
+            expect_kind(&body, TEST_KEYS, "bank_account", &mut failures);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

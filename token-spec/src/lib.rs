@@ -30,6 +30,7 @@ mod path;
 pub mod rules;
 mod schema;
 mod suggest;
+mod walk;
 
 pub use bundled::{BUNDLED_ACCEPTED, BUNDLED_RULES, BUNDLED_STRUCTURE, BUNDLED_VERSIONS, bundled};
 pub use id::NodeId;
@@ -42,3 +43,4 @@ pub use path::{join_path, relative_path, split_path};
 pub use rules::Check;
 pub use schema::DIALECT;
 pub use suggest::{distance_within, strsim_distance};
+pub use walk::KeyWalk;

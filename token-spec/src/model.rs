@@ -401,6 +401,12 @@ pub enum ErrorType {
 }
 
 impl ErrorType {
+    /// The type Stripe names `name` (`"card_error"`), if it is one of these.
+    pub fn from_name(name: &str) -> Option<ErrorType> {
+        [ErrorType::InvalidRequestError, ErrorType::CardError]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
     /// The name Stripe uses.
     pub fn as_str(self) -> &'static str {
         match self {

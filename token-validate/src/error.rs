@@ -46,7 +46,10 @@ impl From<Stage> for Phase {
 /// masked).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
-    /// `invalid_request_error` or `card_error`.
+    /// Stripe's error type: `invalid_request_error` or `card_error` for a parameter's error,
+    /// also `api_error` or `idempotency_error` for an HTTP answer (`http_answer`) reported
+    /// as a warning. A string because those two are outside [`ErrorType`]; [`Error::kind`]
+    /// gives the typed form.
     #[serde(rename = "type")]
     pub error_type: &'static str,
     /// Stripe's error code, when it has one (`parameter_missing`, `incorrect_number`, …).
@@ -223,7 +226,13 @@ impl Error {
 
     /// Whether this is a `card_error` (HTTP 402).
     pub fn is_card_error(&self) -> bool {
-        self.error_type == ErrorType::CardError.as_str()
+        self.kind() == Some(ErrorType::CardError)
+    }
+
+    /// Stripe's error type as an [`ErrorType`]; `None` for an HTTP answer's type outside it
+    /// (`api_error`, `idempotency_error`).
+    pub fn kind(&self) -> Option<ErrorType> {
+        ErrorType::from_name(self.error_type)
     }
 }
 
@@ -444,5 +453,33 @@ impl Warnings {
             return Warnings(v);
         }
         Warnings(in_stripe_order(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use token_spec::model::ErrorType;
+
+    use crate::Context;
+
+    /// A parameter's error has a typed kind; the month outside 1..=12 is Stripe's
+    /// `card_error` (`stripe-errors-observed.md`), a missing parameter its
+    /// `invalid_request_error`.
+    #[test]
+    fn kind_is_the_typed_error_type() {
+        let ctx = Context::from_key("sk_test_4eC39HqLyjWDarjtT1zdp7dc").expect("a test key");
+        let errors = crate::check_form(
+            b"card[number]=4242424242424242&card[exp_month]=13&card[exp_year]=2034",
+            &ctx,
+        )
+        .expect_err("month 13");
+        let e = errors.iter().next().expect("one error");
+        assert_eq!(e.kind(), Some(ErrorType::CardError));
+        assert!(e.is_card_error());
+        let errors = crate::check_form(b"card[exp_month]=12&card[exp_year]=2034", &ctx)
+            .expect_err("no number");
+        let e = errors.iter().next().expect("one error");
+        assert_eq!(e.kind(), Some(ErrorType::InvalidRequestError));
+        assert_eq!(ErrorType::from_name("api_error"), None);
     }
 }

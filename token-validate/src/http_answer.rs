@@ -62,6 +62,8 @@ impl HttpAnswer {
     /// The answer as a Stripe-shaped error, for the warnings of a request let through below
     /// the threshold (no code: `Token-Preflight-Warnings` lists its name). A protocol-level
     /// answer reports the lowest confidence, `L`, since no evidence grades it.
+    // Used by the tower layer only (the `serve` and `tower` features).
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     pub(crate) fn to_error(self) -> Error {
         Error {
             error_type: self.error_type,

@@ -44,21 +44,17 @@ pub mod api_version;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod context;
-pub mod decimal;
 // The validation engine: one run, its slots and the drivers that feed it (JSON, form,
-// typed values). `build` and `json` are public for the generated code and the fuzz
+// typed values). `typed` and `json` are public for the generated code and the fuzz
 // targets: not a stable API.
 #[doc(hidden)]
 pub mod engine;
 mod error;
-mod from_param;
 pub mod http_answer;
 // Request and object ids for the tower layer and `serve`: not a stable API.
 #[cfg(feature = "tower")]
 #[doc(hidden)]
 pub mod ids;
-#[doc(hidden)]
-pub mod lenient;
 mod options;
 pub mod param;
 mod parse_error;
@@ -71,7 +67,6 @@ pub mod runtime_spec;
 // targets: not a stable API.
 #[doc(hidden)]
 pub mod scan;
-mod secret;
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
 pub mod serve;
@@ -87,18 +82,22 @@ pub use api::{
     validate_request_as, validate_tree,
 };
 pub use context::{Context, Date, KeyError, KeyType, MAX_API_KEY_LEN, Mode};
-pub use decimal::{Decimal, DecimalError};
-// The JSON driver and the typed-value builders at their old paths (the fuzz targets).
+pub use request::decimal::{self, Decimal, DecimalError};
+// The JSON driver and the typed-request builders at their old paths (the fuzz targets);
+// `build` is `engine::typed`'s name before 0.2.1, kept for one release.
 #[doc(hidden)]
-pub use engine::{build, json};
+pub use engine::{json, typed as build};
 pub use error::{Error, Errors, Warnings};
-pub use from_param::{FromParam, FromParams, Loc};
+pub use request::from_param::{FromParam, FromParams, Loc};
+// What the generated types' serde impls call: not a stable API.
 pub use options::{
     HARD_MAX_ARRAY_LEN, HARD_MAX_BODY_BYTES, HARD_MAX_DEPTH, HARD_MAX_PARAMS, Limits, Options,
     UnknownParams,
 };
 pub use param::{FormEncoder, MaybeUnset, ParamPath, ParamSink, ToParam};
 pub use parse_error::{ParseError, ParseErrorKind};
+#[doc(hidden)]
+pub use request::lenient;
 pub use request::*;
 pub use rules::checks;
 pub use runtime_spec::RuntimeSpec;

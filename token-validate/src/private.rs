@@ -4,10 +4,10 @@
 //! renames it (lib.rs's `#[path]` declaration and nothing else: token-derive spells the
 //! name from its own version). Not a public interface.
 
-pub use crate::from_param::derive as from;
-pub use crate::from_param::derive::str_eq;
-pub use crate::lenient as de;
-pub use crate::secret::{Redacted, deserialize as deserialize_secret};
+pub use crate::request::from_param::derive as from;
+pub use crate::request::from_param::derive::str_eq;
+pub use crate::request::lenient as de;
+pub use crate::request::secret::{Redacted, deserialize as deserialize_secret};
 pub use crate::tree::{Object, Value};
 pub use schemars;
 pub use serde;
@@ -16,12 +16,12 @@ pub use serde;
 pub mod v {
     pub use crate::checks;
     pub use crate::context::{KeyType, Mode};
-    pub use crate::engine::build;
     pub use crate::engine::json;
     pub use crate::engine::run::{
         ArraySlot, ArrayTy, Item, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Seg, Shape, Slot,
         State, Text, Unchecked, Unset,
     };
+    pub use crate::engine::typed;
     pub use crate::rules;
     pub use serde;
     pub use token_spec::NodeId;

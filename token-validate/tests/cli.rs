@@ -12,11 +12,16 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use binary::{BIN, newer_openapi, scratch, with_stdin};
+
+#[path = "common/binary.rs"]
+mod binary;
+
 /// Where the commands run: this package's mirror of the workspace's files.
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_token-validate"))
+    Command::new(BIN)
         .args(args)
         .current_dir(DATA)
         .output()
@@ -124,9 +129,8 @@ fn other_extensions_are_read_by_their_first_character() {
 #[test]
 fn check_on_a_terminal_says_it_reads_standard_input() {
     use std::io::Write as _;
-    let bin = env!("CARGO_BIN_EXE_token-validate");
     let mut child = Command::new("script")
-        .args(["-qec", &format!("{bin} check"), "/dev/null"])
+        .args(["-qec", &format!("{BIN} check"), "/dev/null"])
         .current_dir(DATA)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -143,20 +147,7 @@ fn check_on_a_terminal_says_it_reads_standard_input() {
     );
     assert!(text.contains(r#""valid":true,"kind":"pii""#), "{text}");
     // From a pipe: the body, no notice.
-    let mut child = Command::new(bin)
-        .arg("check")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"pii[id_number]=000000000")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(Command::new(BIN).arg("check"), b"pii[id_number]=000000000");
     assert_eq!((out.status.code(), out.stderr.len()), (Some(0), 0));
 }
 
@@ -260,20 +251,10 @@ fn usage_and_io_errors_exit_2_without_echoing_the_key() {
 
 #[test]
 fn stdin_is_read_when_no_file_is_given() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
-        .args(["check", "--now", "2026-11-29"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"{\"pii\": {\"id_number\": \"000000000\"}}")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(
+        Command::new(BIN).args(["check", "--now", "2026-11-29"]),
+        b"{\"pii\": {\"id_number\": \"000000000\"}}",
+    );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "{\"input\":\"-\",\"valid\":true,\"kind\":\"pii\"}\n"
@@ -345,14 +326,6 @@ fn reference(name: &str, test: &str) -> Option<Vec<u8>> {
         .read_to_end(&mut out)
         .unwrap();
     Some(out)
-}
-
-/// A fresh directory for one test's files.
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -710,24 +683,15 @@ fn errors_lists_every_definition_with_its_source_and_confidence() {
 /// body's line; `--query` sends a URL query with the bodies.
 #[test]
 fn check_enforce_and_query() {
-    use std::io::Write;
     let check = |args: &[&str], body: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
-            .args(["check", "--now", "2026-11-29", "--format", "form"])
-            .args(args)
-            .arg("-")
-            .current_dir(DATA)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(body.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = with_stdin(
+            Command::new(BIN)
+                .args(["check", "--now", "2026-11-29", "--format", "form"])
+                .args(args)
+                .arg("-")
+                .current_dir(DATA),
+            body.as_bytes(),
+        );
         let line: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
         (out.status.code(), line)
@@ -804,14 +768,7 @@ fn check_as_a_version_and_the_changelog() {
 #[test]
 fn check_learns_from_a_newer_openapi() {
     let dir = scratch("check_learns_from_a_newer_openapi");
-    let doc = dir.join("spec3.json");
-    std::fs::write(
-        &doc,
-        r#"{"source": {"repo": "tests", "path": "ours", "commit": "-", "api_version": "2099-01-01.zeta"},
-            "request": {"type": "object", "properties": {"card": {"type": "object", "properties": {
-              "nickname": {"type": "string", "maxLength": 10}}}}}}"#,
-    )
-    .unwrap();
+    let doc = newer_openapi(&dir);
     let ok = dir.join("ok.form");
     std::fs::write(
         &ok,

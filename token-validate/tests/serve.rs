@@ -258,45 +258,22 @@ async fn the_query_string_is_validated_and_forwarded_unchanged() {
     let up = Upstream::start(Behaviour::Echo).await;
     let serve = Running::start(proxy_config(&up, None)).await;
     let client = client();
-    let auth = format!("Bearer {SK_TEST}");
-    let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
     let query = format!(
         "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]={}",
         exp_year()
     );
-    let a = send(
-        &client,
-        "POST",
-        &serve.url(&format!("/v1/tokens?{query}")),
-        &headers,
-        String::new(),
-    )
-    .await;
+    let a = post_form_query(&client, &serve, SK_TEST, &query, "").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(up.last().path_and_query, format!("/v1/tokens?{query}"));
     assert!(up.last().body.is_empty());
     // A bad card in the query is Stripe's error, and never leaves.
     let bad = query.replace("4242424242424242", "4242424242424241");
-    let a = send(
-        &client,
-        "POST",
-        &serve.url(&format!("/v1/tokens?{bad}")),
-        &headers,
-        String::new(),
-    )
-    .await;
+    let a = post_form_query(&client, &serve, SK_TEST, &bad, "").await;
     assert_eq!(a.status.as_u16(), 402, "{}", a.text());
     assert!(a.text().contains("incorrect_number"));
     assert!(!a.text().contains("4242424242424241"));
     // Query and body together: the body's value wins where both send one.
-    let a = send(
-        &client,
-        "POST",
-        &serve.url(&format!("/v1/tokens?{bad}")),
-        &headers,
-        CARD.to_string(),
-    )
-    .await;
+    let a = post_form_query(&client, &serve, SK_TEST, &bad, &CARD).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(up.count(), 2);
     serve.stop().await;
@@ -312,8 +289,6 @@ async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
     let up = Upstream::start(Behaviour::Echo).await;
     let serve = Running::start(proxy_config(&up, None)).await;
     let client = client();
-    let auth = format!("Bearer {SK_TEST}");
-    let headers = [("authorization", auth.as_str()), ("content-type", FORM)];
     let bodies = [
         format!("{}&x=%ZZ", *BAD_CARD),
         format!("x=%ZZ&{}", *BAD_CARD),
@@ -329,14 +304,7 @@ async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
     let query = format!("{}&a=%ZZ", *BAD_CARD)
         .replace('[', "%5B")
         .replace(']', "%5D");
-    let a = send(
-        &client,
-        "POST",
-        &serve.url(&format!("/v1/tokens?{query}")),
-        &headers,
-        String::new(),
-    )
-    .await;
+    let a = post_form_query(&client, &serve, SK_TEST, &query, "").await;
     assert_eq!(a.status.as_u16(), 402, "{}", a.text());
     assert_eq!(a.json()["error"]["code"], "incorrect_number");
     assert_eq!(up.count(), 0, "a card that fails Luhn reached the upstream");
@@ -346,14 +314,7 @@ async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
     let mut small = proxy_config(&up, None);
     small.max_body = BAD_CARD.len() - 1;
     let serve = Running::start(small).await;
-    let a = send(
-        &client,
-        "POST",
-        &serve.url(&format!("/v1/tokens?{}", *BAD_CARD)),
-        &headers,
-        String::new(),
-    )
-    .await;
+    let a = post_form_query(&client, &serve, SK_TEST, &BAD_CARD, "").await;
     assert_eq!(a.status.as_u16(), 413, "{}", a.text());
     let message = a.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(
@@ -368,20 +329,10 @@ async fn an_unreadable_pair_does_not_hide_an_enforced_error() {
     // `check --enforce M` agrees (the binary, as a user runs it, when it is built).
     #[cfg(feature = "cli")]
     for body in &bodies {
-        use std::io::Write as _;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_token-validate"))
-            .args(["check", "--enforce", "M", "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(body.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = binary::with_stdin(
+            std::process::Command::new(binary::BIN).args(["check", "--enforce", "M", "-"]),
+            body.as_bytes(),
+        );
         let line: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(line["valid"], false, "{body}: {line}");
         assert_eq!(

@@ -4,10 +4,15 @@
 
 #![cfg(all(feature = "cli", unix))]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use binary::{BIN, Serve, newer_openapi, scratch};
+
+#[path = "common/binary.rs"]
+mod binary;
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const NUMBER: &str = "4242424242424242";
@@ -27,38 +32,33 @@ fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &s
     out
 }
 
-#[test]
-fn serve_from_env_answers_logs_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
-        .args(["serve", "--log-format", "json"])
-        .env("TOKEN_VALIDATE_MOCK", "true")
-        .env("TOKEN_VALIDATE_LISTEN", "127.0.0.1:0")
-        .env("TOKEN_VALIDATE_UNKNOWN_VERSION", "strict")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-
-    // The server reads today's date from the clock: the card's expiry is derived from it.
-    let year = token_validate::Date::today_utc().year + 5;
+/// `POST /v1/tokens` with the test key and a form body, `headers` after those two.
+fn post_form(addr: &str, headers: &[(&str, &str)], body: &str) -> String {
     let auth = format!("Bearer {KEY}");
-    let form = [
+    let mut all = vec![
         ("authorization", auth.as_str()),
         ("content-type", "application/x-www-form-urlencoded"),
     ];
-    let ok = http(
+    all.extend_from_slice(headers);
+    http(addr, "POST", "/v1/tokens", &all, body)
+}
+
+#[test]
+fn serve_from_env_answers_logs_and_stops_on_sigterm() {
+    let mut serve = Serve::spawn(
+        Command::new(BIN)
+            .args(["serve", "--log-format", "json"])
+            .env("TOKEN_VALIDATE_MOCK", "true")
+            .env("TOKEN_VALIDATE_LISTEN", "127.0.0.1:0")
+            .env("TOKEN_VALIDATE_UNKNOWN_VERSION", "strict"),
+    );
+    let addr = serve.addr.clone();
+
+    // The server reads today's date from the clock: the card's expiry is derived from it.
+    let year = token_validate::Date::today_utc().year + 5;
+    let ok = post_form(
         &addr,
-        "POST",
-        "/v1/tokens",
-        &form,
+        &[],
         &format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]={year}&card[cvc]=123"),
     );
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
@@ -66,21 +66,17 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
         ok.contains("\"last4\":\"4242\"") && !ok.contains(NUMBER),
         "{ok}"
     );
-    let bad = http(
+    let bad = post_form(
         &addr,
-        "POST",
-        "/v1/tokens",
-        &form,
+        &[],
         &format!("card[number]=4242424242424241&card[exp_month]=12&card[exp_year]={year}"),
     );
     assert!(bad.starts_with("HTTP/1.1 402"), "{bad}");
     // --unknown-version strict from the environment: a newer version's unknown parameter
     // is refused.
-    let strict = http(
+    let strict = post_form(
         &addr,
-        "POST",
-        "/v1/tokens",
-        &[form[0], form[1], ("stripe-version", "2099-01-01.zeta")],
+        &[("stripe-version", "2099-01-01.zeta")],
         "pii[id_number]=000000000&pii[new_field]=1",
     );
     assert!(strict.starts_with("HTTP/1.1 400"), "{strict}");
@@ -92,14 +88,11 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
     let health = http(&addr, "GET", "/healthz", &[], "");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = serve.sigterm().unwrap();
     assert!(status.success());
     let start = Instant::now();
     let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = serve.child.try_wait().unwrap() {
             break s;
         }
         assert!(
@@ -109,13 +102,7 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(exit.code(), Some(0), "a graceful stop exits 0");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = serve.stderr();
     let logs: Vec<serde_json::Value> = err
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -139,7 +126,7 @@ fn serve_from_env_answers_logs_and_stops_on_sigterm() {
 
 #[test]
 fn serve_help_names_every_flag_and_its_variable() {
-    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+    let out = Command::new(BIN)
         .args(["serve", "--help"])
         .output()
         .unwrap();
@@ -176,7 +163,7 @@ fn serve_help_names_every_flag_and_its_variable() {
         assert!(help.contains(words), "{words} missing from:\n{help}");
     }
     // A usage error exits 2 and says why.
-    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+    let out = Command::new(BIN)
         .args([
             "serve",
             "--mock",
@@ -192,7 +179,7 @@ fn serve_help_names_every_flag_and_its_variable() {
     // Review 1 L3: environment values are taken as users type them, in any case: the
     // parse succeeds (no clap "invalid value"), and serve stops at the same mock/pass
     // refusal.
-    let out = Command::new(env!("CARGO_BIN_EXE_token-validate"))
+    let out = Command::new(BIN)
         .args(["serve", "--mock", "--listen", "127.0.0.1:0"])
         .env("TOKEN_VALIDATE_LOG_FORMAT", "JSON")
         .env("TOKEN_VALIDATE_UNKNOWN_VERSION", "Pass")
@@ -210,47 +197,15 @@ fn serve_help_names_every_flag_and_its_variable() {
 /// parameters, named in the answer's `Token-Preflight-Runtime-Params`.
 #[test]
 fn mock_is_strict_by_default_and_learns_from_openapi() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve_openapi");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let doc = dir.join("spec3.json");
-    std::fs::write(
-        &doc,
-        r#"{"source": {"repo": "tests", "path": "ours", "commit": "-", "api_version": "2099-01-01.zeta"},
-            "request": {"type": "object", "properties": {"card": {"type": "object", "properties": {
-              "nickname": {"type": "string", "maxLength": 10}}}}}}"#,
-    )
-    .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_token-validate"))
-        .args(["serve", "--mock", "--listen", "127.0.0.1:0", "--openapi"])
-        .arg(&doc)
-        .env_remove("TOKEN_VALIDATE_UNKNOWN_VERSION")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    let auth = format!("Bearer {KEY}");
-    let post = |version: &str, body: &str| {
-        http(
-            &addr,
-            "POST",
-            "/v1/tokens",
-            &[
-                ("authorization", auth.as_str()),
-                ("content-type", "application/x-www-form-urlencoded"),
-                ("stripe-version", version),
-            ],
-            body,
-        )
-    };
+    let doc = newer_openapi(&scratch("serve_openapi"));
+    let mut serve = Serve::spawn(
+        Command::new(BIN)
+            .args(["serve", "--mock", "--listen", "127.0.0.1:0", "--openapi"])
+            .arg(&doc)
+            .env_remove("TOKEN_VALIDATE_UNKNOWN_VERSION"),
+    );
+    let addr = serve.addr.clone();
+    let post = |version: &str, body: &str| post_form(&addr, &[("stripe-version", version)], body);
     let card = format!("card[number]={NUMBER}&card[exp_month]=12&card[exp_year]=2034");
     let bundled = token_validate::token_spec::bundled().api_version.as_str();
     // Learned from the document.
@@ -275,17 +230,9 @@ fn mock_is_strict_by_default_and_learns_from_openapi() {
         newer.contains("2099-01-01.zeta") && newer.contains("--unknown-version lenient"),
         "{newer}"
     );
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let _ = serve.sigterm();
+    let _ = serve.child.wait();
+    let err = serve.stderr();
     assert!(
         err.contains("runtime spec 2099-01-01.zeta") && err.contains("newer API versions: strict"),
         "{err}"

@@ -14,18 +14,18 @@ pub(super) fn from_text(spec: &Spec, id: NodeId) -> TokenStream {
     let v = v();
     let node = spec.node(id);
     match &node.ty {
-        Ty::String { .. } => quote!(#v::build::string),
+        Ty::String { .. } => quote!(#v::typed::string),
         Ty::Integer { min, max, .. } => {
             let t = int_type(*min, *max);
-            quote!(#v::build::parse::<#t>)
+            quote!(#v::typed::parse::<#t>)
         }
-        Ty::Number => quote!(#v::build::parse::<::token_validate::Decimal>),
-        Ty::Boolean => quote!(#v::build::boolean),
+        Ty::Number => quote!(#v::typed::parse::<::token_validate::Decimal>),
+        Ty::Boolean => quote!(#v::typed::boolean),
         Ty::Enum { .. } => {
             let n = type_name(&node.path);
             quote!(#n::__from_text)
         }
-        Ty::Array { .. } | Ty::Map | Ty::Object { .. } => quote!(#v::build::string),
+        Ty::Array { .. } | Ty::Map | Ty::Object { .. } => quote!(#v::typed::string),
     }
 }
 
@@ -43,27 +43,27 @@ fn build_expr(spec: &Spec, id: NodeId) -> TokenStream {
                     let n = item_enum_name(&node.path);
                     quote!(#n::__from_text)
                 }
-                ItemTy::String { .. } => quote!(#v::build::string),
-                ItemTy::Integer => quote!(#v::build::parse::<i64>),
-                ItemTy::Number => quote!(#v::build::parse::<::token_validate::Decimal>),
-                ItemTy::Boolean => quote!(#v::build::boolean),
+                ItemTy::String { .. } => quote!(#v::typed::string),
+                ItemTy::Integer => quote!(#v::typed::parse::<i64>),
+                ItemTy::Number => quote!(#v::typed::parse::<::token_validate::Decimal>),
+                ItemTy::Boolean => quote!(#v::typed::boolean),
             };
             let item = if items.unset {
-                quote!(|i| #v::build::item_unset(i, #item_conv))
+                quote!(|i| #v::typed::item_unset(i, #item_conv))
             } else {
-                quote!(|i| #v::build::item(i, #item_conv))
+                quote!(|i| #v::typed::item(i, #item_conv))
             };
             if unset {
-                quote!(#v::build::list_unset(&mut self.#f, #item))
+                quote!(#v::typed::list_unset(&mut self.#f, #item))
             } else {
-                quote!(#v::build::list(&mut self.#f, #item))
+                quote!(#v::typed::list(&mut self.#f, #item))
             }
         }
         Ty::Map => {
             if unset {
-                quote!(#v::build::map_unset(&mut self.#f))
+                quote!(#v::typed::map_unset(&mut self.#f))
             } else {
-                quote!(#v::build::map(&mut self.#f))
+                quote!(#v::typed::map(&mut self.#f))
             }
         }
         Ty::Object { or_id, .. } => {
@@ -72,20 +72,20 @@ fn build_expr(spec: &Spec, id: NodeId) -> TokenStream {
             match or_id {
                 Some(_) => {
                     let en = or_id_name(&node.path);
-                    quote!(#v::build::or_id(&mut self.#f, #en::Id, |s| s.build().map(#en::Details)))
+                    quote!(#v::typed::or_id(&mut self.#f, #en::Id, |s| s.build().map(#en::Details)))
                 }
                 None if unset => {
-                    quote!(#v::build::object_unset::<_, #details>(&mut self.#f, #inner))
+                    quote!(#v::typed::object_unset::<_, #details>(&mut self.#f, #inner))
                 }
-                None => quote!(#v::build::object::<_, #details>(&mut self.#f, #inner)),
+                None => quote!(#v::typed::object::<_, #details>(&mut self.#f, #inner)),
             }
         }
         _ => {
             let conv = from_text(spec, id);
             if unset {
-                quote!(#v::build::scalar_unset(&mut self.#f, #conv))
+                quote!(#v::typed::scalar_unset(&mut self.#f, #conv))
             } else {
-                quote!(#v::build::scalar(&mut self.#f, #conv))
+                quote!(#v::typed::scalar(&mut self.#f, #conv))
             }
         }
     }
@@ -111,10 +111,10 @@ pub(super) fn build_impl(spec: &Spec, id: NodeId) -> TokenStream {
                 .iter()
                 .fold(build_expr(spec, c), |e, &a| {
                     let alias = build_expr(spec, a);
-                    quote!(#v::build::either(#e, #alias))
+                    quote!(#v::typed::either(#e, #alias))
                 });
             if spec.always_required(c) {
-                quote!(#f: #v::build::required(#e)?,)
+                quote!(#f: #v::typed::required(#e)?,)
             } else {
                 quote!(#f: #e?,)
             }
@@ -123,7 +123,7 @@ pub(super) fn build_impl(spec: &Spec, id: NodeId) -> TokenStream {
     quote! {
         impl<'de> #name<'de> {
             #[doc(hidden)]
-            pub fn build(&mut self) -> ::core::result::Result<super::#ty, #v::build::BuildError> {
+            pub fn build(&mut self) -> ::core::result::Result<super::#ty, #v::typed::BuildError> {
                 ::core::result::Result::Ok(super::#ty {
                     #(#fields)*
                 })
@@ -153,7 +153,7 @@ pub(super) fn request_build(
                     let f = field(spec, p);
                     let e = build_expr(spec, p);
                     if body_field_required(spec, *knode, p) {
-                        quote!(#f: #v::build::required(#e)?,)
+                        quote!(#f: #v::typed::required(#e)?,)
                     } else {
                         quote!(#f: #e?,)
                     }
@@ -168,7 +168,7 @@ pub(super) fn request_build(
         impl<'de> RequestState<'de> {
             /// The typed request of a valid body of this kind.
             #[doc(hidden)]
-            pub fn into_request(&mut self, kind: super::Kind) -> ::core::result::Result<super::Request, #v::build::BuildError> {
+            pub fn into_request(&mut self, kind: super::Kind) -> ::core::result::Result<super::Request, #v::typed::BuildError> {
                 ::core::result::Result::Ok(match kind {
                     #(#arms)*
                 })

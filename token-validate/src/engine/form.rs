@@ -135,7 +135,7 @@ pub(crate) fn structure<'de, S: State<'de>>(
         },
     );
     if in_query.get() && run.aborted() {
-        run.abort_in_query = true;
+        run.abort_from_query();
     }
 }
 
@@ -162,7 +162,7 @@ fn read_pair<'de, S: State<'de>>(
     if !run.count_param(pair.start, || key.as_str().to_string()) {
         return Ok(());
     }
-    run.pair = pair.start;
+    run.pair_at(pair.start);
     root.dispatch(run, &segs, value);
     Ok(())
 }

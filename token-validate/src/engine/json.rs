@@ -654,7 +654,7 @@ pub fn object<'de, S: State<'de>>(
     let text = match sc.value()? {
         Token::Object => {
             *slot = ObjectSlot::Object(S::default());
-            let unknown = run.unknown_met;
+            let unknown = run.unknown_met();
             let before = run.params();
             if let ObjectSlot::Object(state) = slot {
                 state.visit_json(run, sc)?;
@@ -662,7 +662,7 @@ pub fn object<'de, S: State<'de>>(
                 // A form body cannot send an object that holds nothing: such a JSON object
                 // stands for nothing sent (`{"person": {}}` is an empty body), unless it has
                 // required parameters (`{"cvc_update": {}}` misses `cvc_update[cvc]`).
-                if !S::REQUIRED && state.is_empty() && run.unknown_met == unknown {
+                if !S::REQUIRED && state.is_empty() && run.unknown_met() == unknown {
                     *slot = ObjectSlot::Absent;
                 }
             }

@@ -1,7 +1,9 @@
 //! Parameter trees: a value model of a request body ([`Object`], [`Value`], [`Scalar`]),
 //! read from a form body with [`parse_form`] and written back with [`encode_form`].
 //!
-//! A tree knows nothing of Stripe's parameters and validates nothing: the validators read
+//! A tree validates nothing and knows one thing of Stripe's parameters, asked of the spec
+//! ([`token_spec::KeyWalk`]): that every segment under a map parameter (`person[metadata]`)
+//! is a key, digits or not, as Stripe reads it. The validators read
 //! bodies directly (see [`crate::validate_form`]); [`crate::validate_tree`] feeds a tree's
 //! parameters to them as a body's would be. Trees are for code that wants to look at or
 //! build a body generically. A [`Scalar`]'s `Debug` redacts its text, so trees can be

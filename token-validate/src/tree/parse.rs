@@ -10,6 +10,19 @@ use crate::options::Limits;
 use crate::param::ParamSink;
 use crate::parse_error::{ParseError, ParseErrorKind};
 
+/// `BodyTooLarge`, at the limit's offset, for a body over `limits.max_body_bytes`.
+fn within_body_limit(body: &[u8], limits: &Limits) -> Result<(), ParseError> {
+    let limit = limits.max_body_bytes;
+    if body.len() > limit {
+        return Err(ParseError::new(
+            ParseErrorKind::BodyTooLarge { limit },
+            limit,
+            None,
+        ));
+    }
+    Ok(())
+}
+
 /// Parses an `application/x-www-form-urlencoded` body in Stripe's bracket notation into a
 /// tree: a segment made only of ASCII digits is an array index, `[]` pushes, anything else
 /// is an object key; except that under a parameter the bundled spec declares a map
@@ -23,14 +36,7 @@ use crate::parse_error::{ParseError, ParseErrorKind};
 /// errors here too.
 pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     let limits = &limits.in_force();
-    if body.len() > limits.max_body_bytes {
-        let limit = limits.max_body_bytes;
-        return Err(ParseError::new(
-            ParseErrorKind::BodyTooLarge { limit },
-            limit,
-            None,
-        ));
-    }
+    within_body_limit(body, limits)?;
     if let Some(at) = form::json_as_form(body) {
         return Err(ParseError::new(ParseErrorKind::JsonAsForm, at, None));
     }
@@ -63,54 +69,20 @@ pub fn parse_form(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     finish_obj(root, &mut Vec::new())
 }
 
-/// Where a key is in the bundled spec, segment by segment: only to tell a map's keys (every
-/// segment right under a map parameter is a key, digits or not) from array indexes.
-struct SpecWalk(Option<token_spec::NodeId>);
-
-impl SpecWalk {
-    fn start(first: &str) -> SpecWalk {
-        SpecWalk(token_spec::bundled().lookup(first))
-    }
-
-    /// Whether the next segment is a map key; then steps over it.
-    fn next_is_key(&mut self, segment: &str) -> bool {
-        let spec = token_spec::bundled();
-        let Some(node) = self.0 else {
-            return false;
-        };
-        match spec.node(node).ty {
-            token_spec::Ty::Map => {
-                self.0 = None;
-                true
-            }
-            // An index or `[]` stays on the array (its items' fields are its children).
-            token_spec::Ty::Array { .. }
-                if segment.is_empty() || segment.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                false
-            }
-            _ => {
-                self.0 = spec.child(node, segment);
-                false
-            }
-        }
-    }
-}
-
 fn key_segs<'k>(
     segs: &[crate::scan::form::Seg<'k, '_>],
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {
-    let mut walk = SpecWalk(None);
+    let mut walk = None;
     segs.iter()
         .enumerate()
         .map(|(i, s)| {
             let span = s.raw.0 as usize..s.raw.1 as usize;
             if i == 0 {
-                walk = SpecWalk::start(s.text);
+                walk = Some(token_spec::bundled().walk(s.text));
             }
-            let seg = if i == 0 || walk.next_is_key(s.text) {
+            let seg = if i == 0 || walk.as_mut().is_some_and(|w| w.next_is_map_key(s.text)) {
                 Step::Name(s.text)
             } else if s.text.is_empty() {
                 Step::Push
@@ -160,15 +132,15 @@ impl<'a> ParamSink<'a> for TreeBuilder {
             max_params: usize::MAX,
             ..Limits::default()
         };
-        let mut walk = SpecWalk(None);
+        let mut walk = None;
         let segs: Vec<KeySeg<'_>> = path
             .iter()
             .enumerate()
             .map(|(i, s)| KeySeg {
                 seg: if i == 0 {
-                    walk = SpecWalk::start(s);
+                    walk = Some(token_spec::bundled().walk(s));
                     Step::Name(s)
-                } else if walk.next_is_key(s) {
+                } else if walk.as_mut().is_some_and(|w| w.next_is_map_key(s)) {
                     Step::Name(s)
                 } else if s.is_empty() {
                     Step::Push
@@ -203,14 +175,7 @@ impl<'a> ParamSink<'a> for TreeBuilder {
 /// body generically: the validators read JSON directly ([`crate::validate_json`]).
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Object, ParseError> {
     let limits = &limits.in_force();
-    if body.len() > limits.max_body_bytes {
-        let limit = limits.max_body_bytes;
-        return Err(ParseError::new(
-            ParseErrorKind::BodyTooLarge { limit },
-            limit,
-            None,
-        ));
-    }
+    within_body_limit(body, limits)?;
     let node: JsonNode = serde_json::from_slice(body).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());

@@ -1,8 +1,11 @@
 //! Helpers of the `serve` tests: a running `serve`, a fake upstream (plain or TLS, with a
 //! certificate made here), a client, and raw TCP. No timing assertions: timeouts only
-//! guard against hangs.
+//! guard against hangs. [`binary`]: the `token-validate` binary, run as a user runs it.
 
 #![allow(dead_code)]
+
+#[cfg(feature = "cli")]
+pub mod binary;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -176,17 +179,32 @@ pub async fn post_form(
     extra: &[(&str, &str)],
     body: &str,
 ) -> Answer {
+    post_form_to(client, &base.url("/v1/tokens"), key, extra, body).await
+}
+
+/// [`post_form`] with `query` as the URL's query string: `POST /v1/tokens?{query}`.
+pub async fn post_form_query(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    base: &Running,
+    key: &str,
+    query: &str,
+    body: &str,
+) -> Answer {
+    let url = base.url(&format!("/v1/tokens?{query}"));
+    post_form_to(client, &url, key, &[], body).await
+}
+
+async fn post_form_to(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    url: &str,
+    key: &str,
+    extra: &[(&str, &str)],
+    body: &str,
+) -> Answer {
     let auth = format!("Bearer {key}");
     let mut headers = vec![("authorization", auth.as_str()), ("content-type", FORM)];
     headers.extend_from_slice(extra);
-    send(
-        client,
-        "POST",
-        &base.url("/v1/tokens"),
-        &headers,
-        body.to_string(),
-    )
-    .await
+    send(client, "POST", url, &headers, body.to_string()).await
 }
 
 /// One request the fake upstream received.

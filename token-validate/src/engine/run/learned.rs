@@ -10,7 +10,7 @@ use crate::rules::grammar::{is_blank, is_decimal, parse_integer, too_long};
 use crate::runtime_spec::RuntimeSpec;
 use crate::scan::form::Seg;
 
-use super::run::{LearnTarget, Run, spec, values_text};
+use super::record::{LearnTarget, Run, spec, values_text};
 
 impl<'a> Run<'a> {
     /// The learned parameter `name` under the object `parent`, if the run has a runtime

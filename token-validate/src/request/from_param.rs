@@ -23,10 +23,10 @@ use std::hash::BuildHasher;
 
 use token_spec::Generic;
 
-use crate::decimal::Decimal;
+use super::generated::Kind;
 use crate::error::{Error, Errors, Fill, Phase};
 use crate::param::MaybeUnset;
-use crate::request::Kind;
+use crate::request::decimal::Decimal;
 use crate::tree::{Object, Value};
 
 /// Where a value is in the body: a parameter path kept as a chain of segments on the

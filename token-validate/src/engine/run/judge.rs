@@ -5,8 +5,8 @@ use token_spec::{Generic, NodeId};
 use crate::error::Phase;
 use crate::rules::grammar::{is_blank, is_decimal, parse_integer, too_long};
 
-use super::run::{At, Extra, Run, Verdict, enum_values, spec};
-use super::slot::{
+use super::record::{At, Extra, Run, Verdict, enum_values, spec};
+use crate::engine::slot::{
     ArraySlot, ArrayTy, Item, ListState, MapSlot, MapState, ObjectSlot, ObjectTy, ScalarTy, Shape,
     Slot, Text, Unset,
 };

@@ -12,7 +12,7 @@
 //!   field's error says nothing else either).
 //!
 //! The conversion of each text into its type is the one the validators' typed request
-//! uses ([`crate::engine::build`]): a value the validators accept always deserializes, into the
+//! uses ([`crate::engine::typed`]): a value the validators accept always deserializes, into the
 //! same value. `tests/one_verdict.rs` holds the two together.
 //!
 //! The generated types use [`field`], [`optional`], [`secret_field`] and
@@ -26,8 +26,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::decimal::Decimal;
 use crate::param::MaybeUnset;
+use crate::request::decimal::Decimal;
 
 /// serde_json's name for a raw value (`serde_json::value::RawValue`): asked for with it, a
 /// serde_json deserializer hands over the value's exact text; any other deserializer reads
@@ -112,13 +112,14 @@ pub fn optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>
 
 /// A required secret field: as [`field`], with an error that says nothing of the value.
 pub fn secret_field<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
-    field(d).map_err(|_: D::Error| de::Error::custom(crate::secret::SECRET_FIELD_MESSAGE))
+    field(d).map_err(|_: D::Error| de::Error::custom(crate::request::secret::SECRET_FIELD_MESSAGE))
 }
 
 /// An optional secret field: as [`optional`], with an error that says nothing of the
 /// value.
 pub fn secret_optional<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    optional(d).map_err(|_: D::Error| de::Error::custom(crate::secret::SECRET_FIELD_MESSAGE))
+    optional(d)
+        .map_err(|_: D::Error| de::Error::custom(crate::request::secret::SECRET_FIELD_MESSAGE))
 }
 
 /// What a value turned out to be.
@@ -291,7 +292,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prefixed<'de, A> {
 
 impl Lenient for String {
     fn from_text(text: &str) -> Option<Self> {
-        crate::engine::build::string(Cow::Borrowed(text))
+        crate::engine::typed::string(Cow::Borrowed(text))
     }
 }
 
@@ -299,7 +300,7 @@ macro_rules! lenient_parse {
     ($($t:ty),*) => {$(
         impl Lenient for $t {
             fn from_text(text: &str) -> Option<Self> {
-                crate::engine::build::parse(Cow::Borrowed(text))
+                crate::engine::typed::parse(Cow::Borrowed(text))
             }
         }
     )*};
@@ -309,7 +310,7 @@ lenient_parse!(u8, u16, u32, u64, i8, i16, i32, i64, Decimal);
 
 impl Lenient for bool {
     fn from_text(text: &str) -> Option<Self> {
-        crate::engine::build::boolean(Cow::Borrowed(text))
+        crate::engine::typed::boolean(Cow::Borrowed(text))
     }
 }
 

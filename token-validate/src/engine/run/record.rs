@@ -21,9 +21,9 @@ use crate::options::{Limits, UnknownParams};
 use crate::parse_error::{ParseError, ParseErrorKind};
 use crate::runtime_spec::RuntimeSpec;
 
-pub use super::slot::*;
+pub use crate::engine::slot::*;
 /// The spec the generated validators were built from: `token-validate`'s bundled one.
-pub(super) fn spec() -> &'static Spec {
+pub(crate) fn spec() -> &'static Spec {
     token_spec::bundled()
 }
 
@@ -39,12 +39,12 @@ pub enum At<'p> {
 }
 
 impl At<'_> {
-    pub(super) fn node(self) -> NodeId {
+    pub(crate) fn node(self) -> NodeId {
         match self {
             At::Node(n) | At::Item(n, _) | At::Entry(n, _) => n,
         }
     }
-    pub(super) fn path(self) -> Cow<'static, str> {
+    pub(crate) fn path(self) -> Cow<'static, str> {
         let spec = spec();
         match self {
             At::Node(n) => Cow::Borrowed(spec.node(n).path.as_str()),
@@ -55,32 +55,32 @@ impl At<'_> {
 }
 
 /// A set of nodes: a bit per node, on the stack for specs of up to 512 nodes.
-pub(super) enum NodeSet {
+pub(crate) enum NodeSet {
     Inline([u64; 8]),
     Heap(Vec<u64>),
 }
 
 impl NodeSet {
-    pub(super) fn new(nodes: usize) -> NodeSet {
+    pub(crate) fn new(nodes: usize) -> NodeSet {
         if nodes <= 512 {
             NodeSet::Inline([0; 8])
         } else {
             NodeSet::Heap(vec![0; nodes.div_ceil(64)])
         }
     }
-    pub(super) fn words(&self) -> &[u64] {
+    pub(crate) fn words(&self) -> &[u64] {
         match self {
             NodeSet::Inline(w) => w,
             NodeSet::Heap(w) => w,
         }
     }
-    pub(super) fn contains(&self, id: NodeId) -> bool {
+    pub(crate) fn contains(&self, id: NodeId) -> bool {
         let i = id.index();
         self.words()
             .get(i / 64)
             .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
-    pub(super) fn insert(&mut self, id: NodeId) {
+    pub(crate) fn insert(&mut self, id: NodeId) {
         let i = id.index();
         let words = match self {
             NodeSet::Inline(w) => &mut w[..],
@@ -152,12 +152,12 @@ pub struct Run<'a> {
     /// The nodes the query pass has set (a conflict with one of them is the query's own).
     pub(super) query_set: NodeSet,
     /// The body error that stopped the read came from the query string.
-    pub(crate) abort_in_query: bool,
+    pub(super) abort_in_query: bool,
     pub(super) params: usize,
     /// The form pair being read: its start offset.
-    pub(crate) pair: usize,
+    pub(super) pair: usize,
     /// The body error that stopped the read, if any (the first one found).
-    pub(crate) abort: Option<ParseError>,
+    pub(super) abort: Option<ParseError>,
     /// The read stops: a body error other than a pair's own, or any body error while
     /// `invalid_body` is enforced (see [`Run::stopped`]).
     pub(super) stop: bool,
@@ -170,7 +170,7 @@ pub struct Run<'a> {
     /// The unknown parameters reported so far (each is reported once).
     pub(super) unknowns: KeySet<'static>,
     /// How many unknown parameters were met, reported or let through.
-    pub(crate) unknown_met: usize,
+    pub(super) unknown_met: usize,
     /// Parameters learned from a newer Stripe OpenAPI document, if any.
     pub(super) runtime: Option<&'a RuntimeSpec>,
     /// The learned parameters the request sent (their top-most paths).
@@ -336,7 +336,7 @@ impl<'a> Run<'a> {
     }
 
     /// Whether `invalid_body`, the answer to a body error, is enforced.
-    pub(super) fn body_errors_enforced(&self) -> bool {
+    pub(crate) fn body_errors_enforced(&self) -> bool {
         spec()
             .generic(Generic::InvalidBody)
             .confidence
@@ -404,7 +404,7 @@ impl<'a> Run<'a> {
 
     /// The query pass sets `node`'s value.
     #[inline]
-    pub(super) fn touch(&mut self, node: NodeId) {
+    pub(crate) fn touch(&mut self, node: NodeId) {
         if self.query_pass {
             self.query_set.insert(node);
         }
@@ -413,7 +413,7 @@ impl<'a> Run<'a> {
     /// A pair that conflicts with a value already there (`kind` says how): a body error,
     /// unless it comes from the query and the value from the body, which wins (Rack's
     /// `GET.merge(POST)`, stripe-mock's merge).
-    pub(super) fn conflict(&mut self, node: NodeId, kind: ParseErrorKind, key: Cow<'_, str>) {
+    pub(crate) fn conflict(&mut self, node: NodeId, kind: ParseErrorKind, key: Cow<'_, str>) {
         if self.query_pass && !self.query_set.contains(node) {
             return;
         }
@@ -445,9 +445,27 @@ impl<'a> Run<'a> {
     }
 
     /// Stops the read with a body error at the current form pair.
-    pub(super) fn abort_pair(&mut self, kind: ParseErrorKind, key: Cow<'_, str>) {
+    pub(crate) fn abort_pair(&mut self, kind: ParseErrorKind, key: Cow<'_, str>) {
         let at = self.pair;
         self.abort_at(kind, at, Some(key.into_owned()));
+    }
+    /// The form pair being read starts at byte `offset` of its input: a conflict with what
+    /// was sent before is reported there.
+    #[inline]
+    pub(crate) fn pair_at(&mut self, offset: usize) {
+        self.pair = offset;
+    }
+
+    /// The body error that stopped the read came from the URL query string, not the body
+    /// (its message says so).
+    pub(crate) fn abort_from_query(&mut self) {
+        self.abort_in_query = true;
+    }
+
+    /// How many unknown parameters were met so far, reported or let through.
+    #[inline]
+    pub(crate) fn unknown_met(&self) -> usize {
+        self.unknown_met
     }
 
     /// How many values were counted so far.
@@ -472,7 +490,7 @@ impl<'a> Run<'a> {
 
     /// Records a problem: an error, or a warning when its definition's confidence is below
     /// the enforcement threshold. `true` for an error.
-    pub(super) fn push(
+    pub(crate) fn push(
         &mut self,
         def: &token_spec::model::ErrorDef,
         phase: Phase,
@@ -491,7 +509,7 @@ impl<'a> Run<'a> {
 
     /// [`Run::push`] for a problem of the spec's parameter `node` (which a key sent twice
     /// puts in doubt, see [`Run::into_result`]).
-    pub(super) fn push_at(
+    pub(crate) fn push_at(
         &mut self,
         node: NodeId,
         def: &token_spec::model::ErrorDef,
@@ -508,7 +526,7 @@ impl<'a> Run<'a> {
 
     /// A generic error on a parameter, which is then failed; `true` for an error, `false`
     /// for a warning (the parameter is then judged on).
-    pub(super) fn generic(
+    pub(crate) fn generic(
         &mut self,
         which: Generic,
         phase: Phase,
@@ -567,7 +585,7 @@ impl<'a> Run<'a> {
         self.rule_with_limit(rule, Some(value), None, None, i64::try_from(limit).ok())
     }
 
-    pub(super) fn rule_with(
+    pub(crate) fn rule_with(
         &mut self,
         rule: usize,
         value: Option<&str>,
@@ -577,7 +595,7 @@ impl<'a> Run<'a> {
         self.rule_with_limit(rule, value, values, at, None)
     }
 
-    pub(super) fn rule_with_limit(
+    pub(crate) fn rule_with_limit(
         &mut self,
         rule: usize,
         value: Option<&str>,
@@ -679,7 +697,7 @@ impl<'a> Run<'a> {
     }
 
     /// A value of the wrong shape: a dictionary or list where a single value belongs.
-    pub(super) fn not_scalar(&mut self, at: At<'_>) {
+    pub(crate) fn not_scalar(&mut self, at: At<'_>) {
         self.generic(
             Generic::ParameterInvalidScalar,
             Phase::Types,
@@ -689,7 +707,7 @@ impl<'a> Run<'a> {
     }
 
     /// A value where an object (or map) belongs.
-    pub(super) fn not_object(&mut self, node: NodeId) {
+    pub(crate) fn not_object(&mut self, node: NodeId) {
         self.generic(
             Generic::ParameterInvalidObject,
             Phase::Types,
@@ -699,7 +717,7 @@ impl<'a> Run<'a> {
     }
 
     /// A value where a list belongs.
-    pub(super) fn not_array(&mut self, node: NodeId) {
+    pub(crate) fn not_array(&mut self, node: NodeId) {
         self.generic(
             Generic::ParameterInvalidArray,
             Phase::Types,
@@ -711,7 +729,7 @@ impl<'a> Run<'a> {
 
 /// What [`Run::judge`] found.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub(crate) enum Verdict {
     /// The value may go on to its rules.
     Pass,
     /// `""` unset it.
@@ -722,10 +740,10 @@ pub(super) enum Verdict {
 
 /// What a message may quote besides the parameter.
 #[derive(Default)]
-pub(super) struct Extra<'v> {
-    pub(super) value: Option<&'v str>,
-    pub(super) values: Option<String>,
-    pub(super) limit: Option<i64>,
+pub(crate) struct Extra<'v> {
+    pub(crate) value: Option<&'v str>,
+    pub(crate) values: Option<String>,
+    pub(crate) limit: Option<i64>,
 }
 
 /// What a value of a learned parameter stands for.
@@ -740,7 +758,7 @@ pub(crate) enum LearnTarget {
 }
 
 /// An enum's values for a message: `a, b, or c` (`a or b` for two).
-pub(super) fn values_text(values: &[String]) -> String {
+pub(crate) fn values_text(values: &[String]) -> String {
     match values {
         [] => String::new(),
         [one] => one.clone(),
@@ -768,12 +786,12 @@ pub use crate::scan::form::Seg;
 /// A body error's message for one found in the URL query string.
 /// Whether one of two bracket paths is the other or inside it (`card` and
 /// `card[number]`).
-pub(super) fn related(a: &str, b: &str) -> bool {
+pub(crate) fn related(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     long.starts_with(short) && matches!(long.as_bytes().get(short.len()), None | Some(b'['))
 }
 
-pub(super) fn in_query(message: &str) -> String {
+pub(crate) fn in_query(message: &str) -> String {
     let rest = [
         "Invalid form body: ",
         "Invalid request body: ",

@@ -7,8 +7,8 @@ use token_spec::NodeId;
 use crate::parse_error::ParseErrorKind;
 use crate::scan::form::Seg;
 
-use super::run::{Run, spec};
-use super::slot::{
+use super::record::{Run, spec};
+use crate::engine::slot::{
     ArraySlot, ArrayTy, Item, ListState, MapSlot, MapState, ObjectSlot, ObjectTy, Shape, Slot,
     Text, Unset,
 };
