@@ -124,8 +124,13 @@ fn run<'de, T>(
     opts: &Options,
     then: impl FnOnce(&mut RequestState<'de>, Kind, Warnings) -> Result<Accepted<T>, Errors>,
 ) -> Result<Accepted<T>, Errors> {
-    let mut run = Run::new(ctx, &opts.limits, opts.unknown_params, opts.enforce)
-        .with_runtime(opts.runtime_spec.as_deref());
+    let mut run = Run::new(
+        ctx,
+        &opts.limits,
+        opts.unknown_params,
+        opts.enforce,
+        opts.runtime_spec.as_deref(),
+    );
     let mut root = RequestState::default();
     let query = !input.query.is_empty();
     match (input.format, query) {

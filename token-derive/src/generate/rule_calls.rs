@@ -57,6 +57,28 @@ pub(super) fn card_number_read(strip: &str) -> TokenStream {
     quote!(let card_number = #v::rules::card_number(t, #strip);)
 }
 
+/// The state field that keeps the reading of the card number `number` for a sibling's
+/// `cvc_length_by_brand` rule (which then reads no digit again): when the number's local
+/// rules read it (`card_number`) with the strip that rule reads it with. Its put sets the
+/// field to that reading when the value passes its type, to `None` else, so the field is
+/// always the reading of the slot's text or `None` (the rule then reads the text).
+pub(super) fn card_number_kept(spec: &Spec, number: NodeId) -> Option<proc_macro2::Ident> {
+    let node = spec.node(number);
+    let local = node
+        .rules
+        .iter()
+        .map(|&r| &spec.rules[r].check)
+        .filter(|c| c.is_local());
+    let strip = card_number_strip(local)?;
+    spec.rules
+        .iter()
+        .any(|r| {
+            matches!(&r.check, Check::CvcLengthByBrand { number: n, strip: s, .. }
+                if *n == number && s == strip)
+        })
+        .then(|| format_ident!("__card_number_{}", node.name))
+}
+
 /// The call of a local rule (one that judges the value alone) on `t`, as a condition that is
 /// true when the value fails. With `card` (the strip of the value's card number, read once as
 /// `card_number`), the card rules of that strip judge that reading instead of the text.
@@ -203,12 +225,23 @@ pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> Toke
             let (f, nf) = (field(spec, target), field(spec, *number));
             let n_failed = node_const(spec, *number);
             let table = brand_table(brands);
+            // The number's own reading when its put kept one (the same text, the same
+            // strip), else its text read here.
+            let read = match card_number_kept(spec, *number) {
+                Some(kept) => quote! {
+                    match self.#kept {
+                        ::core::option::Option::Some(n) => ::core::option::Option::Some(n),
+                        ::core::option::Option::None => self.#nf.text().and_then(|n| #v::rules::card_number(n, #strip)),
+                    }
+                },
+                None => quote!(self.#nf.text().and_then(|n| #v::rules::card_number(n, #strip))),
+            };
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
                     && !#t_failed
                 {
-                    let number = if run.failed(#n_failed) { #none } else { self.#nf.text() };
-                    if !#v::rules::cvc_length_by_brand(t, number, #strip, #table) {
+                    let number = if run.failed(#n_failed) { #none } else { #read };
+                    if !#v::rules::cvc_length_by_brand_of(t, number.as_ref(), #table) {
                         run.rule(#idx, ::core::option::Option::Some(t));
                     }
                 }

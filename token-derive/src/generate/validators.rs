@@ -8,7 +8,7 @@ use token_spec::{Check, NodeId, Spec, Ty};
 use super::ids::{gate_const, kind_const, lit_usize, node_const, rule_const, v};
 use super::names::{field, field_ident, state_name};
 use super::rule_calls::{
-    card_number_read, card_number_strip, kind_logic, local_rule_fails, scope_rule,
+    card_number_kept, card_number_read, card_number_strip, kind_logic, local_rule_fails, scope_rule,
 };
 
 /// What `""` means for a node (or its items): refused, accepted, or forbidden by the
@@ -200,12 +200,23 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
             }
         })
         .collect();
+    // A sibling's CVC rule reads the reading this put keeps (`None` unless the value
+    // passed its type).
+    let (forget, keep) = match card_number_kept(spec, child) {
+        Some(kept) => (
+            quote!(self.#kept = ::core::option::Option::None;),
+            quote!(self.#kept = card_number;),
+        ),
+        None => (quote!(), quote!()),
+    };
     let body = if rules.is_empty() {
         quote! { let _ = run.scalar(&mut self.#f, #n, value, #ty, #unset); }
     } else {
         quote! {
+            #forget
             if let ::core::option::Option::Some(t) = run.scalar(&mut self.#f, #n, value, #ty, #unset) {
                 #read_card
+                #keep
                 #(#rules)*
             }
         }
@@ -279,6 +290,9 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
         match field_of(spec, c) {
             Field::Scalar => {
                 fields.push(quote!(pub #f: #v::Slot<'de>,));
+                if let Some(kept) = card_number_kept(spec, c) {
+                    fields.push(quote!(pub #kept: ::core::option::Option<#v::checks::CardNumber>,));
+                }
                 puts.push(put_method(spec, c));
                 let put = format_ident!("put_{}", child.name);
                 form_arms.push(quote! {

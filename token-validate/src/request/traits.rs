@@ -96,7 +96,7 @@ pub(crate) fn validate_params<'de>(
         max_array_len: usize::MAX,
         ..Limits::default()
     };
-    let mut run = Run::new(ctx, &limits, UnknownParams::Reject, Confidence::L);
+    let mut run = Run::new(ctx, &limits, UnknownParams::Reject, Confidence::L, None);
     let mut root = RequestState::default();
     write(&mut Feeder {
         run: &mut run,

@@ -182,15 +182,19 @@ pub fn cvc_length_by_brand(
     strip: &str,
     brands: &BrandTable,
 ) -> bool {
+    let number = number.and_then(|n| CardNumber::read(n, strip));
+    cvc_length_by_brand_of(cvc, number.as_ref(), brands)
+}
+
+/// `cvc_length_by_brand` on a card number already read with the rule's `strip` (see
+/// [`card_number`]; `None` when it is absent, failed its own rules or could not be read).
+pub fn cvc_length_by_brand_of(cvc: &str, number: Option<&CardNumber>, brands: &BrandTable) -> bool {
     if !cvc.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     let len = cvc.len();
     let fits = |lengths: &[u8]| lengths.iter().any(|l| usize::from(*l) == len);
-    match number
-        .and_then(|n| CardNumber::read(n, strip))
-        .and_then(|n| n.brand(brands))
-    {
+    match number.and_then(|n| n.brand(brands)) {
         Some(brand) => fits(&brand.lengths),
         None => brands.brands.iter().any(|b| fits(&b.lengths)),
     }
@@ -358,6 +362,14 @@ mod tests {
                 "{text:?}"
             );
             assert_eq!(luhn_of(n), luhn(text, strip), "{text:?}");
+            // The CVC rule on the number's reading (what the generated state keeps).
+            for cvc in ["", "12", "123", "1234", "12345", "12a"] {
+                assert_eq!(
+                    cvc_length_by_brand_of(cvc, n, &brands),
+                    cvc_length_by_brand(cvc, Some(text), strip, &brands),
+                    "{text:?} {cvc:?}"
+                );
+            }
         }
     }
 

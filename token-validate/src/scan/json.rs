@@ -284,11 +284,7 @@ impl<'de> Scanner<'de> {
             return Err(self.err_peek(ErrorCode::EofWhileParsingValue));
         };
         match c {
-            b'"' => {
-                let start = self.pos;
-                self.pos += 1;
-                self.string(start).map(Token::Str)
-            }
+            b'"' => self.string(self.pos).map(Token::Str),
             b'{' | b'[' => {
                 if self.depth >= self.max_depth {
                     return Err(self.err_peek(ErrorCode::RecursionLimitExceeded));
@@ -314,6 +310,22 @@ impl<'de> Scanner<'de> {
     /// [`Scanner::colon`] or [`Scanner::value`]); `None` at the closing `}`, which is read.
     #[inline]
     pub fn next_key(&mut self) -> Result<Option<Str<'de>>, Error> {
+        // The usual case, a compact body: the key's quote right here (the first member) or
+        // right after the `,`. Anything else (white space, `}`, an error) reads as below.
+        let b = self.bytes();
+        let quote = match (self.expect, b.get(self.pos)) {
+            (Expect::First, Some(b'"')) => self.pos,
+            (Expect::Plain, Some(b',')) if b.get(self.pos + 1) == Some(&b'"') => self.pos + 1,
+            _ => return self.next_key_spaced(),
+        };
+        let key = self.string(quote)?;
+        self.expect = Expect::Colon;
+        Ok(Some(key))
+    }
+
+    /// [`Scanner::next_key`] in general: white space, the closing `}`, errors.
+    #[inline(never)]
+    fn next_key_spaced(&mut self) -> Result<Option<Str<'de>>, Error> {
         let Some(c) = self.peek_ws() else {
             return Err(self.err_peek(ErrorCode::EofWhileParsingObject));
         };
@@ -336,9 +348,7 @@ impl<'de> Scanner<'de> {
         } else {
             return Err(self.err_peek(ErrorCode::ExpectedObjectCommaOrEnd));
         }
-        let start = self.pos;
-        self.pos += 1;
-        let key = self.string(start)?;
+        let key = self.string(self.pos)?;
         self.expect = Expect::Colon;
         Ok(Some(key))
     }
@@ -556,20 +566,22 @@ impl<'de> Scanner<'de> {
         Ok(())
     }
 
-    /// A string whose opening quote is at `start` and was read: up to and with its closing
-    /// quote, escapes checked (serde_json's `parse_str`, which refuses lone surrogates).
+    /// A string whose opening quote is at `start` (not read yet): up to and with its
+    /// closing quote, escapes checked (serde_json's `parse_str`, which refuses lone
+    /// surrogates). The position is kept in a local and stored once.
     #[inline(always)]
     fn string(&mut self, start: usize) -> Result<Str<'de>, Error> {
         let b = self.bytes();
-        self.pos = find(b, self.pos, [b'"', b'\\'], 0x20);
-        if b.get(self.pos) == Some(&b'"') {
-            self.pos += 1;
+        let end = find(b, start + 1, [b'"', b'\\'], 0x20);
+        if b.get(end) == Some(&b'"') {
+            self.pos = end + 1;
             return Ok(Str {
-                raw: self.text.get(start + 1..self.pos - 1).unwrap_or_default(),
+                raw: self.text.get(start + 1..end).unwrap_or_default(),
                 escaped: false,
                 start,
             });
         }
+        self.pos = end;
         self.string_slow(start)
     }
 

@@ -182,12 +182,16 @@ pub struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    /// A run in this context, with these limits and this policy for unknown parameters.
+    /// A run in this context, with these limits, this policy for unknown parameters, this
+    /// enforcement threshold and the parameters learned from a newer Stripe OpenAPI
+    /// document, if any. (One constructor, built in place: a builder method taking `self`
+    /// copied the run's 600-odd bytes once more per request.)
     pub(crate) fn new(
         ctx: &'a Context,
         limits: &'a Limits,
         unknown: UnknownParams,
         enforce: Confidence,
+        runtime: Option<&'a RuntimeSpec>,
     ) -> Self {
         let nodes = spec().nodes().len();
         Run {
@@ -210,17 +214,11 @@ impl<'a> Run<'a> {
             error_nodes: Vec::new(),
             unknowns: KeySet::default(),
             unknown_met: 0,
-            runtime: None,
+            runtime,
             runtime_used: Vec::new(),
             before: crate::api_version::gates_before(ctx.api_version(), &spec().gates),
             gated: NodeSet::new(nodes),
         }
-    }
-
-    /// With the parameters learned from a newer Stripe OpenAPI document.
-    pub(crate) fn with_runtime(mut self, runtime: Option<&'a RuntimeSpec>) -> Self {
-        self.runtime = runtime;
-        self
     }
 
     /// The learned parameters the request sent (their top-most paths, as sent first).
