@@ -866,17 +866,31 @@ mod tests {
 
     proptest::proptest! {
         /// The byte paths of [`path`] (a plain path quoted as it is, an ASCII key masked
-        /// byte by byte) answer what the character-by-character path does.
+        /// byte by byte) answer what the character-by-character path does: lower and upper
+        /// case, digits across brackets and underscores, pair characters, `%`, `-`, `~`,
+        /// control characters, DEL, and non-ASCII letters and digits (which take the
+        /// character path).
         #[test]
-        fn path_agrees(key in "([a-z]{1,45}|[0-9]{1,4}|[\\[\\]_= .]|é){0,30}") {
+        fn path_agrees(
+            key in "([a-z]{1,45}|[A-Z]{1,8}|[0-9]{1,4}|[\\[\\]_= .%~&;\"-]|[\\x00-\\x1f\\x7f]|é|٣|３|²){0,30}"
+        ) {
+            proptest::prop_assert_eq!(path(&key), path_by_chars(&key));
+        }
+
+        /// The same on any ASCII text up to 140 characters (past the quote's cap).
+        #[test]
+        fn path_agrees_on_any_ascii(key in "[\\x00-\\x7f]{0,140}") {
             proptest::prop_assert_eq!(path(&key), path_by_chars(&key));
         }
 
         /// The fast path, where it answers, answers what the character-by-character path
-        /// does: texts around the cap, with digits, separators, pair characters and some
-        /// non-ASCII and control characters.
+        /// does: texts around the cap, with every digit, separators, every pair character
+        /// (`=`, `;`, `&`, brackets, JSON's `"`, `:` and `,`), non-ASCII letters and digits,
+        /// and control characters.
         #[test]
-        fn plain_text_agrees(text in "(1{1,12}|[ \\-]|a{1,20}|[=;é\n%:]){0,15}") {
+        fn plain_text_agrees(
+            text in "([0-9]{1,12}|[ \\-_./]|[a-zA-Z]{1,20}|[=;&\\[\\]\",é٣\n\t\\x00\\x7f%:]){0,15}"
+        ) {
             if let Some(plain) = plain_text(&text, MAX_VALUE_CHARS) {
                 proptest::prop_assert_eq!(plain, masked_text(&text, MAX_VALUE_CHARS, 0, 0));
             }
