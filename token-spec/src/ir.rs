@@ -447,6 +447,17 @@ pub struct Spec {
     /// The answers of the HTTP layer by name (`rules.json` `http`; the loader makes sure
     /// every name of [`crate::HTTP_ERRORS`] is there).
     pub http: BTreeMap<String, HttpErrorDef>,
+    /// Each node's name as the set of its bytes (see [`name_mask`]), by node index: what
+    /// [`Spec::suggest_child`] compares first.
+    pub(crate) name_masks: Vec<u64>,
+}
+
+/// Which bytes a name holds, a bit each (`b % 64`): an edit changes at most two bits, so
+/// names whose bits differ by more than twice the allowed edits are too far apart, found
+/// without computing a distance (ASCII only: an edit of a non-ASCII character changes
+/// several bytes).
+pub(crate) fn name_mask(s: &str) -> u64 {
+    s.bytes().fold(0u64, |m, b| m | 1 << (b % 64))
 }
 
 impl Spec {
@@ -485,12 +496,10 @@ impl Spec {
     pub fn suggest_child(&self, parent: NodeId, segment: &str) -> Option<&str> {
         let len = segment.chars().count();
         let allowed = (len / 4).clamp(1, 3);
-        // Which bytes a name holds, a bit each (`b % 64`): an edit changes at most two bits,
-        // so names whose bits differ from the segment's by more than twice the allowed edits
-        // are too far, found without computing a distance. (ASCII only: an edit of a
-        // non-ASCII character changes several bytes.)
-        let mask = |s: &str| s.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
-        let seg_mask = segment.is_ascii().then(|| mask(segment));
+        // The names' byte sets ([`name_mask`]) rule most siblings out before a distance.
+        let seg_mask = segment.is_ascii().then(|| name_mask(segment));
+        let mut table = [0; 128];
+        let pattern = crate::suggest::Pattern::new(segment, &mut table);
         let mut best: Option<(usize, &str)> = None;
         for &c in &self.node(parent).children {
             // A closer name than the best so far, or nothing.
@@ -506,11 +515,11 @@ impl Spec {
             }
             if let Some(m) = seg_mask
                 && name.is_ascii()
-                && (m ^ mask(name)).count_ones() as usize > 2 * within
+                && (m ^ self.name_masks[c.index()]).count_ones() as usize > 2 * within
             {
                 continue;
             }
-            let Some(d) = crate::suggest::distance_within(segment, name, within) else {
+            let Some(d) = pattern.distance_within(name, within) else {
                 continue;
             };
             if d > 0 {

@@ -79,6 +79,78 @@ fn banded<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// One name compared with many others (an unknown segment with every sibling), prepared
+/// once: for an ASCII name of at most 64 bytes, the positions of each byte as bit masks, so
+/// that each comparison is Hyyrö's bit-parallel Levenshtein distance (one pass over the
+/// other name, a few word operations per byte) instead of a table. Any other name is
+/// compared by [`distance_within`].
+pub(crate) struct Pattern<'a> {
+    text: &'a str,
+    /// The bit mask of each ASCII byte's positions in `text`; `None` when `text` is not
+    /// ASCII or is longer than 64 bytes.
+    peq: Option<&'a [u64; 128]>,
+}
+
+impl<'a> Pattern<'a> {
+    /// `text` prepared in `table` (the caller's, so that the 1 KiB table is written in
+    /// place rather than moved).
+    pub(crate) fn new(text: &'a str, table: &'a mut [u64; 128]) -> Self {
+        let peq = (text.is_ascii() && text.len() <= 64).then(|| {
+            *table = [0; 128];
+            for (i, b) in text.bytes().enumerate() {
+                table[usize::from(b)] |= 1 << i;
+            }
+            &*table
+        });
+        Pattern { text, peq }
+    }
+
+    /// [`distance_within`] of the prepared name and `other`: the same answer.
+    pub(crate) fn distance_within(&self, other: &str, max: usize) -> Option<usize> {
+        let (Some(peq), true) = (self.peq, other.is_ascii()) else {
+            return distance_within(self.text, other, max);
+        };
+        let (m, n) = (self.text.len(), other.len());
+        if n > 64 || m.abs_diff(n) > max {
+            return None;
+        }
+        let d = if m == 0 {
+            n
+        } else {
+            bit_parallel(peq, m, other.as_bytes())
+        };
+        (d <= max).then_some(d)
+    }
+}
+
+/// The Levenshtein distance of a pattern of `m` (1 to 64) ASCII bytes, given by the masks
+/// of its bytes' positions, and the ASCII `text` (Hyyrö 2003, the global form: the top row
+/// grows by one per byte of `text`). The vertical deltas of the current column are `pv`
+/// (+1) and `mv` (-1); `score` follows the last row.
+fn bit_parallel(peq: &[u64; 128], m: usize, text: &[u8]) -> usize {
+    let last = 1u64 << (m - 1);
+    let mut pv = u64::MAX;
+    let mut mv = 0u64;
+    let mut score = m;
+    for &c in text {
+        let eq = peq[usize::from(c & 0x7f)];
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let mut ph = mv | !(xh | pv);
+        let mut mh = pv & xh;
+        if ph & last != 0 {
+            score += 1;
+        } else if mh & last != 0 {
+            score -= 1;
+        }
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+    }
+    score
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +196,40 @@ mod tests {
             }
         }
         assert_eq!(distance_within(&"a".repeat(65), "a", 3), None);
+        for a in words {
+            let mut table = [0; 128];
+            let p = Pattern::new(a, &mut table);
+            for b in words {
+                for max in 0..5 {
+                    assert_eq!(
+                        p.distance_within(b, max),
+                        distance_within(a, b, max),
+                        "{a:?} {b:?} {max}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The prepared pattern answers what the banded table does, on ASCII names of
+        /// up to 70 bytes (past the 64 that either compares), any `max`.
+        #[test]
+        fn pattern_agrees(
+            a in "[a-e_\\[\\]]{0,70}",
+            b in "[a-e_\\[\\]]{0,70}",
+            max in 0usize..70,
+        ) {
+            let mut table = [0; 128];
+            proptest::prop_assert_eq!(Pattern::new(&a, &mut table).distance_within(&b, max), distance_within(&a, &b, max));
+        }
+
+        /// And Levenshtein's distance itself (strsim's), within 64 bytes.
+        #[test]
+        fn pattern_is_levenshtein(a in "[a-d]{0,64}", b in "[a-d]{0,64}") {
+            let d = strsim_distance(&a, &b);
+            let mut table = [0; 128];
+            proptest::prop_assert_eq!(Pattern::new(&a, &mut table).distance_within(&b, 64), Some(d));
+        }
     }
 }

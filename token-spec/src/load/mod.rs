@@ -189,6 +189,10 @@ impl Spec {
         if !errors.is_empty() {
             return Err(SpecErrors(errors));
         }
+        let name_masks = nodes
+            .iter()
+            .map(|n| crate::ir::name_mask(&n.name))
+            .collect();
         Ok(Spec {
             api_version: structure.api_version.clone(),
             source: structure.source.clone(),
@@ -201,6 +205,7 @@ impl Spec {
             booleans: rules.booleans.clone(),
             gates,
             http: rules.http.clone(),
+            name_masks,
         })
     }
 }
