@@ -159,7 +159,7 @@ fn read_pair<'de, S: State<'de>>(
     let mut segs = Segs::new();
     key.segments(max_depth, &mut segs)?;
     let value = pair.value(&key, &mut [])?.into_cow();
-    if !run.count_param(pair.start, || key.as_str().to_string()) {
+    if !run.count_param(|| (pair.start, key.as_str().to_string())) {
         return Ok(());
     }
     run.pair_at(pair.start);

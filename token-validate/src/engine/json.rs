@@ -104,25 +104,15 @@ fn stop_here(run: &mut Run<'_>, sc: &Scanner<'_>, kind: ParseErrorKind, at: &JPa
     Stop::Limit
 }
 
-/// Counts the value just read against the parameter limit. Under the limit (every value of
-/// a body that passes) the error's offset is not worked out: that is [`count_over`]'s.
+/// Counts the value just read against the parameter limit (past it, the body error at the
+/// value's last byte).
 #[inline]
 fn count(run: &mut Run<'_>, sc: &Scanner<'_>, at: &JPath<'_>) -> Result<(), Stop> {
-    if run.params() < run.limits().max_params {
-        // Counted: no error, so no offset or key is read.
-        run.count_param(0, String::new);
-        return Ok(());
+    if run.count_param(|| (sc.last_offset(), at.key().unwrap_or_default())) {
+        Ok(())
+    } else {
+        Err(Stop::Limit)
     }
-    Err(count_over(run, sc, at))
-}
-
-/// The value just read is one past the parameter limit: the body error, at its last byte.
-#[cold]
-#[inline(never)]
-fn count_over(run: &mut Run<'_>, sc: &Scanner<'_>, at: &JPath<'_>) -> Stop {
-    let counted = run.count_param(sc.last_offset(), || at.key().unwrap_or_default());
-    debug_assert!(!counted, "count_over is called at the limit");
-    Stop::Limit
 }
 
 /// Counts an object or array that turned out to hold nothing (no value was counted inside

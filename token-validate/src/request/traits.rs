@@ -67,7 +67,7 @@ impl<'de> ParamSink<'de> for Feeder<'_, '_, 'de> {
         if self.run.aborted() || path.is_empty() {
             return;
         }
-        if !self.run.count_param(0, || path.join("/")) {
+        if !self.run.count_param(|| (0, path.join("/"))) {
             return;
         }
         let segs: smallvec::SmallVec<[Seg<'_, 'de>; 8]> = path

@@ -475,15 +475,24 @@ impl<'a> Run<'a> {
     }
 
     /// Counts one value against the parameter limit; `false` (and a body error) past it.
+    /// `at` gives the error's offset and key: called only past the limit, so a body under
+    /// it never works them out.
     #[inline]
-    pub(crate) fn count_param(&mut self, offset: usize, key: impl FnOnce() -> String) -> bool {
+    pub(crate) fn count_param(&mut self, at: impl FnOnce() -> (usize, String)) -> bool {
         if self.params >= self.limits.max_params {
-            let limit = self.limits.max_params;
-            self.abort_at(ParseErrorKind::TooManyParams { limit }, offset, Some(key()));
+            self.too_many_params(at());
             return false;
         }
         self.params += 1;
         true
+    }
+
+    /// The body error of the value one past the parameter limit, at `offset` under `key`.
+    #[cold]
+    #[inline(never)]
+    fn too_many_params(&mut self, (offset, key): (usize, String)) {
+        let limit = self.limits.max_params;
+        self.abort_at(ParseErrorKind::TooManyParams { limit }, offset, Some(key));
     }
 
     // ---- errors on parameters ---------------------------------------------------------
