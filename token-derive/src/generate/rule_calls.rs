@@ -227,14 +227,10 @@ pub(super) fn scope_rule(spec: &Spec, index: usize, siblings: &[NodeId]) -> Toke
             let table = brand_table(brands);
             // The number's own reading when its put kept one (the same text, the same
             // strip), else its text read here.
+            let read_text = quote!(self.#nf.text().and_then(|n| #v::rules::card_number(n, #strip)));
             let read = match card_number_kept(spec, *number) {
-                Some(kept) => quote! {
-                    match self.#kept {
-                        ::core::option::Option::Some(n) => ::core::option::Option::Some(n),
-                        ::core::option::Option::None => self.#nf.text().and_then(|n| #v::rules::card_number(n, #strip)),
-                    }
-                },
-                None => quote!(self.#nf.text().and_then(|n| #v::rules::card_number(n, #strip))),
+                Some(kept) => quote!(self.#kept.or_else(|| #read_text)),
+                None => read_text,
             };
             quote! {
                 if let ::core::option::Option::Some(t) = self.#f.text()
