@@ -4,7 +4,8 @@
 use crate::id::NodeId;
 use crate::ir::{Spec, Ty};
 
-/// A bracket key (`person[metadata][2024]`) walked through the spec one segment at a time,
+/// A bracket key (`person[metadata][2024]`) walked through the spec one segment at a time
+/// from the request's root (its first segment is a top-level parameter's name),
 /// to tell a map's keys from array indexes: every segment right under a map parameter is a
 /// key, digits or not (`person[metadata][2024]=x` sets the key `2024`), while under an
 /// array a segment of ASCII digits is an index and `[]` a push. A key the spec does not
@@ -12,7 +13,8 @@ use crate::ir::{Spec, Ty};
 ///
 /// ```
 /// let spec = token_spec::bundled();
-/// let mut walk = spec.walk("person");
+/// let mut walk = spec.walk();
+/// assert!(!walk.next_is_map_key("person"));
 /// assert!(!walk.next_is_map_key("metadata"));
 /// assert!(walk.next_is_map_key("2024"));
 /// ```
@@ -23,11 +25,12 @@ pub struct KeyWalk<'s> {
 }
 
 impl Spec {
-    /// Starts walking a key at its first segment (a top-level parameter's name).
-    pub fn walk(&self, first: &str) -> KeyWalk<'_> {
+    /// Starts walking a key at the request's root: its first segment is then a top-level
+    /// parameter's name (never a map's key).
+    pub fn walk(&self) -> KeyWalk<'_> {
         KeyWalk {
             spec: self,
-            at: self.lookup(first),
+            at: Some(NodeId::ROOT),
         }
     }
 }
@@ -62,9 +65,11 @@ impl KeyWalk<'_> {
 mod tests {
     use crate::bundled;
 
-    /// Walks a key's segments after the first: which of them are map keys.
+    /// Walks a key's segments after the first: which of them are map keys (the first, a
+    /// top-level name, never is).
     fn keys(path: &[&str]) -> Vec<bool> {
-        let mut walk = bundled().walk(path[0]);
+        let mut walk = bundled().walk();
+        assert!(!walk.next_is_map_key(path[0]), "{path:?}");
         path[1..].iter().map(|s| walk.next_is_map_key(s)).collect()
     }
 

@@ -74,15 +74,13 @@ fn key_segs<'k>(
     key: &str,
     limits: &Limits,
 ) -> Result<Vec<KeySeg<'k>>, ParseError> {
-    let mut walk = None;
+    let mut walk = token_spec::bundled().walk();
     segs.iter()
         .enumerate()
         .map(|(i, s)| {
             let span = s.raw.0 as usize..s.raw.1 as usize;
-            if i == 0 {
-                walk = Some(token_spec::bundled().walk(s.text));
-            }
-            let seg = if i == 0 || walk.as_mut().is_some_and(|w| w.next_is_map_key(s.text)) {
+            // The walk steps over every segment; the first is always a name.
+            let seg = if walk.next_is_map_key(s.text) || i == 0 {
                 Step::Name(s.text)
             } else if s.text.is_empty() {
                 Step::Push
@@ -132,15 +130,13 @@ impl<'a> ParamSink<'a> for TreeBuilder {
             max_params: usize::MAX,
             ..Limits::default()
         };
-        let mut walk = None;
+        let mut walk = token_spec::bundled().walk();
         let segs: Vec<KeySeg<'_>> = path
             .iter()
             .enumerate()
             .map(|(i, s)| KeySeg {
-                seg: if i == 0 {
-                    walk = Some(token_spec::bundled().walk(s));
-                    Step::Name(s)
-                } else if walk.as_mut().is_some_and(|w| w.next_is_map_key(s)) {
+                // The walk steps over every segment; the first is always a name.
+                seg: if walk.next_is_map_key(s) || i == 0 {
                     Step::Name(s)
                 } else if s.is_empty() {
                     Step::Push
