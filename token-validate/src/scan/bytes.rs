@@ -1,9 +1,24 @@
-//! The byte-level pieces both scanners share: [`Decoded`] strings and the word-at-a-time
-//! search [`find`].
+//! The byte-level pieces both scanners share: [`Decoded`] strings, the word-at-a-time
+//! search [`find`] and the body's one UTF-8 check [`utf8`] ([`first_bad_utf8`] for where it
+//! fails).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
+
+/// `body` as text when it is UTF-8, checked once with simdutf8 (several times std's speed
+/// on a whole body, which its basic check only says yes or no to: [`first_bad_utf8`] then
+/// says where).
+#[inline]
+pub(crate) fn utf8(body: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(body).ok()
+}
+
+/// The offset of the first byte of `body` that is not UTF-8 (its length when all is).
+#[cold]
+pub(crate) fn first_bad_utf8(body: &[u8]) -> usize {
+    std::str::from_utf8(body).map_or_else(|e| e.valid_up_to(), |_| body.len())
+}
 
 /// A string a scanner hands over: borrowed from the body when it needed no decoding,
 /// decoded into the caller's buffer when it fit, or on the heap when it did not.

@@ -43,7 +43,7 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use super::bytes::{Decoded, find};
+use super::bytes::{Decoded, find, utf8};
 use crate::parse_error::{ParseError, ParseErrorKind};
 
 /// One segment of a form key: `card`, `number` in `card[number]`.
@@ -98,7 +98,7 @@ impl<'de> Scanner<'de> {
     pub fn new(body: &'de [u8]) -> Self {
         Scanner {
             body,
-            text: simdutf8::basic::from_utf8(body).ok(),
+            text: utf8(body),
             pos: 0,
         }
     }

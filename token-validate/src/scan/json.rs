@@ -76,7 +76,7 @@
 
 use std::fmt;
 
-use super::bytes::find;
+use super::bytes::{find, first_bad_utf8, utf8};
 
 mod token;
 #[doc(inline)]
@@ -133,16 +133,11 @@ impl<'de> Scanner<'de> {
     /// bad byte).
     #[inline]
     pub fn new(body: &'de [u8]) -> Result<Self, Error> {
-        // simdutf8's check of a whole body is several times std's (the form scanner's as
-        // well); on a bad byte, std's error says where.
-        if let Ok(text) = simdutf8::basic::from_utf8(body) {
-            return Ok(Scanner::from_text(text));
-        }
-        match std::str::from_utf8(body) {
-            Ok(text) => Ok(Scanner::from_text(text)),
-            Err(e) => Err(Error {
+        match utf8(body) {
+            Some(text) => Ok(Scanner::from_text(text)),
+            None => Err(Error {
                 code: ErrorCode::InvalidUtf8,
-                offset: e.valid_up_to(),
+                offset: first_bad_utf8(body),
             }),
         }
     }
