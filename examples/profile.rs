@@ -221,4 +221,12 @@ fn scan_form(body: &[u8]) -> usize {
 fn sizes() {
     use token_validate::__private_0_2::v::Slot;
     eprintln!("slot {}", std::mem::size_of::<Slot<'static>>());
+    eprintln!(
+        "request {}, accepted request {}, result {}",
+        std::mem::size_of::<token_validate::Request>(),
+        std::mem::size_of::<token_validate::Accepted<token_validate::Request>>(),
+        std::mem::size_of::<
+            Result<token_validate::Accepted<token_validate::Request>, token_validate::Errors>,
+        >()
+    );
 }

@@ -118,12 +118,15 @@ pub struct Accepted<T> {
 
 /// Reads a request into the validators and judges it: the request's state, its kind and
 /// the warnings, or every error in Stripe's order.
-fn run<'de, T>(
+///
+/// `then` makes the answer from them in place: a typed request is a few KiB, and each move
+/// of one through a `map` is a copy of it.
+fn run<'de, R>(
     input: Input<'de>,
     ctx: &Context,
     opts: &Options,
-    then: impl FnOnce(&mut RequestState<'de>, Kind, Warnings) -> Result<Accepted<T>, Errors>,
-) -> Result<Accepted<T>, Errors> {
+    then: impl FnOnce(&mut RequestState<'de>, Kind, Warnings, Vec<String>) -> Result<R, Errors>,
+) -> Result<R, Errors> {
     let mut run = Run::new(
         ctx,
         &opts.limits,
@@ -158,10 +161,7 @@ fn run<'de, T>(
     let runtime_params = run.take_runtime_used();
     let warnings = run.into_result()?;
     let kind = root.kind().ok_or_else(no_kind)?;
-    then(&mut root, kind, warnings).map(|mut a| {
-        a.runtime_params = runtime_params;
-        a
-    })
+    then(&mut root, kind, warnings, runtime_params)
 }
 
 /// Checks a request to `POST /v1/tokens`: its body (form or JSON) and its URL query
@@ -174,11 +174,11 @@ pub fn check_request(
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<Kind>, Errors> {
-    run(input, ctx, opts, |_, kind, warnings| {
+    run(input, ctx, opts, |_, kind, warnings, runtime_params| {
         Ok(Accepted {
             value: kind,
             warnings,
-            runtime_params: Vec::new(),
+            runtime_params,
         })
     })
 }
@@ -195,16 +195,24 @@ pub fn validate_request(
     ctx: &Context,
     opts: &Options,
 ) -> Result<Accepted<Request>, Errors> {
-    run(input, ctx, opts, |root, kind, warnings| {
+    run(input, ctx, opts, |root, kind, warnings, runtime_params| {
         let warnings = one_kind_for_typed(warnings)?;
         match typed(root, kind) {
             Ok(value) => Ok(Accepted {
                 value,
                 warnings,
-                runtime_params: Vec::new(),
+                runtime_params,
             }),
             Err(e) => Err(warnings.into_errors().unwrap_or(e)),
         }
+    })
+}
+
+/// [`validate_request`]'s typed request alone, built in place (its warnings dropped).
+fn validate(input: Input<'_>, ctx: &Context, opts: &Options) -> Result<Request, Errors> {
+    run(input, ctx, opts, |root, kind, warnings, _| {
+        let warnings = one_kind_for_typed(warnings)?;
+        typed(root, kind).map_err(|e| warnings.into_errors().unwrap_or(e))
     })
 }
 
@@ -293,7 +301,7 @@ pub fn validate_form(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
 /// accepted; [`validate_request`] returns the warnings too.
 pub fn validate_form_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    validate_request(Input::form(body), ctx, opts).map(|a| a.value)
+    validate(Input::form(body), ctx, opts)
 }
 
 /// Validates a JSON body (the same parameters; numbers and booleans may be JSON values or
@@ -308,7 +316,7 @@ pub fn validate_json(body: &[u8], ctx: &Context) -> Result<Request, Errors> {
 /// Under an enforcement threshold ([`Options::enforce`]) a body with only warnings is
 /// accepted; [`validate_request`] returns the warnings too.
 pub fn validate_json_with(body: &[u8], ctx: &Context, opts: &Options) -> Result<Request, Errors> {
-    validate_request(Input::json(body), ctx, opts).map(|a| a.value)
+    validate(Input::json(body), ctx, opts)
 }
 
 /// Validates a form-encoded body with the whole spec, as [`validate_form`] does, then builds
