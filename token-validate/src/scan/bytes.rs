@@ -123,3 +123,52 @@ pub(crate) fn find<const N: usize>(
     }
     bytes.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+    use proptest::prelude::*;
+
+    /// What `find` answers, a byte at a time.
+    fn naive<const N: usize>(bytes: &[u8], from: usize, set: [u8; N], below: u8) -> usize {
+        (from..bytes.len())
+            .find(|&i| set.contains(&bytes[i]) || bytes[i] < below)
+            .unwrap_or(bytes.len())
+    }
+
+    /// Bytes drawn mostly from the ones searched for, so that matches sit everywhere:
+    /// in whole words, in the last partial word, and nowhere.
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(b'"'),
+                Just(b'\\'),
+                Just(b'&'),
+                Just(b'['),
+                Just(0u8),
+                Just(0x1f),
+                Just(0x20),
+                Just(0xff),
+                any::<u8>(),
+                b'a'..=b'z',
+                b'a'..=b'z',
+                b'a'..=b'z',
+            ],
+            0..40,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn find_agrees(b in bytes(), from in 0usize..44) {
+            let from = from.min(b.len());
+            prop_assert_eq!(find(&b, from, [b'"', b'\\'], 0x20), naive(&b, from, [b'"', b'\\'], 0x20));
+            prop_assert_eq!(find(&b, from, [b'[', b']'], 0), naive(&b, from, [b'[', b']'], 0));
+            prop_assert_eq!(find(&b, from, [b'&'], 0), naive(&b, from, [b'&'], 0));
+            prop_assert_eq!(
+                find(&b, from, [b'&', b'=', b'%', b'+'], 0),
+                naive(&b, from, [b'&', b'=', b'%', b'+'], 0)
+            );
+        }
+    }
+}
