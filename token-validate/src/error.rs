@@ -194,12 +194,12 @@ impl Error {
             + 20;
         let mut message = String::with_capacity(def.message.len() + room);
         let mut rest = def.message.as_str();
-        // Byte searches: `{` and `}` are ASCII, so these are the indexes `str::find` gives,
-        // without depending on whether the char searcher is inlined here.
-        while let Some(i) = rest.bytes().position(|b| b == b'{') {
+        // Byte searches (memchr, a word or more at a time): `{` and `}` are ASCII, so these
+        // are the indexes `str::find` gives.
+        while let Some(i) = memchr::memchr(b'{', rest.as_bytes()) {
             message.push_str(&rest[..i]);
             let after = &rest[i + 1..];
-            let Some(j) = after.bytes().position(|b| b == b'}') else {
+            let Some(j) = memchr::memchr(b'}', after.as_bytes()) else {
                 message.push_str(&rest[i..]);
                 rest = "";
                 break;

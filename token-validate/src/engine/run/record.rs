@@ -770,13 +770,28 @@ pub(crate) enum LearnTarget {
 }
 
 /// An enum's values for a message: `a, b, or c` (`a or b` for two).
+/// Built in one allocation of the exact size (no `format!`, no `join`: this runs for each
+/// enum error).
 pub(crate) fn values_text(values: &[String]) -> String {
-    match values {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} or {b}"),
-        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    let Some((last, init)) = values.split_last() else {
+        return String::new();
+    };
+    let comma = if init.len() > 1 { ", or " } else { " or " };
+    let len = values.iter().map(String::len).sum::<usize>()
+        + init.len().saturating_sub(1) * ", ".len()
+        + if init.is_empty() { 0 } else { comma.len() };
+    let mut out = String::with_capacity(len);
+    for (i, v) in init.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(v);
     }
+    if !init.is_empty() {
+        out.push_str(comma);
+    }
+    out.push_str(last);
+    out
 }
 
 /// An enum's values for a message: `a, b, or c` (`a or b` for two).
@@ -830,5 +845,25 @@ mod tests {
         s.insert(300);
         assert_eq!(s.gap(301), Some(300));
         assert_eq!(IndexSet::default().gap(0), None);
+    }
+
+    #[test]
+    fn values_text_lists_as_stripe_does() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        for (values, want) in [
+            (v(&[]), ""),
+            (v(&["none"]), "none"),
+            (v(&["male", "female"]), "male or female"),
+            (v(&["existing", "none", "or"]), "existing, none, or or"),
+            (v(&["a", "b", "c", "d"]), "a, b, c, or d"),
+        ] {
+            let got = values_text(&values);
+            assert_eq!(got, want);
+            assert_eq!(
+                got.capacity(),
+                want.len(),
+                "one allocation of the exact size"
+            );
+        }
     }
 }
