@@ -197,14 +197,11 @@ pub fn validate_request(
 ) -> Result<Accepted<Request>, Errors> {
     run(input, ctx, opts, |root, kind, warnings, runtime_params| {
         let warnings = one_kind_for_typed(warnings)?;
-        match typed(root, kind) {
-            Ok(value) => Ok(Accepted {
-                value,
-                warnings,
-                runtime_params,
-            }),
-            Err(e) => Err(warnings.into_errors().unwrap_or(e)),
-        }
+        Ok(Accepted {
+            value: typed(root, kind, &warnings)?,
+            warnings,
+            runtime_params,
+        })
     })
 }
 
@@ -212,7 +209,7 @@ pub fn validate_request(
 fn validate(input: Input<'_>, ctx: &Context, opts: &Options) -> Result<Request, Errors> {
     run(input, ctx, opts, |root, kind, warnings, _| {
         let warnings = one_kind_for_typed(warnings)?;
-        typed(root, kind).map_err(|e| warnings.into_errors().unwrap_or(e))
+        typed(root, kind, &warnings)
     })
 }
 
@@ -231,13 +228,20 @@ fn one_kind_for_typed(warnings: Warnings) -> Result<Warnings, Errors> {
     }
 }
 
-/// The typed request of a valid body.
-fn typed(root: &mut RequestState<'_>, kind: Kind) -> Result<Request, Errors> {
-    root.into_request(kind).map_err(|_| {
-        Errors::invalid_body(
-            "Invalid request body: the request does not fit its token type.".to_string(),
-        )
+/// The typed request of a valid body, or the warnings as errors (`does_not_fit` when there
+/// are none).
+fn typed(root: &mut RequestState<'_>, kind: Kind, warnings: &Warnings) -> Result<Request, Errors> {
+    root.into_request(kind, |_| {
+        warnings.clone().into_errors().unwrap_or_else(does_not_fit)
     })
+}
+
+/// A valid body whose typed request cannot hold it.
+#[cold]
+fn does_not_fit() -> Errors {
+    Errors::invalid_body(
+        "Invalid request body: the request does not fit its token type.".to_string(),
+    )
 }
 
 /// Checks a form-encoded body (`application/x-www-form-urlencoded`, Stripe's bracket

@@ -153,9 +153,9 @@ pub(super) fn request_build(
                     let f = field(spec, p);
                     let e = build_expr(spec, p);
                     if body_field_required(spec, *knode, p) {
-                        quote!(#f: #v::typed::required(#e)?,)
+                        quote!(#f: #v::typed::required(#e).map_err(&mut fail)?,)
                     } else {
-                        quote!(#f: #e?,)
+                        quote!(#f: #e.map_err(&mut fail)?,)
                     }
                 })
                 .collect();
@@ -166,9 +166,15 @@ pub(super) fn request_build(
         .collect();
     quote! {
         impl<'de> RequestState<'de> {
-            /// The typed request of a valid body of this kind.
+            /// The typed request of a valid body of this kind, or `fail`'s error. Built in
+            /// the caller's result: a request is a few KiB, which a conversion of the result
+            /// afterwards would copy.
             #[doc(hidden)]
-            pub fn into_request(&mut self, kind: super::Kind) -> ::core::result::Result<super::Request, #v::typed::BuildError> {
+            pub fn into_request<E>(
+                &mut self,
+                kind: super::Kind,
+                mut fail: impl ::core::ops::FnMut(#v::typed::BuildError) -> E,
+            ) -> ::core::result::Result<super::Request, E> {
                 ::core::result::Result::Ok(match kind {
                     #(#arms)*
                 })
