@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use calls::{
     CARD_FORM, CARD_JSON, PERSON_INVALID_JSON, PERSON_JSON, ctx, form_floor, garde_model,
-    schema_errors, schema_is_valid, schema_validator,
+    scan_form, scan_json, schema_errors, schema_is_valid, schema_validator,
 };
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use token_validate::{
@@ -114,6 +114,10 @@ fn benches(c: &mut Criterion) {
         g.bench_function("ignored_any", |b| {
             b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(body)).is_ok())
         });
+        // Not a competitor: our JSON scanner alone, pulling every key and value with no
+        // check, so that the table shows how much of check_json is reading and how much is
+        // the validators.
+        g.bench_function("scan_only", |b| b.iter(|| scan_json(black_box(body))));
         g.finish();
     }
 
@@ -127,6 +131,9 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("serde_qs", |b| {
         b.iter(|| serde_qs::from_bytes::<CardTokenRequest>(black_box(body)).is_ok())
+    });
+    g.bench_function("scan_only", |b| {
+        b.iter(|| scan_form(black_box(CARD_FORM.as_bytes())))
     });
     g.bench_function("form_urlencoded", |b| {
         b.iter(|| form_floor(black_box(body)))

@@ -50,6 +50,11 @@ const ROWS: &[(&str, &str, &str)] = &[
         "ignored_any",
         "serde_json into `IgnoredAny` (tokenizing floor)",
     ),
+    (
+        "card_json",
+        "scan_only",
+        "token-validate's JSON scanner alone: every key and value, no check (not a competitor)",
+    ),
     ("person_json", "check_json", "token-validate `check_json`"),
     (
         "person_json",
@@ -72,6 +77,11 @@ const ROWS: &[(&str, &str, &str)] = &[
         "serde_json into `PersonTokenRequest`, no checks",
     ),
     ("person_json", "ignored_any", "serde_json into `IgnoredAny`"),
+    (
+        "person_json",
+        "scan_only",
+        "token-validate's JSON scanner alone (not a competitor)",
+    ),
     ("card_form", "check_form", "token-validate `check_form`"),
     (
         "card_form",
@@ -82,6 +92,11 @@ const ROWS: &[(&str, &str, &str)] = &[
         "card_form",
         "serde_qs",
         "serde_qs into `CardTokenRequest`, no checks",
+    ),
+    (
+        "card_form",
+        "scan_only",
+        "token-validate's form scanner alone: pairs, key segments, values decoded (not a competitor)",
     ),
     (
         "card_form",
@@ -121,6 +136,9 @@ fn profile_case(group: &str, bench: &str) -> Option<&'static str> {
         ("person_json", "garde") => "garde_person",
         ("person_json", "serde_json_floor") => "serde_floor_person",
         ("person_json", "ignored_any") => "ignored_any_person",
+        ("card_json", "scan_only") => "scan_card_json",
+        ("person_json", "scan_only") => "scan_person_json",
+        ("card_form", "scan_only") => "scan_card_form",
         ("card_form", "check_form") => "card_form",
         ("card_form", "validate_form") => "card_form_typed",
         ("card_form", "serde_qs") => "serde_qs",
@@ -431,6 +449,7 @@ fn main() {
         md,
         "- Every competitor is checked, before timing, to accept the valid bodies and to reject the invalid one (`sanity` in `benches/validate.rs`); `serde_qs` parses the generated `CardTokenRequest` directly.\n\
          - `check_*` and `validate_*` do more than the competitors: every rule of the spec (Luhn, brand lengths, expiry against today, CVC by brand, …), the context rules (key type and mode), Stripe's error order; `validate_*` also returns the typed request. Both read the body once, with the validators `token-derive` generates from the spec.\n\
+         - `scan_only` is not a competitor: our scanner alone reads every key and value of the same body (`scan_json`, `scan_form` in `benches/shared/calls.rs`), so the difference between it and `check_*` is what the generated validators and the run (judging, rules, Stripe's error order) cost.\n\
          - The jsonschema competitor uses the JSON Schema that `token-spec` emits (`kind_schema`), which cannot express the semantic rules; the garde structs carry length/range/Luhn/enum rules equivalent to ours.\n\
          - This machine is a 2-core VM whose timings drift between runs; compare the ratios within one run, and rerun `scripts/bench.sh` before drawing conclusions."
     );

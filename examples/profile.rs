@@ -14,9 +14,9 @@ use std::hint::black_box;
 
 use calls::{
     CARD_FORM, CARD_JSON, PERSON_INVALID_JSON, PERSON_JSON, ctx, form_floor, garde_model,
-    schema_errors, schema_is_valid, schema_validator,
+    scan_form, scan_json, schema_errors, schema_is_valid, schema_validator,
 };
-use token_validate::scan::{form, json};
+use token_validate::scan::json;
 use token_validate::{
     check_form, check_form_with, check_json, check_json_with, validate_form, validate_json,
 };
@@ -163,58 +163,6 @@ fn main() {
         };
     }
     println!("{which}: {ok}");
-}
-
-/// Every key and value of a JSON body through the JSON scanner: the bytes it hands over.
-fn scan_json(body: &[u8]) -> usize {
-    fn value(sc: &mut json::Scanner<'_>) -> Result<usize, json::Error> {
-        Ok(match sc.value()? {
-            json::Token::Object => {
-                let mut n = 0;
-                while let Some(key) = sc.next_key()? {
-                    n += key.as_bytes().len() + value(sc)?;
-                }
-                n
-            }
-            json::Token::Array => {
-                let mut n = 0;
-                while sc.next_item()? {
-                    n += value(sc)?;
-                }
-                n
-            }
-            json::Token::Str(s) => black_box(s.as_bytes()).len(),
-            json::Token::Number(n) => black_box(n.text()).len(),
-            json::Token::Bool(_) | json::Token::Null => 1,
-        })
-    }
-    let read = json::Scanner::new(body).and_then(|mut sc| {
-        let n = value(&mut sc)?;
-        sc.end().map(|()| n)
-    });
-    read.unwrap_or(0)
-}
-
-/// Every pair of a form body through the form scanner: key, segments, value (decoded into
-/// stack buffers where they hold `%` or `+`).
-fn scan_form(body: &[u8]) -> usize {
-    let mut sc = form::Scanner::new(body);
-    let (mut kb, mut vb) = ([0u8; 128], [0u8; 128]);
-    let mut n = 0;
-    while let Some(pair) = sc.next_pair() {
-        let Ok(key) = pair.key(&mut kb) else {
-            return 0;
-        };
-        let mut segs = form::Segs::new();
-        if key.segments(8, &mut segs).is_err() {
-            return 0;
-        }
-        let Ok(value) = pair.value(&key, &mut vb) else {
-            return 0;
-        };
-        n += black_box(&segs).len() + black_box(value.as_str()).len();
-    }
-    n
 }
 
 #[allow(dead_code)]

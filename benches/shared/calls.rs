@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use serde::Deserialize;
+use token_validate::scan::{form, json};
 use token_validate::{Context, Date};
 
 /// A card body with every card field (~280 bytes).
@@ -246,4 +247,56 @@ pub fn form_floor(body: &[u8]) -> usize {
     form_urlencoded::parse(body)
         .map(|(k, v)| black_box(k.len() + v.len()))
         .sum()
+}
+
+/// Every key and value of a JSON body through the JSON scanner: the bytes it hands over.
+pub fn scan_json(body: &[u8]) -> usize {
+    fn value(sc: &mut json::Scanner<'_>) -> Result<usize, json::Error> {
+        Ok(match sc.value()? {
+            json::Token::Object => {
+                let mut n = 0;
+                while let Some(key) = sc.next_key()? {
+                    n += key.as_bytes().len() + value(sc)?;
+                }
+                n
+            }
+            json::Token::Array => {
+                let mut n = 0;
+                while sc.next_item()? {
+                    n += value(sc)?;
+                }
+                n
+            }
+            json::Token::Str(s) => black_box(s.as_bytes()).len(),
+            json::Token::Number(n) => black_box(n.text()).len(),
+            json::Token::Bool(_) | json::Token::Null => 1,
+        })
+    }
+    let read = json::Scanner::new(body).and_then(|mut sc| {
+        let n = value(&mut sc)?;
+        sc.end().map(|()| n)
+    });
+    read.unwrap_or(0)
+}
+
+/// Every pair of a form body through the form scanner: key, segments, value (decoded into
+/// stack buffers where they hold `%` or `+`).
+pub fn scan_form(body: &[u8]) -> usize {
+    let mut sc = form::Scanner::new(body);
+    let (mut kb, mut vb) = ([0u8; 128], [0u8; 128]);
+    let mut n = 0;
+    while let Some(pair) = sc.next_pair() {
+        let Ok(key) = pair.key(&mut kb) else {
+            return 0;
+        };
+        let mut segs = form::Segs::new();
+        if key.segments(8, &mut segs).is_err() {
+            return 0;
+        }
+        let Ok(value) = pair.value(&key, &mut vb) else {
+            return 0;
+        };
+        n += black_box(&segs).len() + black_box(value.as_str()).len();
+    }
+    n
 }
