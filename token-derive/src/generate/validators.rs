@@ -167,6 +167,22 @@ fn array_ty(spec: &Spec, id: NodeId) -> TokenStream {
     quote!(&#v::ArrayTy { node: #n, unset: #unset, item: #item, item_unset: #item_unset })
 }
 
+/// The rules a single-value child's value is checked against as it arrives (spec order).
+fn local_rules(spec: &Spec, child: NodeId) -> Vec<usize> {
+    spec.node(child)
+        .rules
+        .iter()
+        .copied()
+        .filter(|&r| spec.rules[r].check.is_local())
+        .collect()
+}
+
+/// Whether a single-value child is only its type check (no local rule, no reading kept for
+/// a sibling): its JSON member goes through the engine's one shared `json::plain`.
+fn is_plain(spec: &Spec, child: NodeId) -> bool {
+    local_rules(spec, child).is_empty() && card_number_kept(spec, child).is_none()
+}
+
 /// The `put_<name>` method of a single-value child: its type check, then its local rules in
 /// spec order, each skipped once one fails.
 fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
@@ -177,12 +193,7 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
     let n = node_const(spec, child);
     let ty = scalar_ty(&node.ty);
     let unset = unset_of(spec, child, node.unset);
-    let local: Vec<usize> = node
-        .rules
-        .iter()
-        .copied()
-        .filter(|&r| spec.rules[r].check.is_local())
-        .collect();
+    let local = local_rules(spec, child);
     // A card number is read once for all its rules.
     let card = card_number_strip(local.iter().map(|&r| &spec.rules[r].check));
     let read_card = card.map(card_number_read);
@@ -303,15 +314,26 @@ pub(super) fn state(spec: &Spec, id: NodeId) -> TokenStream {
                         }
                     }
                 });
-                json_arms.push(quote! {
-                    #ji #guard => {
-                        #note
-                        if self.#f.is_present() {
-                            return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
+                json_arms.push(if is_plain(spec, c) {
+                    let ty = scalar_ty(&child.ty);
+                    let unset = unset_of(spec, c, child.unset);
+                    quote! {
+                        #ji #guard => {
+                            #note
+                            #v::json::plain(run, sc, &mut self.#f, #n, #depth, #ty, #unset)?
                         }
-                        match #v::json::scalar(run, sc, #depth, #v::json::JPath::Node(#n))? {
-                            #v::json::JsonScalar::Text(value) => self.#put(run, value),
-                            #v::json::JsonScalar::Shape(shape) => run.scalar_shape(&mut self.#f, #n, shape),
+                    }
+                } else {
+                    quote! {
+                        #ji #guard => {
+                            #note
+                            if self.#f.is_present() {
+                                return ::core::result::Result::Err(#v::json::duplicate(run, sc, #v::json::JPath::Node(#n)));
+                            }
+                            match #v::json::scalar(run, sc, #depth, #v::json::JPath::Node(#n))? {
+                                #v::json::JsonScalar::Text(value) => self.#put(run, value),
+                                #v::json::JsonScalar::Shape(shape) => run.scalar_shape(&mut self.#f, #n, shape),
+                            }
                         }
                     }
                 });

@@ -32,7 +32,8 @@ use std::borrow::Cow;
 use token_spec::{Generic, NodeId};
 
 use crate::engine::run::{
-    ArraySlot, ArrayTy, LearnTarget, MapSlot, ObjectSlot, ObjectTy, Run, Shape, State, Text, Unset,
+    ArraySlot, ArrayTy, LearnTarget, MapSlot, ObjectSlot, ObjectTy, Run, ScalarTy, Shape, Slot,
+    State, Text, Unset,
 };
 use crate::error::Phase;
 use crate::parse_error::{ParseErrorKind, quote_key};
@@ -474,6 +475,40 @@ pub enum JsonScalar<'de> {
     Text(Text<'de>),
     /// An object or an array.
     Shape(Shape),
+}
+
+/// A single-value parameter with no rule of its own (most of them), whose key was just
+/// read: the duplicate check, then its value into its slot. The usual member of a compact
+/// body, a string with nothing to decode, is read and judged at once
+/// ([`Scanner::compact_str_member`], [`Run::scalar_text`]); any other value goes through
+/// [`scalar`] and [`Run::scalar`], with the same verdicts, errors and offsets.
+#[inline(always)]
+pub fn plain<'de>(
+    run: &mut Run<'_>,
+    sc: &mut Scanner<'de>,
+    slot: &mut Slot<'de>,
+    node: NodeId,
+    depth: usize,
+    ty: ScalarTy,
+    unset: Unset,
+) -> Result<(), Stop> {
+    if slot.is_present() {
+        return Err(duplicate(run, sc, JPath::Node(node)));
+    }
+    if depth <= run.limits().depth()
+        && let Some(text) = sc.compact_str_member()
+    {
+        count(run, sc, &JPath::Node(node))?;
+        run.scalar_text(slot, node, text, ty, unset);
+        return Ok(());
+    }
+    match scalar(run, sc, depth, JPath::Node(node))? {
+        JsonScalar::Text(value) => {
+            let _ = run.scalar(slot, node, value, ty, unset);
+        }
+        JsonScalar::Shape(shape) => run.scalar_shape(slot, node, shape),
+    }
+    Ok(())
 }
 
 /// The value of the single-value parameter at `at`, `depth` levels deep, whose key was just

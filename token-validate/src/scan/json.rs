@@ -306,6 +306,32 @@ impl<'de> Scanner<'de> {
         }
     }
 
+    /// The usual value of a member in a compact body, read as [`Scanner::value`] reads it:
+    /// the `:` right after the key, then a string with nothing to decode (no `\\`, no
+    /// control character) whose text is returned. `None`, with nothing read, for anything
+    /// else (white space, another kind of value, an escape, an error), which
+    /// [`Scanner::value`] then reads in general.
+    #[inline(always)]
+    pub fn compact_str_member(&mut self) -> Option<&'de str> {
+        let b = self.bytes();
+        if self.expect != Expect::Colon
+            || b.get(self.pos) != Some(&b':')
+            || b.get(self.pos + 1) != Some(&b'"')
+        {
+            return None;
+        }
+        let open = self.pos + 1;
+        let end = find(b, open + 1, [b'"', b'\\'], 0x20);
+        if b.get(end) != Some(&b'"') {
+            return None;
+        }
+        // The quotes are ASCII: the slice is whole characters.
+        let text = self.text.get(open + 1..end)?;
+        self.pos = end + 1;
+        self.expect = Expect::Plain;
+        Some(text)
+    }
+
     /// In an object: the next member's key, after its `,` (the `:` is left for
     /// [`Scanner::colon`] or [`Scanner::value`]); `None` at the closing `}`, which is read.
     #[inline]

@@ -123,6 +123,36 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// [`Run::scalar`] for a text borrowed from the body, of a parameter with no rule of its
+    /// own: the usual verdict, a text that is not empty, not blank and within its type
+    /// (length under the limit in bytes, so in characters too; a listed enum value), is
+    /// reached here without the general judgement, which takes every other text.
+    #[inline(always)]
+    pub fn scalar_text<'de>(
+        &mut self,
+        slot: &mut Slot<'de>,
+        node: NodeId,
+        text: &'de str,
+        ty: ScalarTy,
+        unset: Unset,
+    ) {
+        let passes = !text.is_empty()
+            && !is_blank(text)
+            && match ty {
+                ScalarTy::String { max } | ScalarTy::FromString { max } => {
+                    max.is_none_or(|max| text.len() as u64 <= max)
+                }
+                ScalarTy::Enum(is_value) => is_value(text),
+                ScalarTy::OpenEnum => true,
+                ScalarTy::Integer { .. } | ScalarTy::Number | ScalarTy::Boolean => false,
+            };
+        if passes {
+            *slot = Slot::Value(Text::Borrowed(text));
+        } else {
+            let _ = self.scalar(slot, node, Text::Borrowed(text), ty, unset);
+        }
+    }
+
     /// A dictionary or list sent for a single-value parameter.
     pub fn scalar_shape(&mut self, slot: &mut Slot<'_>, node: NodeId, shape: Shape) {
         *slot = Slot::Shape(shape);
