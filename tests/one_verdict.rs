@@ -13,7 +13,7 @@ use serde_json::Value;
 use token_validate::token_spec::{NodeId, Ty, bundled};
 use token_validate::{
     AccountTokenRequest, BankAccountTokenRequest, CardTokenRequest, Context, CvcUpdateTokenRequest,
-    Date, PersonTokenRequest, PiiTokenRequest, Request, validate_json,
+    Date, PersonTokenRequest, PiiTokenRequest, Request, check_json, validate_json,
 };
 
 fn ctx() -> Context {
@@ -182,6 +182,113 @@ proptest! {
 }
 
 /// Every single-value parameter of the spec, alone beside a valid body of its kind, in each
+/// A seed of the parameter's kind (a top-level parameter: the first seed) with the
+/// parameter set to `value`, without the parameter's older or newer names (which serde reads
+/// as the same field); `None` when no seed is of its kind.
+fn with_param(seeds: &[Value], id: NodeId, value: Value) -> Option<Value> {
+    let spec = bundled();
+    let node = spec.node(id);
+    let segs = token_validate::token_spec::split_path(&node.path).unwrap();
+    let seed = seeds
+        .iter()
+        .find(|s| segs.len() == 1 || s.get(segs[0]).is_some_and(|k| k.is_object()))?;
+    let mut body = seed.clone();
+    let mut at = &mut body;
+    for s in &segs[..segs.len() - 1] {
+        if !at[*s].is_object() {
+            at[*s] = Value::Object(Default::default());
+        }
+        at = &mut at[*s];
+    }
+    at[segs[segs.len() - 1]] = value;
+    for name in spec
+        .node(node.parent.unwrap())
+        .children
+        .iter()
+        .filter(|&&c| spec.node(c).aliases.contains(&id) || node.aliases.contains(&c))
+        .map(|&c| spec.node(c).name.clone())
+    {
+        if let Value::Object(o) = at {
+            o.remove(&name);
+        }
+    }
+    Some(body)
+}
+
+/// Issue 20: the JSON driver reads the usual member of a compact body (`"key":"text"`, no
+/// escape) of a parameter with no rule of its own and judges it at once, and leaves every
+/// other member to the general path. For every single-value parameter of the spec and texts
+/// at the edges of that quick verdict (empty, blank, at and past the length limit in bytes
+/// and in characters, an enum's value and not, numbers and booleans as strings, an escape),
+/// the compact body and the same body written with a space after each `:` (which the quick
+/// read leaves to the general path) get the same answer from `check_json`: the same kind, or
+/// the same errors in the same order; and the same typed request from `validate_json`.
+#[test]
+fn compact_and_spaced_bodies_agree() {
+    let spec = bundled();
+    let seeds = seeds();
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for (i, node) in spec.nodes().iter().enumerate() {
+        let id = NodeId(i as u32);
+        let mut texts: Vec<String> = ["", " ", "\t", " x", "x", "Jenny", "4242", "12", "true"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        texts.push("a\"b".to_string());
+        let max = match &node.ty {
+            Ty::String { max_length, .. } => *max_length,
+            Ty::Enum {
+                max_length, values, ..
+            } => {
+                texts.extend(values.iter().take(2).cloned());
+                texts.push("not_one_of_them".to_string());
+                *max_length
+            }
+            Ty::Integer { from_string, .. } => from_string.flatten(),
+            Ty::Number | Ty::Boolean => None,
+            _ => continue,
+        };
+        if let Some(max) = max.and_then(|m| usize::try_from(m).ok()) {
+            texts.push("a".repeat(max));
+            texts.push("a".repeat(max + 1));
+            // More bytes than the limit, no more characters: only the general path counts
+            // characters.
+            texts.push("é".repeat(max));
+            texts.push("é".repeat(max + 1));
+        }
+        for text in &texts {
+            let Some(body) = with_param(seeds, id, Value::String(text.clone())) else {
+                continue;
+            };
+            let compact = body.to_string();
+            let spaced = serde_json::to_string_pretty(&body).unwrap();
+            assert!(spaced.contains("\": "), "{spaced}");
+            let (a, b) = (
+                check_json(compact.as_bytes(), &ctx()),
+                check_json(spaced.as_bytes(), &ctx()),
+            );
+            if a != b {
+                failures.push(format!("{} = {text:?}: {a:?} against {b:?}", node.path));
+            }
+            let (a, b) = (
+                validate_json(compact.as_bytes(), &ctx()),
+                validate_json(spaced.as_bytes(), &ctx()),
+            );
+            if a != b {
+                failures.push(format!(
+                    "{} = {text:?} (typed): {a:?} against {b:?}",
+                    node.path
+                ));
+            }
+            compared += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("{compared} bodies compared");
+    assert!(compared > 2000, "{compared} bodies compared");
+}
+
 /// form of a value of its type: when `validate_json` accepts the body, serde reads it into
 /// the same request.
 #[test]
@@ -199,37 +306,11 @@ fn every_parameter_in_every_form() {
             Ty::String { .. } => &["4242", "1.10", "true", "Jenny"],
             _ => continue,
         };
-        let segs = token_validate::token_spec::split_path(&node.path).unwrap();
-        // A seed of its kind (a top-level parameter: the first seed), without the parameter's
-        // older or newer names, which serde reads as the same field.
-        let seed = seeds
-            .iter()
-            .find(|s| segs.len() == 1 || s.get(segs[0]).is_some_and(|k| k.is_object()));
-        let Some(seed) = seed else { continue };
         for text in texts {
             for form in forms_of(text) {
-                let mut body = seed.clone();
-                let mut at = &mut body;
-                for s in &segs[..segs.len() - 1] {
-                    if !at[*s].is_object() {
-                        at[*s] = Value::Object(Default::default());
-                    }
-                    at = &mut at[*s];
-                }
-                at[segs[segs.len() - 1]] = form;
-                for name in spec
-                    .node(node.parent.unwrap())
-                    .children
-                    .iter()
-                    .filter(|&&c| {
-                        spec.node(c).aliases.contains(&id) || spec.node(id).aliases.contains(&c)
-                    })
-                    .map(|&c| spec.node(c).name.clone())
-                {
-                    if let Value::Object(o) = at {
-                        o.remove(&name);
-                    }
-                }
+                let Some(body) = with_param(seeds, id, form) else {
+                    continue;
+                };
                 let body = body.to_string();
                 if let Ok(request) = validate_json(body.as_bytes(), &ctx()) {
                     checked += 1;
