@@ -142,7 +142,8 @@ impl PreflightLayer {
     pub fn config(&self) -> &Config {
         &self.config
     }
-    /// The validated path, normalized.
+    /// The validated path, normalized (for `serve`'s routing).
+    #[cfg(feature = "serve")]
     pub(crate) fn validated_path(&self) -> &ValidatedPath {
         &self.path
     }

@@ -91,7 +91,11 @@ mod request;
 pub use answer::*;
 pub use config::*;
 pub use layer::*;
+// What `serve` (and the tests) take from the path's reading; the layer uses it directly.
+#[cfg(any(test, feature = "serve"))]
 pub(crate) use path::*;
+// What the axum extractor (and the tests) take from the reading of a request.
+#[cfg(any(test, feature = "axum"))]
 pub(crate) use request::*;
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub(super) fn canonical<'a>(segments: impl Iterator<Item = std::borrow::Cow<'a, 
 
 /// Whether a segment of a raw path is `.` or `..` (dots plain or percent-encoded,
 /// `%2E`): 1 or 2, else 0.
+#[cfg(any(test, feature = "serve"))]
 pub(super) fn dot_segment(seg: &str) -> usize {
     let mut dots = 0;
     let mut rest = seg.as_bytes();
@@ -90,7 +91,9 @@ pub(super) fn dot_segment(seg: &str) -> usize {
 /// RFC 3986's `remove_dot_segments` (section 5.2.4) on a raw absolute path, with
 /// percent-encoded dots (`%2E`) read as dots: `/v1/x/../tokens` and `/v1/%2E/tokens` are
 /// `/v1/tokens`, `/v1/tokens/.` is `/v1/tokens/`. Other segments stay as they were sent.
-/// `None` when the path has no dot segment.
+/// `None` when the path has no dot segment. (`serve`'s routing: the layer itself judges
+/// the path with [`normalize_path`] and [`segment_path`].)
+#[cfg(any(test, feature = "serve"))]
 pub(crate) fn remove_dot_segments(path: &str) -> Option<String> {
     if !path.split('/').any(|seg| dot_segment(seg) > 0) {
         return None;
