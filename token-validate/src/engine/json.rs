@@ -480,7 +480,7 @@ pub enum JsonScalar<'de> {
 /// A single-value parameter with no rule of its own (most of them), whose key was just
 /// read: the duplicate check, then its value into its slot. The usual member of a compact
 /// body, a string with nothing to decode, is read and judged at once
-/// ([`Scanner::compact_str_member`], [`Run::scalar_text`]); any other value goes through
+/// ([`Scanner::compact_str_member`], [`Run::scalar_quick`]); any other value goes through
 /// [`scalar`] and [`Run::scalar`], with the same verdicts, errors and offsets.
 #[inline(always)]
 pub fn plain<'de>(
@@ -499,7 +499,7 @@ pub fn plain<'de>(
         && let Some(text) = sc.compact_str_member()
     {
         count(run, sc, &JPath::Node(node))?;
-        run.scalar_text(slot, node, text, ty, unset);
+        run.scalar_quick(slot, node, Text::Borrowed(text), ty, unset);
         return Ok(());
     }
     match scalar(run, sc, depth, JPath::Node(node))? {

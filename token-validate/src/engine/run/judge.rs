@@ -123,19 +123,20 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// [`Run::scalar`] for a text borrowed from the body, of a parameter with no rule of its
-    /// own: the usual verdict, a text that is not empty, not blank and within its type
-    /// (length under the limit in bytes, so in characters too; a listed enum value), is
-    /// reached here without the general judgement, which takes every other text.
+    /// [`Run::scalar`] for a parameter with no rule of its own: the usual verdict, a text
+    /// that is not empty, not blank and within its type (length under the limit in bytes, so
+    /// in characters too; a listed enum value), is reached here without the general
+    /// judgement, which takes every other text.
     #[inline(always)]
-    pub fn scalar_text<'de>(
+    pub fn scalar_quick<'de>(
         &mut self,
         slot: &mut Slot<'de>,
         node: NodeId,
-        text: &'de str,
+        value: Text<'de>,
         ty: ScalarTy,
         unset: Unset,
     ) {
+        let text: &str = &value;
         let passes = !text.is_empty()
             && !is_blank(text)
             && match ty {
@@ -147,9 +148,9 @@ impl<'a> Run<'a> {
                 ScalarTy::Integer { .. } | ScalarTy::Number | ScalarTy::Boolean => false,
             };
         if passes {
-            *slot = Slot::Value(Text::Borrowed(text));
+            *slot = Slot::Value(value);
         } else {
-            let _ = self.scalar(slot, node, Text::Borrowed(text), ty, unset);
+            let _ = self.scalar(slot, node, value, ty, unset);
         }
     }
 
