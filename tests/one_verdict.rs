@@ -181,7 +181,6 @@ proptest! {
     }
 }
 
-/// Every single-value parameter of the spec, alone beside a valid body of its kind, in each
 /// A seed of the parameter's kind (a top-level parameter: the first seed) with the
 /// parameter set to `value`, without the parameter's older or newer names (which serde reads
 /// as the same field); `None` when no seed is of its kind.
@@ -222,7 +221,8 @@ fn with_param(seeds: &[Value], id: NodeId, value: Value) -> Option<Value> {
 /// and in characters, an enum's value and not, numbers and booleans as strings, an escape),
 /// the compact body and the same body written with a space after each `:` (which the quick
 /// read leaves to the general path) get the same answer from `check_json`: the same kind, or
-/// the same errors in the same order; and the same typed request from `validate_json`.
+/// the same errors in the same order; the same typed request from `validate_json`; and the
+/// same body as a form the same answer from `check_form`.
 #[test]
 fn compact_and_spaced_bodies_agree() {
     let spec = bundled();
@@ -334,6 +334,7 @@ fn form_of(body: &Value) -> String {
     out.join("&")
 }
 
+/// Every single-value parameter of the spec, alone beside a valid body of its kind, in each
 /// form of a value of its type: when `validate_json` accepts the body, serde reads it into
 /// the same request.
 #[test]

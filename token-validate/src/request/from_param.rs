@@ -247,15 +247,10 @@ impl<T: FromParam> FromParam for Vec<T> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let index = i.to_string();
-            out.push(T::from_param(item, at_child(&at, &index))?);
+            out.push(T::from_param(item, at.child(&index))?);
         }
         Ok(out)
     }
-}
-
-/// `at`'s child, for a segment made on the spot.
-fn at_child<'a>(at: &'a Loc<'a>, segment: &'a str) -> Loc<'a> {
-    at.child(segment)
 }
 
 /// The entries of a map parameter, each read with `V`, collected into `M`.
