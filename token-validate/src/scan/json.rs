@@ -321,10 +321,7 @@ impl<'de> Scanner<'de> {
             return None;
         }
         let open = self.pos + 1;
-        let end = find(b, open + 1, [b'"', b'\\'], 0x20);
-        if b.get(end) != Some(&b'"') {
-            return None;
-        }
+        let end = self.plain_string_end(open).ok()?;
         // The quotes are ASCII: the slice is whole characters.
         let text = self.text.get(open + 1..end)?;
         self.pos = end + 1;
@@ -597,18 +594,34 @@ impl<'de> Scanner<'de> {
     /// surrogates). The position is kept in a local and stored once.
     #[inline(always)]
     fn string(&mut self, start: usize) -> Result<Str<'de>, Error> {
-        let b = self.bytes();
-        let end = find(b, start + 1, [b'"', b'\\'], 0x20);
-        if b.get(end) == Some(&b'"') {
-            self.pos = end + 1;
-            return Ok(Str {
-                raw: self.text.get(start + 1..end).unwrap_or_default(),
-                escaped: false,
-                start,
-            });
+        match self.plain_string_end(start) {
+            Ok(end) => {
+                self.pos = end + 1;
+                Ok(Str {
+                    raw: self.text.get(start + 1..end).unwrap_or_default(),
+                    escaped: false,
+                    start,
+                })
+            }
+            Err(at) => {
+                self.pos = at;
+                self.string_slow(start)
+            }
         }
-        self.pos = end;
-        self.string_slow(start)
+    }
+
+    /// The string whose `"` is at `open`, when nothing in it needs decoding: `Ok` with its
+    /// closing quote; else `Err` with its first `\` or control character, or the body's
+    /// end. Nothing is read.
+    #[inline(always)]
+    fn plain_string_end(&self, open: usize) -> Result<usize, usize> {
+        let b = self.bytes();
+        let end = find(b, open + 1, [b'"', b'\\'], 0x20);
+        if b.get(end) == Some(&b'"') {
+            Ok(end)
+        } else {
+            Err(end)
+        }
     }
 
     /// The rest of a string that holds an escape (or is broken), from its first `\`,

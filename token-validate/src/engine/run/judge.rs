@@ -126,7 +126,8 @@ impl<'a> Run<'a> {
     /// [`Run::scalar`] for a parameter with no rule of its own: the usual verdict, a text
     /// that is not empty, not blank and within its type (length under the limit in bytes, so
     /// in characters too; a listed enum value), is reached here without the general
-    /// judgement, which takes every other text.
+    /// judgement, which takes every other text (a text over the limit in bytes has its
+    /// characters counted there, once).
     #[inline(always)]
     pub fn scalar_quick<'de>(
         &mut self,
