@@ -220,10 +220,8 @@ fn put_method(spec: &Spec, child: NodeId) -> TokenStream {
         ),
         None => (quote!(), quote!()),
     };
-    let body = if rules.is_empty() && forget.is_empty() {
+    let body = if is_plain(spec, child) {
         quote! { run.scalar_quick(&mut self.#f, #n, value, #ty, #unset); }
-    } else if rules.is_empty() {
-        quote! { let _ = run.scalar(&mut self.#f, #n, value, #ty, #unset); }
     } else {
         quote! {
             #forget
