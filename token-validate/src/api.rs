@@ -116,8 +116,9 @@ pub struct Accepted<T> {
     pub runtime_params: Vec<String>,
 }
 
-/// Reads a request into the validators and judges it: the request's state, its kind and
-/// the warnings, or every error in Stripe's order.
+/// Reads a request into the validators and judges it: the request's state, its kind, the
+/// warnings and the runtime spec's parameters it sent go to `then`; or every error in
+/// Stripe's order.
 ///
 /// `then` makes the answer from them in place: a typed request is a few KiB, and each move
 /// of one through a `map` is a copy of it.
